@@ -1,0 +1,630 @@
+///
+/// The allocator base and its dispatch: the `Allocator` interface every allocator of the library
+/// implements, the `_Generic` macros that call a typed allocator directly or any allocator through
+/// `Allocator *`, and the statistics accessors.
+///
+/// TAGS: Allocator
+///
+#ifndef ALLOC_ALLOCATOR_H
+#define ALLOC_ALLOCATOR_H
+
+#include "alloc/Types.h"
+#include "alloc/Log.h"
+
+typedef struct Allocator       Allocator;
+typedef struct PageAllocator   PageAllocator;
+typedef struct HeapAllocator   HeapAllocator;
+typedef struct ArenaAllocator  ArenaAllocator;
+typedef struct SlabAllocator   SlabAllocator;
+typedef struct BudgetAllocator BudgetAllocator;
+typedef struct DebugAllocator  DebugAllocator;
+
+///
+/// Vtable slot: allocate a block. See `Allocator` for the contract every implementation keeps.
+///
+/// self[in,out] : The allocator.
+/// bytes[in]    : Requested size in bytes; 0 returns NULL.
+/// zeroed[in]   : Non-zero to get zero-filled memory, on every path including recycled memory.
+///
+/// SUCCESS: A pointer aligned to at least `self->alignment` with room for `bytes` bytes.
+/// FAILURE: NULL when `bytes` is 0, the request is too large, or memory is exhausted.
+///
+/// TAGS: Allocator, Allocation
+///
+typedef void *(*AllocatorAllocateFn)(Allocator *self, size bytes, i8 zeroed);
+
+///
+/// Vtable slot: resize a block in place, never moving it.
+///
+/// self[in,out] : The allocator that owns `ptr`.
+/// ptr[in]      : A live block of `self`.
+/// new_size[in] : The wanted size in bytes, larger or smaller.
+///
+/// SUCCESS: Returns 1; the block now holds at least `new_size` bytes at the same address.
+/// FAILURE: Returns 0 when it cannot be done in place; the block is untouched.
+///
+/// TAGS: Allocator, InPlace
+///
+typedef i8 (*AllocatorResizeFn)(Allocator *self, void *ptr, size new_size);
+
+///
+/// Vtable slot: resize a block, moving it when it must.
+///
+/// self[in,out] : The allocator that owns `ptr`.
+/// ptr[in]      : A live block of `self`, or NULL to allocate (zero-filled).
+/// new_size[in] : The wanted size in bytes; 0 frees `ptr` and returns NULL.
+///
+/// SUCCESS: The block's new address; the first `min(old, new)` bytes are preserved.
+/// FAILURE: NULL; the old block is untouched and still owned by the caller.
+///
+/// TAGS: Allocator, Reallocation
+///
+typedef void *(*AllocatorRemapFn)(Allocator *self, void *ptr, size new_size);
+
+///
+/// Vtable slot: release a block.
+///
+/// self[in,out] : The allocator that owns `ptr`.
+/// ptr[in]      : A live block of `self`, or NULL (no-op).
+///
+/// SUCCESS: Returns the number of bytes really released: the block's effective size.
+/// FAILURE: Returns 0 for NULL; a foreign, interior or already-freed pointer aborts via `AllocFatal`.
+///
+/// TAGS: Allocator, Deallocation
+///
+typedef size (*AllocatorDeallocateFn)(Allocator *self, void *ptr);
+
+///
+/// How hard the dynamic (`Allocator *`) path tries before it reports an allocation failure.
+///
+/// FIELDS:
+/// - ALLOCATOR_EFFORT_ONCE  : One attempt; a NULL from the allocator is returned at once.
+/// - ALLOCATOR_EFFORT_RETRY : Up to `retry_limit + 1` attempts before NULL is returned.
+///
+/// TAGS: Allocator, Config
+///
+typedef enum AllocatorEffort {
+    ALLOCATOR_EFFORT_ONCE  = 0,
+    ALLOCATOR_EFFORT_RETRY = 1
+} AllocatorEffort;
+
+///
+/// Counters every allocator keeps about its own use, identical whichever path (typed or
+/// `Allocator *`) made the call.
+///
+/// Byte counts are the allocator's effective sizes (what `AllocatorFree` returns), so a block of
+/// 100 bytes from a 112-byte size class counts 112 in `bytes_in_use`.
+///
+/// FIELDS:
+/// - bytes_requested    : Sum of the sizes callers asked for, over the allocator's life.
+/// - bytes_in_use       : Effective bytes of the blocks live right now.
+/// - peak_bytes_in_use  : Highest `bytes_in_use` seen since Init or the last `AllocatorResetStats`.
+/// - allocations        : Successful allocations (including a remap of NULL).
+/// - reallocations      : Successful resizes and remaps of a live block.
+/// - deallocations      : Blocks released (including a remap to size 0).
+/// - failed_allocations : Allocations, resizes and remaps that returned NULL or 0 for lack of memory.
+///
+/// TAGS: Allocator, Stats
+///
+typedef struct AllocatorStats {
+    size bytes_requested;
+    size bytes_in_use;
+    size peak_bytes_in_use;
+    u64  allocations;
+    u64  reallocations;
+    u64  deallocations;
+    u64  failed_allocations;
+} AllocatorStats;
+
+///
+/// The base of every allocator: a vtable of four functions plus the alignment, retry policy,
+/// type sentinel and statistics that all allocators share.
+///
+/// Every typed allocator (`PageAllocator`, `HeapAllocator`, …) embeds an `Allocator` as its first
+/// member, so `(Allocator *)&typed` — or `ALLOCATOR_OF(&typed)` — is well defined, and code that
+/// takes an `Allocator *` works with any of them.
+///
+/// The contract every implementation keeps:
+/// - `allocate(self, 0, z)` returns NULL and counts nothing; `zeroed` is honoured on every path.
+/// - `resize` never moves: 1 means the block now holds `new_size` bytes, 0 means it could not and
+///   the block is exactly as before.
+/// - `remap` may move: NULL means failure and the old block is untouched; `remap(NULL, n)`
+///   allocates zero-filled memory; `remap(p, 0)` frees `p` and returns NULL.
+/// - `deallocate(NULL)` returns 0; otherwise it returns the bytes released.
+/// - A pointer the allocator did not hand out, a double free, an interior pointer, a call on an
+///   uninitialised or deinitialised allocator and a call with the wrong allocator type abort via
+///   `AllocFatal` with a fixed reason; running out of memory is never fatal.
+/// - The allocator's bookkeeping never lives inside user blocks.
+///
+/// FIELDS:
+/// - allocate        : Allocation function; see `AllocatorAllocateFn`.
+/// - resize          : In-place resize function; see `AllocatorResizeFn`.
+/// - remap           : Moving resize function; see `AllocatorRemapFn`.
+/// - deallocate      : Release function; see `AllocatorDeallocateFn`.
+/// - alignment       : Minimum alignment of every block in bytes; a power of two greater than 0.
+/// - effort          : Retry policy of the dynamic path; see `AllocatorEffort`.
+/// - retry_limit     : Extra attempts made when `effort` is `ALLOCATOR_EFFORT_RETRY`.
+/// - magic           : Eight ASCII characters naming the allocator type (`"pageallc"`, `"heapallc"`,
+///                     `"arenaalc"`, `"slaballc"`, `"budgetal"`, `"dbgallc!"`) read as a
+///                     little-endian `u64`; 0 means uninitialised.
+/// - stats           : Usage counters; read them with the `AllocatorStatsOf` family.
+/// - footprint_bytes : Bytes currently mapped from the operating system, tables included.
+///
+/// TAGS: Allocator
+///
+struct Allocator {
+    AllocatorAllocateFn   allocate;
+    AllocatorResizeFn     resize;
+    AllocatorRemapFn      remap;
+    AllocatorDeallocateFn deallocate;
+    size                  alignment;
+    AllocatorEffort       effort;
+    u32                   retry_limit;
+    u64                   magic;
+    AllocatorStats        stats;
+    size                  footprint_bytes;
+};
+
+///
+/// Magic of `PageAllocator`: the characters `pageallc` read as a little-endian `u64`.
+///
+/// TAGS: Allocator, Page
+///
+#define PAGE_ALLOCATOR_MAGIC 0x636c6c6165676170ULL
+
+///
+/// Magic of `HeapAllocator`: the characters `heapallc` read as a little-endian `u64`.
+///
+/// TAGS: Allocator, Heap
+///
+#define HEAP_ALLOCATOR_MAGIC 0x636c6c6170616568ULL
+
+///
+/// Magic of `ArenaAllocator`: the characters `arenaalc` read as a little-endian `u64`.
+///
+/// TAGS: Allocator, Arena
+///
+#define ARENA_ALLOCATOR_MAGIC 0x636c61616e657261ULL
+
+///
+/// Magic of `SlabAllocator`: the characters `slaballc` read as a little-endian `u64`.
+///
+/// TAGS: Allocator, Slab
+///
+#define SLAB_ALLOCATOR_MAGIC 0x636c6c6162616c73ULL
+
+///
+/// Magic of `BudgetAllocator`: the characters `budgetal` read as a little-endian `u64`.
+///
+/// TAGS: Allocator, Budget
+///
+#define BUDGET_ALLOCATOR_MAGIC 0x6c61746567647562ULL
+
+///
+/// Magic of `DebugAllocator`: the characters `dbgallc!` read as a little-endian `u64`.
+///
+/// TAGS: Allocator, Debug
+///
+#define DEBUG_ALLOCATOR_MAGIC 0x21636c6c61676264ULL
+
+///
+/// Default alignment of every allocator made with a plain `XxxAllocatorInit()`: 16 bytes, enough
+/// for any scalar type on the supported platforms.
+///
+/// TAGS: Allocator, Config
+///
+#define ALLOCATOR_DEFAULT_ALIGNMENT 16
+
+///
+/// Default `retry_limit` of every allocator made with a plain `XxxAllocatorInit()`.
+///
+/// TAGS: Allocator, Config
+///
+#define ALLOCATOR_DEFAULT_RETRY_LIMIT 2
+
+// Typed vtable implementations, declared here so the dispatch macros can name them; each is
+// documented in its allocator's header.
+void *page_allocator_allocate(PageAllocator *self, size bytes, i8 zeroed);
+i8    page_allocator_resize(PageAllocator *self, void *ptr, size new_size);
+void *page_allocator_remap(PageAllocator *self, void *ptr, size new_size);
+size  page_allocator_deallocate(PageAllocator *self, void *ptr);
+void *heap_allocator_allocate(HeapAllocator *self, size bytes, i8 zeroed);
+i8    heap_allocator_resize(HeapAllocator *self, void *ptr, size new_size);
+void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size);
+size  heap_allocator_deallocate(HeapAllocator *self, void *ptr);
+void *arena_allocator_allocate(ArenaAllocator *self, size bytes, i8 zeroed);
+i8    arena_allocator_resize(ArenaAllocator *self, void *ptr, size new_size);
+void *arena_allocator_remap(ArenaAllocator *self, void *ptr, size new_size);
+size  arena_allocator_deallocate(ArenaAllocator *self, void *ptr);
+void *slab_allocator_allocate(SlabAllocator *self, size bytes, i8 zeroed);
+i8    slab_allocator_resize(SlabAllocator *self, void *ptr, size new_size);
+void *slab_allocator_remap(SlabAllocator *self, void *ptr, size new_size);
+size  slab_allocator_deallocate(SlabAllocator *self, void *ptr);
+void *budget_allocator_allocate(BudgetAllocator *self, size bytes, i8 zeroed);
+i8    budget_allocator_resize(BudgetAllocator *self, void *ptr, size new_size);
+void *budget_allocator_remap(BudgetAllocator *self, void *ptr, size new_size);
+size  budget_allocator_deallocate(BudgetAllocator *self, void *ptr);
+void *debug_allocator_allocate(DebugAllocator *self, size bytes, i8 zeroed);
+i8    debug_allocator_resize(DebugAllocator *self, void *ptr, size new_size);
+void *debug_allocator_remap(DebugAllocator *self, void *ptr, size new_size);
+size  debug_allocator_deallocate(DebugAllocator *self, void *ptr);
+
+///
+/// Allocate through any allocator's vtable, validating it first and retrying per its `effort`.
+///
+/// This is what `AllocatorAlloc` calls for an `Allocator *`; call it directly only from code
+/// that cannot use the macro.
+///
+/// self[in,out] : Any initialised allocator.
+/// bytes[in]    : Requested size in bytes; 0 returns NULL.
+/// zeroed[in]   : Non-zero for zero-filled memory.
+///
+/// SUCCESS: A block aligned to at least `self->alignment` holding `bytes` bytes.
+/// FAILURE: NULL when `bytes` is 0 or every attempt failed (`failed_allocations` counts it).
+///          Aborts via `AllocFatal` when `self` is NULL, uninitialised (zero magic, "uninitialised
+///          allocator"), of an unknown type ("unknown allocator type"), has a NULL vtable slot
+///          ("corrupted allocator: NULL function pointer") or a bad alignment ("corrupted
+///          allocator: alignment is not a power of two").
+///
+/// TAGS: Allocator, Allocation
+///
+void *allocator_alloc_dyn(Allocator *self, size bytes, i8 zeroed);
+
+///
+/// Resize in place through any allocator's vtable, after validating it.
+///
+/// self[in,out] : Any initialised allocator.
+/// ptr[in]      : A live block of `self`.
+/// new_size[in] : The wanted size in bytes.
+///
+/// SUCCESS: 1; the block holds `new_size` bytes at the same address.
+/// FAILURE: 0 when not possible in place; the block is untouched. Aborts like `allocator_alloc_dyn`
+///          on a bad allocator, and like the typed function on a bad pointer.
+///
+/// TAGS: Allocator, InPlace
+///
+i8 allocator_resize_dyn(Allocator *self, void *ptr, size new_size);
+
+///
+/// Resize, moving if needed, through any allocator's vtable, after validating it; retries per
+/// `effort`.
+///
+/// self[in,out] : Any initialised allocator.
+/// ptr[in]      : A live block of `self`, or NULL to allocate.
+/// new_size[in] : The wanted size; 0 frees `ptr`.
+///
+/// SUCCESS: The block's address, first `min(old, new)` bytes preserved.
+/// FAILURE: NULL with the old block untouched. Aborts like `allocator_alloc_dyn` on a bad allocator.
+///
+/// TAGS: Allocator, Reallocation
+///
+void *allocator_remap_dyn(Allocator *self, void *ptr, size new_size);
+
+///
+/// Release a block through any allocator's vtable, after validating it.
+///
+/// self[in,out] : Any initialised allocator.
+/// ptr[in]      : A live block of `self`, or NULL.
+///
+/// SUCCESS: The bytes released (0 for NULL).
+/// FAILURE: Aborts like `allocator_alloc_dyn` on a bad allocator, and like the typed function on a
+///          foreign, interior or already-freed pointer.
+///
+/// TAGS: Allocator, Deallocation
+///
+size allocator_free_dyn(Allocator *self, void *ptr);
+
+///
+/// Resize in place if possible, otherwise move: what `AllocatorRealloc` calls.
+///
+/// self[in,out] : Any initialised allocator.
+/// ptr[in]      : A live block of `self`, or NULL to allocate.
+/// new_size[in] : The wanted size; 0 frees `ptr` and returns NULL.
+///
+/// SUCCESS: `ptr` itself when the resize succeeded in place, else the new address; the first
+///          `min(old, new)` bytes are preserved.
+/// FAILURE: NULL with the old block untouched. Aborts like `allocator_alloc_dyn` on a bad allocator.
+///
+/// USAGE:
+///     HeapAllocator heap = HeapAllocatorInit();
+///     char *line = AllocatorAlloc(&heap, 16, 0);
+///     char *longer = AllocatorRealloc(&heap, line, 4096);
+///     if (longer) line = longer;
+///     AllocatorFree(&heap, line);
+///     HeapAllocatorDeinit(&heap);
+///
+/// TAGS: Allocator, Reallocation
+///
+void *allocator_realloc_dyn(Allocator *self, void *ptr, size new_size);
+
+///
+/// Convert a pointer to any allocator into its `Allocator *` base.
+///
+/// A `_Generic` whitelist: each typed allocator pointer and `Allocator *` itself are accepted;
+/// any other type is a compile-time error (there is no `default:` arm). The argument is not
+/// evaluated twice.
+///
+/// allocator_ptr[in] : Pointer to a typed allocator or to an `Allocator`.
+///
+/// SUCCESS: The same address, typed `Allocator *`.
+/// FAILURE: Does not compile for any other pointer type.
+///
+/// USAGE:
+///     ArenaAllocator arena = ArenaAllocatorInit();
+///     Allocator *any = ALLOCATOR_OF(&arena);
+///     void *block = AllocatorAlloc(any, 64, 1);
+///     ArenaAllocatorDeinit(&arena);
+///
+/// TAGS: Allocator, Dispatch
+///
+#define ALLOCATOR_OF(allocator_ptr)                                                                \
+    _Generic((allocator_ptr),                                                                      \
+        Allocator *: (allocator_ptr),                                                              \
+        PageAllocator *: (Allocator *)(allocator_ptr),                                             \
+        HeapAllocator *: (Allocator *)(allocator_ptr),                                             \
+        ArenaAllocator *: (Allocator *)(allocator_ptr),                                            \
+        SlabAllocator *: (Allocator *)(allocator_ptr),                                             \
+        BudgetAllocator *: (Allocator *)(allocator_ptr),                                           \
+        DebugAllocator *: (Allocator *)(allocator_ptr))
+
+///
+/// Allocate `bytes` from any allocator: a direct call for a typed pointer (the fast path), the
+/// validating, retrying `allocator_alloc_dyn` for an `Allocator *`.
+///
+/// self[in,out] : Pointer to a typed allocator or an `Allocator`; evaluated once.
+/// bytes[in]    : Requested size in bytes; 0 returns NULL.
+/// zeroed[in]   : Non-zero for zero-filled memory.
+///
+/// SUCCESS: A block aligned to at least the allocator's alignment with room for `bytes` bytes.
+/// FAILURE: NULL when `bytes` is 0, too large, or memory is exhausted; a misused allocator aborts
+///          via `AllocFatal`.
+///
+/// USAGE:
+///     HeapAllocator heap = HeapAllocatorInit();
+///     int *numbers = AllocatorAlloc(&heap, 100 * sizeof(int), 1);
+///     numbers[99] = 7;
+///     AllocatorFree(&heap, numbers);
+///     HeapAllocatorDeinit(&heap);
+///
+/// TAGS: Allocator, Allocation, Dispatch
+///
+#define AllocatorAlloc(self, bytes, zeroed)                                                        \
+    _Generic((self),                                                                               \
+        PageAllocator *: page_allocator_allocate,                                                  \
+        HeapAllocator *: heap_allocator_allocate,                                                  \
+        ArenaAllocator *: arena_allocator_allocate,                                                \
+        SlabAllocator *: slab_allocator_allocate,                                                  \
+        BudgetAllocator *: budget_allocator_allocate,                                              \
+        DebugAllocator *: debug_allocator_allocate,                                                \
+        Allocator *: allocator_alloc_dyn)((self), (bytes), (zeroed))
+
+///
+/// Resize a block in place through any allocator; never moves it.
+///
+/// self[in,out] : Pointer to a typed allocator or an `Allocator`; evaluated once.
+/// ptr[in]      : A live block of that allocator.
+/// new_size[in] : The wanted size in bytes.
+///
+/// SUCCESS: 1; the block holds `new_size` bytes at the same address.
+/// FAILURE: 0 when it cannot be done in place; the block is untouched.
+///
+/// USAGE:
+///     PageAllocator page = PageAllocatorInit();
+///     void *block = AllocatorAlloc(&page, 100, 0);
+///     if (AllocatorResize(&page, block, 200)) { /* still at `block`, 200 bytes usable */ }
+///     AllocatorFree(&page, block);
+///     PageAllocatorDeinit(&page);
+///
+/// TAGS: Allocator, InPlace, Dispatch
+///
+#define AllocatorResize(self, ptr, new_size)                                                       \
+    _Generic((self),                                                                               \
+        PageAllocator *: page_allocator_resize,                                                    \
+        HeapAllocator *: heap_allocator_resize,                                                    \
+        ArenaAllocator *: arena_allocator_resize,                                                  \
+        SlabAllocator *: slab_allocator_resize,                                                    \
+        BudgetAllocator *: budget_allocator_resize,                                                \
+        DebugAllocator *: debug_allocator_resize,                                                  \
+        Allocator *: allocator_resize_dyn)((self), (ptr), (new_size))
+
+///
+/// Resize a block through any allocator, moving it if needed.
+///
+/// self[in,out] : Pointer to a typed allocator or an `Allocator`; evaluated once.
+/// ptr[in]      : A live block of that allocator, or NULL to allocate zero-filled memory.
+/// new_size[in] : The wanted size; 0 frees `ptr` and returns NULL.
+///
+/// SUCCESS: The block's address; the first `min(old, new)` bytes are preserved.
+/// FAILURE: NULL; the old block is untouched and still owned by the caller.
+///
+/// USAGE:
+///     HeapAllocator heap = HeapAllocatorInit();
+///     char *text = AllocatorAlloc(&heap, 32, 1);
+///     char *bigger = AllocatorRemap(&heap, text, 1 << 20);
+///     if (bigger) text = bigger;
+///     AllocatorFree(&heap, text);
+///     HeapAllocatorDeinit(&heap);
+///
+/// TAGS: Allocator, Reallocation, Dispatch
+///
+#define AllocatorRemap(self, ptr, new_size)                                                        \
+    _Generic((self),                                                                               \
+        PageAllocator *: page_allocator_remap,                                                     \
+        HeapAllocator *: heap_allocator_remap,                                                     \
+        ArenaAllocator *: arena_allocator_remap,                                                   \
+        SlabAllocator *: slab_allocator_remap,                                                     \
+        BudgetAllocator *: budget_allocator_remap,                                                 \
+        DebugAllocator *: debug_allocator_remap,                                                   \
+        Allocator *: allocator_remap_dyn)((self), (ptr), (new_size))
+
+///
+/// Release a block through any allocator.
+///
+/// self[in,out] : Pointer to a typed allocator or an `Allocator`; evaluated once.
+/// ptr[in]      : A live block of that allocator, or NULL (no-op).
+///
+/// SUCCESS: The bytes released: the block's effective size (0 for NULL).
+/// FAILURE: A foreign, interior, misaligned or already-freed pointer aborts via `AllocFatal`.
+///
+/// USAGE:
+///     SlabAllocator slab = SlabAllocatorInit(48);
+///     void *slot = AllocatorAlloc(&slab, 48, 0);
+///     size released = AllocatorFree(&slab, slot); // 48
+///     SlabAllocatorDeinit(&slab);
+///
+/// TAGS: Allocator, Deallocation, Dispatch
+///
+#define AllocatorFree(self, ptr)                                                                   \
+    _Generic((self),                                                                               \
+        PageAllocator *: page_allocator_deallocate,                                                \
+        HeapAllocator *: heap_allocator_deallocate,                                                \
+        ArenaAllocator *: arena_allocator_deallocate,                                              \
+        SlabAllocator *: slab_allocator_deallocate,                                                \
+        BudgetAllocator *: budget_allocator_deallocate,                                            \
+        DebugAllocator *: debug_allocator_deallocate,                                              \
+        Allocator *: allocator_free_dyn)((self), (ptr))
+
+///
+/// Resize a block in place if possible, else move it: `realloc` for any allocator.
+///
+/// Always goes through the validating `allocator_realloc_dyn` (resize, then remap): reallocation
+/// is not a hot path, and one implementation keeps the resize-or-move rule in one place.
+///
+/// self[in,out] : Pointer to a typed allocator or an `Allocator`; evaluated once.
+/// ptr[in]      : A live block of that allocator, or NULL to allocate.
+/// new_size[in] : The wanted size; 0 frees `ptr` and returns NULL.
+///
+/// SUCCESS: The block's address (the same one when resized in place); `min(old, new)` bytes kept.
+/// FAILURE: NULL; the old block is untouched.
+///
+/// USAGE:
+///     HeapAllocator heap = HeapAllocatorInit();
+///     double *samples = AllocatorAlloc(&heap, 8 * sizeof(double), 0);
+///     double *more = AllocatorRealloc(&heap, samples, 64 * sizeof(double));
+///     if (more) samples = more;
+///     AllocatorFree(&heap, samples);
+///     HeapAllocatorDeinit(&heap);
+///
+/// TAGS: Allocator, Reallocation, Dispatch
+///
+#define AllocatorRealloc(self, ptr, new_size)                                                      \
+    allocator_realloc_dyn(ALLOCATOR_OF(self), (ptr), (new_size))
+
+///
+/// Copy of an allocator's statistics.
+///
+/// self[in] : Any initialised allocator.
+///
+/// SUCCESS: The counters as they are now.
+/// FAILURE: Aborts via `AllocFatal` when `self` is NULL or uninitialised.
+///
+/// TAGS: Allocator, Stats, Query
+///
+AllocatorStats allocator_stats(const Allocator *self);
+
+///
+/// Reset the statistics counters of an allocator, keeping what describes live memory.
+///
+/// `bytes_in_use` is kept (the blocks are still live) and `peak_bytes_in_use` is set to it; all
+/// other counters become 0. `footprint_bytes` is not a statistic and is kept.
+///
+/// self[in,out] : Any initialised allocator.
+///
+/// SUCCESS: The counters are reset.
+/// FAILURE: Aborts via `AllocFatal` when `self` is NULL or uninitialised.
+///
+/// TAGS: Allocator, Stats
+///
+void allocator_reset_stats(Allocator *self);
+
+///
+/// Snapshot of any allocator's `AllocatorStats` (typed pointer or `Allocator *`).
+///
+/// a[in] : Pointer to any allocator.
+///
+/// TAGS: Allocator, Stats, Query
+///
+#define AllocatorStatsOf(a) allocator_stats(ALLOCATOR_OF(a))
+
+///
+/// Reset any allocator's statistics; see `allocator_reset_stats`.
+///
+/// a[in,out] : Pointer to any allocator.
+///
+/// TAGS: Allocator, Stats
+///
+#define AllocatorResetStats(a) allocator_reset_stats(ALLOCATOR_OF(a))
+
+///
+/// Effective bytes live in an allocator right now (read-only).
+///
+/// a[in] : Pointer to any allocator.
+///
+/// TAGS: Allocator, Stats, Query
+///
+#define AllocatorBytesInUse(a) ((size)ALLOCATOR_OF(a)->stats.bytes_in_use)
+
+///
+/// Highest `bytes_in_use` since Init or the last reset (read-only).
+///
+/// a[in] : Pointer to any allocator.
+///
+/// TAGS: Allocator, Stats, Query
+///
+#define AllocatorPeakBytesInUse(a) ((size)ALLOCATOR_OF(a)->stats.peak_bytes_in_use)
+
+///
+/// Sum of all sizes requested from an allocator (read-only).
+///
+/// a[in] : Pointer to any allocator.
+///
+/// TAGS: Allocator, Stats, Query
+///
+#define AllocatorBytesRequested(a) ((size)ALLOCATOR_OF(a)->stats.bytes_requested)
+
+///
+/// Number of successful allocations of an allocator (read-only).
+///
+/// a[in] : Pointer to any allocator.
+///
+/// TAGS: Allocator, Stats, Query
+///
+#define AllocatorAllocations(a) ((u64)ALLOCATOR_OF(a)->stats.allocations)
+
+///
+/// Number of successful resizes and remaps of an allocator (read-only).
+///
+/// a[in] : Pointer to any allocator.
+///
+/// TAGS: Allocator, Stats, Query
+///
+#define AllocatorReallocations(a) ((u64)ALLOCATOR_OF(a)->stats.reallocations)
+
+///
+/// Number of blocks an allocator has released (read-only).
+///
+/// a[in] : Pointer to any allocator.
+///
+/// TAGS: Allocator, Stats, Query
+///
+#define AllocatorDeallocations(a) ((u64)ALLOCATOR_OF(a)->stats.deallocations)
+
+///
+/// Number of allocation requests an allocator could not satisfy (read-only).
+///
+/// a[in] : Pointer to any allocator.
+///
+/// TAGS: Allocator, Stats, Query
+///
+#define AllocatorFailedAllocations(a) ((u64)ALLOCATOR_OF(a)->stats.failed_allocations)
+
+///
+/// Bytes an allocator currently has mapped from the operating system, tables included (read-only).
+///
+/// a[in] : Pointer to any allocator.
+///
+/// TAGS: Allocator, Stats, Query, Memory
+///
+#define AllocatorFootprintBytes(a) ((size)ALLOCATOR_OF(a)->footprint_bytes)
+
+#endif // ALLOC_ALLOCATOR_H

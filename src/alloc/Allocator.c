@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+// The dynamic path of the Allocator interface: the `allocator_*_dyn` functions validate an
+// `Allocator *` of any type, then call through its vtable with the retry policy. Also the shared
+// header check and the statistics updates every typed allocator calls.
+#include "alloc/Allocator.h"
+#include "internal.h"
+
+static bool magic_is_known(u64 magic) {
+    switch (magic) {
+    case PAGE_ALLOCATOR_MAGIC:
+    case HEAP_ALLOCATOR_MAGIC:
+    case ARENA_ALLOCATOR_MAGIC:
+    case SLAB_ALLOCATOR_MAGIC:
+    case BUDGET_ALLOCATOR_MAGIC:
+    case DEBUG_ALLOCATOR_MAGIC: return true;
+    default: return false;
+    }
+}
+
+static void check_vtable(const Allocator *self, const char *function) {
+    if (!self->allocate || !self->resize || !self->remap || !self->deallocate)
+        AllocFatal(function, "corrupted allocator: NULL function pointer", self);
+    if (!alloc_is_power_of_two(self->alignment))
+        AllocFatal(function, "corrupted allocator: alignment is not a power of two", self);
+}
+
+void alloc_check_header(const Allocator *self, u64 expected_magic, const char *type_name,
+                        const char *function) {
+    if (ALLOC_UNLIKELY(!self)) AllocFatal(function, "NULL allocator", self);
+    if (ALLOC_LIKELY(self->magic == expected_magic)) {
+        check_vtable(self, function);
+        return;
+    }
+    if (self->magic == 0) AllocFatal(function, "uninitialised allocator", self);
+    char reason[64] = "type-confusion: not a ";
+    strncat(reason, type_name, sizeof reason - strlen(reason) - 1);
+    AllocFatal(function, reason, self);
+}
+
+static void check_any(const Allocator *self, const char *function) {
+    if (!self) AllocFatal(function, "NULL allocator", self);
+    if (self->magic == 0) AllocFatal(function, "uninitialised allocator", self);
+    if (!magic_is_known(self->magic)) AllocFatal(function, "unknown allocator type", self);
+    check_vtable(self, function);
+}
+
+static u32 attempts_of(const Allocator *self) {
+    return self->effort == ALLOCATOR_EFFORT_RETRY ? self->retry_limit + 1 : 1;
+}
+
+void *allocator_alloc_dyn(Allocator *self, size bytes, i8 zeroed) {
+    check_any(self, __func__);
+    if (bytes == 0) return NULL;
+    for (u32 attempt = attempts_of(self); attempt; --attempt) {
+        void *ptr = self->allocate(self, bytes, zeroed);
+        if (ptr) return ptr;
+    }
+    return NULL;
+}
+
+i8 allocator_resize_dyn(Allocator *self, void *ptr, size new_size) {
+    check_any(self, __func__);
+    return self->resize(self, ptr, new_size);
+}
+
+void *allocator_remap_dyn(Allocator *self, void *ptr, size new_size) {
+    check_any(self, __func__);
+    if (new_size == 0) return self->remap(self, ptr, 0);
+    for (u32 attempt = attempts_of(self); attempt; --attempt) {
+        void *moved = self->remap(self, ptr, new_size);
+        if (moved) return moved;
+    }
+    return NULL;
+}
+
+size allocator_free_dyn(Allocator *self, void *ptr) {
+    check_any(self, __func__);
+    return self->deallocate(self, ptr);
+}
+
+void *allocator_realloc_dyn(Allocator *self, void *ptr, size new_size) {
+    check_any(self, __func__);
+    if (ptr && new_size && self->resize(self, ptr, new_size)) return ptr;
+    return allocator_remap_dyn(self, ptr, new_size);
+}
+
+AllocatorStats allocator_stats(const Allocator *self) {
+    check_any(self, __func__);
+    return self->stats;
+}
+
+void allocator_reset_stats(Allocator *self) {
+    check_any(self, __func__);
+    size in_use  = self->stats.bytes_in_use;
+    memset(&self->stats, 0, sizeof self->stats);
+    self->stats.bytes_in_use      = in_use;
+    self->stats.peak_bytes_in_use = in_use;
+}
+
+static void raise_peak(AllocatorStats *stats) {
+    if (stats->bytes_in_use > stats->peak_bytes_in_use) stats->peak_bytes_in_use = stats->bytes_in_use;
+}
+
+void alloc_stats_allocated(Allocator *self, size requested, size effective) {
+    self->stats.bytes_requested += requested;
+    self->stats.bytes_in_use += effective;
+    self->stats.allocations += 1;
+    raise_peak(&self->stats);
+}
+
+void alloc_stats_reallocated(Allocator *self, size requested, size old_effective, size new_effective) {
+    self->stats.bytes_requested += requested;
+    self->stats.bytes_in_use = self->stats.bytes_in_use - old_effective + new_effective;
+    self->stats.reallocations += 1;
+    raise_peak(&self->stats);
+}
+
+void alloc_stats_deallocated(Allocator *self, size effective) {
+    self->stats.bytes_in_use -= effective;
+    self->stats.deallocations += 1;
+}
+
+void alloc_stats_failed(Allocator *self) { self->stats.failed_allocations += 1; }

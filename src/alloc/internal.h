@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+// Private helpers shared by the allocators: the OS layer (the only code that maps memory),
+// validation of an allocator's header, statistics updates and small arithmetic. Nothing here is
+// public; every name carries the `alloc_` prefix.
+#ifndef ALLOC_INTERNAL_H
+#define ALLOC_INTERNAL_H
+
+#include "alloc/Allocator.h"
+
+#include <stdbool.h> // bool
+#include <string.h>  // memset, memcpy
+
+// --- OS layer (os.c) --------------------------------------------------------------------------
+// Every mapping is charged to `owner->footprint_bytes` (owner may be NULL for none).
+
+// System page size in bytes (cached by the OS after the first call).
+size alloc_os_page_size(void);
+// Map `bytes` (a multiple of the page size) of zeroed read-write memory; NULL on failure.
+void *alloc_os_map(Allocator *owner, size bytes);
+// Map `bytes` aligned to `alignment` (a power of two, may exceed the page size); NULL on failure.
+void *alloc_os_map_aligned(Allocator *owner, size bytes, size alignment);
+// Unmap a region returned by alloc_os_map*; `bytes` is the length that was mapped.
+void alloc_os_unmap(Allocator *owner, void *ptr, size bytes);
+// Grow or shrink a mapping, moving it only when `may_move`; NULL on failure (old one untouched).
+void *alloc_os_remap(Allocator *owner, void *ptr, size old_bytes, size new_bytes, bool may_move);
+// Access flags for alloc_os_protect.
+enum { ALLOC_PROT_NONE = 0, ALLOC_PROT_READ = 1, ALLOC_PROT_WRITE = 2 };
+// Change the protection of whole pages; false on failure.
+bool alloc_os_protect(void *ptr, size bytes, int prot);
+// Give the pages' contents back to the OS but keep the range mapped (reads as zero after).
+void alloc_os_discard(void *ptr, size bytes);
+
+// --- Validation (Allocator.c) -----------------------------------------------------------------
+
+// Abort unless `self` is a live allocator of type `expected_magic` with a sane header.
+// `function` is the public entry point to name in the diagnostic. Reasons, exactly:
+//   "NULL allocator", "uninitialised allocator", "type-confusion: not a <type_name>",
+//   "corrupted allocator: NULL function pointer",
+//   "corrupted allocator: alignment is not a power of two".
+void alloc_check_header(const Allocator *self, u64 expected_magic, const char *type_name,
+                        const char *function);
+
+// --- Statistics (Allocator.c) -----------------------------------------------------------------
+
+void alloc_stats_allocated(Allocator *self, size requested, size effective);
+void alloc_stats_reallocated(Allocator *self, size requested, size old_effective, size new_effective);
+void alloc_stats_deallocated(Allocator *self, size effective);
+void alloc_stats_failed(Allocator *self);
+
+// --- Arithmetic -------------------------------------------------------------------------------
+
+static inline bool alloc_is_power_of_two(size x) { return x != 0 && (x & (x - 1)) == 0; }
+
+// Round `x` up to a multiple of `align` (a power of two); 0 when that overflows.
+static inline size alloc_align_up(size x, size align) {
+    size rounded = (x + align - 1) & ~(align - 1);
+    return rounded < x ? 0 : rounded;
+}
+
+static inline bool alloc_is_aligned(const void *ptr, size align) {
+    return ((uintptr_t)ptr & (align - 1)) == 0;
+}
+
+#define ALLOC_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define ALLOC_LIKELY(x)   __builtin_expect(!!(x), 1)
+
+#endif // ALLOC_INTERNAL_H

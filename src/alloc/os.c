@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+// The OS layer: the only code in the library that asks the operating system for memory.
+// mmap/munmap/mremap/mprotect/madvise on POSIX, VirtualAlloc/VirtualFree/VirtualProtect on
+// Windows. Every mapping is charged to its owner's `footprint_bytes`.
+#include "internal.h"
+
+#ifdef _WIN32
+#include <windows.h> // VirtualAlloc, VirtualFree, VirtualProtect, GetSystemInfo
+#else
+#include <sys/mman.h> // mmap, munmap, mremap, mprotect, madvise
+#include <unistd.h>   // sysconf
+#endif
+
+static void charge(Allocator *owner, size bytes) {
+    if (owner) owner->footprint_bytes += bytes;
+}
+
+static void refund(Allocator *owner, size bytes) {
+    if (owner) owner->footprint_bytes -= bytes;
+}
+
+#ifdef _WIN32
+
+size alloc_os_page_size(void) {
+    SYSTEM_INFO info;
+    GetSystemInfo(&info);
+    return (size)info.dwPageSize;
+}
+
+static void *os_reserve(size bytes) {
+    return VirtualAlloc(NULL, bytes, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+}
+
+static void os_release(void *ptr, size bytes) {
+    (void)bytes;
+    VirtualFree(ptr, 0, MEM_RELEASE);
+}
+
+void *alloc_os_remap(Allocator *owner, void *ptr, size old_bytes, size new_bytes, bool may_move) {
+    // Windows cannot grow a reservation in place; moving is copy + release.
+    if (!may_move || new_bytes == old_bytes) return new_bytes == old_bytes ? ptr : NULL;
+    void *moved = alloc_os_map(owner, new_bytes);
+    if (!moved) return NULL;
+    memcpy(moved, ptr, old_bytes < new_bytes ? old_bytes : new_bytes);
+    alloc_os_unmap(owner, ptr, old_bytes);
+    return moved;
+}
+
+bool alloc_os_protect(void *ptr, size bytes, int prot) {
+    DWORD flags = prot == ALLOC_PROT_NONE ? PAGE_NOACCESS
+                : (prot & ALLOC_PROT_WRITE) ? PAGE_READWRITE : PAGE_READONLY;
+    DWORD old;
+    return VirtualProtect(ptr, bytes, flags, &old) != 0;
+}
+
+void alloc_os_discard(void *ptr, size bytes) {
+    VirtualAlloc(ptr, bytes, MEM_RESET, PAGE_READWRITE);
+}
+
+void *alloc_os_map_aligned(Allocator *owner, size bytes, size alignment) {
+    // Reserve a larger range, find the aligned spot, then re-reserve exactly there.
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        char *probe = VirtualAlloc(NULL, bytes + alignment, MEM_RESERVE, PAGE_NOACCESS);
+        if (!probe) return NULL;
+        uintptr_t aligned = ((uintptr_t)probe + alignment - 1) & ~(uintptr_t)(alignment - 1);
+        VirtualFree(probe, 0, MEM_RELEASE);
+        void *ptr = VirtualAlloc((void *)aligned, bytes, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+        if (ptr) {
+            charge(owner, bytes);
+            return ptr;
+        }
+    }
+    return NULL;
+}
+
+#else
+
+size alloc_os_page_size(void) {
+    long page = sysconf(_SC_PAGESIZE);
+    return page > 0 ? (size)page : 4096;
+}
+
+static void *os_reserve(size bytes) {
+    void *ptr = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return ptr == MAP_FAILED ? NULL : ptr;
+}
+
+static void os_release(void *ptr, size bytes) { munmap(ptr, bytes); }
+
+void *alloc_os_remap(Allocator *owner, void *ptr, size old_bytes, size new_bytes, bool may_move) {
+    if (new_bytes == old_bytes) return ptr;
+    if (new_bytes < old_bytes) {
+        os_release((char *)ptr + new_bytes, old_bytes - new_bytes);
+        refund(owner, old_bytes - new_bytes);
+        return ptr;
+    }
+#if defined(__linux__)
+    void *moved = mremap(ptr, old_bytes, new_bytes, may_move ? MREMAP_MAYMOVE : 0);
+    if (moved == MAP_FAILED) return NULL;
+#else
+    if (!may_move) return NULL;
+    void *moved = os_reserve(new_bytes);
+    if (!moved) return NULL;
+    memcpy(moved, ptr, old_bytes);
+    os_release(ptr, old_bytes);
+#endif
+    charge(owner, new_bytes - old_bytes);
+    return moved;
+}
+
+bool alloc_os_protect(void *ptr, size bytes, int prot) {
+    int flags = PROT_NONE;
+    if (prot & ALLOC_PROT_READ) flags |= PROT_READ;
+    if (prot & ALLOC_PROT_WRITE) flags |= PROT_READ | PROT_WRITE;
+    return mprotect(ptr, bytes, flags) == 0;
+}
+
+void alloc_os_discard(void *ptr, size bytes) {
+#if defined(__linux__)
+    madvise(ptr, bytes, MADV_DONTNEED);
+#else
+    memset(ptr, 0, bytes);
+#endif
+}
+
+void *alloc_os_map_aligned(Allocator *owner, size bytes, size alignment) {
+    size page = alloc_os_page_size();
+    if (alignment <= page) return alloc_os_map(owner, bytes);
+    if (bytes + alignment < bytes) return NULL;
+    // Over-map by `alignment`, then trim the unaligned head and the tail:
+    // [ head | aligned block of `bytes` | tail ] => [ aligned block ]
+    char *raw = os_reserve(bytes + alignment);
+    if (!raw) return NULL;
+    uintptr_t start = ((uintptr_t)raw + alignment - 1) & ~(uintptr_t)(alignment - 1);
+    size      head  = (size)(start - (uintptr_t)raw);
+    size      tail  = alignment - head;
+    if (head) os_release(raw, head);
+    if (tail) os_release((char *)start + bytes, tail);
+    charge(owner, bytes);
+    return (void *)start;
+}
+
+#endif
+
+void *alloc_os_map(Allocator *owner, size bytes) {
+    void *ptr = os_reserve(bytes);
+    if (ptr) charge(owner, bytes);
+    return ptr;
+}
+
+void alloc_os_unmap(Allocator *owner, void *ptr, size bytes) {
+    if (!ptr) return;
+    os_release(ptr, bytes);
+    refund(owner, bytes);
+}
