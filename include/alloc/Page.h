@@ -86,6 +86,9 @@ typedef struct PageEntry {
 ///
 /// Not thread-safe: use one `PageAllocator` from one thread at a time, or lock around it.
 ///
+/// WARN: Do not copy a `PageAllocator` once it has mapped anything: the copy would share the
+/// tables and blocks, and freeing through both corrupts them. Pass it by pointer.
+///
 /// FIELDS:
 /// - base               : The `Allocator` base (vtable, alignment, magic `"pageallc"`, statistics,
 ///                        footprint); first member, so `ALLOCATOR_OF(&page)` is well defined.
@@ -187,8 +190,9 @@ void *page_allocator_allocate(PageAllocator *self, size bytes, i8 zeroed);
 /// Shrinking unmaps the pages past the new page-rounded size. Growing succeeds at once when the
 /// new size rounds to the pages already mapped; otherwise the mapping is extended in place
 /// (`mremap` without `MREMAP_MAYMOVE` on Linux), which works only when the address range after
-/// the block is free. Other systems cannot extend a mapping in place and return 0 for a growth
-/// beyond the mapped pages.
+/// the block is free. Other POSIX systems cannot extend a mapping in place and return 0 for a
+/// growth beyond the mapped pages; Windows cannot release part of a mapping either, so there a
+/// resize returns 0 unless the page-rounded size is unchanged (use `page_allocator_remap`).
 ///
 /// self[in,out] : An initialised page allocator.
 /// ptr[in]      : A live block of `self`; NULL returns 0.

@@ -299,6 +299,38 @@ Test(page, remap_of_an_over_aligned_block_moves_by_copy_when_blocked) {
     PageAllocatorDeinit(&page);
 }
 
+Test(page, over_aligned_block_grows_in_place_when_the_next_pages_are_free) {
+    size          ps   = (size)sysconf(_SC_PAGESIZE);
+    PageAllocator page = PageAllocatorInitAligned(4 * ps);
+    char         *p    = AllocatorAlloc(&page, 4 * ps, 0);
+    fill_pattern(p, ps);
+    cr_assert_eq(AllocatorResize(&page, p, ps), 1); // frees the 3 pages after the first
+    cr_assert_eq(AllocatorRemap(&page, p, 3 * ps), p, "grown back in place, no copy");
+    cr_assert(has_pattern(p, ps));
+    cr_assert_eq(page.free_len, 0);
+    PageAllocatorCheck(&page);
+    PageAllocatorDeinit(&page);
+}
+
+Test(page, realloc_through_the_base_resizes_then_moves) {
+    PageAllocator page = PageAllocatorInit();
+    Allocator    *any  = ALLOCATOR_OF(&page);
+    size          ps   = PageAllocatorPageSize(&page);
+    char         *p    = AllocatorRealloc(any, NULL, 100);
+    cr_assert_not_null(p);
+    cr_assert(all_bytes_are(p, ps, 0));
+    fill_pattern(p, 100);
+    cr_assert_eq(AllocatorRealloc(any, p, ps), p, "same page: resized in place");
+    char *q = AllocatorRealloc(&page, p, 32 * ps);
+    cr_assert_not_null(q);
+    cr_assert(has_pattern(q, 100));
+    cr_assert_eq(AllocatorBytesInUse(&page), 32 * ps);
+    PageAllocatorCheck(&page);
+    cr_assert_null(AllocatorRealloc(any, q, 0));
+    cr_assert_eq(AllocatorBytesInUse(&page), 0);
+    PageAllocatorDeinit(&page);
+}
+
 Test(page, remap_of_null_allocates_zeroed_and_remap_to_zero_frees) {
     PageAllocator page = PageAllocatorInit();
     size          ps   = PageAllocatorPageSize(&page);
