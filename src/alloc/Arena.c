@@ -123,7 +123,7 @@ static bool advance_chunk(ArenaAllocator *self, size need) {
     return true;
 }
 
-static void *allocate_slow(ArenaAllocator *self, size bytes, i8 zeroed) {
+__attribute__((noinline)) static void *allocate_slow(ArenaAllocator *self, size bytes, i8 zeroed) {
     if (!bytes) return NULL;
     size effective = alloc_align_up(bytes, self->base.alignment);
     if (!effective || !advance_chunk(self, effective)) {

@@ -1,6 +1,7 @@
 // ArenaAllocator: bump allocation, the most-recent-block rules, reset with zeroing, chunks,
 // statistics, and one death test per fatal reason.
 #include "alloc/Arena.h"
+#include "alloc/Slab.h"
 #include "death.h"
 
 #include <criterion/criterion.h>
@@ -433,11 +434,11 @@ Test(arena_death, uninitialised_arena_aborts) {
     expect_death(allocate_on_zeroed_struct, "alloc: fatal: arena_allocator_allocate: uninitialised allocator");
 }
 
+static SlabAllocator not_an_arena;
 static void allocate_on_other_type(void) {
-    victim            = ArenaAllocatorInit();
-    victim.base.magic = SLAB_ALLOCATOR_MAGIC; // what an arena function sees when given a slab
-    death_note_pointer(&victim);
-    AllocatorAlloc(&victim, 8, 0);
+    not_an_arena = SlabAllocatorInit(16);
+    death_note_pointer(&not_an_arena);
+    arena_allocator_allocate((ArenaAllocator *)(void *)&not_an_arena, 8, 0);
 }
 Test(arena_death, type_confusion_aborts) {
     expect_death(allocate_on_other_type,
