@@ -5,9 +5,11 @@
 /// allocation. The allocator reports leaks (size and allocation backtrace of each block still
 /// live), checks canaries before and after every block (buffer underflow and overflow), keeps a
 /// bounded quarantine of freed records so a double free is reported with both the allocation and
-/// the first-free backtraces, and, in page mode, places each block against a guard page and turns
-/// freed blocks `PROT_NONE`, so an overflow past the canary or a use after free faults at the
-/// faulting instruction. It also checks that it is used from one thread only.
+/// the first-free backtraces. Freed blocks stay in quarantine: in normal mode they are filled with
+/// 0xDD and checked when they leave it (a write after free is reported with both backtraces); in
+/// page mode each block ends against a guard page and a freed block turns `PROT_NONE`, so an
+/// overflow past the canary or a use after free faults at the faulting instruction. It also
+/// checks that it is used from one thread only.
 ///
 /// It is slow and uses at least one page per block: it is a tool for tests and debugging
 /// sessions, not for production.
@@ -101,12 +103,14 @@ typedef void (*DebugAllocatorReportFn)(const char *line, void *context);
 /// - page_mode              : Non-zero: each block ends (canary included, up to alignment
 ///                            padding) against the end of its pages, and a freed block stays
 ///                            mapped `PROT_NONE` while it is in quarantine, so reading or writing
-///                            it faults. Default 0: each block starts its mapping and the mapping
-///                            is unmapped at free.
+///                            it faults. Default 0: each block starts its mapping; a freed block
+///                            is filled with 0xDD and stays readable in quarantine, and a byte
+///                            changed when it leaves (or at `DebugAllocatorCheck` or Deinit) is
+///                            reported as a use after free.
 /// - guard_page             : Page mode only: non-zero maps one extra `PROT_NONE` page after each
 ///                            block, so running past the canary faults at once. Default 1.
-/// - quarantine             : How many freed blocks are remembered (with their free backtrace)
-///                            before the oldest is forgotten and, in page mode, unmapped. Default
+/// - quarantine             : How many freed blocks are kept (with their free backtrace) before
+///                            the oldest is checked, unmapped and forgotten. Default
 ///                            128 (`DEBUG_ALLOCATOR_DEFAULT_QUARANTINE`); 0 forgets at once, and a
 ///                            second free is then reported as a foreign pointer.
 /// - backtrace_depth        : Stack frames recorded per allocation and per free. Default 8
@@ -388,7 +392,8 @@ i8 debug_allocator_resize(DebugAllocator *self, void *ptr, size new_size);
 ///          Counted as a reallocation (as an allocation for NULL, a deallocation for size 0).
 /// FAILURE: Returns NULL and counts a failed allocation when the OS refuses memory; the old block
 ///          is untouched and still live. Aborts like `debug_allocator_resize` on a bad allocator or
-///          a bad `ptr`.
+///          a bad `ptr`, and like `debug_allocator_deallocate` ("use after free: freed block
+///          written") when the old block pushes a written-to freed block out of the quarantine.
 ///
 /// USAGE:
 ///     DebugAllocator debug = DebugAllocatorInit();
@@ -406,11 +411,12 @@ void *debug_allocator_remap(DebugAllocator *self, void *ptr, size new_size);
 /// Free a block after checking its canaries, and remember it in quarantine.
 ///
 /// The record keeps the free backtrace so a later double free is reported with both traces.
-/// Normal mode unmaps the block at once; page mode makes it `PROT_NONE` until it leaves the
-/// quarantine. Before the fatal line of a canary or double-free error, the details go to the
-/// report sink: for a double free, `alloc: debug: double free: N bytes at P allocated at:`, its
-/// backtrace, `alloc: debug: first freed at:` and that backtrace; for a canary, which byte
-/// changed and the allocation backtrace.
+/// Normal mode fills the block with 0xDD; page mode makes it `PROT_NONE`. When the quarantine is
+/// full, the oldest freed block leaves it: in normal mode its bytes are checked first, then it is
+/// unmapped. Before the fatal line of an error, the details go to the report sink: for a double
+/// free, `alloc: debug: double free: N bytes at P allocated at:`, its backtrace,
+/// `alloc: debug: first freed at:` and that backtrace; for a canary, the address of the changed
+/// byte and the allocation backtrace; for a use after free, the changed byte and both traces.
 ///
 /// self[in,out] : The debug allocator that owns `ptr`.
 /// ptr[in]      : A live block of `self`, or NULL (no-op).
@@ -421,7 +427,8 @@ void *debug_allocator_remap(DebugAllocator *self, void *ptr, size new_size);
 ///          multiple of the alignment), "interior pointer" (inside a live or quarantined block),
 ///          "foreign pointer" (anything else, including blocks forgotten by the quarantine),
 ///          "double free" (freed and still in quarantine), "buffer overflow: canary after block
-///          overwritten", "buffer underflow: canary before block overwritten".
+///          overwritten", "buffer underflow: canary before block overwritten"; and, naming the
+///          older block that left the quarantine, "use after free: freed block written".
 ///
 /// TAGS: Debug, Deallocation
 ///
@@ -469,15 +476,17 @@ u32 DebugAllocatorReportLeaks(DebugAllocator *self);
 /// Walk every invariant of the allocator and every live block's canaries.
 ///
 /// Checks that each record is reachable from the index, that live and quarantined counts match
-/// the records, that the live sizes add up to `bytes_in_use`, and that every canary is intact.
+/// the records, that the live sizes add up to `bytes_in_use`, that every canary of a live block
+/// is intact, and (normal mode) that no quarantined block was written after its free.
 /// Cost: linear in the number of records.
 ///
 /// self[in] : The debug allocator.
 ///
 /// SUCCESS: Returns; everything is consistent.
 /// FAILURE: Aborts via `AllocFatal` with the header reasons of `debug_allocator_allocate`, "wrong
-///          thread", "buffer overflow: canary after block overwritten" or "buffer underflow:
-///          canary before block overwritten" (naming the block), or "corrupted allocator:
+///          thread", "buffer overflow: canary after block overwritten", "buffer underflow:
+///          canary before block overwritten" or "use after free: freed block written" (naming
+///          the block), or "corrupted allocator:
 ///          record index", "corrupted allocator: live count", "corrupted allocator: quarantine",
 ///          "corrupted allocator: bytes in use" (naming the allocator).
 ///
@@ -519,7 +528,9 @@ void DebugAllocatorReleaseThread(DebugAllocator *self);
 ///
 /// SUCCESS: All memory is returned to the OS; `footprint_bytes` and everything else is 0.
 /// FAILURE: Aborts via `AllocFatal` with the header reasons of `debug_allocator_allocate`
-///          (so a second Deinit aborts with "uninitialised allocator") or "wrong thread".
+///          (so a second Deinit aborts with "uninitialised allocator"), "wrong thread", or "use
+///          after free: freed block written" when a quarantined block was written after its free
+///          (normal mode; the leak report comes first).
 ///
 /// TAGS: Debug, Cleanup, Leak
 ///

@@ -8,7 +8,8 @@
 #include "debug_internal.h"
 
 enum {
-    JUNK_BYTE = 0xAA, // fills blocks not asked zeroed, and bytes gained by a resize
+    JUNK_BYTE  = 0xAA, // fills blocks not asked zeroed, and bytes gained by a resize
+    FREED_BYTE = 0xDD, // fills freed blocks in normal mode; checked when they leave quarantine
 };
 
 // The thread identity: the address of a thread-local object is unique among live threads.
@@ -90,15 +91,36 @@ static void check_canaries(const DebugAllocator *self, const DebugRecord *record
 
 // --- Pointer validation -----------------------------------------------------------------------
 
+static void emit_free_trace(const DebugAllocator *self, DebugRecord *record, const char *title) {
+    DebugLine line;
+    debug_line_start(&line);
+    debug_line_text(&line, title);
+    debug_line_emit(self, &line);
+    debug_emit_trace(self, debug_free_frames(self, record), record->free_depth);
+}
+
 _Noreturn static void double_free(const DebugAllocator *self, DebugRecord *record,
                                   const char *function) {
     debug_emit_block(self, "double free", record);
+    emit_free_trace(self, record, "first freed at:");
+    AllocFatal(function, "double free", (const void *)record->ptr);
+}
+
+// Normal mode: a freed block must still hold FREED_BYTE everywhere when it leaves quarantine.
+static void check_freed(const DebugAllocator *self, DebugRecord *record, const char *function) {
+    if (self->config.page_mode || !record->map || !record->ptr) return;
+    const u8 *block = (const u8 *)record->ptr;
+    size      at    = 0;
+    while (at < record->bytes && block[at] == FREED_BYTE) at += 1;
+    if (ALLOC_LIKELY(at == record->bytes)) return;
     DebugLine line;
     debug_line_start(&line);
-    debug_line_text(&line, "first freed at:");
+    debug_line_text(&line, "use after free: freed block written at ");
+    debug_line_pointer(&line, block + at);
     debug_line_emit(self, &line);
-    debug_emit_trace(self, debug_free_frames(self, record), record->free_depth);
-    AllocFatal(function, "double free", (const void *)record->ptr);
+    debug_emit_block(self, "use after free", record);
+    emit_free_trace(self, record, "freed at:");
+    AllocFatal(function, "use after free: freed block written", block);
 }
 
 // Index of the live record of `ptr`; aborts with the precise reason when there is none.
@@ -140,9 +162,10 @@ static uintptr_t block_address(const DebugAllocator *self, const u8 *map, size d
     return end & ~(uintptr_t)(self->base.alignment - 1);
 }
 
-// Forget a freed record for good: unmap what is left of its block, drop it from the index.
-static void record_forget(DebugAllocator *self, u32 index) {
+// Forget a freed record for good: check and unmap its block, drop it from the index.
+static void record_forget(DebugAllocator *self, u32 index, const char *function) {
     DebugRecord *record = debug_record_at(self, index);
+    check_freed(self, record, function);
     if (record->map) alloc_os_unmap(&self->base, record->map, record->map_bytes);
     if (record->ptr && debug_index_find(self, record->ptr) == index + 1)
         debug_index_remove(self, record->ptr);
@@ -185,21 +208,21 @@ static void *block_create(DebugAllocator *self, size bytes, i8 zeroed) {
     return (void *)ptr;
 }
 
-// Free a live block: keep its record (with the free trace) in quarantine; normal mode unmaps
-// the block now, page mode makes it PROT_NONE until it leaves the quarantine.
-static void block_retire(DebugAllocator *self, u32 index) {
+// Free a live block: keep it and its record (with the free trace) in quarantine. Normal mode
+// fills it with FREED_BYTE (checked when it leaves); page mode makes it PROT_NONE.
+static void block_retire(DebugAllocator *self, u32 index, const char *function) {
     DebugRecord *record = debug_record_at(self, index);
     record->free_depth  = debug_capture(debug_free_frames(self, record), self->config.backtrace_depth);
     record->state       = DEBUG_RECORD_FREED;
     self->live_count -= 1;
-    bool keep = self->config.page_mode &&
-                alloc_os_protect(record->map, record->data_bytes, ALLOC_PROT_NONE);
-    if (!keep) {
-        alloc_os_unmap(&self->base, record->map, record->map_bytes);
+    if (!self->config.page_mode) {
+        memset((void *)record->ptr, FREED_BYTE, record->bytes);
+    } else if (!alloc_os_protect(record->map, record->data_bytes, ALLOC_PROT_NONE)) {
+        alloc_os_unmap(&self->base, record->map, record->map_bytes); // cannot protect: drop it
         record->map = NULL;
     }
     u32 evicted = debug_quarantine_push(self, index);
-    if (evicted) record_forget(self, evicted - 1);
+    if (evicted) record_forget(self, evicted - 1, function);
 }
 
 // --- Vtable -----------------------------------------------------------------------------------
@@ -245,7 +268,7 @@ void *debug_allocator_remap(DebugAllocator *self, void *ptr, size new_size) {
     check_canaries(self, debug_record_at(self, index), __func__);
     size old = debug_record_at(self, index)->bytes;
     if (new_size == 0) {
-        block_retire(self, index);
+        block_retire(self, index, __func__);
         alloc_stats_deallocated(&self->base, old);
         return NULL;
     }
@@ -255,7 +278,7 @@ void *debug_allocator_remap(DebugAllocator *self, void *ptr, size new_size) {
         return NULL;
     }
     memcpy(moved, ptr, old < new_size ? old : new_size);
-    block_retire(self, index);
+    block_retire(self, index, __func__);
     alloc_stats_reallocated(&self->base, new_size, old, new_size);
     return moved;
 }
@@ -266,7 +289,7 @@ size debug_allocator_deallocate(DebugAllocator *self, void *ptr) {
     u32 index = live_record(self, ptr, __func__);
     check_canaries(self, debug_record_at(self, index), __func__);
     size bytes = debug_record_at(self, index)->bytes;
-    block_retire(self, index);
+    block_retire(self, index, __func__);
     alloc_stats_deallocated(&self->base, bytes);
     return bytes;
 }
@@ -320,6 +343,7 @@ void DebugAllocatorCheck(DebugAllocator *self) {
         } else if (record->state == DEBUG_RECORD_FREED) {
             if (record->ptr && !indexed) AllocFatal(__func__, "corrupted allocator: record index", self);
             if (!debug_quarantine_holds(self, i)) AllocFatal(__func__, "corrupted allocator: quarantine", self);
+            check_freed(self, record, __func__);
             freed += 1;
         } else {
             AllocFatal(__func__, "corrupted allocator: record index", self);
@@ -341,6 +365,7 @@ void DebugAllocatorDeinit(DebugAllocator *self) {
     if (self->config.report_leaks_at_deinit) report_leaks(self);
     for (u32 i = 0; i < self->record_used; ++i) {
         DebugRecord *record = debug_record_at(self, i);
+        if (record->state == DEBUG_RECORD_FREED) check_freed(self, record, __func__);
         if (record->state != DEBUG_RECORD_UNUSED && record->map)
             alloc_os_unmap(&self->base, record->map, record->map_bytes);
     }

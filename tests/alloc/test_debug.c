@@ -632,3 +632,69 @@ Test(debug_page, page_mode_overflow_within_the_canary_is_still_caught) {
     DebugAllocatorDeinit(&debug);
     cr_assert_eq(sink_lines, 0);
 }
+
+// --- Use after free in normal mode ------------------------------------------------------------
+
+static void write_after_free_then_push_out(void) {
+    DebugAllocatorConfig config = config_with(sink_drop);
+    config.quarantine           = 1;
+    victim                      = DebugAllocatorInitWith(config);
+    char *first                 = AllocatorAlloc(&victim, 24, 0);
+    char *second                = AllocatorAlloc(&victim, 24, 0);
+    AllocatorFree(&victim, first);
+    first[5] = 'x';
+    death_note_pointer(first);
+    AllocatorFree(&victim, second); // pushes `first` out of the quarantine: checked
+}
+Test(debug_death, write_after_free_is_caught_when_the_block_leaves_quarantine) {
+    expect_death(write_after_free_then_push_out,
+                 "alloc: fatal: debug_allocator_deallocate: use after free: freed block written");
+}
+
+static void write_after_free_then_check(void) {
+    start_victim_quietly();
+    AllocatorFree(&victim, victim_block);
+    victim_block[23] = 0;
+    death_note_pointer(victim_block);
+    DebugAllocatorCheck(&victim);
+}
+Test(debug_death, write_after_free_is_caught_by_check) {
+    expect_death(write_after_free_then_check,
+                 "alloc: fatal: DebugAllocatorCheck: use after free: freed block written");
+}
+
+static void write_after_free_loudly(void) {
+    victim       = DebugAllocatorInit();
+    victim_block = AllocatorAlloc(&victim, 40, 0);
+    AllocatorFree(&victim, victim_block);
+    victim_block[0] = 1;
+    DebugAllocatorDeinit(&victim);
+}
+Test(debug, use_after_free_report_names_the_byte_and_both_backtraces) {
+    int status = run_captured(write_after_free_loudly);
+    cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, "status %d", status);
+    char *byte_line  = strstr(captured, "alloc: debug: use after free: freed block written at 0x");
+    char *block_line = strstr(captured, "alloc: debug: use after free: 40 bytes at 0x");
+    char *freed_line = strstr(captured, "alloc: debug: freed at:\n");
+    char *fatal_line = strstr(captured, "alloc: fatal: DebugAllocatorDeinit: use after free: freed "
+                                        "block written 0x");
+    cr_assert(byte_line && block_line && freed_line && fatal_line, "%s", captured);
+    cr_assert(byte_line < block_line && block_line < freed_line && freed_line < fatal_line, "%s",
+              captured);
+    cr_assert_eq(count_of(captured, "alloc: debug:     #0 0x"), 2, "%s", captured);
+}
+
+Test(debug, freed_blocks_are_filled_and_checked_quietly_when_untouched) {
+    sink_reset();
+    DebugAllocatorConfig config = config_with(sink_keep);
+    config.quarantine           = 2;
+    DebugAllocator debug        = DebugAllocatorInitWith(config);
+    for (int i = 0; i < 10; ++i) {
+        unsigned char *block = AllocatorAlloc(&debug, 64, 0);
+        AllocatorFree(&debug, block);
+        cr_assert_eq(block[63], 0xDD, "still readable in quarantine, filled");
+    }
+    DebugAllocatorCheck(&debug);
+    DebugAllocatorDeinit(&debug);
+    cr_assert_eq(sink_lines, 0);
+}
