@@ -453,7 +453,8 @@ u32 DebugAllocatorLeakCount(DebugAllocator *self);
 /// For each block: `alloc: debug: leak: N bytes at P allocated at:` then one line per frame,
 /// `alloc: debug:     #I 0xADDR function+0xOFF (module+0xOFF)` (the function name only where the
 /// dynamic symbol table has it; `addr2line -e module 0xOFF` resolves the rest). The first frame is
-/// the allocator's entry point. Blocks are listed in table order, then one summary line
+/// the code that called the allocator (`allocator_alloc_dyn` and friends on the `Allocator *`
+/// path). Blocks are listed in table order, then one summary line
 /// `alloc: debug: N leaked blocks, M bytes`. Nothing is printed when no block is live.
 ///
 /// self[in] : The debug allocator.

@@ -183,7 +183,7 @@ static void record_supersede(DebugAllocator *self, uintptr_t ptr) {
 }
 
 // Map and record a new block; NULL when memory (for the block or the tables) is refused.
-static void *block_create(DebugAllocator *self, size bytes, i8 zeroed) {
+static void *block_create(DebugAllocator *self, size bytes, i8 zeroed, const DebugTrace *trace) {
     size data_bytes, map_bytes;
     u32  index;
     if (!block_geometry(self, bytes, &data_bytes, &map_bytes)) return NULL;
@@ -200,7 +200,8 @@ static void *block_create(DebugAllocator *self, size bytes, i8 zeroed) {
     *record = (DebugRecord){.ptr = ptr, .bytes = bytes, .map = map, .map_bytes = map_bytes,
                             .data_bytes = data_bytes, .serial = ++self->serial,
                             .state = DEBUG_RECORD_LIVE};
-    record->alloc_depth = debug_capture(record->frames, self->config.backtrace_depth);
+    record->alloc_depth = trace->depth;
+    memcpy(record->frames, trace->frames, trace->depth * sizeof(void *));
     if (!zeroed) memset((void *)ptr, JUNK_BYTE, bytes);
     write_canaries(self, record);
     debug_index_insert(self, index);
@@ -210,9 +211,11 @@ static void *block_create(DebugAllocator *self, size bytes, i8 zeroed) {
 
 // Free a live block: keep it and its record (with the free trace) in quarantine. Normal mode
 // fills it with FREED_BYTE (checked when it leaves); page mode makes it PROT_NONE.
-static void block_retire(DebugAllocator *self, u32 index, const char *function) {
+static void block_retire(DebugAllocator *self, u32 index, const DebugTrace *trace,
+                         const char *function) {
     DebugRecord *record = debug_record_at(self, index);
-    record->free_depth  = debug_capture(debug_free_frames(self, record), self->config.backtrace_depth);
+    record->free_depth  = trace->depth;
+    memcpy(debug_free_frames(self, record), trace->frames, trace->depth * sizeof(void *));
     record->state       = DEBUG_RECORD_FREED;
     self->live_count -= 1;
     if (!self->config.page_mode) {
@@ -230,7 +233,9 @@ static void block_retire(DebugAllocator *self, u32 index, const char *function) 
 void *debug_allocator_allocate(DebugAllocator *self, size bytes, i8 zeroed) {
     enter(self, __func__);
     if (bytes == 0) return NULL;
-    void *ptr = block_create(self, bytes, zeroed);
+    DebugTrace trace;
+    debug_capture(&trace, self->config.backtrace_depth);
+    void *ptr = block_create(self, bytes, zeroed, &trace);
     if (ALLOC_UNLIKELY(!ptr)) {
         alloc_stats_failed(&self->base);
         return NULL;
@@ -257,9 +262,11 @@ i8 debug_allocator_resize(DebugAllocator *self, void *ptr, size new_size) {
 
 void *debug_allocator_remap(DebugAllocator *self, void *ptr, size new_size) {
     enter(self, __func__);
+    if (!ptr && new_size == 0) return NULL;
+    DebugTrace trace;
+    debug_capture(&trace, self->config.backtrace_depth);
     if (!ptr) {
-        if (new_size == 0) return NULL;
-        void *fresh = block_create(self, new_size, 1);
+        void *fresh = block_create(self, new_size, 1, &trace);
         if (fresh) alloc_stats_allocated(&self->base, new_size, new_size);
         else alloc_stats_failed(&self->base);
         return fresh;
@@ -268,17 +275,17 @@ void *debug_allocator_remap(DebugAllocator *self, void *ptr, size new_size) {
     check_canaries(self, debug_record_at(self, index), __func__);
     size old = debug_record_at(self, index)->bytes;
     if (new_size == 0) {
-        block_retire(self, index, __func__);
+        block_retire(self, index, &trace, __func__);
         alloc_stats_deallocated(&self->base, old);
         return NULL;
     }
-    void *moved = block_create(self, new_size, 0); // may move the record table
+    void *moved = block_create(self, new_size, 0, &trace); // may move the record table
     if (ALLOC_UNLIKELY(!moved)) {
         alloc_stats_failed(&self->base);
         return NULL;
     }
     memcpy(moved, ptr, old < new_size ? old : new_size);
-    block_retire(self, index, __func__);
+    block_retire(self, index, &trace, __func__);
     alloc_stats_reallocated(&self->base, new_size, old, new_size);
     return moved;
 }
@@ -289,7 +296,9 @@ size debug_allocator_deallocate(DebugAllocator *self, void *ptr) {
     u32 index = live_record(self, ptr, __func__);
     check_canaries(self, debug_record_at(self, index), __func__);
     size bytes = debug_record_at(self, index)->bytes;
-    block_retire(self, index, __func__);
+    DebugTrace trace;
+    debug_capture(&trace, self->config.backtrace_depth);
+    block_retire(self, index, &trace, __func__);
     alloc_stats_deallocated(&self->base, bytes);
     return bytes;
 }

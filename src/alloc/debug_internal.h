@@ -65,8 +65,14 @@ bool debug_quarantine_holds(const DebugAllocator *self, u32 index);
 
 // --- Backtraces and reports (debug_records.c) -------------------------------------------------
 
-// Capture up to `depth` frames of the caller's stack into `frames`; returns how many.
-u32 debug_capture(void **frames, u32 depth);
+// A backtrace taken in a public entry point, before it is stored in a record.
+typedef struct DebugTrace {
+    void *frames[DEBUG_ALLOCATOR_MAX_BACKTRACE_DEPTH];
+    u32   depth;
+} DebugTrace;
+// Capture up to `depth` frames into `trace`, starting with the caller of the function that calls
+// debug_capture (call it directly from the public entry point: its caller is the user's code).
+void debug_capture(DebugTrace *trace, u32 depth);
 // A report line under construction: "alloc: debug: " then appended text.
 typedef struct DebugLine {
     char text[384];

@@ -172,18 +172,20 @@ bool debug_quarantine_holds(const DebugAllocator *self, u32 index) {
 
 // --- Backtraces -------------------------------------------------------------------------------
 
-__attribute__((noinline)) u32 debug_capture(void **frames, u32 depth) {
+// Frames to drop: debug_capture itself and the public entry point that called it.
+enum { SKIPPED_FRAMES = 2 };
+
+__attribute__((noinline)) void debug_capture(DebugTrace *trace, u32 depth) {
+    trace->depth = 0;
 #if defined(__GLIBC__)
-    if (depth == 0) return 0;
-    void *all[DEBUG_ALLOCATOR_MAX_BACKTRACE_DEPTH + 1];
-    int   got = backtrace(all, (int)depth + 1);
-    if (got <= 1) return 0;
-    memcpy(frames, all + 1, (size)(got - 1) * sizeof(void *)); // skip debug_capture itself
-    return (u32)(got - 1);
+    if (depth == 0) return;
+    void *all[DEBUG_ALLOCATOR_MAX_BACKTRACE_DEPTH + SKIPPED_FRAMES];
+    int   got = backtrace(all, (int)depth + SKIPPED_FRAMES);
+    if (got <= SKIPPED_FRAMES) return;
+    trace->depth = (u32)got - SKIPPED_FRAMES;
+    memcpy(trace->frames, all + SKIPPED_FRAMES, trace->depth * sizeof(void *));
 #else
-    (void)frames;
     (void)depth;
-    return 0;
 #endif
 }
 
