@@ -698,3 +698,76 @@ Test(debug, freed_blocks_are_filled_and_checked_quietly_when_untouched) {
     DebugAllocatorDeinit(&debug);
     cr_assert_eq(sink_lines, 0);
 }
+
+// --- Config -----------------------------------------------------------------------------------
+
+Test(debug_config, out_of_range_values_are_clamped_at_first_use) {
+    DebugAllocatorConfig config = config_with(sink_drop);
+    config.canary_bytes         = 1000;
+    config.backtrace_depth      = 1000;
+    config.quarantine           = 1u << 30;
+    DebugAllocator debug        = DebugAllocatorInitWith(config);
+    cr_assert_eq(debug.config.canary_bytes, 1000, "Init makes no change");
+    char *block = AllocatorAlloc(&debug, 24, 0);
+    cr_assert_eq(debug.config.canary_bytes, DEBUG_ALLOCATOR_MAX_CANARY_BYTES);
+    cr_assert_eq(debug.config.backtrace_depth, DEBUG_ALLOCATOR_MAX_BACKTRACE_DEPTH);
+    cr_assert_eq(debug.config.quarantine, DEBUG_ALLOCATOR_MAX_QUARANTINE);
+    memset(block, 1, 24);
+    DebugAllocatorCheck(&debug);
+    AllocatorFree(&debug, block);
+    DebugAllocatorDeinit(&debug);
+}
+
+static void overflow_at_the_last_canary_byte(void) {
+    DebugAllocatorConfig config = config_with(sink_drop);
+    config.canary_bytes         = 1000; // clamped to 64
+    victim                      = DebugAllocatorInitWith(config);
+    victim_block                = AllocatorAlloc(&victim, 24, 0);
+    victim_block[24 + DEBUG_ALLOCATOR_MAX_CANARY_BYTES - 1] = 0;
+    death_note_pointer(victim_block);
+    AllocatorFree(&victim, victim_block);
+}
+Test(debug_config, the_whole_clamped_canary_is_checked) {
+    expect_death(overflow_at_the_last_canary_byte,
+                 "alloc: fatal: debug_allocator_deallocate: buffer overflow: canary after block "
+                 "overwritten");
+}
+
+Test(debug_config, canaries_can_be_turned_off) {
+    DebugAllocatorConfig config = config_with(sink_drop);
+    config.canary_bytes         = 0;
+    DebugAllocator debug        = DebugAllocatorInitWith(config);
+    char          *block        = AllocatorAlloc(&debug, 24, 0);
+    block[24]                   = 'x'; // within the page: nobody looks
+    DebugAllocatorCheck(&debug);
+    cr_assert_eq(AllocatorFree(&debug, block), 24);
+    DebugAllocatorDeinit(&debug);
+}
+
+Test(debug_config, zero_backtrace_depth_says_so_in_the_report) {
+    sink_reset();
+    DebugAllocatorConfig config = config_with(sink_keep);
+    config.backtrace_depth      = 0;
+    DebugAllocator debug        = DebugAllocatorInitWith(config);
+    void          *block        = AllocatorAlloc(&debug, 3, 0);
+    cr_assert_eq(DebugAllocatorReportLeaks(&debug), 1);
+    char expected[160];
+    snprintf(expected, sizeof expected,
+             "alloc: debug: leak: 3 bytes at %p allocated at:\n"
+             "alloc: debug:     (no backtrace recorded)\n"
+             "alloc: debug: 1 leaked block, 3 bytes\n",
+             block);
+    cr_assert_str_eq(sink_text, expected);
+    AllocatorFree(&debug, block);
+    DebugAllocatorDeinit(&debug);
+}
+
+static void page_mode_double_free(void) {
+    start_page_mode();
+    AllocatorFree(&victim, victim_block);
+    death_note_pointer(victim_block);
+    AllocatorFree(&victim, victim_block);
+}
+Test(debug_page, double_free_of_a_protected_block_is_reported) {
+    expect_death(page_mode_double_free, "alloc: fatal: debug_allocator_deallocate: double free");
+}
