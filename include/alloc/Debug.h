@@ -68,7 +68,8 @@
 /// Receiver of a `DebugAllocator`'s report lines (leaks, overflow and double-free details).
 ///
 /// Called once per line, in order; the line has no trailing newline and starts with
-/// `alloc: debug: `. The text lives in a stack buffer of the allocator: copy it to keep it.
+/// `alloc: debug: `. The text lives in a stack buffer of the allocator (lines longer than 380
+/// bytes are cut): copy it to keep it.
 /// The function must not call back into the same `DebugAllocator`.
 ///
 /// line[in]    : One report line, NUL-terminated, without the newline.
@@ -90,10 +91,11 @@ typedef void (*DebugAllocatorReportFn)(const char *line, void *context);
 ///
 /// Settings of a `DebugAllocator`, read at its first use.
 ///
-/// Start from `DebugAllocatorConfigDefault()` and change the fields you need; an all-zero config
-/// is valid too but turns every check that has a size off (no canaries, no quarantine, no
-/// backtraces). Out-of-range values are clamped at first use to the `DEBUG_ALLOCATOR_MAX_*`
-/// limits, never rejected.
+/// Start from `DebugAllocatorConfigDefault()` and change the fields you need. An all-zero config
+/// is valid too but turns everything optional off (no canaries, quarantine, backtraces, leak
+/// report at Deinit or thread check); only the pointer checks remain. Out-of-range values are
+/// clamped at first use to the `DEBUG_ALLOCATOR_MAX_*` limits, never rejected. Changing the
+/// config after the first use is not supported.
 ///
 /// FIELDS:
 /// - canary_bytes           : Bytes of a known pattern written right before and right after every
@@ -167,6 +169,9 @@ typedef struct DebugAllocatorConfig {
 
 ///
 /// A bug-finding allocator: per-block mappings, canaries, backtraces, quarantine, thread check.
+///
+/// Memory: each live or quarantined block costs at least one page of its own (two in page mode
+/// with a guard page) plus a record of 64 + 16 × `backtrace_depth` bytes (on 64-bit platforms).
 ///
 /// Invariants: every block handed out has exactly one record, found by address in `index`;
 /// `live_count` records are live and `quarantine_len` are freed and waiting in `quarantine`;
