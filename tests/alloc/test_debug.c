@@ -771,3 +771,38 @@ static void page_mode_double_free(void) {
 Test(debug_page, double_free_of_a_protected_block_is_reported) {
     expect_death(page_mode_double_free, "alloc: fatal: debug_allocator_deallocate: double free");
 }
+
+// --- Self-check -------------------------------------------------------------------------------
+
+static void check_with_wrong_live_count(void) {
+    start_victim_quietly();
+    victim.live_count += 1;
+    death_note_pointer(&victim);
+    DebugAllocatorCheck(&victim);
+}
+Test(debug_death, check_catches_a_wrong_live_count) {
+    expect_death(check_with_wrong_live_count,
+                 "alloc: fatal: DebugAllocatorCheck: corrupted allocator: live count");
+}
+
+static void check_with_wrong_bytes_in_use(void) {
+    start_victim_quietly();
+    victim.base.stats.bytes_in_use += 8;
+    death_note_pointer(&victim);
+    DebugAllocatorCheck(&victim);
+}
+Test(debug_death, check_catches_wrong_bytes_in_use) {
+    expect_death(check_with_wrong_bytes_in_use,
+                 "alloc: fatal: DebugAllocatorCheck: corrupted allocator: bytes in use");
+}
+
+static void check_with_a_lost_index_entry(void) {
+    start_victim_quietly();
+    memset(victim.index, 0, victim.index_cap * sizeof *victim.index);
+    death_note_pointer(&victim);
+    DebugAllocatorCheck(&victim);
+}
+Test(debug_death, check_catches_a_record_missing_from_the_index) {
+    expect_death(check_with_a_lost_index_entry,
+                 "alloc: fatal: DebugAllocatorCheck: corrupted allocator: record index");
+}
