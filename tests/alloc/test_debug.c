@@ -806,3 +806,57 @@ Test(debug_death, check_catches_a_record_missing_from_the_index) {
     expect_death(check_with_a_lost_index_entry,
                  "alloc: fatal: DebugAllocatorCheck: corrupted allocator: record index");
 }
+
+// --- Random operations, checked after each --------------------------------------------------
+
+static u32 lcg_next(u32 *state) {
+    *state = *state * 1664525u + 1013904223u;
+    return *state >> 8;
+}
+
+static void random_operations(i8 page_mode, u32 seed) {
+    DebugAllocatorConfig config = config_with(sink_drop);
+    config.page_mode            = page_mode;
+    config.quarantine           = 8;
+    DebugAllocator debug        = DebugAllocatorInitWith(config);
+    unsigned char *blocks[48]   = {0};
+    size           sizes[48]    = {0};
+    size           in_use       = 0;
+    for (int step = 0; step < 1500; ++step) {
+        u32  slot = lcg_next(&seed) % 48;
+        size want = lcg_next(&seed) % 3000 + 1;
+        u32  op   = lcg_next(&seed) % 3;
+        if (!blocks[slot]) {
+            blocks[slot] = AllocatorAlloc(&debug, want, 0);
+            cr_assert_not_null(blocks[slot]);
+            memset(blocks[slot], (int)slot, want);
+            sizes[slot] = want;
+            in_use += want;
+        } else if (op == 0) {
+            cr_assert_eq(blocks[slot][sizes[slot] - 1], (unsigned char)slot);
+            cr_assert_eq(AllocatorFree(&debug, blocks[slot]), sizes[slot]);
+            in_use -= sizes[slot];
+            blocks[slot] = NULL;
+        } else {
+            unsigned char *moved = op == 1 && AllocatorResize(&debug, blocks[slot], want)
+                                       ? blocks[slot]
+                                       : AllocatorRemap(&debug, blocks[slot], want);
+            cr_assert_not_null(moved);
+            size kept = sizes[slot] < want ? sizes[slot] : want;
+            cr_assert_eq(moved[kept - 1], (unsigned char)slot);
+            memset(moved, (int)slot, want);
+            in_use += want - sizes[slot];
+            blocks[slot] = moved;
+            sizes[slot]  = want;
+        }
+        DebugAllocatorCheck(&debug);
+        cr_assert_eq(AllocatorBytesInUse(&debug), in_use);
+    }
+    for (int slot = 0; slot < 48; ++slot) AllocatorFree(&debug, blocks[slot]);
+    DebugAllocatorCheck(&debug);
+    cr_assert_eq(DebugAllocatorLeakCount(&debug), 0);
+    cr_assert_eq(AllocatorBytesInUse(&debug), 0);
+    DebugAllocatorDeinit(&debug);
+}
+Test(debug, random_operations_keep_every_invariant) { random_operations(0, 1); }
+Test(debug_page, random_operations_keep_every_invariant_in_page_mode) { random_operations(1, 2); }
