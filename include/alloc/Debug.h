@@ -482,7 +482,7 @@ u32 DebugAllocatorReportLeaks(DebugAllocator *self);
 /// Walk every invariant of the allocator and every live block's canaries.
 ///
 /// Checks that each record is reachable from the index, that live and quarantined counts match
-/// the records, that the live sizes add up to `bytes_in_use`, that every canary of a live block
+/// the records, that the unused records form the free list, that the live sizes add up to `bytes_in_use`, that every canary of a live block
 /// is intact, and (normal mode) that no quarantined block was written after its free.
 /// Cost: linear in the number of records.
 ///
@@ -494,7 +494,8 @@ u32 DebugAllocatorReportLeaks(DebugAllocator *self);
 ///          canary before block overwritten" or "use after free: freed block written" (naming
 ///          the block), or "corrupted allocator:
 ///          record index", "corrupted allocator: live count", "corrupted allocator: quarantine",
-///          "corrupted allocator: bytes in use" (naming the allocator).
+///          "corrupted allocator: bytes in use", "corrupted allocator: free list" (naming the
+///          allocator).
 ///
 /// USAGE:
 ///     DebugAllocator debug = DebugAllocatorInit();

@@ -336,31 +336,54 @@ u32 DebugAllocatorReportLeaks(DebugAllocator *self) {
     return report_leaks(self);
 }
 
-void DebugAllocatorCheck(DebugAllocator *self) {
-    enter(self, __func__);
-    u32  live = 0, freed = 0;
-    size in_use = 0;
+typedef struct RecordCounts {
+    u32  live, freed; // records in each state
+    size in_use;      // bytes of the live blocks
+} RecordCounts;
+
+// Every used record: indexed under its address, canaries intact (live), in the ring (freed).
+static RecordCounts check_records(const DebugAllocator *self, const char *function) {
+    RecordCounts counts = {0, 0, 0};
     for (u32 i = 0; i < self->record_used; ++i) {
         DebugRecord *record = debug_record_at(self, i);
         if (record->state == DEBUG_RECORD_UNUSED) continue;
         bool indexed = record->ptr && debug_index_find(self, record->ptr) == i + 1;
-        if (record->state == DEBUG_RECORD_LIVE) {
-            if (!indexed) AllocFatal(__func__, "corrupted allocator: record index", self);
-            check_canaries(self, record, __func__);
-            live += 1;
-            in_use += record->bytes;
-        } else if (record->state == DEBUG_RECORD_FREED) {
-            if (record->ptr && !indexed) AllocFatal(__func__, "corrupted allocator: record index", self);
-            if (!debug_quarantine_holds(self, i)) AllocFatal(__func__, "corrupted allocator: quarantine", self);
-            check_freed(self, record, __func__);
-            freed += 1;
+        if (record->state == DEBUG_RECORD_LIVE && indexed) {
+            check_canaries(self, record, function);
+            counts.live += 1;
+            counts.in_use += record->bytes;
+        } else if (record->state == DEBUG_RECORD_FREED && (indexed || !record->ptr)) {
+            if (!debug_quarantine_holds(self, i))
+                AllocFatal(function, "corrupted allocator: quarantine", self);
+            check_freed(self, record, function);
+            counts.freed += 1;
         } else {
-            AllocFatal(__func__, "corrupted allocator: record index", self);
+            AllocFatal(function, "corrupted allocator: record index", self);
         }
     }
-    if (live != self->live_count) AllocFatal(__func__, "corrupted allocator: live count", self);
-    if (freed != self->quarantine_len) AllocFatal(__func__, "corrupted allocator: quarantine", self);
-    if (in_use != self->base.stats.bytes_in_use)
+    return counts;
+}
+
+// The unused records, and only they, are on the free list, once each.
+static void check_free_list(const DebugAllocator *self, u32 unused, const char *function) {
+    u32 seen = 0;
+    for (u32 next = self->record_free; next; next = debug_record_at(self, next - 1)->next_free) {
+        bool bad = next > self->record_used || ++seen > unused ||
+                   debug_record_at(self, next - 1)->state != DEBUG_RECORD_UNUSED;
+        if (bad) AllocFatal(function, "corrupted allocator: free list", self);
+    }
+    if (seen != unused) AllocFatal(function, "corrupted allocator: free list", self);
+}
+
+void DebugAllocatorCheck(DebugAllocator *self) {
+    enter(self, __func__);
+    RecordCounts counts = check_records(self, __func__);
+    if (counts.live != self->live_count)
+        AllocFatal(__func__, "corrupted allocator: live count", self);
+    if (counts.freed != self->quarantine_len)
+        AllocFatal(__func__, "corrupted allocator: quarantine", self);
+    check_free_list(self, self->record_used - counts.live - counts.freed, __func__);
+    if (counts.in_use != self->base.stats.bytes_in_use)
         AllocFatal(__func__, "corrupted allocator: bytes in use", self);
 }
 

@@ -860,3 +860,17 @@ static void random_operations(i8 page_mode, u32 seed) {
 }
 Test(debug, random_operations_keep_every_invariant) { random_operations(0, 1); }
 Test(debug_page, random_operations_keep_every_invariant_in_page_mode) { random_operations(1, 2); }
+
+static void check_with_a_broken_free_list(void) {
+    start_victim_quietly();
+    void *other = AllocatorAlloc(&victim, 8, 0);
+    AllocatorFree(&victim, other);
+    AllocatorFree(&victim, victim_block);
+    victim.record_free = 1; // claims record 0 is unused: it is quarantined
+    death_note_pointer(&victim);
+    DebugAllocatorCheck(&victim);
+}
+Test(debug_death, check_catches_a_broken_free_list) {
+    expect_death(check_with_a_broken_free_list,
+                 "alloc: fatal: DebugAllocatorCheck: corrupted allocator: free list");
+}
