@@ -147,7 +147,7 @@ static bool block_geometry(const DebugAllocator *self, size bytes, size *data_by
                            size *map_bytes) {
     size canary = self->config.canary_bytes;
     size need   = canary + (self->base.alignment - 1) + canary;
-    if (bytes > (size)-1 / 2 - need) return false;
+    if (need > (size)-1 / 2 || bytes > (size)-1 / 2 - need) return false;
     *data_bytes = alloc_align_up(need + bytes, self->page_size);
     bool guard  = self->config.page_mode && self->config.guard_page;
     *map_bytes  = *data_bytes + (guard ? self->page_size : 0);

@@ -874,3 +874,11 @@ Test(debug_death, check_catches_a_broken_free_list) {
     expect_death(check_with_a_broken_free_list,
                  "alloc: fatal: DebugAllocatorCheck: corrupted allocator: free list");
 }
+
+Test(debug_config, an_absurd_alignment_fails_cleanly) {
+    DebugAllocator debug = DebugAllocatorInitAligned((size)1 << 62);
+    cr_assert_null(AllocatorAlloc(&debug, 8, 0));
+    cr_assert_eq(AllocatorFailedAllocations(&debug), 1);
+    DebugAllocatorCheck(&debug);
+    DebugAllocatorDeinit(&debug);
+}
