@@ -172,8 +172,9 @@ static void record_forget(DebugAllocator *self, u32 index, const char *function)
     debug_record_give_back(self, index);
 }
 
-// A quarantined record whose address the OS handed out again (normal mode unmaps at free):
-// it leaves the index so that the new block owns the address; the ring still holds it.
+// A quarantined record whose block was unmapped early (page mode could not protect it) may see
+// its address handed out again: it leaves the index so that the new block owns the address;
+// the ring still holds it until it is pushed out.
 static void record_supersede(DebugAllocator *self, uintptr_t ptr) {
     u32 stale = debug_index_find(self, ptr);
     if (!stale) return;
