@@ -25,6 +25,11 @@ $(BUILD)/site/markdown: tests/site/markdown_main.c $(GEN_MD_SRC) $(GEN_MD_HDR) |
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itools/apidoc $(CFLAGS) $< $(GEN_MD_SRC) -ljansson -lm -o $@
 
+# The same under clang with ASan+UBSan: the suite regenerates the fixture with it and compares.
+$(BUILD)/site/markdown-asan: tests/site/markdown_main.c $(GEN_MD_SRC) $(GEN_MD_HDR) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(CPPFLAGS) -Itools/apidoc $(WARN) $(SANFLAGS) $< $(GEN_MD_SRC) -ljansson -lm -o $@
+
 # $(call site_build,MARKDOWN_CMD,API_JSON,SOURCE_ROOT,DOCS_DIR,CONFIG_DIR,SITE_DIR): generated
 # Markdown into DOCS_DIR, MiniSearch vendored, CONFIG_DIR/mkdocs.yml (mkdocs.yml + generated nav),
 # then mkdocs build --strict into SITE_DIR. Paths in the config are relative to CONFIG_DIR.
@@ -60,7 +65,7 @@ $(FIXTURE_DIR)/site/index.html: $(BUILD)/site/markdown $(NODE_STAMP) $(SITE_ASSE
 	$(call site_build,$(BUILD)/site/markdown,tests/site/fixture/api.json,tests/site/fixture,$(FIXTURE_DIR)/docs,$(FIXTURE_DIR),$(FIXTURE_DIR)/site)
 
 TEST_SUITES += browser
-test-browser: $(NODE_STAMP) $(BUILD)/site/markdown
+test-browser: $(NODE_STAMP) $(BUILD)/site/markdown $(BUILD)/site/markdown-asan
 	@tests/run-suite.sh browser tests/browser/run.sh
 
 bench-site: $(NODE_STAMP) $(BUILD)/site/markdown

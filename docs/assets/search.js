@@ -70,7 +70,7 @@
         if (key === "tag") {
           var t = findTag(value);
           if (t < 0) q.badTag = true; else q.tags.push(t);
-        } else if (key === "kind") q.kinds.push(value.toLowerCase().replace(/-/g, "_"));
+        } else if (key === "kind") q.kinds.push(value.toLowerCase().replace(/_/g, "-"));
         else q.files.push(value.toLowerCase());
       } else if (!m) {
         q.words.push(tok.toLowerCase());
@@ -85,7 +85,7 @@
     for (i = 0; i < q.kinds.length; i++) {
       // kind:macro matches both macro kinds; kind:function only functions.
       var k = q.kinds[i];
-      if (s.kind !== k && s.kind.slice(s.kind.lastIndexOf("_") + 1) !== k) return false;
+      if (s.kind !== k && s.kind.split(/[-_]/).pop() !== k) return false;
     }
     for (i = 0; i < q.files.length; i++) if (s.file.toLowerCase().indexOf(q.files[i]) < 0) return false;
     return true;
@@ -242,7 +242,7 @@
       var a = el("a", "apidoc-result__link");
       a.href = r.s.url;
       var head = el("div", "apidoc-result__head");
-      head.append(el("span", "apidoc-result__kind", r.s.kind.replace("function_macro", "macro()")),
+      head.append(el("span", "apidoc-result__kind", r.s.kind.replace("function-macro", "macro()").replace("object-macro", "macro")),
         el("span", "apidoc-result__name", r.s.name), el("span", "apidoc-result__file", r.s.file));
       a.append(head, el("code", "apidoc-result__sig", r.s.sig), el("div", "apidoc-result__brief", r.s.brief));
       li.append(a);

@@ -58,6 +58,7 @@ static int md_load_tags(MdModel *m, const char *path) {
         char *name = line;
         while (*name == ' ') name++;
         *colon = '\0';
+        if (md_find_tag(m, name)) continue; // api.json's own vocabulary wins
         MdTag *t = md_add_tag(m, name);
         char  *d = strstr(brace + 1, "description:");
         if (d && (d = strchr(d, '"')) != NULL) {
@@ -90,6 +91,29 @@ static int md_load_tags(MdModel *m, const char *path) {
     return 0;
 }
 
+// The vocabulary carried by api.json itself: [{name, description, synonyms, symbols}].
+static void md_load_json_tags(MdModel *m) {
+    size_t  i;
+    json_t *t;
+    json_array_foreach(json_object_get(m->root, "tags"), i, t) {
+        const char *name = md_json_str(t, "name");
+        if (!name || md_find_tag(m, name)) continue;
+        MdTag *tag = md_add_tag(m, name);
+        if (md_json_str(t, "description")) {
+            free(tag->description);
+            tag->description = strdup(md_json_str(t, "description"));
+        }
+        size_t  k;
+        json_t *syn;
+        json_array_foreach(json_object_get(t, "synonyms"), k, syn) {
+            if (!json_is_string(syn)) continue;
+            tag->synonyms = realloc(tag->synonyms, (tag->nsynonyms + 1) * sizeof *tag->synonyms);
+            if (!tag->synonyms) exit(3);
+            tag->synonyms[tag->nsynonyms++] = strdup(json_string_value(syn));
+        }
+    }
+}
+
 static int md_load_symbols(MdModel *m) {
     json_t *syms = json_object_get(m->root, "symbols");
     if (!json_is_array(syms)) {
@@ -101,12 +125,12 @@ static int md_load_symbols(MdModel *m) {
     size_t  i;
     json_t *s;
     json_array_foreach(syms, i, s) {
-        MdSym sym = {.name = md_json_str(s, "name"), .kind = md_json_str(s, "kind"),
-                     .file = md_json_str(s, "file"), .include = md_json_str(s, "include"),
+        MdSym sym = {.id = md_json_str(s, "id"), .name = md_json_str(s, "name"), .kind = md_json_str(s, "kind"),
+                     .file = md_json_str(s, "header"), .include = md_json_str(s, "include"),
                      .decl = md_json_str(s, "declaration"), .line = md_json_int(s, "line"),
                      .json = s, .doc = json_object_get(s, "doc")};
         if (!sym.name || !sym.kind || !sym.file) {
-            fprintf(stderr, "apidoc: markdown: symbol %zu lacks name, kind or file\n", i);
+            fprintf(stderr, "apidoc: markdown: symbol %zu lacks name, kind or header\n", i);
             return 1;
         }
         if (!json_is_object(sym.doc)) sym.doc = NULL;
@@ -224,6 +248,7 @@ int apidoc_markdown_main(int argc, char **argv) {
         md_model_free(&m);
         return 1;
     }
+    md_load_json_tags(&m);
     int rc = tags_path ? md_load_tags(&m, tags_path) : 0;
     if (rc == 0) rc = md_load_symbols(&m);
     if (rc == 0) {

@@ -67,8 +67,8 @@ static const char *const md_kind_groups[][3] = {
     {"Types", "struct", "union"},
     {"Enumerations and typedefs", "enum", "typedef"},
     {"Functions", "function", "variable"},
-    {"Function-like macros", "function_macro", NULL},
-    {"Constants and macros", "macro", NULL},
+    {"Function-like macros", "function-macro", NULL},
+    {"Constants and macros", "object-macro", NULL},
 };
 
 static json_t *md_file_doc(const MdModel *m, const char *path) {
@@ -306,13 +306,17 @@ static json_t *md_search_symbol(const MdModel *m, const MdSym *s, json_t *kinds,
         json_t *f;
         json_array_foreach(json_object_get(s->doc, lists[l]), i, f) {
             md_words(seen, &words, md_json_str(f, "name"));
-            md_words(seen, &words, md_json_str(f, "text"));
+            md_words(seen, &words, md_desc(f));
         }
         json_array_foreach(json_object_get(s->json, lists[l]), i, f) {
             md_words(seen, &words, md_json_str(f, "name"));
             md_words(seen, &words, md_json_str(f, "type"));
+            md_words(seen, &words, md_desc(f));
         }
     }
+    size_t  i;
+    json_t *e;
+    json_array_foreach(json_object_get(s->json, "examples"), i, e) md_words(seen, &words, md_json_str(e, "function"));
     json_array_append_new(row, json_string(md_str(&words)));
     md_free(&words);
     json_decref(seen);

@@ -26,9 +26,10 @@ const char *md_str(const MdBuf *b); // "" for an empty buffer
 // --- The model: api.json, indexed ----------------------------------------------------------
 
 typedef struct MdSym {
+    const char *id;       // opaque, for `uses` and `function_id`
     const char *name;
-    const char *kind;     // function, function_macro, macro, struct, union, enum, typedef, variable
-    const char *file;     // repository-relative path of the declaration
+    const char *kind;     // function, function-macro, object-macro, struct, union, enum, typedef
+    const char *file;     // repository-relative path of the home header ("header" in api.json)
     const char *include;  // "alloc/Page.h"
     const char *decl;     // exact declaration text
     long        line;     // 1-based
@@ -59,6 +60,9 @@ typedef struct MdModel {
 const char *md_json_str(const json_t *obj, const char *key); // NULL when absent or not a string
 long        md_json_int(const json_t *obj, const char *key); // 0 when absent
 const MdSym *md_find(const MdModel *m, const char *name);
+const MdSym *md_find_id(const MdModel *m, const char *id);
+// A doc text: "description", or "text" in hand-written older fixtures.
+const char  *md_desc(const json_t *obj);
 const MdTag *md_find_tag(const MdModel *m, const char *name); // folds case and synonyms
 const char  *md_kind_label(const char *kind);                 // "function-like macro"
 int          md_has_source(const MdModel *m, const char *file);

@@ -57,17 +57,12 @@ static void md_chips(MdBuf *b, const MdModel *m, const MdSym *s) {
     md_put(b, "</p>\n\n");
 }
 
-static void md_admonitions(MdBuf *b, const MdModel *m, const MdSym *s, const char *key, const char *type,
-                           const char *title) {
-    json_t *list = json_object_get(s->doc, key);
-    json_t *one  = json_is_string(list) ? list : NULL;
-    size_t  n    = one ? 1 : json_array_size(list);
-    for (size_t i = 0; i < n; i++) {
-        json_t *v = one ? one : json_array_get(list, i);
-        if (!json_is_string(v)) continue;
+static void md_admonition(MdBuf *b, const MdModel *m, const char *text, const char *type, const char *title) {
+    {
+        if (!text) return;
         md_printf(b, "!!! %s \"%s\"\n", type, title);
         MdBuf body = {0};
-        md_text(&body, m, json_string_value(v), "api");
+        md_text(&body, m, text, "api");
         for (const char *p = md_str(&body); *p;) {
             const char *eol = strchr(p, '\n');
             size_t      len = eol ? (size_t)(eol - p) : strlen(p);
@@ -81,8 +76,22 @@ static void md_admonitions(MdBuf *b, const MdModel *m, const MdSym *s, const cha
     }
 }
 
+static void md_admonitions(MdBuf *b, const MdModel *m, const MdSym *s, const char *key, const char *type,
+                           const char *title) {
+    if (strcmp(key, "success") == 0 || strcmp(key, "failure") == 0 || strcmp(key, "returns") == 0) {
+        md_admonition(b, m, md_json_str(s->doc, key), type, title);
+        return;
+    }
+    size_t  i;
+    json_t *note;
+    json_array_foreach(json_object_get(s->doc, "notes"), i, note) {
+        const char *kind = md_json_str(note, "kind");
+        if (kind && strcmp(kind, key) == 0) md_admonition(b, m, md_json_str(note, "text"), type, title);
+    }
+}
+
 static const char *md_field_doc(const MdSym *s, const json_t *field) {
-    const char *text = md_json_str(field, "doc");
+    const char *text = md_desc(field);
     if (text) return text;
     const char *name = md_json_str(field, "name");
     json_t     *docs = json_object_get(s->doc, "fields");
@@ -90,7 +99,7 @@ static const char *md_field_doc(const MdSym *s, const json_t *field) {
     json_t     *d;
     json_array_foreach(docs, i, d) {
         const char *dn = md_json_str(d, "name");
-        if (name && dn && strcmp(dn, name) == 0) return md_json_str(d, "text");
+        if (name && dn && strcmp(dn, name) == 0) return md_desc(d);
     }
     return NULL;
 }
@@ -104,8 +113,16 @@ static void md_field_rows(MdBuf *b, const MdModel *m, const MdSym *s, json_t *fi
         for (int d = 0; d < depth; d++) md_put(b, "&emsp;");
         if (name && *name) md_printf(b, "`%s`", name);
         else md_put(b, "*(anonymous)*");
+        const char *group = md_json_str(f, "group");
+        if (group) {
+            md_put(b, " <small class=\"apidoc-group\">in ");
+            md_html(b, group);
+            md_put(b, "</small>");
+        }
         md_put(b, " | ");
-        if (is_enum) md_printf(b, "`%s`", md_json_str(f, "value") ? md_json_str(f, "value") : "");
+        json_t *value = json_object_get(f, "value");
+        if (is_enum && json_is_integer(value)) md_printf(b, "`%lld`", (long long)json_integer_value(value));
+        else if (is_enum) md_put(b, "—");
         else md_type(b, m, md_json_str(f, "type"));
         md_put(b, " | ");
         md_inline(b, m, md_field_doc(s, f), "api");
@@ -116,9 +133,9 @@ static void md_field_rows(MdBuf *b, const MdModel *m, const MdSym *s, json_t *fi
 }
 
 static void md_fields(MdBuf *b, const MdModel *m, const MdSym *s) {
-    json_t *fields = json_object_get(s->json, "fields");
+    int     is_enum = json_array_size(json_object_get(s->json, "enum_values")) > 0;
+    json_t *fields  = json_object_get(s->json, is_enum ? "enum_values" : "fields");
     if (!json_array_size(fields)) return;
-    int is_enum = strcmp(s->kind, "enum") == 0;
     md_printf(b, "## %s\n\n| Name | %s | Description |\n|---|---|---|\n", is_enum ? "Values" : "Fields",
               is_enum ? "Value" : "Type");
     md_field_rows(b, m, s, fields, 0, is_enum);
@@ -144,10 +161,12 @@ static void md_params(MdBuf *b, const MdModel *m, const MdSym *s) {
             }
             const char *dir = md_json_str(p, "direction");
             if (!dir) dir = md_json_str(doc, "direction");
+            const char *text = md_json_str(p, "description");
+            if (!text) text = md_desc(doc);
             md_printf(b, "| `%s` | %s | ", name ? name : "", dir ? dir : "—");
             md_type(b, m, md_json_str(p, "type"));
             md_put(b, " | ");
-            md_inline(b, m, md_json_str(doc, "text"), "api");
+            md_inline(b, m, text, "api");
             md_put(b, " |\n");
         }
         md_putc(b, '\n');
@@ -164,19 +183,26 @@ static void md_params(MdBuf *b, const MdModel *m, const MdSym *s) {
 }
 
 static void md_dispatch(MdBuf *b, const MdModel *m, const MdSym *s) {
-    json_t *arms = json_object_get(s->json, "generic");
+    json_t *arms = json_object_get(s->json, "dispatch");
     if (!json_array_size(arms)) return;
     md_put(b, "## Dispatch\n\nThe `_Generic` selection on the first argument's type:\n\n"
               "| Argument type | Calls |\n|---|---|\n");
     size_t  i;
     json_t *a;
     json_array_foreach(arms, i, a) {
-        const char *fn = md_json_str(a, "function");
+        const char *fn = md_json_str(a, "function"), *expr = md_json_str(a, "expression");
         md_put(b, "| ");
         md_type(b, m, md_json_str(a, "type"));
         md_put(b, " | ");
         if (fn && md_find(m, fn)) md_sym_link(b, m, fn, "api");
-        else md_printf(b, "`%s`", fn ? fn : "");
+        else if (fn || expr) {
+            MdBuf code = {0};
+            md_put(&code, "`` ");
+            md_put(&code, fn ? fn : expr);
+            md_put(&code, " ``");
+            md_inline(b, m, md_str(&code), "api"); // a code span; `|` in it is safe in a table
+            md_free(&code);
+        }
         md_put(b, " |\n");
     }
     md_putc(b, '\n');
@@ -184,35 +210,46 @@ static void md_dispatch(MdBuf *b, const MdModel *m, const MdSym *s) {
 
 // --- Scraped examples ----------------------------------------------------------------------
 
+enum { MD_MAX_USES = 16 };
+
 typedef struct MdExample {
     const char *file;
     const char *function;
-    long        first, last, use; // function lines and the highlighted use (0: none valid yet)
+    long        first, last, use; // function lines and the first use
+    long        uses[MD_MAX_USES]; // every use line that is code, highlighted
+    size_t      nuse;
     char       *code;
-    int         rank;             // 0 examples, 1 tests, 2 library
+    int         rank;             // 0 examples, 1 tests, 2 bench, 3 library, 4 header
 } MdExample;
 
-// Whether `name` occurs as code (not in a comment or a string) on line `rel` (1-based) of `code`.
+static int md_ident_at(const char *code, const char *p, const char *name, size_t n) {
+    return strncmp(p, name, n) == 0 && (p == code || !(isalnum((unsigned char)p[-1]) || p[-1] == '_')) &&
+           !(isalnum((unsigned char)p[n]) || p[n] == '_');
+}
+
+// Whether line `rel` (1-based) of `code` is a real use of `name`: false only when the name is
+// written on that line in a comment or a string and nowhere else. A line that does not spell the
+// name (a use through a macro expansion or a _Generic selection) counts as a use.
 static int md_is_code_use(const char *code, long rel, const char *name) {
     enum { CODE, LINE_COMMENT, BLOCK_COMMENT, STRING, CHAR } st = CODE;
-    size_t n    = strlen(name);
+    size_t n = strlen(name);
     long   line = 1;
+    int    in_text = 0;
     for (const char *p = code; *p; p++) {
         if (*p == '\n') {
-            if (line == rel) return 0;
+            if (line == rel) break;
             line++;
             if (st == LINE_COMMENT) st = CODE;
             continue;
         }
+        if (line == rel && st != CODE && md_ident_at(code, p, name, n)) in_text = 1;
         switch (st) {
         case CODE:
             if (p[0] == '/' && p[1] == '/') st = LINE_COMMENT;
             else if (p[0] == '/' && p[1] == '*') st = BLOCK_COMMENT, p++;
             else if (*p == '"') st = STRING;
             else if (*p == '\'') st = CHAR;
-            else if (line == rel && strncmp(p, name, n) == 0 && (p == code || !(isalnum((unsigned char)p[-1]) || p[-1] == '_')) &&
-                     !(isalnum((unsigned char)p[n]) || p[n] == '_'))
-                return 1;
+            else if (line == rel && md_ident_at(code, p, name, n)) return 1;
             break;
         case LINE_COMMENT: break;
         case BLOCK_COMMENT:
@@ -225,7 +262,7 @@ static int md_is_code_use(const char *code, long rel, const char *name) {
             break;
         }
     }
-    return 0;
+    return !in_text;
 }
 
 static int md_example_cmp(const void *a, const void *b) {
@@ -237,52 +274,57 @@ static int md_example_cmp(const void *a, const void *b) {
     return c ? c : (x->first < y->first ? -1 : x->first > y->first);
 }
 
+static int md_category_rank(const char *category, const char *file) {
+    static const char *const order[] = {"example", "test", "bench", "library", "header"};
+    for (int i = 0; category && i < 5; i++)
+        if (strcmp(category, order[i]) == 0) return i;
+    return md_is_example_path(file) ? 0 : md_is_test_path(file) ? 1 : 3;
+}
+
+// api.json's ranked candidates (one per enclosing function), keeping the use lines that are
+// code (not a comment or a string) and dropping functions with none and code met twice.
 static size_t md_collect_examples(const MdModel *m, const MdSym *s, MdExample **out) {
-    json_t    *refs = json_object_get(s->json, "references");
-    MdExample *ex   = calloc(json_array_size(refs) + 1, sizeof *ex);
-    size_t     n    = 0;
-    size_t     i;
-    json_t    *r;
-    json_array_foreach(refs, i, r) {
-        const char *file = md_json_str(r, "file"), *fn = md_json_str(r, "function");
-        long first = md_json_int(r, "function_line"), last = md_json_int(r, "function_end_line");
-        long line  = md_json_int(r, "line");
-        if (!file || !fn || first < 1 || last < first || line < first || line > last) continue;
-        if (strcmp(fn, s->name) == 0) continue; // its own definition
-        MdExample *e = NULL;
-        for (size_t k = 0; k < n; k++)
-            if (strcmp(ex[k].file, file) == 0 && ex[k].first == first) e = &ex[k];
-        if (!e) {
-            e = &ex[n++];
-            const char *code = md_json_str(r, "code");
-            *e = (MdExample){.file = file, .function = fn, .first = first, .last = last,
-                             .code = code ? strdup(code) : md_source_lines(m, file, first, last),
-                             .rank = md_is_example_path(file) ? 0 : md_is_test_path(file) ? 1 : 2};
+    json_t    *list = json_object_get(s->json, "examples");
+    MdExample *ex   = calloc(json_array_size(list) + 1, sizeof *ex);
+    size_t     n    = 0, i;
+    json_t    *e;
+    json_array_foreach(list, i, e) {
+        const char *file = md_json_str(e, "file"), *fn = md_json_str(e, "function");
+        long first = md_json_int(e, "start"), last = md_json_int(e, "end");
+        if (!file || !fn || first < 1 || last < first || strcmp(fn, s->name) == 0) continue;
+        const char *code = md_json_str(e, "code");
+        MdExample   x    = {.file = file, .function = fn, .first = first, .last = last,
+                            .code = code ? strdup(code) : md_source_lines(m, file, first, last),
+                            .rank = md_category_rank(md_json_str(e, "category"), file)};
+        size_t  k;
+        json_t *line;
+        json_array_foreach(json_object_get(e, "use_lines"), k, line) {
+            long l = json_is_integer(line) ? (long)json_integer_value(line) : 0;
+            if (l < first || l > last || x.nuse >= MD_MAX_USES) continue;
+            if (x.code && !md_is_code_use(x.code, l - first + 1, s->name)) continue;
+            x.uses[x.nuse++] = l;
         }
-        int valid = !e->code || md_is_code_use(e->code, line - first + 1, s->name);
-        if (valid && (!e->use || line < e->use)) e->use = line;
-    }
-    // Keep functions with a real use and code to show; drop identical code met twice.
-    size_t kept = 0;
-    for (size_t k = 0; k < n; k++) {
         int dup = 0;
-        for (size_t j = 0; j < kept && ex[k].code; j++)
-            if (ex[j].code && strcmp(ex[j].code, ex[k].code) == 0) dup = 1;
-        if (!ex[k].use || !ex[k].code || dup) {
-            free(ex[k].code);
+        for (size_t j = 0; j < n && x.code; j++) dup |= ex[j].code && strcmp(ex[j].code, x.code) == 0;
+        if (!x.nuse || !x.code || dup) {
+            free(x.code);
             continue;
         }
-        ex[kept++] = ex[k];
+        x.use   = x.uses[0];
+        ex[n++] = x;
     }
-    qsort(ex, kept, sizeof *ex, md_example_cmp);
+    qsort(ex, n, sizeof *ex, md_example_cmp);
     *out = ex;
-    return kept;
+    return n;
 }
 
 static void md_example_block(MdBuf *b, const MdModel *m, const MdExample *e, const char *indent) {
-    char opts[96];
-    snprintf(opts, sizeof opts, "linenums=\"%ld\" hl_lines=\"%ld\"", e->first, e->use - e->first + 1);
-    md_code(b, e->code, opts, indent);
+    MdBuf opts = {0};
+    md_printf(&opts, "linenums=\"%ld\" hl_lines=\"", e->first);
+    for (size_t i = 0; i < e->nuse; i++) md_printf(&opts, "%s%ld", i ? " " : "", e->uses[i] - e->first + 1);
+    md_putc(&opts, '"');
+    md_code(b, e->code, md_str(&opts), indent);
+    md_free(&opts);
     (void)m;
 }
 
@@ -391,11 +433,11 @@ static void md_uses(MdBuf *b, const MdModel *m, const MdSym *s) {
     size_t  i;
     json_t *u;
     json_array_foreach(uses, i, u) {
-        const char *name = json_is_string(u) ? json_string_value(u) : md_json_str(u, "name");
-        if (!name) continue;
+        const char  *id  = json_is_string(u) ? json_string_value(u) : NULL;
+        const MdSym *use = id ? md_find_id(m, id) : NULL;
+        if (!use) continue;
         md_put(b, i ? ", " : "");
-        if (md_find(m, name)) md_sym_link(b, m, name, "api");
-        else md_printf(b, "`%s`", name);
+        md_sym_link(b, m, use->name, "api");
     }
     md_put(b, "\n\n");
 }
@@ -461,6 +503,7 @@ static void md_symbol_page(MdBuf *b, const MdModel *m, const MdSym *s) {
     md_printf(b, "---\n\n# %s\n\n", s->name);
     md_chips(b, m, s);
     const char *dep = md_json_str(s->doc, "deprecated");
+    if (!dep && json_is_true(json_object_get(s->json, "deprecated"))) dep = "Deprecated.";
     if (dep) {
         md_put(b, "!!! danger \"Deprecated\"\n    ");
         md_inline(b, m, dep, "api");

@@ -75,6 +75,17 @@ const MdSym *md_find(const MdModel *m, const char *name) {
     return NULL;
 }
 
+const MdSym *md_find_id(const MdModel *m, const char *id) {
+    for (size_t i = 0; i < m->nsyms; i++)
+        if (m->syms[i].id && strcmp(m->syms[i].id, id) == 0) return &m->syms[i];
+    return NULL;
+}
+
+const char *md_desc(const json_t *obj) {
+    const char *d = md_json_str(obj, "description");
+    return d ? d : md_json_str(obj, "text");
+}
+
 const MdTag *md_find_tag(const MdModel *m, const char *name) {
     for (size_t i = 0; i < m->ntags; i++) {
         if (strcasecmp(m->tags[i].name, name) == 0) return &m->tags[i];
@@ -85,8 +96,8 @@ const MdTag *md_find_tag(const MdModel *m, const char *name) {
 }
 
 const char *md_kind_label(const char *kind) {
-    if (strcmp(kind, "function_macro") == 0) return "function-like macro";
-    if (strcmp(kind, "macro") == 0) return "macro";
+    if (strcmp(kind, "function-macro") == 0) return "function-like macro";
+    if (strcmp(kind, "object-macro") == 0) return "macro";
     return kind;
 }
 
