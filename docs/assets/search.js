@@ -117,12 +117,13 @@
       q.words.forEach(function (w, wi) {
         var flat = w.replace(/[^a-z0-9]/g, "");
         var best = new Float64Array(symbols.length);
-        if (ms) {
-          ms.search(w, { fields: ["text"], prefix: true }).forEach(function (r) {
+        // One or two letters match by name only; full text from 3, typos from 4 letters.
+        if (ms && w.length >= 3) {
+          ms.search(w, { fields: ["text"], prefix: w.length >= 4 }).forEach(function (r) {
             best[r.id] = Math.max(best[r.id], 10 + Math.min(r.score, 9));
           });
           // Typos: every part of the word (PageAlocator -> page alocator), each within a few edits.
-          ms.search(splitParts(q.raw[wi]).join(" "), {
+          if (w.length >= 4) ms.search(splitParts(q.raw[wi]).join(" "), {
             fields: ["parts"], combineWith: "AND", prefix: true,
             fuzzy: function (term) { return term.length > 3 ? 0.25 : 0; }
           }).forEach(function (r) {
@@ -252,13 +253,13 @@
     select(0);
   }
 
-  function select(i) {
+  function select(i, scroll) {
     var items = list.children;
     if (!items.length) return;
     selected = Math.max(0, Math.min(i, items.length - 1));
     for (var k = 0; k < items.length; k++) items[k].setAttribute("aria-selected", k === selected ? "true" : "false");
     input.setAttribute("aria-activedescendant", items[selected].id);
-    items[selected].scrollIntoView({ block: "nearest" });
+    if (scroll) items[selected].scrollIntoView({ block: "nearest" }); // forces layout: keys only
   }
 
   function update() {
@@ -281,8 +282,8 @@
   }
 
   function onKey(e) {
-    if (e.key === "ArrowDown") { select(selected + 1); e.preventDefault(); }
-    else if (e.key === "ArrowUp") { select(selected - 1); e.preventDefault(); }
+    if (e.key === "ArrowDown") { select(selected + 1, true); e.preventDefault(); }
+    else if (e.key === "ArrowUp") { select(selected - 1, true); e.preventDefault(); }
     else if (e.key === "Enter") {
       if (current[selected]) window.location.href = current[selected].s.url;
       e.preventDefault();

@@ -166,6 +166,16 @@ static void md_count_tags(MdModel *m) {
         }
     }
     qsort(m->tags, m->ntags, sizeof *m->tags, md_tag_cmp);
+    for (size_t i = 0; i < m->nsyms; i++) {
+        json_t *tags = json_object_get(m->syms[i].doc, "tags");
+        size_t  k;
+        json_t *t;
+        json_array_foreach(tags, k, t) {
+            const MdTag *tag = json_is_string(t) ? md_find_tag(m, json_string_value(t)) : NULL;
+            size_t       at  = tag ? (size_t)(tag - m->tags) : 64;
+            if (at < 64) m->syms[i].tag_mask |= 1ULL << at;
+        }
+    }
 }
 
 // Files that get a source page: every declaring or referencing file readable under the root.

@@ -136,6 +136,8 @@ static int md_header_pages(const MdModel *m) {
 // --- Tags ----------------------------------------------------------------------------------
 
 static int md_symbol_has_tag(const MdModel *m, const MdSym *s, const MdTag *tag) {
+    size_t at = (size_t)(tag - m->tags);
+    if (at < 64) return (s->tag_mask >> at) & 1;
     size_t  i;
     json_t *t;
     json_array_foreach(json_object_get(s->doc, "tags"), i, t) {
@@ -234,7 +236,12 @@ static void md_words(json_t *seen, MdBuf *words, const char *text) {
         char word[48];
         for (size_t i = 0; i < n; i++) word[i] = (char)tolower((unsigned char)start[i]);
         word[n] = '\0';
-        if (json_object_get(seen, word)) continue;
+        static const char *const stop[] = {"the", "and", "for", "with", "from", "that", "this", "are", "not", "its",
+                                           "when", "into", "but", "has", "have", "was", "one", "any", "all", "can",
+                                           "then", "than", "else", "each", "only", "also", "does", "via", "per"};
+        int skip = 0;
+        for (size_t k = 0; k < sizeof stop / sizeof *stop && !skip; k++) skip = strcmp(word, stop[k]) == 0;
+        if (skip || json_object_get(seen, word)) continue;
         json_object_set_new(seen, word, json_true());
         if (words->len) md_putc(words, ' ');
         md_put(words, word);

@@ -35,6 +35,7 @@ typedef struct MdSym {
     long        line;     // 1-based
     json_t     *json;     // the symbol object
     json_t     *doc;      // its "doc" object, or NULL when undocumented
+    unsigned long long tag_mask; // bit t set when it carries m->tags[t] (first 64 tags)
 } MdSym;
 
 typedef struct MdTag {

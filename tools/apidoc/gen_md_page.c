@@ -443,10 +443,12 @@ static void md_uses(MdBuf *b, const MdModel *m, const MdSym *s) {
 }
 
 static int md_has_tag(const MdModel *m, const MdSym *s, const MdTag *tag) {
+    size_t t = (size_t)(tag - m->tags);
+    if (t < 64) return (s->tag_mask >> t) & 1;
     size_t  i;
-    json_t *t;
-    json_array_foreach(json_object_get(s->doc, "tags"), i, t) {
-        if (json_is_string(t) && md_find_tag(m, json_string_value(t)) == tag) return 1;
+    json_t *v;
+    json_array_foreach(json_object_get(s->doc, "tags"), i, v) {
+        if (json_is_string(v) && md_find_tag(m, json_string_value(v)) == tag) return 1;
     }
     return 0;
 }
@@ -462,15 +464,19 @@ static void md_related(MdBuf *b, const MdModel *m, const MdSym *s) {
         const MdSym *o = json_is_string(v) ? md_find(m, json_string_value(v)) : NULL;
         if (o && o != s && n < MAX_RELATED) score[n] = 1e9, pick[n++] = o;
     }
-    size_t fixed = n;
+    size_t       fixed = n;
+    const MdTag *mine[64];
+    size_t       nmine = 0;
+    json_array_foreach(json_object_get(s->doc, "tags"), i, v) {
+        const MdTag *tag = json_is_string(v) ? md_find_tag(m, json_string_value(v)) : NULL;
+        if (tag && tag->count && nmine < 64) mine[nmine++] = tag;
+    }
     for (size_t k = 0; k < m->nsyms; k++) {
         const MdSym *o = &m->syms[k];
         double       sc = 0;
         if (o == s) continue;
-        json_array_foreach(json_object_get(s->doc, "tags"), i, v) {
-            const MdTag *tag = json_is_string(v) ? md_find_tag(m, json_string_value(v)) : NULL;
-            if (tag && tag->count && md_has_tag(m, o, tag)) sc += log((double)m->nsyms / (double)tag->count);
-        }
+        for (size_t t = 0; t < nmine; t++)
+            if (md_has_tag(m, o, mine[t])) sc += log((double)m->nsyms / (double)mine[t]->count);
         if (sc <= 0.5) continue;
         int seen = 0;
         for (size_t j = 0; j < n; j++) seen |= pick[j] == o;

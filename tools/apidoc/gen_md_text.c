@@ -69,9 +69,17 @@ long md_json_int(const json_t *obj, const char *key) {
     return json_is_integer(v) ? (long)json_integer_value(v) : 0;
 }
 
+// Binary search in the order of md_load_symbols' sort (case-folded name, then exact name).
 const MdSym *md_find(const MdModel *m, const char *name) {
-    for (size_t i = 0; i < m->nsyms; i++)
-        if (strcmp(m->syms[i].name, name) == 0) return &m->syms[i];
+    size_t lo = 0, hi = m->nsyms;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int    c   = strcasecmp(m->syms[mid].name, name);
+        if (!c) c = strcmp(m->syms[mid].name, name);
+        if (!c) return &m->syms[mid];
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
     return NULL;
 }
 
