@@ -33,7 +33,6 @@
 ///
 /// FIELDS:
 /// - start   : First byte of the slab, aligned to `SlabAllocator.slab_bytes`; the first slot.
-/// - live    : Slots of this slab handed out and not yet freed.
 /// - touched : Slots of this slab ever handed out, which are the first `touched` ones (fresh
 ///             slots are handed out in address order); slots from `touched` on have never been
 ///             written and still read as zero.
@@ -42,7 +41,6 @@
 ///
 typedef struct SlabInfo {
     char *start;
-    u32   live;
     u32   touched;
 } SlabInfo;
 
@@ -397,8 +395,8 @@ void SlabAllocatorDeinit(SlabAllocator *self);
 ///
 /// Checks the header as every call does, then the geometry (stride, slab size, slots per slab,
 /// shifts), the tables (large enough for `len` slabs and all their slots), `order` (strictly
-/// ascending slab addresses), each slab (aligned to `slab_bytes`, `live` equal to its bitmap's
-/// count, no live bit at or past `touched`), the free stack (every id valid, free, and listed once;
+/// ascending slab addresses), each slab (aligned to `slab_bytes`, no live bit at or past
+/// `touched`), the free stack (every id valid, free, and listed once;
 /// free and live slots together are exactly all slots), and the counters (`base.footprint_bytes`
 /// equals slabs plus tables; `bytes_in_use` equals live slots times the stride). O(slots); meant
 /// for tests and debugging. It flips live bits while it runs and restores them.

@@ -90,7 +90,7 @@ static bool add_slab(SlabAllocator *self) {
     char *start = alloc_os_map_aligned(base_of(self), self->slab_bytes, self->slab_bytes);
     if (!start) return false;
     u32 index          = self->len;
-    self->slabs[index] = (SlabInfo){.start = start, .live = 0, .touched = 0};
+    self->slabs[index] = (SlabInfo){.start = start, .touched = 0};
     memset(bitmap_of(self, index), 0, self->bitmap_words * sizeof(u64));
     // [ a | c ] + b => [ a | b | c ], by address
     u32 at = order_lower_bound(self, (uintptr_t)start);
@@ -111,7 +111,6 @@ static inline void *pop_slot(SlabAllocator *self, size bytes, i8 zeroed) {
     SlabInfo *info  = &self->slabs[slab];
     char     *block = info->start + (size)slot * self->stride;
     slots_mark_live(bitmap_of(self, slab), slot);
-    info->live += 1;
     if (slot >= info->touched) info->touched = slot + 1; // fresh: still zero from the OS
     else if (zeroed) memset(block, 0, self->stride);
     alloc_stats_allocated(base_of(self), bytes, self->stride);
@@ -139,14 +138,14 @@ static inline u32 live_slot(const SlabAllocator *self, const void *ptr, const ch
     bool on_boundary;
     u32  slot = slots_index_of((uintptr_t)ptr - start, self->stride, self->stride_shift, &on_boundary);
     if (!on_boundary) AllocFatal(function, "misaligned pointer", ptr);
-    if (slot >= self->slabs[*slab].touched) AllocFatal(function, "foreign pointer", ptr);
-    if (!slots_is_live(bitmap_of(self, *slab), slot)) AllocFatal(function, "double free", ptr);
+    if (slot >= self->slots_per_slab) AllocFatal(function, "foreign pointer", ptr); // the slab's tail
+    if (ALLOC_UNLIKELY(!slots_is_live(bitmap_of(self, *slab), slot)))
+        AllocFatal(function, slot < self->slabs[*slab].touched ? "double free" : "foreign pointer", ptr);
     return slot;
 }
 
 static inline size release_slot(SlabAllocator *self, u32 slab, u32 slot) {
     slots_mark_free(bitmap_of(self, slab), slot);
-    self->slabs[slab].live -= 1;
     self->free_ids[self->free_len++] = slab << self->id_shift | slot;
     alloc_stats_deallocated(base_of(self), self->stride);
     return self->stride;
@@ -254,7 +253,7 @@ static void check_geometry(const SlabAllocator *self, const char *function) {
     if (!ok) AllocFatal(function, "corrupted allocator: tables", self);
 }
 
-// Each slab: aligned, in address order, live count equal to its bitmap, nothing live past touched.
+// Each slab: aligned, in address order, nothing live past touched. Returns the live slots.
 static size check_slabs(const SlabAllocator *self, const char *function) {
     size live = 0;
     for (u32 i = 0; i < self->len; ++i) {
@@ -268,7 +267,7 @@ static size check_slabs(const SlabAllocator *self, const char *function) {
             count += slots_popcount(bits[w]);
             if (bits[w]) highest = w * 64 + 64 - (u32)__builtin_clzll(bits[w]);
         }
-        if (!alloc_is_aligned(info->start, self->slab_bytes) || info->live != count ||
+        if (!alloc_is_aligned(info->start, self->slab_bytes) ||
             info->touched > self->slots_per_slab || highest > info->touched)
             AllocFatal(function, "corrupted allocator: slab", info->start);
         live += count;

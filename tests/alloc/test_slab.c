@@ -270,6 +270,18 @@ Test(slab_death, slot_never_handed_out_is_foreign) {
     expect_death(free_never_handed_out_slot, "alloc: fatal: slab_allocator_deallocate: foreign pointer");
 }
 
+static void free_slab_tail(void) {
+    victim = SlabAllocatorInitAligned(1, 1023); // 64 slots per 64 KiB slab, 64 bytes of tail
+    char *first = AllocatorAlloc(&victim, 1023, 0);
+    for (int i = 1; i <= 64; ++i) AllocatorAlloc(&victim, 1023, 0); // slot 0 of a second slab live
+    char *tail = first + 64 * 1023; // on the slot grid, past the last slot: bit 64 is not slab 0's
+    death_note_pointer(tail);
+    AllocatorFree(&victim, tail);
+}
+Test(slab_death, pointer_into_the_tail_of_a_slab_is_foreign) {
+    expect_death(free_slab_tail, "alloc: fatal: slab_allocator_deallocate: foreign pointer");
+}
+
 static void free_twice(void) {
     victim = SlabAllocatorInit(32);
     void *slot = AllocatorAlloc(&victim, 32, 0);
