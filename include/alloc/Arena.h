@@ -414,7 +414,8 @@ size arena_allocator_vtable_deallocate(Allocator *self, void *ptr);
 ///
 /// TAGS: Allocator, Arena, Init
 ///
-#define ArenaAllocatorInitChunk(chunk) ArenaAllocatorInitAlignedChunk(ALLOCATOR_DEFAULT_ALIGNMENT, (chunk))
+#define ArenaAllocatorInitChunk(chunk)                                                             \
+    ArenaAllocatorInitAlignedChunk(ALLOCATOR_DEFAULT_ALIGNMENT, (chunk))
 
 ///
 /// Release every block of the arena at once, keeping its chunks mapped for reuse.

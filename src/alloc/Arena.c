@@ -10,8 +10,8 @@
 #include <stddef.h> // offsetof
 
 _Static_assert(offsetof(ArenaAllocator, base) == 0, "ArenaAllocator must start with its base");
-_Static_assert((ARENA_ALLOCATOR_DEFAULT_CHUNK_BYTES & (ARENA_ALLOCATOR_DEFAULT_CHUNK_BYTES - 1)) == 0,
-               "the default chunk is a power of two");
+_Static_assert(ARENA_ALLOCATOR_DEFAULT_CHUNK_BYTES <= ARENA_ALLOCATOR_MAX_GROWN_CHUNK_BYTES,
+               "chunks grow from the default size");
 
 static Allocator *base_of(ArenaAllocator *self) { return (Allocator *)self; }
 
@@ -68,8 +68,9 @@ static bool table_reserve_row(ArenaAllocator *self) {
     if (self->len < self->cap) return true;
     size  page  = alloc_os_page_size();
     size  bytes = self->chunks_bytes ? self->chunks_bytes * 2 : page;
-    void *table = self->chunks ? alloc_os_remap(base_of(self), self->chunks, self->chunks_bytes, bytes, true)
-                               : alloc_os_map(base_of(self), bytes);
+    void *table = self->chunks
+                      ? alloc_os_remap(base_of(self), self->chunks, self->chunks_bytes, bytes, true)
+                      : alloc_os_map(base_of(self), bytes);
     if (!table) return false;
     self->chunks       = table;
     self->chunks_bytes = bytes;
@@ -143,7 +144,8 @@ static void check_older_block(const ArenaAllocator *self, const void *ptr, const
         const ArenaChunk *chunk = &self->chunks[i];
         uintptr_t         start = (uintptr_t)chunk->start;
         if (address < start || address - start >= chunk->bytes) continue;
-        if (!alloc_is_aligned(ptr, self->base.alignment)) AllocFatal(function, "misaligned pointer", ptr);
+        if (!alloc_is_aligned(ptr, self->base.alignment))
+            AllocFatal(function, "misaligned pointer", ptr);
         size used = i == self->current ? (size)((uintptr_t)self->cursor - start)
                   : i < self->current  ? chunk->used : 0;
         if (address - start >= used) AllocFatal(function, "double free", ptr);
@@ -278,7 +280,8 @@ void ArenaAllocatorDeinit(ArenaAllocator *self) {
 
 // --- Self-check -------------------------------------------------------------------------------
 
-static void check_chunks(const ArenaAllocator *self, const char *function, size *mapped, size *used) {
+static void check_chunks(const ArenaAllocator *self, const char *function, size *mapped,
+                         size *used) {
     size align = self->base.alignment;
     for (u32 i = 0; i < self->len; ++i) {
         const ArenaChunk *chunk = &self->chunks[i];
@@ -290,7 +293,8 @@ static void check_chunks(const ArenaAllocator *self, const char *function, size 
         if (!ok) AllocFatal(function, "corrupted allocator: chunk", chunk->start);
         for (u32 j = 0; j < i; ++j) {
             const ArenaChunk *other = &self->chunks[j];
-            if (chunk->start < other->start + other->bytes && other->start < chunk->start + chunk->bytes)
+            if (chunk->start < other->start + other->bytes &&
+                other->start < chunk->start + chunk->bytes)
                 AllocFatal(function, "corrupted allocator: overlapping chunks", chunk->start);
         }
         *mapped += chunk->bytes;
@@ -311,9 +315,10 @@ void ArenaAllocatorCheck(const ArenaAllocator *self) {
             AllocFatal(function, "corrupted allocator: cursor", self->cursor);
     } else {
         const ArenaChunk *chunk = &self->chunks[self->current];
-        bool cursor_ok = self->cursor >= chunk->start && self->limit == chunk->start + chunk->bytes &&
-                         self->cursor <= self->limit && self->dirty >= chunk->start &&
-                         self->dirty <= self->limit && alloc_is_aligned(self->cursor, self->base.alignment);
+        bool cursor_ok =
+            self->cursor >= chunk->start && self->limit == chunk->start + chunk->bytes &&
+            self->cursor <= self->limit && self->dirty >= chunk->start &&
+            self->dirty <= self->limit && alloc_is_aligned(self->cursor, self->base.alignment);
         if (!cursor_ok) AllocFatal(function, "corrupted allocator: cursor", self->cursor);
         if (self->last && (self->last < chunk->start || self->last >= self->cursor ||
                            !alloc_is_aligned(self->last, self->base.alignment)))

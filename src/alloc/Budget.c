@@ -19,7 +19,8 @@ static inline void check_header(const BudgetAllocator *self, const char *functio
                      self->base.resize && self->base.remap && self->base.deallocate &&
                      alloc_is_power_of_two(self->base.alignment)))
         return;
-    alloc_check_header((const Allocator *)self, BUDGET_ALLOCATOR_MAGIC, "BudgetAllocator", function);
+    alloc_check_header((const Allocator *)self, BUDGET_ALLOCATOR_MAGIC, "BudgetAllocator",
+                       function);
 }
 
 // --- Layout -----------------------------------------------------------------------------------
@@ -33,7 +34,8 @@ typedef struct BudgetLayout {
 // Where `n` slots and their bookkeeping go in [begin, end):
 // [ pad | live: words(n) u64 | free_ids: n u32 | pad to alignment | n slots ]. False if they
 // do not fit.
-static bool layout_fits(uintptr_t begin, uintptr_t end, size n, size stride, size align, BudgetLayout *out) {
+static bool layout_fits(uintptr_t begin, uintptr_t end, size n, size stride, size align,
+                        BudgetLayout *out) {
     uintptr_t live  = (begin + 7) & ~(uintptr_t)7;
     size      words = slots_bitmap_words(n);
     if (live > end || words > (end - live) / 8) return false;
@@ -57,7 +59,8 @@ static u32 largest_capacity(const BudgetAllocator *self, BudgetLayout *layout) {
     while (lo < hi) { // invariant: lo fits
         size         mid = lo + (hi - lo + 1) / 2;
         BudgetLayout probe;
-        if (layout_fits(begin, end, mid, self->stride, self->base.alignment, &probe)) lo = mid, *layout = probe;
+        if (layout_fits(begin, end, mid, self->stride, self->base.alignment, &probe))
+            lo = mid, *layout = probe;
         else hi = mid - 1;
     }
     return (u32)lo;
@@ -114,7 +117,8 @@ __attribute__((noinline)) static void *allocate_slow(BudgetAllocator *self, size
 // The slot index of `ptr` after checking that it is a live slot of this buffer; aborts otherwise.
 static inline u32 live_slot(const BudgetAllocator *self, const void *ptr, const char *function) {
     uintptr_t address = (uintptr_t)ptr, first = (uintptr_t)self->slots;
-    if (!self->capacity || address < first || address - first >= (size)self->capacity * self->stride)
+    if (!self->capacity || address < first ||
+        address - first >= (size)self->capacity * self->stride)
         AllocFatal(function, "foreign pointer", ptr);
     bool on_boundary;
     u32  slot = slots_index_of(address - first, self->stride, self->stride_shift, &on_boundary);
@@ -136,7 +140,8 @@ static size release_slot(BudgetAllocator *self, u32 slot) {
 void *budget_allocator_allocate(BudgetAllocator *self, size bytes, i8 zeroed) {
     check_header(self, __func__);
     // `bytes - 1 < stride` is `0 < bytes <= stride`; before set-up the stride is 0.
-    if (ALLOC_UNLIKELY(bytes - 1 >= self->stride)) return allocate_slow(self, bytes, zeroed, __func__);
+    if (ALLOC_UNLIKELY(bytes - 1 >= self->stride))
+        return allocate_slow(self, bytes, zeroed, __func__);
     return take_slot(self, bytes, zeroed);
 }
 
@@ -211,7 +216,8 @@ void BudgetAllocatorDeinit(BudgetAllocator *self) {
 
 static void check_layout(const BudgetAllocator *self, const char *function) {
     if (!self->stride) {
-        if (self->capacity || self->free_len || self->fresh || self->live || self->free_ids || self->slots)
+        if (self->capacity || self->free_len || self->fresh || self->live || self->free_ids ||
+            self->slots)
             AllocFatal(function, "corrupted allocator: layout", self);
         return;
     }
@@ -223,7 +229,8 @@ static void check_layout(const BudgetAllocator *self, const char *function) {
               !layout_fits(begin, end, (size)self->capacity + 1, self->stride, align, &larger);
     if (ok && self->capacity)
         ok = layout_fits(begin, end, self->capacity, self->stride, align, &layout) &&
-             layout.live == self->live && layout.free_ids == self->free_ids && layout.slots == self->slots;
+             layout.live == self->live && layout.free_ids == self->free_ids &&
+             layout.slots == self->slots;
     else if (ok)
         ok = !self->live && !self->free_ids && !self->slots;
     if (!ok) AllocFatal(function, "corrupted allocator: layout", self);
@@ -256,6 +263,7 @@ void BudgetAllocatorCheck(const BudgetAllocator *self) {
     const char *function = __func__;
     check_header(self, function);
     check_layout(self, function);
-    if (self->base.footprint_bytes != 0) AllocFatal(function, "corrupted allocator: footprint", self);
+    if (self->base.footprint_bytes != 0)
+        AllocFatal(function, "corrupted allocator: footprint", self);
     check_slots(self, function);
 }

@@ -64,10 +64,11 @@ static bool reserve(SlabAllocator *self, void **table, size *bytes, size need) {
 
 static bool reserve_tables(SlabAllocator *self, u32 slabs) {
     void *s = self->slabs, *o = self->order, *l = self->live, *f = self->free_ids;
-    bool ok = reserve(self, &s, &self->slabs_bytes, slabs * sizeof(SlabInfo)) &&
-              reserve(self, &o, &self->order_bytes, slabs * sizeof(u32)) &&
-              reserve(self, &l, &self->live_bytes, (size)slabs * self->bitmap_words * sizeof(u64)) &&
-              reserve(self, &f, &self->free_ids_bytes, (size)slabs * self->slots_per_slab * sizeof(u32));
+    bool ok =
+        reserve(self, &s, &self->slabs_bytes, slabs * sizeof(SlabInfo)) &&
+        reserve(self, &o, &self->order_bytes, slabs * sizeof(u32)) &&
+        reserve(self, &l, &self->live_bytes, (size)slabs * self->bitmap_words * sizeof(u64)) &&
+        reserve(self, &f, &self->free_ids_bytes, (size)slabs * self->slots_per_slab * sizeof(u32));
     self->slabs = s, self->order = o, self->live = l, self->free_ids = f;
     return ok;
 }
@@ -117,7 +118,8 @@ static inline void *pop_slot(SlabAllocator *self, size bytes, i8 zeroed) {
     return block;
 }
 
-__attribute__((noinline)) static void *allocate_slow(SlabAllocator *self, size bytes, i8 zeroed, const char *function) {
+__attribute__((noinline)) static void *allocate_slow(SlabAllocator *self, size bytes, i8 zeroed,
+                                                     const char *function) {
     if (!bytes) return NULL;
     if (!self->stride) set_up(self, function);
     if (bytes > self->stride || (!self->free_len && !add_slab(self))) {
@@ -129,18 +131,22 @@ __attribute__((noinline)) static void *allocate_slow(SlabAllocator *self, size b
 
 // The slab of `ptr` and its slot index, after checking that it is a live slot; aborts otherwise.
 // The slab is found from the address alone and confirmed in `order` before anything is read.
-static inline u32 live_slot(const SlabAllocator *self, const void *ptr, const char *function, u32 *slab) {
+static inline u32 live_slot(const SlabAllocator *self, const void *ptr, const char *function,
+                            u32 *slab) {
     uintptr_t start = (uintptr_t)ptr & ~(uintptr_t)(self->slab_bytes - 1);
     u32       at    = order_lower_bound(self, start);
     if (!self->len || at == self->len || (uintptr_t)self->slabs[self->order[at]].start != start)
         AllocFatal(function, "foreign pointer", ptr);
     *slab = self->order[at];
     bool on_boundary;
-    u32  slot = slots_index_of((uintptr_t)ptr - start, self->stride, self->stride_shift, &on_boundary);
+    u32  slot =
+        slots_index_of((uintptr_t)ptr - start, self->stride, self->stride_shift, &on_boundary);
     if (!on_boundary) AllocFatal(function, "misaligned pointer", ptr);
-    if (slot >= self->slots_per_slab) AllocFatal(function, "foreign pointer", ptr); // the slab's tail
+    if (slot >= self->slots_per_slab)
+        AllocFatal(function, "foreign pointer", ptr); // the slab's tail
     if (ALLOC_UNLIKELY(!slots_is_live(bitmap_of(self, *slab), slot)))
-        AllocFatal(function, slot < self->slabs[*slab].touched ? "double free" : "foreign pointer", ptr);
+        AllocFatal(function, slot < self->slabs[*slab].touched ? "double free" : "foreign pointer",
+                   ptr);
     return slot;
 }
 
@@ -224,7 +230,8 @@ size SlabAllocatorSlotSize(const SlabAllocator *self) {
 
 void SlabAllocatorDeinit(SlabAllocator *self) {
     check_header(self, __func__);
-    for (u32 i = 0; i < self->len; ++i) alloc_os_unmap(base_of(self), self->slabs[i].start, self->slab_bytes);
+    for (u32 i = 0; i < self->len; ++i)
+        alloc_os_unmap(base_of(self), self->slabs[i].start, self->slab_bytes);
     alloc_os_unmap(base_of(self), self->slabs, self->slabs_bytes);
     alloc_os_unmap(base_of(self), self->order, self->order_bytes);
     alloc_os_unmap(base_of(self), self->live, self->live_bytes);
@@ -236,7 +243,8 @@ void SlabAllocatorDeinit(SlabAllocator *self) {
 
 static void check_geometry(const SlabAllocator *self, const char *function) {
     if (!self->stride) {
-        if (self->len || self->free_len || self->slabs || self->order || self->live || self->free_ids)
+        if (self->len || self->free_len || self->slabs || self->order || self->live ||
+            self->free_ids)
             AllocFatal(function, "corrupted allocator: geometry", self);
         return;
     }
@@ -244,12 +252,15 @@ static void check_geometry(const SlabAllocator *self, const char *function) {
     bool ok = self->stride == alloc_align_up(self->slot_size, self->base.alignment) &&
               alloc_is_power_of_two(self->slab_bytes) && n == self->slab_bytes / self->stride &&
               n >= 1 && self->bitmap_words == slots_bitmap_words(n) &&
-              self->stride_shift == slots_stride_shift(self->stride) && ((size)1 << self->id_shift) >= n &&
+              self->stride_shift == slots_stride_shift(self->stride) &&
+              ((size)1 << self->id_shift) >= n &&
               (self->id_shift == 0 || ((size)1 << (self->id_shift - 1)) < n);
     if (!ok) AllocFatal(function, "corrupted allocator: geometry", self);
-    ok = self->slabs_bytes >= self->len * sizeof(SlabInfo) && self->order_bytes >= self->len * sizeof(u32) &&
+    ok = self->slabs_bytes >= self->len * sizeof(SlabInfo) &&
+         self->order_bytes >= self->len * sizeof(u32) &&
          self->live_bytes >= (size)self->len * self->bitmap_words * sizeof(u64) &&
-         self->free_ids_bytes >= (size)self->len * n * sizeof(u32) && self->free_len <= (size)self->len * n;
+         self->free_ids_bytes >= (size)self->len * n * sizeof(u32) &&
+         self->free_len <= (size)self->len * n;
     if (!ok) AllocFatal(function, "corrupted allocator: tables", self);
 }
 
@@ -281,7 +292,8 @@ static void check_free_ids(const SlabAllocator *self, const char *function, size
     u32 mask = ((u32)1 << self->id_shift) - 1;
     for (u32 i = 0; i < self->free_len; ++i) {
         u32 id = self->free_ids[i], slab = id >> self->id_shift, slot = id & mask;
-        if (slab >= self->len || slot >= self->slots_per_slab || slots_is_live(bitmap_of(self, slab), slot))
+        if (slab >= self->len || slot >= self->slots_per_slab ||
+            slots_is_live(bitmap_of(self, slab), slot))
             AllocFatal(function, "corrupted allocator: free list", self->free_ids);
         slots_mark_live(bitmap_of(self, slab), slot);
     }
@@ -301,7 +313,8 @@ void SlabAllocatorCheck(const SlabAllocator *self) {
     check_free_ids(self, function, live);
     size mapped = (size)self->len * self->slab_bytes + self->slabs_bytes + self->order_bytes +
                   self->live_bytes + self->free_ids_bytes;
-    if (self->base.footprint_bytes != mapped) AllocFatal(function, "corrupted allocator: footprint", self);
+    if (self->base.footprint_bytes != mapped)
+        AllocFatal(function, "corrupted allocator: footprint", self);
     if (self->base.stats.bytes_in_use != live * self->stride)
         AllocFatal(function, "corrupted allocator: statistics", self);
 }
