@@ -74,9 +74,9 @@ static bool reserve_tables(SlabAllocator *self, u32 slabs) {
 
 // --- The slab index: open addressing with linear probing, slab address -> slab number + 1 -----
 
+// Fibonacci hashing: the top bits of the product depend on every bit of the address.
 static inline u32 index_home(const SlabAllocator *self, uintptr_t start) {
-    u64 key = (u64)start >> __builtin_ctzll((u64)self->slab_bytes);
-    return (u32)((key * 0x9E3779B97F4A7C15ULL) >> (64 - self->index_bits));
+    return (u32)(((u64)start * 0x9E3779B97F4A7C15ULL) >> (64 - self->index_bits));
 }
 
 // The number of the slab that starts at `start`, or UINT32_MAX. The table is at most half full,
