@@ -64,6 +64,16 @@
 #define HEAP_RETAINED_MAX_BYTES ((size)8 << 20)
 
 ///
+/// Smallest page run (1 MiB) that `heap_allocator_remap` moves with `mremap` when it cannot grow
+/// in place. Smaller runs move by allocating, copying and freeing: moving page tables costs a TLB
+/// flush on every CPU the process ran on, far more than copying less than 1 MiB, and the copy
+/// lands in a retained run when one of the right length is at hand.
+///
+/// TAGS: Heap, Config, Reallocation
+///
+#define HEAP_REMAP_MOVE_MIN ((size)1 << 20)
+
+///
 /// Most unused pages (64, i.e. 4 MiB) a heap keeps with their contents; each further page that
 /// falls empty is given back to the OS with `alloc_os_discard` (still mapped, no longer resident).
 ///
@@ -107,14 +117,17 @@ typedef struct HeapSegmentSlot HeapSegmentSlot;
 /// FIELDS:
 /// - pages : List of this class's pages that have a free slot (or had one when last looked at);
 ///           its head is the page the fast path allocates from. NULL before the first allocation.
-/// - empty : The one empty page the class keeps mapped on an alloc/free ping-pong instead of
-///           returning it (hysteresis); may point to a page that is in use again, or be NULL.
+/// - warm  : The class's warm page (hysteresis), or NULL: when it falls empty it stays with the
+///           class, so an alloc/free ping-pong never gives a page back and takes it again. The
+///           first page of a class to fall empty becomes warm; a page that falls empty while the
+///           warm page is empty too goes back to its segment, otherwise it becomes the warm one.
+///           A class therefore keeps at most one empty page.
 ///
 /// TAGS: Heap
 ///
 typedef struct HeapSizeClass {
     HeapPage *pages;
-    HeapPage *empty;
+    HeapPage *warm;
 } HeapSizeClass;
 
 ///
@@ -269,9 +282,9 @@ i8 heap_allocator_resize(HeapAllocator *self, void *ptr, size new_size);
 /// Resize a block, moving it when it must.
 ///
 /// Stays in place when `new_size` fits the small block's slot, or when a page run can be shrunk
-/// or extended where it is; a page run otherwise moves with `mremap` (no copy) when the heap's
-/// alignment is at most the page size. Everything else allocates a new block, copies
-/// `min(old, new)` bytes and frees the old block.
+/// or extended where it is; a page run of at least `HEAP_REMAP_MOVE_MIN` bytes otherwise moves
+/// with `mremap` (no copy) when the heap's alignment is at most the page size. Everything else
+/// allocates a new block, copies `min(old, new)` bytes and frees the old block.
 ///
 /// self[in,out] : An initialised heap.
 /// ptr[in]      : A live block of `self`, or NULL to allocate zero-filled memory.

@@ -39,12 +39,15 @@ static inline char *page_take(HeapPage *page) {
     return page->base + (size)(w * 64 + b) * page->slot_size;
 }
 
-// Slot index of `ptr` if it starts a live slot of `page`, else UINT32_MAX. Exact division by
-// multiplication: off < 2^16 and slot_size <= 2^13 keep the error of `recip` below one.
+// Slot index of `ptr` if it starts a live slot of `page`, else UINT32_MAX. With off < 2^16 and
+// slot_size <= 2^13, recip = floor(2^32 / slot_size) + 1 makes off * recip >> 32 the exact
+// quotient, and the low half below recip exactly when slot_size divides off (both checked for
+// every class and offset when the classes were chosen).
 static inline u32 page_live_slot(const HeapPage *page, const void *ptr) {
     u32  off  = (u32)((uintptr_t)ptr & (HEAP_PAGE_SIZE - 1));
-    u32  idx  = (u32)(((u64)off * page->recip) >> 32); // <= 4095: free[] has 64 words
-    bool live = (idx * page->slot_size == off) & (idx < page->capacity) &
+    u64  prod = (u64)off * page->recip;
+    u32  idx  = (u32)(prod >> 32); // <= 4095: free[] has 64 words
+    bool live = ((u32)prod < page->recip) & (idx < page->capacity) &
                 !((page->free[idx >> 6] >> (idx & 63)) & 1);
     return live ? idx : UINT32_MAX;
 }
@@ -69,6 +72,7 @@ static void page_format(HeapPage *page, u32 c) {
     page->capacity    = cap;
     page->slot_size   = slot;
     page->recip       = (u32)(((u64)1 << 32) / slot + 1);
+    page->edge        = 2;
     page->class_index = (u8)c;
 }
 
@@ -236,15 +240,20 @@ static void page_release(HeapAllocator *self, HeapPage *page) {
     if (--segment->used_pages == 0) segment_emptied(self, segment);
 }
 
-// Hysteresis: a class keeps one empty page; only a second empty page goes back to the segment.
+// Hysteresis: the class's warm page stays when it empties (on the fast path: its edge is 1);
+// another page that empties goes back to the segment if the warm page is empty too, otherwise
+// it becomes the warm page. A class never keeps more than one empty page.
 static void page_emptied(HeapAllocator *self, HeapSizeClass *cls, HeapPage *page) {
-    HeapPage *kept = cls->empty;
-    if (!kept || kept == page || kept->used != 0) {
-        cls->empty = page;
+    HeapPage *warm = cls->warm;
+    if (warm == page) return;
+    if (warm && warm->used == 0) {
+        class_remove(cls, page);
+        page_release(self, page);
         return;
     }
-    class_remove(cls, page);
-    page_release(self, page);
+    if (warm) warm->edge = 2;
+    page->edge = 1;
+    cls->warm  = page;
 }
 
 // The class's allocation page, after dropping full pages from the list or adding a new page.
@@ -334,7 +343,7 @@ static size release_block(HeapAllocator *self, void *ptr) {
 }
 
 // The free of a pointer outside every segment: NULL, a page run, or a bad pointer.
-HEAP_COLD static size free_large(HeapAllocator *self, void *ptr, const char *function) {
+static size free_large(HeapAllocator *self, void *ptr, const char *function) {
     if (!ptr) return 0;
     i64 index = heap_large_find(self, ptr);
     if (index < 0) heap_bad_pointer(self, ptr, function);
@@ -343,8 +352,11 @@ HEAP_COLD static size free_large(HeapAllocator *self, void *ptr, const char *fun
     return bytes;
 }
 
-// A small free off the fast path: a bad pointer, or a page that was full or is emptying.
-HEAP_COLD static size free_small_slow(HeapAllocator *self, HeapPage *page, void *ptr, const char *function) {
+// Every free the inline path does not finish: NULL, a page run, a segment found past its home
+// slot, a bad pointer, or a page that was full or is emptying.
+HEAP_COLD static size free_slow(HeapAllocator *self, void *ptr, const char *function) {
+    HeapPage *page = heap_page_of(self, ptr);
+    if (!page) return free_large(self, ptr, function);
     u32 idx = page_live_slot(page, ptr);
     if (idx == UINT32_MAX) heap_bad_pointer(self, ptr, function);
     size bytes = release_slot(self, page, idx);
@@ -353,13 +365,16 @@ HEAP_COLD static size free_small_slow(HeapAllocator *self, HeapPage *page, void 
 }
 
 // The whole free of `ptr` (NULL included), checked in full; `function` names the entry point.
+// The inline part makes no call but tail calls, so it needs no saved registers.
 static inline size free_checked(HeapAllocator *self, void *ptr, const char *function) {
-    HeapPage *page = heap_page_of(self, ptr); // NULL for NULL: address 0 is never a segment
-    if (ALLOC_UNLIKELY(!page)) return free_large(self, ptr, function);
+    HeapPage *page = heap_page_at_home(self, ptr); // NULL for NULL: address 0 is never a segment
+    if (ALLOC_UNLIKELY(!page)) return free_slow(self, ptr, function);
     u32 idx = page_live_slot(page, ptr);
-    // Off the fast path: a bad pointer, the page's last live slot, or a full page.
-    if (ALLOC_UNLIKELY((idx == UINT32_MAX) | (page->used - 2 >= page->capacity - 2)))
-        return free_small_slow(self, page, ptr, function);
+    // Off the fast path: a bad pointer, a full page, or the last live slot of a page that is not
+    // its class's warm page.
+    u32 edge = page->edge;
+    if (ALLOC_UNLIKELY((idx == UINT32_MAX) | (page->used - edge >= page->capacity - edge)))
+        return free_slow(self, ptr, function);
     page_put(page, idx);
     alloc_stats_deallocated(&self->base, page->slot_size);
     return page->slot_size;
@@ -433,7 +448,10 @@ void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size) {
         alloc_stats_reallocated(&self->base, new_size, old, old);
         return ptr;
     }
-    bool  may_move  = self->base.alignment <= alloc_os_page_size(); // mremap keeps page alignment
+    // Runs below HEAP_REMAP_MOVE_MIN move by copy (into a retained run when one fits, so a
+    // repeated growth pattern faults nothing); larger ones move their page tables with mremap,
+    // which keeps only page alignment.
+    bool  may_move  = old >= HEAP_REMAP_MOVE_MIN && self->base.alignment <= alloc_os_page_size();
     size  effective = 0;
     void *moved = heap_large_resize(self, (size)heap_large_find(self, ptr), new_size, may_move,
                                     &effective);

@@ -230,6 +230,8 @@ static void check_page(const HeapAllocator *self, const HeapSegment *seg, u32 i,
     }
     if (free_slots + page->used != page->capacity) BROKEN("page count");
     if (page->summary && !page->listed) BROKEN("class list");
+    if (page->edge != 2 && (page->edge != 1 || self->classes[page->class_index].warm != page))
+        BROKEN("class list");
     t->listed += page->listed;
     t->live += (size)page->used * page->slot_size;
 }
@@ -275,7 +277,7 @@ static void check_classes(const HeapAllocator *self, const Tally *t) {
                 (page->next && page->next->prev != page) || ++walked > t->listed)
                 BROKEN("class list");
         }
-        if (cls->empty && (!cls->empty->capacity || cls->empty->class_index != c))
+        if (cls->warm && (!cls->warm->capacity || cls->warm->class_index != c || cls->warm->edge != 1))
             BROKEN("class list");
     }
     if (walked != t->listed) BROKEN("class list");

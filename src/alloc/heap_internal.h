@@ -22,7 +22,8 @@ _Static_assert(HEAP_PAGE_WORDS == 64, "a page's bitmap summary is one u64");
 
 // Descriptor of one page. Invariants while the page serves a class (capacity > 0):
 //   popcount(free[]) + used == capacity; bit w of summary is set iff free[w] != 0;
-//   bits at or beyond capacity are clear; listed iff the page is on its class's list.
+//   bits at or beyond capacity are clear; a page with a free slot is on its class's list;
+//   edge is 1 for the class's warm page, 2 for the others.
 // A page not in use has capacity 0 and keeps slot_size only to tell a double free apart.
 typedef struct HeapPage {
     u64               summary;   // bit w set iff free[w] has a free slot
@@ -30,6 +31,8 @@ typedef struct HeapPage {
     u32               capacity;  // slots in the page (HEAP_PAGE_SIZE / slot_size); 0 = unused
     u32               slot_size; // bytes, a multiple of 16, <= HEAP_SMALL_MAX
     u32               recip;     // floor(2^32 / slot_size) + 1, so off * recip >> 32 == off / slot_size
+    u32               edge;      // a free leaves the fast path when used - edge >= capacity - edge:
+                                 // 2 catches the last live slot and a full page, 1 only a full one
     char             *base;      // first byte of the page's user memory, HEAP_PAGE_SIZE aligned
     struct HeapPage  *prev;      // class list of pages with a free slot
     struct HeapPage  *next;
@@ -81,16 +84,24 @@ static inline u32 heap_class_size(u32 c) {
 // Probe the segment table past the home slot of `seg` (a collision: rare at load <= 1/2).
 HeapSegment *heap_segment_probe(const HeapAllocator *self, uintptr_t seg);
 
-// The page descriptor for `ptr` when `ptr` lies in one of this heap's segments, else NULL.
-// Reads only the heap's own table before it touches any descriptor.
-static inline HeapPage *heap_page_of(const HeapAllocator *self, const void *ptr) {
+// The page descriptor for `ptr` when its segment sits in its home slot of the table (the
+// common case), else NULL. Reads only the heap's own table before it touches any descriptor.
+static inline HeapPage *heap_page_at_home(const HeapAllocator *self, const void *ptr) {
     const HeapSegmentSlot *table = self->segments;
     if (ALLOC_UNLIKELY(!table)) return NULL;
     uintptr_t              seg  = (uintptr_t)ptr & ~(uintptr_t)(HEAP_SEGMENT_SIZE - 1);
     const HeapSegmentSlot *home = &table[(seg >> HEAP_SEGMENT_SHIFT) & (self->segments_cap - 1)];
-    HeapSegment *segment = ALLOC_LIKELY(home->base == seg) ? home->segment // NULL if seg == 0
-                                                            : heap_segment_probe(self, seg);
-    if (ALLOC_UNLIKELY(!segment)) return NULL;
+    HeapSegment           *segment = home->segment; // NULL in an empty slot, whose base is 0
+    if (ALLOC_UNLIKELY((home->base != seg) | !segment)) return NULL;
+    return &segment->pages[((uintptr_t)ptr >> HEAP_PAGE_SHIFT) & (HEAP_PAGES_PER_SEGMENT - 1)];
+}
+
+// The page descriptor for `ptr` when `ptr` lies in one of this heap's segments, else NULL.
+static inline HeapPage *heap_page_of(const HeapAllocator *self, const void *ptr) {
+    HeapPage *page = heap_page_at_home(self, ptr);
+    if (ALLOC_LIKELY(page) || !self->segments) return page;
+    HeapSegment *segment = heap_segment_probe(self, (uintptr_t)ptr & ~(uintptr_t)(HEAP_SEGMENT_SIZE - 1));
+    if (!segment) return NULL;
     return &segment->pages[((uintptr_t)ptr >> HEAP_PAGE_SHIFT) & (HEAP_PAGES_PER_SEGMENT - 1)];
 }
 

@@ -229,7 +229,7 @@ Test(heap, resize_of_a_page_run_shrinks_in_place_and_returns_the_tail) {
 
 Test(heap, remap_keeps_the_bytes_across_every_kind_of_move) {
     HeapAllocator heap  = HeapAllocatorInit();
-    size          sizes[] = {10, 16, 17, 300, 8192, 9000, 100000, 3 << 20, 50000, 4000, 33, 1};
+    size          sizes[] = {10, 16, 17, 300, 8192, 9000, 100000, 3 << 20, 5 << 20, 50000, 4000, 33, 1};
     size          old   = 10;
     unsigned char *p    = heap_allocator_allocate(&heap, old, 0);
     for (size i = 0; i < old; ++i) p[i] = (unsigned char)(i * 7);
@@ -362,6 +362,25 @@ Test(heap, ping_pong_on_a_second_page_keeps_the_footprint_constant) {
     for (size i = 0; i < per_page; ++i) heap_allocator_deallocate(&heap, first[i]);
     HeapAllocatorCheck(&heap);
     free(first);
+    HeapAllocatorDeinit(&heap);
+}
+
+Test(heap, a_class_keeps_at_most_one_empty_page) {
+    HeapAllocator heap     = HeapAllocatorInit();
+    size          per_page = HEAP_PAGE_SIZE / 4096;
+    void         *blocks[3 * 16];
+    cr_assert_eq(per_page, 16);
+    for (size i = 0; i < 3 * per_page; ++i) blocks[i] = heap_allocator_allocate(&heap, 4096, 0);
+    cr_assert_eq(heap.dirty_pages, 0);
+    for (size i = 0; i < 3 * per_page; ++i) {
+        heap_allocator_deallocate(&heap, blocks[i]);
+        HeapAllocatorCheck(&heap);
+    }
+    cr_assert_eq(heap.dirty_pages, 2, "three pages emptied: one stays warm, two went back");
+    cr_assert_not_null(heap.classes[27].warm, "the 4096-byte class has its warm page");
+    void *again = heap_allocator_allocate(&heap, 4096, 0);
+    cr_assert_eq(heap.dirty_pages, 2, "the warm page serves the next allocation");
+    heap_allocator_deallocate(&heap, again);
     HeapAllocatorDeinit(&heap);
 }
 
@@ -541,7 +560,7 @@ Test(heap_death, double_free_of_a_small_block) {
 static void double_free_last_block_of_page(void) {
     victim  = HeapAllocatorInit();
     void *p = heap_allocator_allocate(&victim, 96, 0);
-    heap_allocator_deallocate(&victim, p); // the page is now empty and kept warm
+    heap_allocator_deallocate(&victim, p); // the page is now empty and warm
     death_note_pointer(p);
     heap_allocator_deallocate(&victim, p);
 }
