@@ -33,14 +33,14 @@ typedef struct HeapPage {
     u32               recip;     // floor(2^32 / slot_size) + 1, so off * recip >> 32 == off / slot_size
     u32               edge;      // a free leaves the fast path when used - edge >= capacity - edge:
                                  // 2 catches the last live slot and a full page, 1 only a full one
-    char             *base;      // first byte of the page's user memory, HEAP_PAGE_SIZE aligned
-    struct HeapPage  *prev;      // class list of pages with a free slot
-    struct HeapPage  *next;
-    struct HeapSegment *segment; // owning segment descriptor
     u8                class_index;
     u8                listed;    // on its class's list
     u8                dirty;     // unused and counted in HeapAllocator.dirty_pages
     u8                index;     // position in the segment
+    char             *base;      // first byte of the page's user memory, HEAP_PAGE_SIZE aligned
+    struct HeapPage  *prev;      // class list of pages with a free slot
+    struct HeapPage  *next;
+    struct HeapSegment *segment; // owning segment descriptor
     u64               free[HEAP_PAGE_WORDS]; // bit set = slot free
 } HeapPage;
 
@@ -53,8 +53,11 @@ typedef struct HeapSegment {
     struct HeapSegment *prev;
     struct HeapSegment *next;
     size                desc_bytes; // mapped length of this descriptor
-    HeapPage            pages[HEAP_PAGES_PER_SEGMENT];
+    _Alignas(64) HeapPage pages[HEAP_PAGES_PER_SEGMENT]; // each page's hot fields in one line
 } HeapSegment;
+
+_Static_assert(sizeof(HeapPage) % 64 == 0, "page descriptors stay cache-line aligned");
+_Static_assert(offsetof(HeapPage, base) + sizeof(char *) <= 64, "fast-path fields share a line");
 
 // Slot of the open-addressing hash of segments; base 0 = empty.
 typedef struct HeapSegmentSlot {
