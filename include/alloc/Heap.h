@@ -75,7 +75,8 @@
 
 ///
 /// Most unused pages (64, i.e. 4 MiB) a heap keeps with their contents; each further page that
-/// falls empty is given back to the OS with `alloc_os_discard` (still mapped, no longer resident).
+/// falls empty has its contents given back to the OS (`madvise(MADV_DONTNEED)` on Linux): it stays
+/// mapped and counted in the footprint, but is no longer resident.
 ///
 /// TAGS: Heap, Config, Memory
 ///
@@ -150,23 +151,25 @@ typedef struct HeapRun {
 ///
 /// Small requests (1 to `HEAP_SMALL_MAX` bytes) are rounded up to one of `HEAP_CLASS_COUNT` size
 /// classes. Each class allocates from 64 KiB pages carved out of 4 MiB segments; a page's free
-/// slots are a two-level bitmap in its descriptor, so allocation is "find the lowest free bit,
-/// clear it" and free is "check the bit is clear, set it": O(1) both. Larger requests are page runs
-/// mapped from the OS one by one and kept in a table sorted by address.
+/// slots are a two-level bitmap in its descriptor, so allocation takes the page's lowest free slot
+/// (two count-trailing-zeros) and free checks that the slot is live and marks it free: O(1) both.
+/// Larger requests are page runs mapped from the OS one by one and kept in a table sorted by
+/// address.
 ///
 /// A pointer given back is first looked up in a hash table of this heap's own segments (nothing
 /// derived from the pointer is read before that), then in the run table, so a foreign pointer
 /// never makes the heap touch memory it does not own, and every misuse is reported exactly:
 /// "foreign pointer", "double free", "interior pointer" or "misaligned pointer".
 ///
-/// Memory goes back to the OS on a bounded policy: each class keeps one empty page warm (an
-/// alloc/free ping-pong never maps or unmaps); further empty pages return to their segment, and
+/// Memory goes back to the OS on a bounded policy: each class keeps at most one empty page, its
+/// warm page (an alloc/free ping-pong never maps or unmaps); further empty pages return to their
+/// segment, and
 /// past `HEAP_DIRTY_PAGES_MAX` their contents are discarded; a segment whose pages are all unused
 /// is unmapped unless it is the only such segment; freed runs are retained up to
 /// `HEAP_RETAINED_MAX` runs and `HEAP_RETAINED_MAX_BYTES` bytes.
 ///
 /// Not thread-safe: use one `HeapAllocator` per thread, or lock around every call. A heap must not
-/// be copied once it has allocated (its tables point at each other).
+/// be copied once it has allocated: the copy would share the original's tables and segments.
 ///
 /// FIELDS:
 /// - base           : The `Allocator` header; `(Allocator *)&heap` is valid.
