@@ -387,37 +387,41 @@ size heap_allocator_deallocate(HeapAllocator *self, void *ptr) {
 
 // --- Size queries, resize, remap --------------------------------------------------------------
 
-// Effective size of the live block `ptr`; aborts naming `function` when it is not one.
-static size block_size(const HeapAllocator *self, const void *ptr, const char *function) {
+// A live block: a slot of `page`, or (page NULL) the run large[run]; `bytes` is its size.
+typedef struct BlockRef {
+    HeapPage *page;
+    size      run;
+    size      bytes;
+} BlockRef;
+
+// Find the live block `ptr`; aborts naming `function` when it is not one.
+static BlockRef block_of(const HeapAllocator *self, const void *ptr, const char *function) {
     HeapPage *page = heap_page_of(self, ptr);
     if (page) {
         if (page_live_slot(page, ptr) == UINT32_MAX) heap_bad_pointer(self, ptr, function);
-        return page->slot_size;
+        return (BlockRef){page, 0, page->slot_size};
     }
     i64 index = heap_large_find(self, ptr);
     if (index < 0) heap_bad_pointer(self, ptr, function);
-    return self->large[index].bytes;
+    return (BlockRef){NULL, (size)index, self->large[index].bytes};
 }
 
 size HeapAllocatorUsableSize(const HeapAllocator *self, const void *ptr) {
     check_self(self, __func__);
     if (!ptr) return 0;
-    return block_size(self, ptr, __func__);
+    return block_of(self, ptr, __func__).bytes;
 }
 
 i8 heap_allocator_resize(HeapAllocator *self, void *ptr, size new_size) {
     check_header_full(self, __func__);
     if (!ptr) return 0;
-    size old = block_size(self, ptr, __func__);
+    BlockRef block     = block_of(self, ptr, __func__);
+    size     effective = block.bytes;
     if (new_size == 0) return 0;
-    size effective = old;
-    if (heap_page_of(self, ptr)) {
-        if (new_size > old) return 0;
-    } else {
-        size index = (size)heap_large_find(self, ptr);
-        if (!heap_large_resize(self, index, new_size, false, &effective)) return 0;
-    }
-    alloc_stats_reallocated(&self->base, new_size, old, effective);
+    if (block.page ? new_size > block.bytes
+                   : !heap_large_resize(self, block.run, new_size, false, &effective))
+        return 0;
+    alloc_stats_reallocated(&self->base, new_size, block.bytes, effective);
     return 1;
 }
 
@@ -442,8 +446,9 @@ void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size) {
         free_checked(self, ptr, __func__);
         return NULL;
     }
-    size old = block_size(self, ptr, __func__);
-    if (heap_page_of(self, ptr)) {
+    BlockRef block = block_of(self, ptr, __func__);
+    size     old   = block.bytes;
+    if (block.page) {
         if (new_size > old) return move_block(self, ptr, old, new_size);
         alloc_stats_reallocated(&self->base, new_size, old, old);
         return ptr;
@@ -453,8 +458,7 @@ void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size) {
     // which keeps only page alignment.
     bool  may_move  = old >= HEAP_REMAP_MOVE_MIN && self->base.alignment <= alloc_os_page_size();
     size  effective = 0;
-    void *moved = heap_large_resize(self, (size)heap_large_find(self, ptr), new_size, may_move,
-                                    &effective);
+    void *moved     = heap_large_resize(self, block.run, new_size, may_move, &effective);
     if (moved) {
         alloc_stats_reallocated(&self->base, new_size, old, effective);
         return moved;

@@ -87,6 +87,10 @@ static inline u32 heap_class_size(u32 c) {
 // Probe the segment table past the home slot of `seg` (a collision: rare at load <= 1/2).
 HeapSegment *heap_segment_probe(const HeapAllocator *self, uintptr_t seg);
 
+static inline HeapPage *heap_segment_page(HeapSegment *segment, const void *ptr) {
+    return &segment->pages[((uintptr_t)ptr >> HEAP_PAGE_SHIFT) & (HEAP_PAGES_PER_SEGMENT - 1)];
+}
+
 // The page descriptor for `ptr` when its segment sits in its home slot of the table (the
 // common case), else NULL. Reads only the heap's own table before it touches any descriptor.
 static inline HeapPage *heap_page_at_home(const HeapAllocator *self, const void *ptr) {
@@ -96,7 +100,7 @@ static inline HeapPage *heap_page_at_home(const HeapAllocator *self, const void 
     const HeapSegmentSlot *home = &table[(seg >> HEAP_SEGMENT_SHIFT) & (self->segments_cap - 1)];
     HeapSegment           *segment = home->segment; // NULL in an empty slot, whose base is 0
     if (ALLOC_UNLIKELY((home->base != seg) | !segment)) return NULL;
-    return &segment->pages[((uintptr_t)ptr >> HEAP_PAGE_SHIFT) & (HEAP_PAGES_PER_SEGMENT - 1)];
+    return heap_segment_page(segment, ptr);
 }
 
 // The page descriptor for `ptr` when `ptr` lies in one of this heap's segments, else NULL.
@@ -104,8 +108,7 @@ static inline HeapPage *heap_page_of(const HeapAllocator *self, const void *ptr)
     HeapPage *page = heap_page_at_home(self, ptr);
     if (ALLOC_LIKELY(page) || !self->segments) return page;
     HeapSegment *segment = heap_segment_probe(self, (uintptr_t)ptr & ~(uintptr_t)(HEAP_SEGMENT_SIZE - 1));
-    if (!segment) return NULL;
-    return &segment->pages[((uintptr_t)ptr >> HEAP_PAGE_SHIFT) & (HEAP_PAGES_PER_SEGMENT - 1)];
+    return segment ? heap_segment_page(segment, ptr) : NULL;
 }
 
 // Keep a slow path out of line and out of the caller's register pressure.
