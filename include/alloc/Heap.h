@@ -239,8 +239,12 @@ _Static_assert(offsetof(HeapAllocator, base) == 0, "HeapAllocator must start wit
 /// FAILURE: Returns NULL, with nothing counted, when `bytes` is 0. Returns NULL and counts a
 ///          failed allocation when `bytes` cannot be rounded up without overflow or the OS
 ///          refuses memory. Aborts via `AllocFatal` naming `heap_allocator_allocate` with
-///          "NULL allocator", "uninitialised allocator", "type-confusion: not a HeapAllocator"
-///          or "corrupted allocator: …" for a bad `self`.
+///          "NULL allocator", "uninitialised allocator" or "type-confusion: not a HeapAllocator"
+///          for a bad `self`, and with "corrupted allocator: NULL function pointer" or
+///          "corrupted allocator: alignment is not a power of two" for a damaged header. The
+///          inline fast path compares only the magic; the full header check runs whenever a call
+///          leaves it (first use, a new page, a page run, an alignment above 16), in
+///          `heap_allocator_resize`, `heap_allocator_remap` and `HeapAllocatorCheck`.
 ///
 /// USAGE:
 ///     HeapAllocator heap = HeapAllocatorInit();
