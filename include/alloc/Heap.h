@@ -176,6 +176,7 @@ typedef struct HeapRun {
 /// - small_limit    : Largest request the inline fast path serves: `HEAP_SMALL_MAX` when the
 ///                    alignment is a power of two up to 16, otherwise 0 (every call takes the
 ///                    checked slow path).
+/// - os_page_size   : The OS page size in bytes, read on the first call that needs it (0 before).
 /// - classes        : Per size class state; see `HeapSizeClass`.
 /// - segments       : Open-addressing hash table of this heap's segments, keyed by address; NULL
 ///                    until the first small allocation.
@@ -201,6 +202,7 @@ typedef struct HeapRun {
 struct HeapAllocator {
     Allocator        base;
     size             small_limit;   // bytes: HEAP_SMALL_MAX or 0
+    size             os_page_size;  // bytes, 0 until first needed
     HeapSizeClass    classes[HEAP_CLASS_COUNT];
     HeapSegmentSlot *segments;
     size             segments_cap;  // slots, power of two
