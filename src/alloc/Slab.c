@@ -201,9 +201,7 @@ i8 slab_allocator_resize(SlabAllocator *self, void *ptr, size new_size) {
     if (!ptr) return 0;
     u32 slab;
     live_slot(self, ptr, __func__, &slab);
-    if (!new_size || new_size > self->stride) return 0;
-    alloc_stats_reallocated(base_of(self), new_size, self->stride, self->stride);
-    return 1;
+    return slots_resize(base_of(self), self->stride, new_size);
 }
 
 void *slab_allocator_remap(SlabAllocator *self, void *ptr, size new_size) {
@@ -215,12 +213,7 @@ void *slab_allocator_remap(SlabAllocator *self, void *ptr, size new_size) {
         release_slot(self, slab, slot);
         return NULL;
     }
-    if (new_size > self->stride) {
-        alloc_stats_failed(base_of(self));
-        return NULL;
-    }
-    alloc_stats_reallocated(base_of(self), new_size, self->stride, self->stride);
-    return ptr;
+    return slots_remap(base_of(self), ptr, self->stride, new_size);
 }
 
 size slab_allocator_deallocate(SlabAllocator *self, void *ptr) {
