@@ -15,7 +15,7 @@ $(APIDOC): $(APIDOC_SRC) $(APIDOC_HDR) | $(DEPS_STAMP)
 apidoc: $(APIDOC)
 
 docs-json: $(APIDOC) $(BUILD)/compile_commands.json
-	$(APIDOC) extract -p $(BUILD)/compile_commands.json -o $(BUILD)/docs/api.json
+	$(APIDOC) extract -p $(BUILD)/compile_commands.json --cache $(BUILD)/docs/cache -o $(BUILD)/docs/api.json
 
 docs-check: $(APIDOC) $(BUILD)/compile_commands.json
 	$(APIDOC) lint -p $(BUILD)/compile_commands.json

@@ -71,6 +71,25 @@ else
   fail "references: _Generic picks one arm, macro uses land at the call site, examples one per function" "$out"
 fi
 
+# --- the per-unit cache: warm equals cold; a changed header is seen ----------------------------
+"$apidoc" extract --cache "$tmp/cache" -p build/compile_commands.json -o "$tmp/cold.json" 2>/dev/null
+"$apidoc" extract --cache "$tmp/cache" -p build/compile_commands.json -o "$tmp/warm.json" 2>/dev/null
+if cmp -s "$tmp/a.json" "$tmp/cold.json" && cmp -s "$tmp/a.json" "$tmp/warm.json"; then
+  ok "cache: cold and warm extractions equal the uncached one"
+else
+  fail "cache: cold and warm extractions equal the uncached one"
+fi
+mkdir -p "$tmp/tree"
+cp tests/apidoc/cases/kinds.h tests/apidoc/cases/kinds.c "$tmp/tree/"
+(cd "$tmp/tree" && "$apidoc" extract --tags "$root/docs/tags.yml" --cache c --header kinds.h kinds.c -o one.json -- -I. 2>/dev/null
+ sed -i 's/^#endif$/int added_later(void);\n#endif/' kinds.h
+ "$apidoc" extract --tags "$root/docs/tags.yml" --cache c --header kinds.h kinds.c -o two.json -- -I. 2>/dev/null)
+if ! grep -q added_later "$tmp/tree/one.json" && grep -q '"function:added_later"' "$tmp/tree/two.json"; then
+  ok "cache: an edited header is parsed again"
+else
+  fail "cache: an edited header is parsed again"
+fi
+
 # --- Doxygen oracle -----------------------------------------------------------------------------
 if out=$(/usr/bin/python3 "$here/oracle.py" "$tmp/a.json" "$tmp/doxygen" 2>&1); then
   ok "oracle: symbols, lines and members agree with Doxygen XML"

@@ -21,6 +21,7 @@ static const char USAGE_TEXT[] =
     "  --header FILE  a public header (repeatable; default: every include/**.h)\n"
     "  --tags FILE    tag vocabulary (default docs/tags.yml)\n"
     "  -j N           parsing threads (default 2)\n"
+    "  --cache DIR    keep each unit's results in DIR; reparse only units whose files changed\n"
     "exit codes: 0 ok, 1 documentation or compile errors, 2 usage, 3 I/O\n";
 
 static int usage_error(const char *msg, const char *arg) {
@@ -64,6 +65,7 @@ int cli_main(int argc, char **argv) {
         else if (strcmp(a, "--header") == 0 && more) vec_push(&o.headers, argv[++i]);
         else if (strcmp(a, "--tags") == 0 && more) o.tags_path = argv[++i];
         else if (strcmp(a, "-j") == 0 && more) o.jobs = atoi(argv[++i]);
+        else if (strcmp(a, "--cache") == 0 && more) o.cache_dir = argv[++i];
         else if (a[0] == '-') return usage_error("unknown option or missing value:", a);
         else vec_push(&o.sources, argv[i]);
     }

@@ -23,12 +23,8 @@ typedef struct {
     StrVec args;
     int    is_header;
     HeaderFile *header;
-    // results
-    Vec(Symbol *) syms;
-    StrVec aliases; // pairs: usr, name
-    RawRefVec refs;
-    DiagVec diags;
-    int failed;
+    char  *cache_key;
+    TuResult r;
 } Job;
 typedef Vec(Job) JobVec;
 
@@ -311,7 +307,7 @@ static void macro_symbol(Ctx *c, CXCursor cur) {
     unsigned c1 = hash ? (unsigned)(hash - first) + 1 : 1;
     s->declaration = text_between(h->lines, h->nlines, (unsigned)s->line, c1, l2, c2);
     free(name);
-    vec_push(&c->job->syms, s);
+    vec_push(&c->job->r.syms, s);
 }
 
 static void function_symbol(Ctx *c, CXCursor cur) {
@@ -333,7 +329,7 @@ static void function_symbol(Ctx *c, CXCursor cur) {
         vec_push(&s->params, p);
         s->variadic = 1;
     }
-    vec_push(&c->job->syms, s);
+    vec_push(&c->job->r.syms, s);
 }
 
 typedef struct { CXCursor cur; Symbol *sym; } Pending;
@@ -367,7 +363,7 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClient
         free(raw);
         Pending p = {cur, s};
         vec_push(&t->pending, p);
-        if (*s->name) vec_push(&c->job->syms, s);
+        if (*s->name) vec_push(&c->job->r.syms, s);
     } else if (k == CXCursor_TypedefDecl) {
         char *name = cx(clang_getCursorSpelling(cur));
         CXType under = clang_getTypedefDeclUnderlyingType(cur);
@@ -392,18 +388,18 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClient
                 s->declaration = xprintf("%s;", raw);
                 free(raw);
                 vec_push(&s->usrs, cx(clang_getCursorUSR(cur)));
-                if (anon) vec_push(&c->job->syms, s);
+                if (anon) vec_push(&c->job->r.syms, s);
                 free(name);
                 return CXChildVisit_Continue;
             }
             // `typedef struct X X;` (or a typedef of a record defined elsewhere): an alias
-            vec_push(&c->job->aliases, cx(clang_getCursorUSR(cur)));
+            vec_push(&c->job->r.aliases, cx(clang_getCursorUSR(cur)));
             char *tag = cx(clang_getCursorSpelling(decl));
-            vec_push(&c->job->aliases, tag);
+            vec_push(&c->job->r.aliases, tag);
             // a doc block on the alias still belongs to the record
             Symbol *s = new_symbol(c, name, record_kind(dk), cur);
             s->declaration = NULL; // marks "alias only": merged into the record by extract_run
-            vec_push(&c->job->syms, s);
+            vec_push(&c->job->r.syms, s);
             free(name);
             return CXChildVisit_Continue;
         }
@@ -423,7 +419,7 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClient
             clang_visitChildren(cur, parm_visit, s);
         }
         free(name);
-        vec_push(&c->job->syms, s);
+        vec_push(&c->job->r.syms, s);
     }
     return CXChildVisit_Continue;
 }
@@ -455,7 +451,7 @@ static void add_ref(Ctx *c, CXCursor target, CXSourceLocation at, const char *ki
         free(r.usr), free(r.file), free(r.function);
         return;
     }
-    vec_push(&c->job->refs, r);
+    vec_push(&c->job->r.refs, r);
 }
 
 static void walk(Ctx *c, CXCursor cur);
@@ -545,6 +541,23 @@ static void walk(Ctx *c, CXCursor cur) {
 }
 
 // ---- one translation unit ---------------------------------------------------------------------
+static void inclusion_visit(CXFile f, CXSourceLocation *stack, unsigned depth, CXClientData data) {
+    (void)stack, (void)depth;
+    vec_push((StrVec *)data, cx(clang_getFileName(f)));
+}
+
+static char *job_key(const Job *j) {
+    unsigned long long h = 1469598103934665603ULL;
+    const char *parts[3] = {j->file, j->is_header ? "header" : "unit", NULL};
+    for (int p = 0; p < 2; p++)
+        for (const char *s = parts[p]; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    for (size_t i = 0; i < j->args.n; i++) {
+        h = (h ^ 0xff) * 1099511628211ULL;
+        for (const char *s = j->args.items[i]; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    }
+    return xprintf("%016llx", h);
+}
+
 static void run_job(Run *run, Job *job, CXIndex index) {
     Ctx c = {0};
     c.run = run, c.job = job;
@@ -556,8 +569,8 @@ static void run_job(Run *run, Job *job, CXIndex index) {
         CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing, &tu);
     free(argv);
     if (err != CXError_Success || !tu) {
-        diag_add(&job->diags, DIAG_ERROR, job->file, 0, "libclang could not parse this file (error %d)", (int)err);
-        job->failed = 1;
+        diag_add(&job->r.diags, DIAG_ERROR, job->file, 0, "libclang could not parse this file (error %d)", (int)err);
+        job->r.failed = 1;
         return;
     }
     unsigned nd = clang_getNumDiagnostics(tu);
@@ -572,14 +585,15 @@ static void run_job(Run *run, Job *job, CXIndex index) {
             char abs[PATH_MAX], *shown = fname;
             size_t rl = strlen(run->root);
             if (realpath(fname, abs) && strncmp(abs, run->root, rl) == 0 && abs[rl] == '/') shown = abs + rl + 1;
-            diag_add(&job->diags, DIAG_ERROR, shown, (int)line, "does not compile: %s", msg);
+            diag_add(&job->r.diags, DIAG_ERROR, shown, (int)line, "does not compile: %s", msg);
             free(fname), free(msg);
-            job->failed = 1;
+            job->r.failed = 1;
         }
         clang_disposeDiagnostic(d);
     }
     c.tu = tu;
     c.main_file = clang_getFile(tu, job->file);
+    clang_getInclusions(tu, inclusion_visit, &job->r.deps);
     if (job->is_header) {
         TopCtx t = {&c, {0}};
         clang_visitChildren(clang_getTranslationUnitCursor(tu), top_visit, &t);
@@ -587,8 +601,8 @@ static void run_job(Run *run, Job *job, CXIndex index) {
     }
     clang_visitChildren(clang_getTranslationUnitCursor(tu), walk_visit, &c);
     // macro expansions are visited at the top level: give them their enclosing function
-    for (size_t i = 0; i < job->refs.n; i++) {
-        RawRef *r = &job->refs.items[i];
+    for (size_t i = 0; i < job->r.refs.n; i++) {
+        RawRef *r = &job->r.refs.items[i];
         for (size_t k = 0; !r->function && k < c.funcs.n; k++)
             if (c.funcs.items[k].function_start <= r->line && r->line <= c.funcs.items[k].function_end) {
                 r->function = xstrdup(c.funcs.items[k].function);
@@ -603,10 +617,14 @@ static void run_job(Run *run, Job *job, CXIndex index) {
 static void *worker(void *arg) {
     Run *run = arg;
     CXIndex index = clang_createIndex(0, 0);
+    const char *cache = run->o->cache_dir;
     for (;;) {
         size_t i = atomic_fetch_add(&run->next, 1);
         if (i >= run->njobs) break;
-        run_job(run, &run->jobs[i], index);
+        Job *job = &run->jobs[i];
+        if (cache && cache_load(cache, job->cache_key, &job->r)) continue;
+        run_job(run, job, index);
+        if (cache && !job->r.failed) cache_store(cache, job->cache_key, &job->r);
     }
     clang_disposeIndex(index);
     return NULL;
@@ -808,6 +826,7 @@ int extract_run(const Options *o, Model *m) {
         vec_push(&all, j);
     }
     for (size_t i = 0; i < jobs.n; i++) vec_push(&all, jobs.items[i]);
+    for (size_t i = 0; i < all.n; i++) all.items[i].cache_key = job_key(&all.items[i]);
     run.jobs = all.items, run.njobs = all.n;
     int nthreads = o->jobs > 0 ? o->jobs : 2;
     pthread_t th[16];
@@ -819,17 +838,17 @@ int extract_run(const Options *o, Model *m) {
     StrVec alias_usrs = {0};
     for (size_t i = 0; i < all.n; i++) {
         Job *j = &all.items[i];
-        failed |= j->failed;
-        for (size_t k = 0; k < j->diags.n; k++) vec_push(&m->diags, j->diags.items[k]);
-        for (size_t k = 0; k < j->refs.n; k++) vec_push(&m->raw_refs, j->refs.items[k]);
+        failed |= j->r.failed;
+        for (size_t k = 0; k < j->r.diags.n; k++) vec_push(&m->diags, j->r.diags.items[k]);
+        for (size_t k = 0; k < j->r.refs.n; k++) vec_push(&m->raw_refs, j->r.refs.items[k]);
         if (j->is_header) {
             HeaderFile *h = j->header;
-            for (size_t k = 0; k < j->syms.n; k++) {
-                Symbol *s = j->syms.items[k];
+            for (size_t k = 0; k < j->r.syms.n; k++) {
+                Symbol *s = j->r.syms.items[k];
                 Doc *d = comment_block_before(&h->blocks, h->lines, h->nlines, s->line);
                 if (d) s->doc = d, d->used = 1;
             }
-            for (size_t k = 0; k < j->syms.n; k++) merge_symbol(m, j->syms.items[k], &alias_usrs);
+            for (size_t k = 0; k < j->r.syms.n; k++) merge_symbol(m, j->r.syms.items[k], &alias_usrs);
             for (size_t b = 0; b < h->blocks.n; b++)
                 if (!h->blocks.items[b]->used)
                     diag_add(&m->diags, DIAG_ERROR, h->path, h->blocks.items[b]->line,

@@ -139,6 +139,20 @@ typedef struct {
 } RawRef;
 typedef Vec(RawRef) RawRefVec;
 
+// What one translation unit yields (extract.c), cached per unit by cache.c.
+typedef struct {
+    Vec(Symbol *) syms;    // header units only
+    StrVec    aliases;     // pairs: usr, name (`typedef struct X X;`)
+    RawRefVec refs;
+    DiagVec   diags;
+    int       failed;
+    StrVec    deps;        // every file the unit read
+} TuResult;
+
+// Returns 1 and fills `r` when the cache holds `key` and none of its files changed.
+int  cache_load(const char *dir, const char *key, TuResult *r);
+void cache_store(const char *dir, const char *key, const TuResult *r);
+
 typedef struct Model {
     Vec(Symbol *)     symbols;
     Vec(HeaderFile *) files;
