@@ -150,8 +150,11 @@ void cache_store(const char *dir, const char *key, const TuResult *r) {
 
 int cache_load(const char *dir, const char *key, TuResult *r) {
     char *path = entry_path(dir, key);
-    json_t *root = json_load_file(path, 0, NULL);
+    size_t len = 0;
+    char *text = read_text(path, &len);
     free(path);
+    json_t *root = text ? json_loadb(text, len, 0, NULL) : NULL;
+    free(text);
     if (!root) return 0;
     int ok = json_integer_value(json_object_get(root, "format")) == CACHE_FORMAT;
     size_t i;

@@ -8,6 +8,7 @@
 #include <stdlib.h>   // atoi
 #include <string.h>   // strcmp
 #include <sys/stat.h> // mkdir
+#include <time.h>     // clock_gettime (APIDOC_TIMING)
 #include <unistd.h>   // chdir
 
 static const char USAGE_TEXT[] =
@@ -23,6 +24,18 @@ static const char USAGE_TEXT[] =
     "  -j N           parsing threads (default 2)\n"
     "  --cache DIR    keep each unit's results in DIR; reparse only units whose files changed\n"
     "exit codes: 0 ok, 1 documentation or compile errors, 2 usage, 3 I/O\n";
+
+// APIDOC_TIMING=1 prints how long each stage took, to stderr.
+static void stage(const char *name) {
+    static struct timespec last;
+    static int on = -1;
+    if (on < 0) on = getenv("APIDOC_TIMING") != NULL;
+    if (!on) return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (name) fprintf(stderr, "apidoc: timing: %-8s %6.3f s\n", name, (double)(now.tv_sec - last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) / 1e9);
+    last = now;
+}
 
 static int usage_error(const char *msg, const char *arg) {
     fprintf(stderr, "apidoc: error: %s%s%s\n%s", msg, arg ? " " : "", arg ? arg : "", USAGE_TEXT);
@@ -77,6 +90,7 @@ int cli_main(int argc, char **argv) {
     if (!o.ccdb && !o.sources.n && !o.headers.n) o.ccdb = "build/compile_commands.json";
     if (!o.out && !lint) o.out = "build/docs/api.json";
     Model m = {0};
+    stage(NULL);
     if (tags_load(o.tags_path, &m.tags, &m.diags) != 0) {
         diag_sort(&m.diags);
         diag_print(&m.diags, "apidoc");
@@ -88,9 +102,11 @@ int cli_main(int argc, char **argv) {
         diag_print(&m.diags, "apidoc");
         return 3;
     }
+    stage("extract");
     model_sort(&m);
     tags_fold_model(&m);
     xref_resolve(&m);
+    stage("xref");
     if (lint) lint_run(&m);
     diag_sort(&m.diags);
     int errors = diag_print(&m.diags, "apidoc");
@@ -104,6 +120,7 @@ int cli_main(int argc, char **argv) {
             fprintf(stderr, "apidoc: error: cannot write %s\n", o.out);
             return 3;
         }
+        stage("json");
     }
     if (lint && errors) fprintf(stderr, "apidoc: %d documentation error%s\n", errors, errors == 1 ? "" : "s");
     return errors ? 1 : 0;
