@@ -5,6 +5,7 @@
 // one per enclosing function, with the function's source text. Entry point: xref_resolve.
 #include "model.h"
 
+#include <ctype.h>  // isalnum
 #include <stdint.h> // uint64_t
 #include <stdlib.h> // qsort
 #include <string.h> // strcmp
@@ -82,6 +83,22 @@ static CachedFile *cached(FileCache *fc, const char *path) {
     return &fc->items[fc->n - 1];
 }
 
+// A function made by a macro (Criterion's `Test(suite, name) {`) is named as written, not by
+// the identifier the macro generates (`suite_name_impl`).
+static char *display_name(FileCache *fc, const char *file, int start, char *name) {
+    CachedFile *f = cached(fc, file);
+    if (!f->lines || start < 1 || start > f->n) return name;
+    const char *l = f->lines[start - 1];
+    while (*l == ' ') l++;
+    if (strstr(l, name)) return name;
+    const char *p = l;
+    while (isalnum((unsigned char)*p) || *p == '_') p++;
+    if (p == l || *p != '(') return name;
+    const char *close = strchr(p, ')');
+    if (!close) return name;
+    return xstrndup(l, (size_t)(close - l + 1));
+}
+
 static void add_use(Symbol *s, const char *id) {
     if (strcmp(s->id, id) == 0) return;
     for (size_t i = 0; i < s->uses.n; i++)
@@ -115,15 +132,16 @@ void xref_resolve(Model *m) {
         for (size_t k = 0; k < s->member_usrs.n; k++) map_put(&usr, s->member_usrs.items[k], s, 1);
         map_put(&names, s->name, s, 0);
     }
+    FileCache fc = {0};
     for (size_t i = 0; i < m->raw_refs.n; i++) {
         RawRef *r = &m->raw_refs.items[i];
         Slot *sl = map_get(&usr, r->usr);
         if (!sl) continue;
+        if (r->function) r->function = display_name(&fc, r->file, r->function_start, r->function);
         Reference ref = {r->file, r->line, r->column, r->kind, r->function,
                          r->function ? r->function_start : 0, r->function ? r->function_end : 0};
         vec_push(&sl->sym->refs, ref);
     }
-    FileCache fc = {0};
     for (size_t i = 0; i < m->symbols.n; i++) {
         Symbol *s = m->symbols.items[i];
         if (s->refs.n) qsort(s->refs.items, s->refs.n, sizeof(Reference), ref_cmp);
