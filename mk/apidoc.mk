@@ -11,14 +11,16 @@ $(APIDOC): $(APIDOC_SRC) $(APIDOC_HDR) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(APIDOC_FLAGS) $(APIDOC_SRC) $(APIDOC_LIBS) -o $@
 
+# The file target is what `make docs` (mk/docs.mk) builds from.
 .PHONY: apidoc docs-json docs-check bench-docs test-apidoc test-docs-check
 apidoc: $(APIDOC)
 
-docs-json: $(APIDOC) $(BUILD)/compile_commands.json
-	$(APIDOC) extract -p $(BUILD)/compile_commands.json --cache $(BUILD)/docs/cache -o $(BUILD)/docs/api.json
+docs-json: $(BUILD)/docs/api.json
+$(BUILD)/docs/api.json: $(APIDOC) $(BUILD)/compile_commands.json $(LIB_HDR) $(CC_SOURCES) docs/tags.yml
+	$(APIDOC) extract -p $(BUILD)/compile_commands.json --cache $(BUILD)/docs/cache -o $@
 
 docs-check: $(APIDOC) $(BUILD)/compile_commands.json
-	$(APIDOC) lint -p $(BUILD)/compile_commands.json
+	$(APIDOC) lint -p $(BUILD)/compile_commands.json --cache $(BUILD)/docs/cache
 
 TEST_SUITES += apidoc docs-check
 

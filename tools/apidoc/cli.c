@@ -12,8 +12,8 @@
 #include <unistd.h>   // chdir
 
 static const char USAGE_TEXT[] =
-    "usage: apidoc extract [options] [FILE.c... [-- FLAGS...]]\n"
-    "       apidoc lint    [options] [FILE.c... [-- FLAGS...]]\n"
+    "usage: apidoc extract [options] [compile_commands.json | FILE.c... [-- FLAGS...]]\n"
+    "       apidoc lint    [options] [compile_commands.json | api.json | FILE.c... [-- FLAGS...]]\n"
     "       apidoc markdown ARGS...\n"
     "options:\n"
     "  -p FILE        compile_commands.json (default build/compile_commands.json when no FILE is given)\n"
@@ -24,6 +24,16 @@ static const char USAGE_TEXT[] =
     "  -j N           parsing threads (default 2)\n"
     "  --cache DIR    keep each unit's results in DIR; reparse only units whose files changed\n"
     "exit codes: 0 ok, 1 documentation or compile errors, 2 usage, 3 I/O\n";
+
+// Whether a .json file is an api.json (an object with "format_version"), not a compile database.
+static int json_is_api(const char *path) {
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    int c;
+    while ((c = fgetc(f)) == ' ' || c == '\n' || c == '\t' || c == '\r') {}
+    fclose(f);
+    return c == '{';
+}
 
 // APIDOC_TIMING=1 prints how long each stage took, to stderr.
 static void stage(const char *name) {
@@ -64,7 +74,7 @@ int cli_main(int argc, char **argv) {
     Options o = {0};
     o.tags_path = "docs/tags.yml";
     o.jobs = 2;
-    const char *root = NULL;
+    const char *root = NULL, *json_arg = NULL;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         int more = i + 1 < argc;
@@ -80,12 +90,22 @@ int cli_main(int argc, char **argv) {
         else if (strcmp(a, "-j") == 0 && more) o.jobs = atoi(argv[++i]);
         else if (strcmp(a, "--cache") == 0 && more) o.cache_dir = argv[++i];
         else if (a[0] == '-') return usage_error("unknown option or missing value:", a);
+        else if (strlen(a) > 5 && strcmp(a + strlen(a) - 5, ".json") == 0) json_arg = a;
         else vec_push(&o.sources, argv[i]);
     }
     if (o.jobs < 1) return usage_error("-j needs a positive number", NULL);
     if (root && chdir(root) != 0) {
         fprintf(stderr, "apidoc: error: cannot enter root directory %s\n", root);
         return 3;
+    }
+    if (json_arg) { // a compilation database, or an api.json (lint re-reads the sources it came from)
+        if (json_is_api(json_arg)) {
+            if (!lint) return usage_error("extract writes api.json; it does not read one:", json_arg);
+        } else if (o.ccdb) {
+            return usage_error("two compilation databases given:", json_arg);
+        } else {
+            o.ccdb = json_arg;
+        }
     }
     if (!o.ccdb && !o.sources.n && !o.headers.n) o.ccdb = "build/compile_commands.json";
     if (!o.out && !lint) o.out = "build/docs/api.json";
