@@ -37,14 +37,18 @@ static int json_is_api(const char *path) {
 
 // APIDOC_TIMING=1 prints how long each stage took, to stderr.
 static void stage(const char *name) {
-    static struct timespec last;
+    static struct timespec last, last_cpu;
     static int on = -1;
     if (on < 0) on = getenv("APIDOC_TIMING") != NULL;
     if (!on) return;
-    struct timespec now;
+    struct timespec now, cpu;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (name) fprintf(stderr, "apidoc: timing: %-8s %6.3f s\n", name, (double)(now.tv_sec - last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) / 1e9);
-    last = now;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+    if (name)
+        fprintf(stderr, "apidoc: timing: %-8s %6.3f s wall %6.3f s cpu\n", name,
+                (double)(now.tv_sec - last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) / 1e9,
+                (double)(cpu.tv_sec - last_cpu.tv_sec) + (double)(cpu.tv_nsec - last_cpu.tv_nsec) / 1e9);
+    last = now, last_cpu = cpu;
 }
 
 static int usage_error(const char *msg, const char *arg) {

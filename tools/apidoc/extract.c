@@ -24,6 +24,7 @@ typedef struct {
     int    is_header;
     HeaderFile *header;
     char  *cache_key;
+    int    io_error; // unreadable or not UTF-8: exit 3
     TuResult r;
 } Job;
 typedef Vec(Job) JobVec;
@@ -623,6 +624,16 @@ static void *worker(void *arg) {
         if (i >= run->njobs) break;
         Job *job = &run->jobs[i];
         if (cache && cache_load(cache, job->cache_key, &job->r)) continue;
+        if (!job->is_header) { // a unit must be readable UTF-8 text (headers were read already)
+            int n = 0;
+            char **lines = read_lines(job->file, &n, &job->r.diags);
+            if (!lines) {
+                job->io_error = 1;
+                continue;
+            }
+            for (int k = 0; k < n; k++) free(lines[k]);
+            free(lines);
+        }
         run_job(run, job, index);
         if (cache && !job->r.failed) cache_store(cache, job->cache_key, &job->r);
     }
@@ -802,17 +813,6 @@ int extract_run(const Options *o, Model *m) {
         for (size_t k = 0; k < o->flags.n; k++) vec_push(&flags, xstrdup(o->flags.items[k]));
         vec_push(&flags, xstrdup("-Wno-everything"));
     }
-    // every source must be readable UTF-8 text
-    for (size_t i = 0; i < jobs.n; i++) {
-        int n = 0;
-        char **lines = read_lines(jobs.items[i].file, &n, &m->diags);
-        if (!lines) io = 1;
-        else {
-            for (int k = 0; k < n; k++) free(lines[k]);
-            free(lines);
-        }
-    }
-    if (io) return 3;
     // header jobs first (they take longest to matter), then the units
     JobVec all = {0};
     for (size_t i = 0; i < m->files.n; i++) {
@@ -835,6 +835,12 @@ int extract_run(const Options *o, Model *m) {
     for (int i = 0; i < nthreads; i++) pthread_join(th[i], NULL);
     // merge
     int failed = 0;
+    for (size_t i = 0; i < all.n; i++) io |= all.items[i].io_error;
+    if (io) {
+        for (size_t i = 0; i < all.n; i++)
+            for (size_t k = 0; k < all.items[i].r.diags.n; k++) vec_push(&m->diags, all.items[i].r.diags.items[k]);
+        return 3;
+    }
     StrVec alias_usrs = {0};
     for (size_t i = 0; i < all.n; i++) {
         Job *j = &all.items[i];

@@ -86,6 +86,12 @@ static CachedFile *cached(FileCache *fc, const char *path) {
 // A function made by a macro (Criterion's `Test(suite, name) {`) is named as written, not by
 // the identifier the macro generates (`suite_name_impl`).
 static char *display_name(FileCache *fc, const char *file, int start, char *name) {
+    static const char *last_file;
+    static int last_start;
+    static char *last_in, *last_out;
+    if (last_file && last_start == start && strcmp(last_in, name) == 0 && strcmp(last_file, file) == 0) return last_out;
+    last_file = file, last_start = start, last_in = name;
+    last_out = name;
     CachedFile *f = cached(fc, file);
     if (!f->lines || start < 1 || start > f->n) return name;
     const char *l = f->lines[start - 1];
@@ -96,7 +102,7 @@ static char *display_name(FileCache *fc, const char *file, int start, char *name
     if (p == l || *p != '(') return name;
     const char *close = strchr(p, ')');
     if (!close) return name;
-    return xstrndup(l, (size_t)(close - l + 1));
+    return last_out = xstrndup(l, (size_t)(close - l + 1));
 }
 
 static void add_use(Symbol *s, const char *id) {
