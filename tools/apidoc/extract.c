@@ -742,10 +742,11 @@ static void find_headers(const char *dir, StrVec *out) {
     closedir(d);
 }
 
-static void merge_symbol(Model *m, Symbol *s, StrVec *alias_usrs) {
+typedef Vec(Symbol *) SymVec;
+
+static void merge_symbol(Model *m, Symbol *s, SymVec *aliases) {
     if (!s->declaration) { // alias typedef: only its USR and maybe a doc
-        vec_push(alias_usrs, s->usrs.n ? xstrdup(s->usrs.items[0]) : xstrdup(""));
-        vec_push(alias_usrs, xstrdup(s->name));
+        vec_push(aliases, s);
         return;
     }
     Symbol *old = model_find(m, s->name);
@@ -841,7 +842,7 @@ int extract_run(const Options *o, Model *m) {
             for (size_t k = 0; k < all.items[i].r.diags.n; k++) vec_push(&m->diags, all.items[i].r.diags.items[k]);
         return 3;
     }
-    StrVec alias_usrs = {0};
+    SymVec aliases = {0};
     for (size_t i = 0; i < all.n; i++) {
         Job *j = &all.items[i];
         failed |= j->r.failed;
@@ -854,7 +855,7 @@ int extract_run(const Options *o, Model *m) {
                 Doc *d = comment_block_before(&h->blocks, h->lines, h->nlines, s->line);
                 if (d) s->doc = d, d->used = 1;
             }
-            for (size_t k = 0; k < j->r.syms.n; k++) merge_symbol(m, j->r.syms.items[k], &alias_usrs);
+            for (size_t k = 0; k < j->r.syms.n; k++) merge_symbol(m, j->r.syms.items[k], &aliases);
             for (size_t b = 0; b < h->blocks.n; b++)
                 if (!h->blocks.items[b]->used)
                     diag_add(&m->diags, DIAG_ERROR, h->path, h->blocks.items[b]->line,
@@ -862,10 +863,21 @@ int extract_run(const Options *o, Model *m) {
         }
     }
     // alias typedefs (`typedef struct X X;`) denote their record
-    for (size_t i = 0; i + 1 < alias_usrs.n; i += 2) {
-        Symbol *s = model_find(m, alias_usrs.items[i + 1]);
-        if (s) vec_push(&s->usrs, xstrdup(alias_usrs.items[i]));
-        else vec_push(&m->declared, xstrdup(alias_usrs.items[i + 1]));
+    // (a doc block on the forward typedef documents the record when the definition has none)
+    for (size_t i = 0; i < aliases.n; i++) {
+        Symbol *a = aliases.items[i], *s = model_find(m, a->name);
+        if (!s) {
+            vec_push(&m->declared, xstrdup(a->name));
+            if (a->doc)
+                diag_add(&m->diags, DIAG_ERROR, a->header, a->doc->line,
+                         "doc block on a forward declaration of `%s`, which no public header defines", a->name);
+            continue;
+        }
+        for (size_t k = 0; k < a->usrs.n; k++) vec_push(&s->usrs, a->usrs.items[k]);
+        if (a->doc && !s->doc) s->doc = a->doc;
+        else if (a->doc)
+            diag_add(&m->diags, DIAG_ERROR, a->header, a->doc->line, "`%s` is documented twice (also at %s:%d)",
+                     a->name, s->header, s->doc->line);
     }
     return failed ? 1 : 0;
 }

@@ -94,6 +94,20 @@ struct Opaque {
 };
 
 ///
+/// A handle documented at its forward typedef; the definition below has no block.
+///
+/// FIELDS:
+/// - id : Identifier.
+///
+/// TAGS: Types
+///
+typedef struct Handle Handle;
+
+struct Handle {
+    int id;
+};
+
+///
 /// Callback that receives a point.
 ///
 /// p[in]        : The point.
