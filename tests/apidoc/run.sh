@@ -3,9 +3,10 @@
 # <case>.stderr, which ends with the exit code), the api.json schema, determinism (two
 # extractions byte-identical, also across thread counts) and the Doxygen oracle. Ends with the
 # line "N passed, N failed". UPDATE=1 rewrites the golden files.
-# Usage: tests/apidoc/run.sh build/apidoc
+# Usage: tests/apidoc/run.sh build/apidoc [build/asan/apidoc]   (the second one runs the cases too)
 set -uo pipefail
 apidoc=$(realpath "$1")
+asan=${2:+$(realpath "$2")}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 tmp=$(mktemp -d)
@@ -16,6 +17,8 @@ fail() { failed=$((failed + 1)); echo "FAIL $1"; [[ -n ${2:-} ]] && echo "$2" | 
 
 # --- golden cases ---------------------------------------------------------------------------
 cd "$here/cases"
+run_cases() { # binary label
+local apidoc=$1 label=$2
 for header in *.h; do
   case=${header%.h}
   if [[ -f $case.args ]]; then
@@ -32,11 +35,14 @@ for header in *.h; do
     cp "$tmp/$case.json" "$case.json"; cp "$tmp/$case.stderr" "$case.stderr"
   fi
   if d=$(diff -u "$case.json" "$tmp/$case.json" 2>&1) && e=$(diff -u "$case.stderr" "$tmp/$case.stderr" 2>&1); then
-    ok "case $case"
+    ok "case $case$label"
   else
-    fail "case $case" "$d${e:-}"
+    fail "case $case$label" "$d${e:-}"
   fi
 done
+}
+run_cases "$apidoc" ""
+if [[ -n $asan ]]; then UPDATE=0 run_cases "$asan" " (ASan+UBSan)"; fi
 cd "$root"
 
 # --- schema: every documented key is present, in the documented order ------------------------
