@@ -24,54 +24,41 @@ static void check_header_full(const HeapAllocator *self, const char *function) {
     alloc_check_header((const Allocator *)self, HEAP_ALLOCATOR_MAGIC, TYPE_NAME, function);
 }
 
-// --- Page bitmaps ---------------------------------------------------------------------------
+// --- Page free stacks and live bitmaps ------------------------------------------------------
 
-// Take the lowest free slot of `page` (which has one: summary != 0).
+// Pop the free slot on top of `page`'s stack (it has one: top > 0) and mark it live.
 static inline char *page_take(HeapPage *page) {
-    u64 summary = page->summary;
-    u32 w       = (u32)__builtin_ctzll(summary);
-    u64 word    = page->free[w];
-    u32 b       = (u32)__builtin_ctzll(word);
-    word &= word - 1;
-    page->free[w] = word;
-    if (!word) page->summary = summary & (summary - 1);
-    page->used++;
-    return page->base + (size)(w * 64 + b) * page->slot_size;
+    u32 top = page->top - 1;
+    u32 off = page->stack[top];
+    page->top = top;
+    page->live[off >> 10] |= (u64)1 << ((off >> 4) & 63);
+    return page->base + off;
 }
 
-// Slot index of `ptr` if it starts a live slot of `page`, else UINT32_MAX. With off < 2^16 and
-// slot_size <= 2^13, recip = floor(2^32 / slot_size) + 1 makes off * recip >> 32 the exact
-// quotient, and the low half below recip exactly when slot_size divides off (both checked for
-// every class and offset when the classes were chosen).
+// Offset of `ptr` in `page` if it starts a live slot there, else UINT32_MAX. A live bit is set
+// only at the start of a live slot, so the one test rejects a misaligned, interior or freed
+// pointer and one in the page's unused tail; (off & 15) catches what the granule index drops.
 static inline u32 page_live_slot(const HeapPage *page, const void *ptr) {
     u32  off  = (u32)((uintptr_t)ptr & (HEAP_PAGE_SIZE - 1));
-    u64  prod = (u64)off * page->recip;
-    u32  idx  = (u32)(prod >> 32); // <= 4095: free[] has 64 words
-    bool live = ((u32)prod < page->recip) & (idx < page->capacity) &
-                !((page->free[idx >> 6] >> (idx & 63)) & 1);
-    return live ? idx : UINT32_MAX;
+    bool live = ((off & 15) == 0) & (u32)((page->live[off >> 10] >> ((off >> 4) & 63)) & 1);
+    return live ? off : UINT32_MAX;
 }
 
-static inline void page_put(HeapPage *page, u32 idx) {
-    page->free[idx >> 6] |= (u64)1 << (idx & 63);
-    page->summary |= (u64)1 << (idx >> 6);
-    page->used--;
+// Free the live slot at offset `off`: clear its live bit and push it on the stack.
+static inline void page_put(HeapPage *page, u32 off) {
+    page->live[off >> 10] &= ~((u64)1 << ((off >> 4) & 63));
+    page->stack[page->top++] = (u16)off;
 }
 
-// Set `page` up to serve class `c` with every slot free.
+// Set `page` up to serve class `c` with every slot free, the lowest offset on top.
 static void page_format(HeapPage *page, u32 c) {
-    u32 slot  = heap_class_size(c);
-    u32 cap   = (u32)(HEAP_PAGE_SIZE / slot);
-    u32 words = (cap + 63) / 64;
-    for (u32 w = 0; w < HEAP_PAGE_WORDS; ++w) {
-        u32 from = w * 64;
-        page->free[w] = from + 64 <= cap ? ~(u64)0 : from < cap ? ((u64)1 << (cap - from)) - 1 : 0;
-    }
-    page->summary     = words == 64 ? ~(u64)0 : ((u64)1 << words) - 1;
-    page->used        = 0;
+    u32 slot = heap_class_size(c);
+    u32 cap  = (u32)(HEAP_PAGE_SIZE / slot);
+    for (u32 i = 0; i < cap; ++i) page->stack[i] = (u16)((cap - 1 - i) * slot);
+    memset(page->live, 0, sizeof page->live);
+    page->top         = cap;
     page->capacity    = cap;
     page->slot_size   = slot;
-    page->recip       = (u32)(((u64)1 << 32) / slot + 1);
     page->edge        = 2;
     page->class_index = (u8)c;
 }
@@ -228,7 +215,7 @@ static HeapPage *page_new(HeapAllocator *self, u32 c) {
 static void page_release(HeapAllocator *self, HeapPage *page) {
     HeapSegment *segment = page->segment;
     page->capacity       = 0; // slot_size stays: a later free of one of its slots is a double free
-    page->summary        = 0;
+    page->top            = 0;
     if (!segment->free_pages) segment_list(self, segment);
     segment->free_pages |= (u64)1 << page->index;
     if (self->dirty_pages < HEAP_DIRTY_PAGES_MAX) {
@@ -246,7 +233,7 @@ static void page_release(HeapAllocator *self, HeapPage *page) {
 static void page_emptied(HeapAllocator *self, HeapSizeClass *cls, HeapPage *page) {
     HeapPage *warm = cls->warm;
     if (warm == page) return;
-    if (warm && warm->used == 0) {
+    if (warm && heap_page_used(warm) == 0) {
         class_remove(cls, page);
         page_release(self, page);
         return;
@@ -260,7 +247,7 @@ static void page_emptied(HeapAllocator *self, HeapSizeClass *cls, HeapPage *page
 static HeapPage *class_page(HeapAllocator *self, u32 c) {
     HeapSizeClass *cls = &self->classes[c];
     HeapPage      *page;
-    while ((page = cls->pages) && !page->summary) class_remove(cls, page);
+    while ((page = cls->pages) && !page->top) class_remove(cls, page);
     if (page) return page;
     page = page_new(self, c);
     if (page) class_push(cls, page);
@@ -312,7 +299,7 @@ void *heap_allocator_allocate(HeapAllocator *self, size bytes, i8 zeroed) {
     check_self(self, __func__);
     if (ALLOC_LIKELY(bytes - 1 < self->small_limit)) {
         HeapPage *page = self->classes[heap_class_of(bytes)].pages;
-        if (ALLOC_LIKELY(page && page->summary)) {
+        if (ALLOC_LIKELY(page && page->top)) {
             char *ptr = page_take(page);
             alloc_stats_allocated(&self->base, bytes, page->slot_size);
             if (zeroed) return memset(ptr, 0, page->slot_size);
@@ -324,14 +311,14 @@ void *heap_allocator_allocate(HeapAllocator *self, size bytes, i8 zeroed) {
 
 // --- Release ----------------------------------------------------------------------------------
 
-// Free live slot `idx` of `page` when the page was full (it rejoins its class list) or holds
+// Free the slot at offset `off` of `page` when the page was full (it rejoins its class list) or holds
 // its last live slot (hysteresis decides whether it stays). Returns the slot size; no stats.
-static size release_slot(HeapAllocator *self, HeapPage *page, u32 idx) {
+static size release_slot(HeapAllocator *self, HeapPage *page, u32 off) {
     size           bytes = page->slot_size;
     HeapSizeClass *cls   = &self->classes[page->class_index];
-    page_put(page, idx);
+    page_put(page, off);
     if (!page->listed) class_push(cls, page);
-    if (page->used == 0) page_emptied(self, cls, page);
+    if (page->top == page->capacity) page_emptied(self, cls, page);
     return bytes;
 }
 
@@ -357,9 +344,9 @@ static size free_large(HeapAllocator *self, void *ptr, const char *function) {
 HEAP_COLD static size free_slow(HeapAllocator *self, void *ptr, const char *function) {
     HeapPage *page = heap_page_of(self, ptr);
     if (!page) return free_large(self, ptr, function);
-    u32 idx = page_live_slot(page, ptr);
-    if (idx == UINT32_MAX) heap_bad_pointer(self, ptr, function);
-    size bytes = release_slot(self, page, idx);
+    u32 off = page_live_slot(page, ptr);
+    if (off == UINT32_MAX) heap_bad_pointer(self, ptr, function);
+    size bytes = release_slot(self, page, off);
     alloc_stats_deallocated(&self->base, bytes);
     return bytes;
 }
@@ -369,13 +356,12 @@ HEAP_COLD static size free_slow(HeapAllocator *self, void *ptr, const char *func
 static inline size free_checked(HeapAllocator *self, void *ptr, const char *function) {
     HeapPage *page = heap_page_at_home(self, ptr); // NULL for NULL: address 0 is never a segment
     if (ALLOC_UNLIKELY(!page)) return free_slow(self, ptr, function);
-    u32 idx = page_live_slot(page, ptr);
+    u32 off = page_live_slot(page, ptr);
     // Off the fast path: a bad pointer, a full page, or the last live slot of a page that is not
     // its class's warm page.
-    u32 edge = page->edge;
-    if (ALLOC_UNLIKELY((idx == UINT32_MAX) | (page->used - edge >= page->capacity - edge)))
+    if (ALLOC_UNLIKELY((off == UINT32_MAX) | (page->top - 1 >= page->capacity - page->edge)))
         return free_slow(self, ptr, function);
-    page_put(page, idx);
+    page_put(page, off);
     alloc_stats_deallocated(&self->base, page->slot_size);
     return page->slot_size;
 }
