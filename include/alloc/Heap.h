@@ -3,8 +3,8 @@
 /// alias. Small blocks (up to `HEAP_SMALL_MAX` bytes) come from size-classed pages inside large
 /// aligned segments, with every piece of bookkeeping (free-slot stacks, live bitmaps, page and
 /// segment descriptors) kept out of band in memory the heap mapped for itself; larger blocks are
-/// page runs mapped one by one. Every free is checked: foreign, double, interior and misaligned pointers abort with a
-/// fixed reason, every time.
+/// page runs mapped one by one. Every free is checked: foreign, double, interior and misaligned
+/// pointers abort with a fixed reason, every time.
 ///
 /// TAGS: Allocator, Heap
 ///
@@ -146,8 +146,9 @@ typedef struct HeapRun {
 /// Larger requests are page runs mapped from the OS one by one and kept in a table sorted by
 /// address.
 ///
-/// A pointer given back is first looked up in a hash table of this heap's own segments (nothing
-/// derived from the pointer is read before that), then in the run table, so a foreign pointer
+/// A pointer given back is first compared with the segment the previous free landed in, then
+/// looked up in a hash table of this heap's own segments (nothing derived from the pointer is
+/// read before its segment is proven to be this heap's), then in the run table, so a foreign pointer
 /// never makes the heap touch memory it does not own, and every misuse is reported exactly:
 /// "foreign pointer", "double free", "interior pointer" or "misaligned pointer".
 ///
@@ -167,6 +168,11 @@ typedef struct HeapRun {
 ///                    alignment is a power of two up to 16, otherwise 0 (every call takes the
 ///                    checked slow path).
 /// - os_page_size   : The OS page size in bytes, read on the first call that needs it (0 before).
+/// - hot_base       : Address of the segment the last checked free found in `segments` (the
+///                    free fast path compares a pointer's segment with it before the hash), or 1
+///                    (never a segment address) when there is none; reset when that segment is
+///                    unmapped.
+/// - hot_segment    : Descriptor of the segment at `hot_base`, or NULL.
 /// - classes        : Per size class state; see `HeapSizeClass`.
 /// - segments       : Open-addressing hash table of this heap's segments, keyed by address; NULL
 ///                    until the first small allocation.
@@ -193,6 +199,8 @@ struct HeapAllocator {
     Allocator        base;
     size             small_limit;   // bytes: HEAP_SMALL_MAX or 0
     size             os_page_size;  // bytes, 0 until first needed
+    uintptr_t        hot_base;      // segment of the last free, 1 for none
+    HeapSegment     *hot_segment;
     HeapSizeClass    classes[HEAP_CLASS_COUNT];
     HeapSegmentSlot *segments;
     size             segments_cap;  // slots, power of two
@@ -427,7 +435,8 @@ size heap_allocator_vtable_deallocate(Allocator *self, void *ptr);
                      .small_limit = ((size)(N) != 0 && ((size)(N) & ((size)(N) - 1)) == 0 &&      \
                                      (size)(N) <= 16)                                             \
                                         ? HEAP_SMALL_MAX                                          \
-                                        : 0})
+                                        : 0,                                              \
+                     .hot_base    = 1})
 
 ///
 /// A `HeapAllocator` with the default alignment, `ALLOCATOR_DEFAULT_ALIGNMENT` (16).

@@ -59,7 +59,7 @@ static void page_format(HeapPage *page, u32 c) {
     page->top         = cap;
     page->capacity    = cap;
     page->slot_size   = slot;
-    page->edge        = 2;
+    page->limit       = cap - 2;
     page->class_index = (u8)c;
 }
 
@@ -171,6 +171,7 @@ static HeapSegment *segment_new(HeapAllocator *self) {
         segment->pages[i].base    = base + (size)i * HEAP_PAGE_SIZE;
         segment->pages[i].segment = segment;
         segment->pages[i].index   = (u8)i;
+        segment->pages[i].stack   = segment->stacks[i];
     }
     table_put(self, segment);
     self->segments_len++;
@@ -180,6 +181,10 @@ static HeapSegment *segment_new(HeapAllocator *self) {
 }
 
 static void segment_free(HeapAllocator *self, HeapSegment *segment) {
+    if (self->hot_base == (uintptr_t)segment->base) { // the free fast path must not find it
+        self->hot_base    = 1;
+        self->hot_segment = NULL;
+    }
     for (u32 i = 0; i < HEAP_PAGES_PER_SEGMENT; ++i) self->dirty_pages -= segment->pages[i].dirty;
     if (segment->listed) segment_unlist(self, segment);
     table_remove(self, (uintptr_t)segment->base);
@@ -216,6 +221,7 @@ static void page_release(HeapAllocator *self, HeapPage *page) {
     HeapSegment *segment = page->segment;
     page->capacity       = 0; // slot_size stays: a later free of one of its slots is a double free
     page->top            = 0;
+    page->limit          = 0;
     if (!segment->free_pages) segment_list(self, segment);
     segment->free_pages |= (u64)1 << page->index;
     if (self->dirty_pages < HEAP_DIRTY_PAGES_MAX) {
@@ -227,7 +233,8 @@ static void page_release(HeapAllocator *self, HeapPage *page) {
     if (--segment->used_pages == 0) segment_emptied(self, segment);
 }
 
-// Hysteresis: the class's warm page stays when it empties (on the fast path: its edge is 1);
+// Hysteresis: the class's warm page stays when it empties (on the fast path: its limit is
+// capacity - 1);
 // another page that empties goes back to the segment if the warm page is empty too, otherwise
 // it becomes the warm page. A class never keeps more than one empty page.
 static void page_emptied(HeapAllocator *self, HeapSizeClass *cls, HeapPage *page) {
@@ -238,8 +245,8 @@ static void page_emptied(HeapAllocator *self, HeapSizeClass *cls, HeapPage *page
         page_release(self, page);
         return;
     }
-    if (warm) warm->edge = 2;
-    page->edge = 1;
+    if (warm) warm->limit = warm->capacity - 2;
+    page->limit = page->capacity - 1;
     cls->warm  = page;
 }
 
@@ -311,8 +318,8 @@ void *heap_allocator_allocate(HeapAllocator *self, size bytes, i8 zeroed) {
 
 // --- Release ----------------------------------------------------------------------------------
 
-// Free the slot at offset `off` of `page` when the page was full (it rejoins its class list) or holds
-// its last live slot (hysteresis decides whether it stays). Returns the slot size; no stats.
+// Free the live slot at offset `off` of `page` when the page was full (it rejoins its class list)
+// or holds its last live slot (hysteresis decides whether it stays). Returns the slot size.
 static size release_slot(HeapAllocator *self, HeapPage *page, u32 off) {
     size           bytes = page->slot_size;
     HeapSizeClass *cls   = &self->classes[page->class_index];
@@ -353,13 +360,24 @@ HEAP_COLD static size free_slow(HeapAllocator *self, void *ptr, const char *func
 
 // The whole free of `ptr` (NULL included), checked in full; `function` names the entry point.
 // The inline part makes no call but tail calls, so it needs no saved registers.
-static inline size free_checked(HeapAllocator *self, void *ptr, const char *function) {
-    HeapPage *page = heap_page_at_home(self, ptr); // NULL for NULL: address 0 is never a segment
-    if (ALLOC_UNLIKELY(!page)) return free_slow(self, ptr, function);
+static inline __attribute__((always_inline)) size free_checked(HeapAllocator *self, void *ptr,
+                                                                const char *function) {
+    // The segment of the previous free (hot_base is 1 when there is none, never a segment
+    // address), else the home slot of the hash, which then becomes the hot segment. NULL, and any
+    // pointer outside this heap's segments, ends in free_slow before a descriptor is read.
+    uintptr_t    seg     = (uintptr_t)ptr & ~(uintptr_t)(HEAP_SEGMENT_SIZE - 1);
+    HeapSegment *segment = self->hot_segment;
+    if (ALLOC_UNLIKELY(seg != self->hot_base)) {
+        segment = heap_segment_at_home(self, seg);
+        if (ALLOC_UNLIKELY(!segment)) return free_slow(self, ptr, function);
+        self->hot_base    = seg;
+        self->hot_segment = segment;
+    }
+    HeapPage *page = heap_segment_page(segment, ptr);
     u32 off = page_live_slot(page, ptr);
     // Off the fast path: a bad pointer, a full page, or the last live slot of a page that is not
     // its class's warm page.
-    if (ALLOC_UNLIKELY((off == UINT32_MAX) | (page->top - 1 >= page->capacity - page->edge)))
+    if (ALLOC_UNLIKELY((off == UINT32_MAX) | (page->top - 1 >= page->limit)))
         return free_slow(self, ptr, function);
     page_put(page, off);
     alloc_stats_deallocated(&self->base, page->slot_size);

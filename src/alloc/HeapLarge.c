@@ -208,10 +208,10 @@ typedef struct Tally {
 static void check_page(const HeapAllocator *self, const HeapSegment *seg, u32 i, Tally *t) {
     const HeapPage *page = &seg->pages[i];
     if (page->base != seg->base + (size)i * HEAP_PAGE_SIZE || page->segment != seg ||
-        page->index != i)
+        page->index != i || page->stack != seg->stacks[i])
         BROKEN("segment table");
     if ((seg->free_pages >> i) & 1) {
-        if (page->capacity || page->listed || page->top) BROKEN("page count");
+        if (page->capacity || page->listed || page->top || page->limit) BROKEN("page count");
         for (u32 w = 0; w < HEAP_PAGE_WORDS; ++w)
             if (page->live[w]) BROKEN("page bitmap");
         t->dirty += page->dirty;
@@ -240,7 +240,8 @@ static void check_page(const HeapAllocator *self, const HeapSegment *seg, u32 i,
     }
     if (live_slots + page->top != page->capacity) BROKEN("page count");
     if (page->top && !page->listed) BROKEN("class list");
-    if (page->edge != 2 && (page->edge != 1 || self->classes[page->class_index].warm != page))
+    bool warm = self->classes[page->class_index].warm == page;
+    if (page->limit != page->capacity - 2 + warm)
         BROKEN("class list");
     t->listed += page->listed;
     t->live += live_slots * page->slot_size;
@@ -287,7 +288,7 @@ static void check_classes(const HeapAllocator *self, const Tally *t) {
                 (page->next && page->next->prev != page) || ++walked > t->listed)
                 BROKEN("class list");
         }
-        if (cls->warm && (!cls->warm->capacity || cls->warm->class_index != c || cls->warm->edge != 1))
+        if (cls->warm && (!cls->warm->capacity || cls->warm->class_index != c || cls->warm->limit != cls->warm->capacity - 1))
             BROKEN("class list");
     }
     if (walked != t->listed) BROKEN("class list");
@@ -324,6 +325,12 @@ static size check_runs(const HeapAllocator *self, size *live) {
 void HeapAllocatorCheck(const HeapAllocator *self) {
     alloc_check_header((const Allocator *)self, HEAP_ALLOCATOR_MAGIC, "HeapAllocator", __func__);
     Tally t = {0};
+    // The free fast path trusts the hot segment: it must be a live segment of this heap, or none.
+    if (self->hot_base == 1 ? self->hot_segment != NULL
+                            : !self->hot_segment || self->segments_cap == 0 ||
+                                  heap_segment_probe(self, self->hot_base) != self->hot_segment ||
+                                  (uintptr_t)self->hot_segment->base != self->hot_base)
+        BROKEN("segment table");
     check_segments(self, &t);
     check_classes(self, &t);
     size live   = t.live;
