@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // HeapAllocator, small blocks and the entry points. Requests up to HEAP_SMALL_MAX take a slot of
-// a size class from a 64 KiB page of a 4 MiB aligned segment; a page's free slots are a two-level
-// bitmap in its out-of-band descriptor. Entry points: heap_allocator_allocate / _deallocate
-// (small inline fast paths, named slow paths), _resize, _remap, HeapAllocatorUsableSize and the
-// vtable adapters. Page runs, the pointer diagnosis, the self-check and teardown: HeapLarge.c.
+// a size class from a 64 KiB page of a 4 MiB aligned segment; a page's free slots are a stack of
+// offsets, its live slots a bitmap, both out of band. Entry points: heap_allocator_allocate /
+// _deallocate (small inline fast paths, named slow paths), _resize, _remap,
+// HeapAllocatorUsableSize and the vtable adapters. Page runs, the pointer diagnosis, the self-check and teardown: HeapLarge.c.
 #include "alloc/Heap.h"
 #include "heap_internal.h"
 
