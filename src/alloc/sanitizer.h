@@ -7,7 +7,7 @@
 // otherwise they compile to nothing. Rules for callers:
 //   - region_mapped when a region for user blocks is mapped (nothing in it is a block yet);
 //   - allocated BEFORE the allocator writes into the block (zeroing, remap copies), freed AFTER
-//     its last read of it; resized for an in-place resize;
+//     its last read of it; resized for an in-place resize, moved when the kernel moved a block;
 //   - region_unmapping BEFORE a region is unmapped or reused for anything else (ASan keeps the
 //     poison of unmapped memory: without it the next mapping at that address reads as poisoned);
 //   - pool_destroy in Deinit and, followed by region_mapped per kept region, in an arena Reset.
@@ -57,14 +57,14 @@ static inline void alloc_sanitize_region_mapped(const void *pool, void *ptr, siz
 #endif
 }
 
-// [ptr, ptr + bytes) is about to be unmapped or reused as something else than user blocks.
+// [ptr, ptr + bytes) is being unmapped (a retained block, the cut tail of a block shrunk by
+// mremap, a region given back) or reused as something else than user blocks. ASan keeps the
+// poison of unmapped memory, so without this the next mapping at that address reads as
+// poisoned; valgrind tracks munmap itself and needs nothing.
 static inline void alloc_sanitize_region_unmapping(const void *pool, void *ptr, size bytes) {
     (void)pool, (void)ptr, (void)bytes;
 #if ALLOC_ASAN
     ASAN_UNPOISON_MEMORY_REGION(ptr, bytes);
-#endif
-#ifdef ALLOC_VALGRIND
-    VALGRIND_MAKE_MEM_UNDEFINED(ptr, bytes);
 #endif
 }
 
@@ -105,6 +105,18 @@ static inline void alloc_sanitize_resized(const void *pool, void *ptr, size old_
     VALGRIND_MEMPOOL_CHANGE(pool, ptr, ptr, new_bytes);
     if (new_bytes < old_bytes) VALGRIND_MAKE_MEM_NOACCESS((char *)ptr + new_bytes, old_bytes - new_bytes);
     else VALGRIND_MAKE_MEM_UNDEFINED((char *)ptr + old_bytes, new_bytes - old_bytes);
+#endif
+}
+
+// The kernel moved a live block (mremap) from `old_ptr` to `new_ptr`, now `bytes` long, contents
+// kept. ASan needs nothing (the block was unpoisoned and its new range is unpoisoned below).
+static inline void alloc_sanitize_moved(const void *pool, void *old_ptr, void *new_ptr, size bytes) {
+    (void)pool, (void)old_ptr, (void)new_ptr, (void)bytes;
+#if ALLOC_ASAN
+    ASAN_UNPOISON_MEMORY_REGION(new_ptr, bytes);
+#endif
+#ifdef ALLOC_VALGRIND
+    VALGRIND_MEMPOOL_CHANGE(pool, old_ptr, new_ptr, bytes);
 #endif
 }
 

@@ -70,6 +70,15 @@ Test(sanitizer_asan, in_place_resize_moves_the_boundary) {
     unmap_region(region);
 }
 
+Test(sanitizer_asan, a_moved_block_is_addressable_at_its_new_address) {
+    char *region = map_region();
+    alloc_sanitize_allocated(&pool_anchor, region, 64, false);
+    alloc_sanitize_moved(&pool_anchor, region, region + 4096, 256);
+    cr_assert_null(__asan_region_is_poisoned(region + 4096, 256));
+    cr_assert(__asan_address_is_poisoned(region + 4096 + 256));
+    unmap_region(region);
+}
+
 Test(sanitizer_asan, reset_poisons_every_block_of_a_kept_region) {
     char *region = map_region();
     alloc_sanitize_allocated(&pool_anchor, region, 64, false);
