@@ -31,8 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len) {
            .check                = check_debug,
            .deallocate_name      = "debug_allocator_deallocate",
            .max_bytes            = (size)256 << 10,
-           .frees_any_block      = true,
-           .exact_misuse_reasons = true,
+           .misuse               = FUZZ_MISUSE_ALL,
     };
     fuzz_run(&subject, data + 2, len - 2);
     DebugAllocatorDeinit(&debug);

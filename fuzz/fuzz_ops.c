@@ -25,6 +25,7 @@ typedef struct Run {
     const uint8_t     *data;
     size_t             left;
     Block              slots[SLOTS];
+    Block             *latest; // the most recent block (latest_only allocators), or NULL
     unsigned char      next_seed;
 } Run;
 
@@ -106,7 +107,8 @@ static bool all_zero(const void *ptr, size bytes) {
 // NULL for a non-zero request is only allowed when a failure was injected during the call, and
 // it must be counted.
 static void expect_explained_null(Run *run, u64 injected_before, u64 failed_before) {
-    FUZZ_EXPECT(alloc_fault_failures() > injected_before, "NULL without an injected failure");
+    FUZZ_EXPECT(run->subject->may_run_out || alloc_fault_failures() > injected_before,
+                "NULL without an injected failure");
     FUZZ_EXPECT(run->any->stats.failed_allocations > failed_before, "failure not counted");
 }
 
@@ -127,11 +129,19 @@ static void op_alloc(Run *run, Block *block) {
     FUZZ_EXPECT(run->any->stats.allocations == allocations + 1, "allocation not counted");
     FUZZ_EXPECT(!zeroed || all_zero(ptr, bytes), "zeroed block is not zero");
     adopt(run, block, ptr, bytes);
+    run->latest = block;
+}
+
+// True when the allocator can free, resize or remap `block` (Arena: only the most recent one).
+static bool is_releasable(const Run *run, const Block *block) {
+    return !run->subject->latest_only || block == run->latest;
 }
 
 static void op_free(Run *run, Block *block) {
     size released = run->any->deallocate(run->any, block->ptr);
-    if (run->subject->frees_any_block) FUZZ_EXPECT(released >= block->bytes, "deallocate released too little");
+    if (is_releasable(run, block)) FUZZ_EXPECT(released >= block->bytes, "deallocate released too little");
+    else FUZZ_EXPECT(released == 0, "deallocate of a block that is not the most recent released it");
+    if (block == run->latest) run->latest = NULL;
     block->ptr = NULL;
 }
 
@@ -139,6 +149,7 @@ static void op_resize(Run *run, Block *block) {
     size new_bytes = size_of(run);
     if (!new_bytes) return;
     i8   done = run->any->resize(run->any, block->ptr, new_bytes);
+    if (!is_releasable(run, block)) FUZZ_EXPECT(!done, "resized a block that is not the most recent");
     size kept = done && new_bytes < block->bytes ? new_bytes : block->bytes;
     FUZZ_EXPECT(holds_pattern(block, kept), "resize changed the kept bytes");
     if (!done) return;
@@ -149,12 +160,14 @@ static void op_resize(Run *run, Block *block) {
 
 // remap through the vtable, or realloc through the dynamic path.
 static void op_move(Run *run, Block *block, bool realloc_path) {
-    size  new_bytes = size_of(run);
+    size new_bytes = size_of(run);
+    if (block->ptr && !is_releasable(run, block)) return; // Arena: a fatal error, not tested here
     u64   injected = alloc_fault_failures(), failed = run->any->stats.failed_allocations;
     void *moved     = realloc_path ? allocator_realloc_dyn(run->any, block->ptr, new_bytes)
                                    : run->any->remap(run->any, block->ptr, new_bytes);
     if (!new_bytes) {
         FUZZ_EXPECT(!moved, "remap to 0 returned a block");
+        if (block == run->latest) run->latest = NULL;
         block->ptr = NULL;
         return;
     }
@@ -169,6 +182,7 @@ static void op_move(Run *run, Block *block, bool realloc_path) {
     block->ptr = moved;
     if (old.ptr) FUZZ_EXPECT(holds_pattern(&(Block){moved, kept, old.seed}, kept), "remap lost the contents");
     adopt(run, block, moved, new_bytes);
+    run->latest = block;
 }
 
 // --- Misuse: every bad free must abort with the exact line ------------------------------------
@@ -207,19 +221,22 @@ static bool inside_live_block(const Run *run, uintptr_t address) {
 }
 
 static void op_misuse(Run *run, Block *block) {
-    unsigned kind = byte_of(run) % 4;
-    size     align = run->any->alignment;
-    if (kind == 0 && block->bytes > align) { // an aligned address inside the block
+    unsigned    kind     = 1u << (byte_of(run) % 4);
+    unsigned    misuse   = run->subject->misuse;
+    size        align    = run->any->alignment;
+    const char *interior = run->subject->interior_reason ? run->subject->interior_reason : "interior pointer";
+    if (!(misuse & kind)) return;
+    if (kind == FUZZ_MISUSE_INTERIOR && block->bytes > align) { // an aligned address inside the block
         size offset = align * (1 + byte_of(run) % (block->bytes / align));
-        if (offset < block->bytes) expect_fatal_free(run, block->ptr + offset, "interior pointer", NULL);
-    } else if (kind == 1 && align > 1 && block->bytes > 1) {
+        if (offset < block->bytes) expect_fatal_free(run, block->ptr + offset, interior, NULL);
+    } else if (kind == FUZZ_MISUSE_MISALIGNED && align > 1 && block->bytes > 1) {
         expect_fatal_free(run, block->ptr + 1, "misaligned pointer", NULL);
-    } else if (kind == 2) {
+    } else if (kind == FUZZ_MISUSE_FOREIGN) {
         unsigned char on_stack[64];
         void *foreign = (void *)(((uintptr_t)on_stack + align - 1) & ~(uintptr_t)(align - 1));
         if ((unsigned char *)foreign + 1 <= on_stack + sizeof on_stack)
             expect_fatal_free(run, foreign, "foreign pointer", NULL);
-    } else if (kind == 3 && run->subject->frees_any_block) { // free, then free again
+    } else if (kind == FUZZ_MISUSE_DOUBLE && is_releasable(run, block)) { // free, then free again
         void *stale = block->ptr;
         op_free(run, block);
         if (!inside_live_block(run, (uintptr_t)stale)) expect_fatal_free(run, stale, "double free", "foreign pointer");
@@ -242,9 +259,10 @@ static void step(Run *run, unsigned op, Block *block) {
         if (run->subject->reset) {
             run->subject->reset(run->any);
             for (int i = 0; i < SLOTS; ++i) run->slots[i].ptr = NULL;
+            run->latest = NULL;
         }
         break;
-    case OP_MISUSE: if (block->ptr && run->subject->exact_misuse_reasons) op_misuse(run, block); break;
+    case OP_MISUSE: if (block->ptr) op_misuse(run, block); break;
     default: break;
     }
 }
@@ -261,7 +279,7 @@ void fuzz_run(const FuzzSubject *subject, const uint8_t *data, size_t len) {
     }
     alloc_fault_fail_nth(0);
     check_all(&run);
-    if (!subject->frees_any_block) return;
+    if (subject->latest_only) return; // Deinit releases what the arena holds
     for (int i = 0; i < SLOTS; ++i)
         if (run.slots[i].ptr) op_free(&run, &run.slots[i]);
     subject->check(run.any);

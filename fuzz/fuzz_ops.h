@@ -11,15 +11,27 @@
 #include <stddef.h>  // size_t
 #include <stdint.h>  // uint8_t
 
+// Misuse the engine commits, each expecting its exact fatal line (FuzzSubject.misuse).
+enum {
+    FUZZ_MISUSE_INTERIOR   = 1, // free(block + k * alignment), inside the block
+    FUZZ_MISUSE_MISALIGNED = 2, // free(block + 1)
+    FUZZ_MISUSE_FOREIGN    = 4, // free(a stack address)
+    FUZZ_MISUSE_DOUBLE     = 8, // free, then free again ("double free", or "foreign pointer" when
+                                // the allocator forgot the block)
+    FUZZ_MISUSE_ALL        = 15
+};
+
 // What the engine needs to know about the allocator under test.
 typedef struct FuzzSubject {
-    Allocator *any;                   // the allocator, freshly initialised
-    void (*check)(Allocator *self);   // its XxxAllocatorCheck
-    void (*reset)(Allocator *self);   // frees every block at once (Arena Reset), or NULL
-    const char *deallocate_name;      // public function named by a bad free, e.g. "page_allocator_deallocate"
-    size max_bytes;                   // largest request to make (keeps runs fast)
-    bool frees_any_block;             // false: only the latest block is really freed (Arena)
-    bool exact_misuse_reasons;        // the allocator tells interior/misaligned/double/foreign apart
+    Allocator  *any;                 // the allocator, freshly initialised
+    void (*check)(Allocator *self);  // its XxxAllocatorCheck
+    void (*reset)(Allocator *self);  // frees every block at once (Arena Reset), or NULL
+    const char *deallocate_name;     // public function named by a bad free, e.g. "page_allocator_deallocate"
+    size        max_bytes;           // largest request to make (the slot size of Slab/Budget)
+    unsigned    misuse;              // FUZZ_MISUSE_* the allocator reports exactly
+    const char *interior_reason;     // reason for FUZZ_MISUSE_INTERIOR; NULL: "interior pointer"
+    bool        may_run_out;         // NULL without an injected failure is allowed (Budget)
+    bool        latest_only;         // only the most recent block can be freed, resized, remapped (Arena)
 } FuzzSubject;
 
 // Run the operations encoded in `data` on `subject`; aborts (a libFuzzer crash) on any mismatch.

@@ -16,8 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len) {
           .check                = check_page,
           .deallocate_name      = "page_allocator_deallocate",
           .max_bytes            = (size)256 << 10,
-          .frees_any_block      = true,
-          .exact_misuse_reasons = true,
+          .misuse               = FUZZ_MISUSE_ALL,
     };
     fuzz_run(&subject, data + 1, len - 1);
     PageAllocatorDeinit(&pages);
