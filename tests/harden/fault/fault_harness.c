@@ -201,5 +201,6 @@ u64 fault_for_each_failing_call(void (*scenario)(void), u64 min_calls) {
     }
     cr_assert_geq(swept_calls, min_calls, "the scenario made only %llu mapping calls",
                   (unsigned long long)swept_calls);
+    cr_log_info("%llu mapping calls swept", (unsigned long long)swept_calls);
     return swept_calls;
 }
