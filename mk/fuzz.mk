@@ -4,7 +4,7 @@
 # library is rebuilt for fuzzing with -DALLOC_FAULT_INJECTION so inputs can make mappings fail.
 
 FUZZ_SECONDS       ?= 60
-FUZZ_SHORT_SECONDS ?= 4
+FUZZ_SHORT_SECONDS ?= 3
 FUZZ_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_OBJ    := $(LIB_SRC:src/alloc/%.c=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/fuzz_ops.o
 FUZZ_SRC    := $(filter-out fuzz/fuzz_ops.c,$(wildcard fuzz/fuzz_*.c))
