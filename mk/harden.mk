@@ -5,6 +5,9 @@
 
 FAULT_OBJ      := $(LIB_SRC:src/alloc/%.c=$(BUILD)/fault/obj/%.o)
 FAULT_TEST_SRC := $(sort $(wildcard tests/harden/fault/*.c)) tests/support/death.c
+ifeq ($(wildcard include/alloc/Vec.h),) # Vec has not landed yet
+FAULT_TEST_SRC := $(filter-out tests/harden/fault/test_fault_vec.c,$(FAULT_TEST_SRC))
+endif
 FAULT_TEST_HDR := $(wildcard tests/harden/fault/*.h tests/support/*.h)
 
 $(BUILD)/fault/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_STAMP)
@@ -39,7 +42,7 @@ test-sanitizer-asan: $(BUILD)/harden/test_sanitizer_asan
 # replaying their seed corpora (tests/harden/valgrind.sh). Plain gcc builds with -DALLOC_VALGRIND.
 VG_FLAGS    := -O1 -g -DALLOC_VALGRIND -DALLOC_FAULT_INJECTION
 VG_OBJ      := $(LIB_SRC:src/alloc/%.c=$(BUILD)/valgrind/obj/%.o) $(BUILD)/valgrind/obj/fuzz_ops.o
-VG_REPLAYS  := $(sort $(patsubst fuzz/fuzz_%.c,$(BUILD)/valgrind/replay_%,$(filter-out fuzz/fuzz_ops.c,$(wildcard fuzz/fuzz_*.c))))
+VG_REPLAYS  := $(sort $(patsubst fuzz/fuzz_%.c,$(BUILD)/valgrind/replay_%,$(FUZZ_SRC)))
 VG_PROGRAMS := $(BUILD)/valgrind/vg_hooks $(BUILD)/valgrind/vg_uaf $(VG_REPLAYS)
 
 $(BUILD)/valgrind/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_STAMP)
@@ -52,6 +55,10 @@ $(BUILD)/valgrind/obj/fuzz_ops.o: fuzz/fuzz_ops.c fuzz/fuzz_ops.h $(LIB_HDR) | $
 
 $(BUILD)/valgrind/replay_%: fuzz/fuzz_%.c fuzz/replay.c fuzz/fuzz_ops.h $(VG_OBJ)
 	$(CC) $(CPPFLAGS) -Ifuzz $(WARN) $(VG_FLAGS) $< fuzz/replay.c $(VG_OBJ) -o $@
+
+$(BUILD)/valgrind/replay_comment: fuzz/fuzz_comment.c fuzz/replay.c $(APIDOC_COMMENT_SRC) tools/apidoc/model.h
+	@mkdir -p $(@D)
+	$(CC) -D_GNU_SOURCE -Itools/apidoc $(CPPFLAGS) -Ifuzz $(WARN) -O1 -g $< fuzz/replay.c $(APIDOC_COMMENT_SRC) -o $@
 
 $(BUILD)/valgrind/vg_%: tests/harden/valgrind/vg_%.c src/alloc/sanitizer.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
