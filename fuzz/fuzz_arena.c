@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len) {
            .check           = check_arena,
            .reset           = reset_arena,
            .deallocate_name = "arena_allocator_deallocate",
-           .max_bytes       = (size)256 << 10,
+           .max_bytes       = (size)64 << 10,
            .misuse          = FUZZ_MISUSE_MISALIGNED | FUZZ_MISUSE_FOREIGN | FUZZ_MISUSE_DOUBLE,
            .latest_only     = true,
     };

@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len) {
            .any                  = ALLOCATOR_OF(&debug),
            .check                = check_debug,
            .deallocate_name      = "debug_allocator_deallocate",
-           .max_bytes            = (size)256 << 10,
+           .max_bytes            = (size)64 << 10,
            .misuse               = FUZZ_MISUSE_ALL,
     };
     fuzz_run(&subject, data + 2, len - 2);

@@ -11,7 +11,7 @@
 #include <stdlib.h> // abort
 #include <string.h> // strcmp, strncpy
 
-enum { SLOTS = 32, FULL_CHECK_EVERY = 8 };
+enum { SLOTS = 32, FULL_CHECK_EVERY = 32 };
 
 typedef struct Block {
     unsigned char *ptr;   // NULL: slot empty

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len) {
           .any                  = ALLOCATOR_OF(&pages),
           .check                = check_page,
           .deallocate_name      = "page_allocator_deallocate",
-          .max_bytes            = (size)256 << 10,
+          .max_bytes            = (size)64 << 10,
           .misuse               = FUZZ_MISUSE_ALL,
     };
     fuzz_run(&subject, data + 1, len - 1);

@@ -12,7 +12,7 @@ for binary in "$@"; do
   target=$(basename "$binary"); target=${target#fuzz_}
   work=build/fuzz/corpus/$target; seeds=fuzz/corpus/$target; log=build/fuzz/logs/$target-${seconds}s.log
   mkdir -p "$work" "$seeds"
-  if "$binary" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=1024 -len_control=0 \
+  if "$binary" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=512 -len_control=0 \
        -print_final_stats=1 -artifact_prefix="build/fuzz/artifacts/$target-" \
        "$work" "$seeds" >"$log" 2>&1; then
     passed=$((passed + 1))
