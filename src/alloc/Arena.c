@@ -6,6 +6,7 @@
 // moving to another chunk lives in the static slow path.
 #include "alloc/Arena.h"
 #include "internal.h"
+#include "sanitizer.h"
 
 #include <stddef.h> // offsetof
 
@@ -39,6 +40,7 @@ static inline char *bump(ArenaAllocator *self, size bytes, size effective, i8 ze
     char *block  = self->cursor;
     self->cursor = block + effective;
     self->last   = block;
+    alloc_sanitize_allocated(self, block, effective, zeroed != 0);
     if (zeroed && (uintptr_t)block < (uintptr_t)self->dirty) {
         size dirty_bytes = (size)((uintptr_t)self->dirty - (uintptr_t)block);
         memset(block, 0, dirty_bytes < effective ? dirty_bytes : effective);
@@ -84,6 +86,7 @@ static i64 map_chunk(ArenaAllocator *self, size need) {
     if (!bytes || !table_reserve_row(self)) return -1;
     char *start = alloc_os_map_aligned(base_of(self), bytes, self->base.alignment);
     if (!start) return -1;
+    alloc_sanitize_region_mapped(self, start, bytes);
     self->chunks[self->len] = (ArenaChunk){.start = start, .bytes = bytes, .used = 0, .dirty = 0};
     return self->len++;
 }
@@ -161,6 +164,7 @@ static size release_last(ArenaAllocator *self) {
     self->cursor = self->last;
     self->last   = NULL;
     self->live_blocks -= 1;
+    alloc_sanitize_freed(self, self->cursor, effective);
     alloc_stats_deallocated(base_of(self), effective);
     return effective;
 }
@@ -173,6 +177,7 @@ static bool resize_last(ArenaAllocator *self, size new_size) {
     size effective     = alloc_align_up(new_size, self->base.alignment); // fits: room is aligned
     if (effective < old_effective) raise_dirty(self);
     self->cursor = self->last + effective;
+    alloc_sanitize_resized(self, self->last, old_effective, effective);
     alloc_stats_reallocated(base_of(self), new_size, old_effective, effective);
     return true;
 }
@@ -225,7 +230,9 @@ void *arena_allocator_remap(ArenaAllocator *self, void *ptr, size new_size) {
     char *block           = self->cursor;
     self->cursor          = block + effective;
     self->last            = block;
+    alloc_sanitize_allocated(self, block, effective, false);
     memcpy(block, old, old_effective);
+    alloc_sanitize_freed(self, old, old_effective);
     alloc_stats_reallocated(base_of(self), new_size, old_effective, effective);
     return block;
 }
@@ -266,14 +273,21 @@ void ArenaAllocatorReset(ArenaAllocator *self) {
     self->live_blocks   = 0;
     if (!self->len) return;
     save_current(self);
-    for (u32 i = 0; i < self->len; ++i) self->chunks[i].used = 0;
+    alloc_sanitize_pool_destroy(self); // every block is gone: poison each chunk whole again
+    for (u32 i = 0; i < self->len; ++i) {
+        self->chunks[i].used = 0;
+        alloc_sanitize_region_mapped(self, self->chunks[i].start, self->chunks[i].bytes);
+    }
     enter_chunk(self, 0);
 }
 
 void ArenaAllocatorDeinit(ArenaAllocator *self) {
     check_header(self, __func__);
-    for (u32 i = 0; i < self->len; ++i)
+    for (u32 i = 0; i < self->len; ++i) {
+        alloc_sanitize_region_unmapping(self, self->chunks[i].start, self->chunks[i].bytes);
         alloc_os_unmap(base_of(self), self->chunks[i].start, self->chunks[i].bytes);
+    }
+    alloc_sanitize_pool_destroy(self);
     alloc_os_unmap(base_of(self), self->chunks, self->chunks_bytes);
     memset(self, 0, sizeof *self);
 }

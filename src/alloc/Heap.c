@@ -6,6 +6,7 @@
 // HeapAllocatorUsableSize and the vtable adapters. Page runs, the pointer diagnosis, the self-check and teardown: HeapLarge.c.
 #include "alloc/Heap.h"
 #include "heap_internal.h"
+#include "sanitizer.h"
 
 #include <string.h> // memset, memcpy
 
@@ -164,6 +165,7 @@ static HeapSegment *segment_new(HeapAllocator *self) {
         alloc_os_unmap(&self->base, base, HEAP_SEGMENT_SIZE);
         return NULL;
     }
+    alloc_sanitize_region_mapped(self, base, HEAP_SEGMENT_SIZE);
     segment->base       = base;
     segment->desc_bytes = desc_bytes;
     segment->free_pages = ~(u64)0;
@@ -188,6 +190,7 @@ static void segment_free(HeapAllocator *self, HeapSegment *segment) {
     for (u32 i = 0; i < HEAP_PAGES_PER_SEGMENT; ++i) self->dirty_pages -= segment->pages[i].dirty;
     if (segment->listed) segment_unlist(self, segment);
     table_remove(self, (uintptr_t)segment->base);
+    alloc_sanitize_region_unmapping(self, segment->base, HEAP_SEGMENT_SIZE);
     alloc_os_unmap(&self->base, segment->base, HEAP_SEGMENT_SIZE);
     alloc_os_unmap(&self->base, segment, segment->desc_bytes);
 }
@@ -227,8 +230,10 @@ static void page_release(HeapAllocator *self, HeapPage *page) {
     if (self->dirty_pages < HEAP_DIRTY_PAGES_MAX) {
         page->dirty = 1;
         self->dirty_pages++;
-    } else {
+    } else { // the discard may write the page (zeroing off Linux): unpoison it around that
+        alloc_sanitize_region_unmapping(self, page->base, HEAP_PAGE_SIZE);
         alloc_os_discard(page->base, HEAP_PAGE_SIZE);
+        alloc_sanitize_region_mapped(self, page->base, HEAP_PAGE_SIZE);
     }
     if (--segment->used_pages == 0) segment_emptied(self, segment);
 }
@@ -281,6 +286,7 @@ static void *allocate_block(HeapAllocator *self, size bytes, i8 zeroed, size *ef
     if (!page) return NULL;
     char *ptr  = page_take(page);
     *effective = page->slot_size;
+    alloc_sanitize_allocated(self, ptr, page->slot_size, zeroed != 0);
     if (zeroed) memset(ptr, 0, page->slot_size);
     return ptr;
 }
@@ -308,6 +314,7 @@ void *heap_allocator_allocate(HeapAllocator *self, size bytes, i8 zeroed) {
         HeapPage *page = self->classes[heap_class_of(bytes)].pages;
         if (ALLOC_LIKELY(page && page->top)) {
             char *ptr = page_take(page);
+            alloc_sanitize_allocated(self, ptr, page->slot_size, zeroed != 0);
             alloc_stats_allocated(&self->base, bytes, page->slot_size);
             if (zeroed) return memset(ptr, 0, page->slot_size);
             return ptr;
@@ -323,6 +330,7 @@ void *heap_allocator_allocate(HeapAllocator *self, size bytes, i8 zeroed) {
 static size release_slot(HeapAllocator *self, HeapPage *page, u32 off) {
     size           bytes = page->slot_size;
     HeapSizeClass *cls   = &self->classes[page->class_index];
+    alloc_sanitize_freed(self, page->base + off, bytes);
     page_put(page, off);
     if (!page->listed) class_push(cls, page);
     if (page->top == page->capacity) page_emptied(self, cls, page);
@@ -379,6 +387,7 @@ static inline __attribute__((always_inline)) size free_checked(HeapAllocator *se
     // its class's warm page.
     if (ALLOC_UNLIKELY((off == UINT32_MAX) | (page->top - 1 >= page->limit)))
         return free_slow(self, ptr, function);
+    alloc_sanitize_freed(self, ptr, page->slot_size);
     page_put(page, off);
     alloc_stats_deallocated(&self->base, page->slot_size);
     return page->slot_size;

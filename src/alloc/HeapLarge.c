@@ -6,6 +6,7 @@
 // and HeapAllocatorDeinit.
 #include "alloc/Heap.h"
 #include "heap_internal.h"
+#include "sanitizer.h"
 
 #include <string.h> // memmove, memset
 
@@ -72,6 +73,7 @@ static void freed_forget(HeapAllocator *self, const void *base) {
 }
 
 static void unmap_run(HeapAllocator *self, void *base, size bytes) {
+    alloc_sanitize_region_unmapping(self, base, bytes); // a freed (poisoned) run
     alloc_os_unmap(&self->base, base, bytes);
     freed_remember(self, base);
 }
@@ -121,9 +123,11 @@ void *heap_large_allocate(HeapAllocator *self, size bytes, i8 zeroed, size *effe
     if (!len || !large_reserve(self)) return NULL;
     void *base = retained_take(self, len);
     if (base) {
+        alloc_sanitize_allocated(self, base, len, zeroed != 0);
         if (zeroed) memset(base, 0, len);
     } else {
         if (!(base = map_run(self, len))) return NULL; // fresh mappings read as zero
+        alloc_sanitize_allocated(self, base, len, true);
         freed_forget(self, base);
     }
     large_insert(self, base, len);
@@ -134,6 +138,7 @@ void *heap_large_allocate(HeapAllocator *self, size bytes, i8 zeroed, size *effe
 size heap_large_release(HeapAllocator *self, size index) {
     HeapRun run = self->large[index];
     large_erase(self, index);
+    alloc_sanitize_freed(self, run.base, run.bytes);
     retain(self, run.base, run.bytes);
     return run.bytes;
 }
@@ -147,9 +152,13 @@ void *heap_large_resize(HeapAllocator *self, size index, size new_size, bool may
     if (!moved) return NULL;
     *effective = len;
     if (moved == run->base) {
+        alloc_sanitize_resized(self, moved, run->bytes, len);
+        if (len < run->bytes) // mremap unmapped the cut tail
+            alloc_sanitize_region_unmapping(self, (char *)moved + len, run->bytes - len);
         run->bytes = len;
         return moved;
     }
+    alloc_sanitize_moved(self, run->base, moved, len);
     freed_remember(self, run->base); // the old address is now a freed block
     freed_forget(self, moved);
     large_erase(self, index);
@@ -346,14 +355,18 @@ void HeapAllocatorDeinit(HeapAllocator *self) {
     for (size s = 0; s < self->segments_cap; ++s) {
         HeapSegment *seg = self->segments[s].segment;
         if (!seg) continue;
+        alloc_sanitize_region_unmapping(self, seg->base, HEAP_SEGMENT_SIZE);
         alloc_os_unmap(&self->base, seg->base, HEAP_SEGMENT_SIZE);
         alloc_os_unmap(&self->base, seg, seg->desc_bytes);
     }
     alloc_os_unmap(&self->base, self->segments, self->segments_bytes);
     for (size i = 0; i < self->large_len; ++i)
         alloc_os_unmap(&self->base, self->large[i].base, self->large[i].bytes);
-    for (size i = 0; i < self->retained_len; ++i)
+    for (size i = 0; i < self->retained_len; ++i) {
+        alloc_sanitize_region_unmapping(self, self->retained[i].base, self->retained[i].bytes);
         alloc_os_unmap(&self->base, self->retained[i].base, self->retained[i].bytes);
+    }
+    alloc_sanitize_pool_destroy(self);
     alloc_os_unmap(&self->base, self->large, self->large_bytes);
     memset(self, 0, sizeof *self);
 }

@@ -6,6 +6,7 @@
 // PageAllocatorDeinit/Check/PageSize and PageProtect.
 #include "alloc/Page.h"
 #include "internal.h"
+#include "sanitizer.h"
 
 #include <stddef.h> // offsetof
 #include <stdint.h> // uintptr_t, UINT32_MAX
@@ -140,6 +141,7 @@ static void *retained_take(PageAllocator *self, size bytes, i8 zeroed) {
     if (upper == 0 || self->free_entries[upper - 1].bytes != bytes) return NULL;
     void *ptr = self->free_entries[upper - 1].ptr;
     rows_remove(self->free_entries, &self->free_len, upper - 1);
+    alloc_sanitize_allocated(self, ptr, bytes, zeroed != 0);
     if (zeroed) zero_block(ptr, bytes);
     return ptr;
 }
@@ -156,7 +158,10 @@ static void *block_acquire(PageAllocator *self, size bytes, i8 zeroed) {
     if (!table_reserve(self, &self->entries, self->len, &self->cap, &self->entries_bytes))
         return NULL;
     void *ptr = retained_take(self, bytes, zeroed);
-    if (!ptr) ptr = map_block(self, bytes); // fresh mappings read as zero
+    if (!ptr) {
+        ptr = map_block(self, bytes); // fresh mappings read as zero
+        if (ptr) alloc_sanitize_allocated(self, ptr, bytes, true);
+    }
     if (ptr) live_insert(self, ptr, bytes);
     return ptr;
 }
@@ -172,6 +177,7 @@ static size retained_bytes(const PageAllocator *self, size uncounted) {
 // A block already out of the live table (still counted in bytes_in_use): keep it for reuse if
 // the retention bounds allow, else unmap it.
 static void block_retire(PageAllocator *self, void *ptr, size bytes, size uncounted) {
+    alloc_sanitize_freed(self, ptr, bytes);
     size retained = retained_bytes(self, uncounted);
     if (bytes <= PAGE_ALLOCATOR_RETAIN_BLOCK_MAX_BYTES &&
         bytes <= PAGE_ALLOCATOR_RETAIN_MAX_BYTES - retained &&
@@ -180,6 +186,7 @@ static void block_retire(PageAllocator *self, void *ptr, size bytes, size uncoun
         rows_insert(self->free_entries, &self->free_len, retained_upper(self, bytes), ptr, bytes);
         return;
     }
+    alloc_sanitize_region_unmapping(self, ptr, bytes);
     alloc_os_unmap(base_of(self), ptr, bytes);
 }
 
@@ -212,8 +219,12 @@ static void *block_remap(PageAllocator *self, u32 at, size new_bytes, bool may_m
     if (!moved) return may_move && !kernel_may_move ? block_move(self, block.ptr, block.bytes, new_bytes)
                                                     : NULL;
     if (moved == block.ptr) {
+        alloc_sanitize_resized(self, moved, block.bytes, new_bytes);
+        if (new_bytes < block.bytes) // the tail was unmapped
+            alloc_sanitize_region_unmapping(self, (char *)moved + new_bytes, block.bytes - new_bytes);
         self->entries[at].bytes = new_bytes;
     } else { // the kernel moved it: re-sort the row
+        alloc_sanitize_moved(self, block.ptr, moved, new_bytes);
         rows_remove(self->entries, &self->len, at);
         live_insert(self, moved, new_bytes);
     }
@@ -296,8 +307,11 @@ void PageAllocatorDeinit(PageAllocator *self) {
     check_header(self, "PageAllocatorDeinit");
     Allocator *base = base_of(self);
     for (u32 i = 0; i < self->len; ++i) alloc_os_unmap(base, self->entries[i].ptr, self->entries[i].bytes);
-    for (u32 i = 0; i < self->free_len; ++i)
+    for (u32 i = 0; i < self->free_len; ++i) {
+        alloc_sanitize_region_unmapping(self, self->free_entries[i].ptr, self->free_entries[i].bytes);
         alloc_os_unmap(base, self->free_entries[i].ptr, self->free_entries[i].bytes);
+    }
+    alloc_sanitize_pool_destroy(self);
     alloc_os_unmap(base, self->entries, self->entries_bytes);
     alloc_os_unmap(base, self->free_entries, self->free_entries_bytes);
     memset(self, 0, sizeof *self);

@@ -6,6 +6,7 @@
 // adapters, SlabAllocatorSlotSize, SlabAllocatorDeinit, SlabAllocatorCheck.
 #include "alloc/Slab.h"
 #include "internal.h"
+#include "sanitizer.h"
 #include "slots_internal.h"
 
 #include <stddef.h> // offsetof
@@ -123,6 +124,7 @@ static bool add_slab(SlabAllocator *self) {
         return false;
     char *start = alloc_os_map_aligned(base_of(self), self->slab_bytes, self->slab_bytes);
     if (!start) return false;
+    alloc_sanitize_region_mapped(self, start, self->slab_bytes);
     u32 index          = self->len;
     self->slabs[index] = (SlabInfo){.start = start, .touched = 0};
     memset(bitmap_of(self, index), 0, self->bitmap_words * sizeof(u64));
@@ -142,7 +144,9 @@ static inline void *pop_slot(SlabAllocator *self, size bytes, i8 zeroed) {
     SlabInfo *info  = &self->slabs[slab];
     char     *block = info->start + (size)slot * self->stride;
     slots_mark_live(bitmap_of(self, slab), slot);
-    if (slot >= info->touched) info->touched = slot + 1; // fresh: still zero from the OS
+    bool fresh = slot >= info->touched;
+    alloc_sanitize_allocated(self, block, self->stride, fresh || zeroed);
+    if (fresh) info->touched = slot + 1; // fresh: still zero from the OS
     else if (zeroed) memset(block, 0, self->stride);
     alloc_stats_allocated(base_of(self), bytes, self->stride);
     return block;
@@ -179,6 +183,7 @@ static inline u32 live_slot(const SlabAllocator *self, const void *ptr, const ch
 }
 
 static inline size release_slot(SlabAllocator *self, u32 slab, u32 slot) {
+    alloc_sanitize_freed(self, self->slabs[slab].start + (size)slot * self->stride, self->stride);
     slots_mark_free(bitmap_of(self, slab), slot);
     self->free_ids[self->free_len++] = slab << self->id_shift | slot;
     alloc_stats_deallocated(base_of(self), self->stride);
@@ -251,8 +256,11 @@ size SlabAllocatorSlotSize(const SlabAllocator *self) {
 
 void SlabAllocatorDeinit(SlabAllocator *self) {
     check_header(self, __func__);
-    for (u32 i = 0; i < self->len; ++i)
+    for (u32 i = 0; i < self->len; ++i) {
+        alloc_sanitize_region_unmapping(self, self->slabs[i].start, self->slab_bytes);
         alloc_os_unmap(base_of(self), self->slabs[i].start, self->slab_bytes);
+    }
+    alloc_sanitize_pool_destroy(self);
     alloc_os_unmap(base_of(self), self->slabs, self->slabs_bytes);
     alloc_os_unmap(base_of(self), self->index, self->index_bytes);
     alloc_os_unmap(base_of(self), self->live, self->live_bytes);
