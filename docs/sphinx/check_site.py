@@ -1,0 +1,185 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""The `docs-sphinx` suite: build the classic site, then check what it shows.
+
+Usage: check_site.py [--build "COMMAND"] [--site site-sphinx] [--headers include/alloc]
+
+Each check prints "ok" or "FAIL" and a name; the last line is "N passed, N failed" (read by
+tests/run-suite.sh). Checks: the build exits 0 with no Doxygen or Sphinx warning; every header has
+its page; every symbol Doxygen found in a header has an entry (`id="c.<name>"`) on that header's
+page; `AllocatorAlloc` (and `PageAllocator` once Page.h has landed) show their parameters with
+directions; SUCCESS and FAILURE render as two separate sections with their own text; USAGE renders
+as highlighted C; FIELDS reach the struct members; no raw `///` keyword leaks into the HTML; the
+tag index lists symbols under their tags.
+"""
+import argparse
+import glob
+import html
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(bool(ok))
+    print("%s %s%s" % ("ok  " if ok else "FAIL", name, (": " + detail) if detail and not ok else ""))
+
+
+def read(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def plain(fragment):
+    """Text of an HTML fragment, whitespace collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def entry(page, name):
+    """HTML of the <dl> entry whose signature has id="c.<name>", or ""."""
+    m = re.search(r'<dl class="c [a-z]+">\s*<dt class="sig[^"]*" id="c\.%s">' % re.escape(name), page)
+    if not m:
+        return ""
+    depth, i = 0, m.start()
+    for tag in re.finditer(r"<(/?)dl\b", page[m.start():]):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return page[m.start():m.start() + tag.end()]
+    return page[i:]
+
+
+def section(fragment, title):
+    """Text of the <dd> after <dt><strong>Title:</strong></dt> in an entry, or None."""
+    m = re.search(r"<dt><strong>%s:</strong></dt><dd>(.*?)</dd>" % re.escape(title), fragment, re.S)
+    return plain(m.group(1)) if m else None
+
+
+def doxygen_symbols(xml_dir, header):
+    """(kind, name) of every member and struct Doxygen located in `header`."""
+    out = set()
+    for path in glob.glob(os.path.join(xml_dir, "*.xml")):
+        try:
+            root = ET.parse(path).getroot()
+        except ET.ParseError:
+            continue
+        for comp in root.iter("compounddef"):
+            record = comp.get("kind") in ("struct", "union")
+            scope = comp.findtext("compoundname") + "." if record else ""
+            loc = comp.find("location")
+            if record and loc is not None and os.path.basename(loc.get("file", "")) == header:
+                out.add((comp.get("kind"), comp.findtext("compoundname")))
+            for member in comp.iter("memberdef"):
+                loc = member.find("location")
+                if loc is None or os.path.basename(loc.get("file", "")) != header:
+                    continue
+                out.add((member.get("kind"), scope + member.findtext("name")))
+                for value in member.iter("enumvalue"):  # Sphinx scopes enumerators by their enum
+                    out.add(("enumvalue", member.findtext("name") + "." + value.findtext("name")))
+    return out
+
+
+def check_params(page, name, params):
+    e = entry(page, name)
+    check("%s has an entry" % name, e)
+    if not e:
+        return
+    m = re.search(r"Parameters<span class=\"colon\">:</span></dt>(.*?)</dd>", e, re.S)
+    text = plain(m.group(1)) if m else ""
+    for pname, direction in params:
+        check("%s documents parameter %s [%s]" % (name, pname, direction),
+              re.search(r"\b%s – \[%s\]" % (re.escape(pname), direction), text), text[:200])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build")
+    ap.add_argument("--site", default="site-sphinx")
+    ap.add_argument("--headers", default="include/alloc")
+    ap.add_argument("--work", default="build/docs-sphinx")
+    args = ap.parse_args()
+
+    if args.build:
+        run = subprocess.run(args.build, shell=True, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, universal_newlines=True)
+        check("the site builds", run.returncode == 0, run.stdout[-3000:])
+    dox_log = read(os.path.join(args.work, "doxygen-warnings.log"))
+    check("Doxygen reports no warning", os.path.exists(os.path.join(args.work, "doxygen-warnings.log"))
+          and not dox_log.strip(), dox_log[:2000])
+    sphinx_log = read(os.path.join(args.work, "sphinx-warnings.log"))
+    check("Sphinx reports no warning or error", not sphinx_log.strip(), sphinx_log[:2000])
+
+    xml_dir = os.path.join(args.work, "doxygen", "xml")
+    headers = sorted(os.path.basename(h) for h in glob.glob(os.path.join(args.headers, "*.h")))
+    check("include/alloc has headers", headers)
+    pages = {}
+    for header in headers:
+        page = read(os.path.join(args.site, "api", header + ".html"))
+        pages[header] = page
+        check("%s has a page" % header, page)
+        symbols = doxygen_symbols(xml_dir, header)
+        missing = sorted(n for k, n in symbols if 'id="c.%s"' % n not in page)
+        check("%s: all %d symbols Doxygen found are on the page" % (header, len(symbols)),
+              symbols and not missing, "missing " + ", ".join(missing[:10]))
+        text = plain(page[page.find("<article"):page.find("</article>")])
+        leaked = re.findall(r"\b(?:SUCCESS|FAILURE|USAGE|TAGS|FIELDS|RETURNS)\s*:|\w+\[(?:in|out|in,out)\]\s*:", text)
+        check("%s: no raw /// keyword in the HTML" % header, not leaked, ", ".join(leaked[:5]))
+
+    alloc_page = pages.get("Allocator.h", "")
+    check_params(alloc_page, "AllocatorAlloc", [("self", "inout"), ("bytes", "in"), ("zeroed", "in")])
+    e = entry(alloc_page, "AllocatorAlloc")
+    success, failure = section(e, "Success"), section(e, "Failure")
+    check("AllocatorAlloc: Success section has its own text",
+          success and "aligned to at least" in success and "NULL" not in success, success)
+    check("AllocatorAlloc: Failure section has its own text",
+          failure and "NULL when" in failure and "aligned to at least" not in failure, failure)
+    check("AllocatorAlloc: USAGE is highlighted C",
+          re.search(r"<strong>Usage:</strong>.*?<div class=\"highlight-c", e, re.S)
+          and "AllocatorAlloc" in plain(e[e.find("Usage:"):]))
+    check("AllocatorAlloc: tags shown", section(e, "Tags") == "Allocator, Allocation, Dispatch",
+          section(e, "Tags"))
+    check_params(alloc_page, "allocator_remap_dyn",
+                 [("self", "inout"), ("ptr", "in"), ("new_size", "in")])
+    stats = entry(alloc_page, "AllocatorStats")
+    check("AllocatorStats has an entry", stats)
+    check("FIELDS reach the members: AllocatorStats.bytes_in_use",
+          re.search(r'id="c\.AllocatorStats\.bytes_in_use".*?Effective bytes of the blocks live',
+                    alloc_page, re.S))
+    check("FIELDS reach enum constants: ALLOCATOR_EFFORT_ONCE",
+          re.search(r'id="c\.AllocatorEffort\.ALLOCATOR_EFFORT_ONCE".*?One attempt', alloc_page, re.S))
+    check("file description on the page", "The allocator base and its dispatch" in alloc_page)
+
+    page_h = pages.get("Page.h")
+    if page_h is not None:  # Page.h lands during the day; once it has, its entry is checked too
+        e = entry(page_h, "PageAllocator")
+        check("PageAllocator has an entry on Page.h", e)
+        for field in ("base", "entries", "len", "cap"):
+            check("PageAllocator member %s documented" % field,
+                  'id="c.PageAllocator.%s"' % field in page_h)
+        fn = next((n for n in ("page_allocator_allocate",) if 'id="c.%s"' % n in page_h), None)
+        if fn:
+            check_params(page_h, fn, [("self", "inout"), ("bytes", "in"), ("zeroed", "in")])
+
+    tags = read(os.path.join(args.site, "tags.html"))
+    m = re.search(r'id="tag-allocation".*?</section>', tags, re.S)
+    check("tag index lists AllocatorAlloc under Allocation",
+          m and 'href="api/Allocator.h.html#c.AllocatorAlloc"' in m.group(0))
+    index = read(os.path.join(args.site, "index.html"))
+    check("home page links every header",
+          all('href="api/%s.html"' % h in index for h in headers))
+    check("no build date in the HTML", not re.search(r"Last updated|20[0-9]{2}-[01][0-9]-[0-3][0-9]",
+                                                     index + alloc_page))
+
+    passed = sum(results)
+    print("%d passed, %d failed" % (passed, len(results) - passed))
+    return 0 if passed == len(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
