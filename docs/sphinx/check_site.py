@@ -5,7 +5,8 @@
 Usage: check_site.py [--build "COMMAND"] [--site site-sphinx] [--headers include/alloc]
 
 Each check prints "ok" or "FAIL" and a name; the last line is "N passed, N failed" (read by
-tests/run-suite.sh). Checks: the build exits 0 with no Doxygen or Sphinx warning; every header has
+tests/run-suite.sh). Checks: the filter alone on testdata/grammar.h (line numbers kept, each
+section mapped); the build exits 0 with no Doxygen or Sphinx warning; every header has
 its page; every symbol Doxygen found in a header has an entry (`id="c.<name>"`) on that header's
 page; `AllocatorAlloc` (and `PageAllocator` once Page.h has landed) show their parameters with
 directions; SUCCESS and FAILURE render as two separate sections with their own text; USAGE renders
@@ -97,6 +98,43 @@ def check_params(page, name, params):
               re.search(r"\b%s – \[%s\]" % (re.escape(pname), direction), text), text[:200])
 
 
+def check_filter(fixture):
+    """The filter alone, on a fixture with every section of the grammar."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, here)
+    import doxygen_filter
+    canonical, _ = doxygen_filter.load_tags(doxygen_filter.tags_path())
+    src = read(fixture)
+    out = doxygen_filter.filter_text(src, canonical)
+    src_lines, out_lines = src.split("\n"), out.split("\n")
+    check("filter keeps every line number", len(src_lines) == len(out_lines))
+    expected = {  # fixture line that contains -> what its filtered line must contain
+        "/// ...[in]    : Arguments": "/// \\param[in] ... Arguments for `format`.",
+        "/// self[in,out]: The allocator.": "/// \\param[in,out] self The allocator.",
+        "/// SUCCESS: Zeroed.": "/// \\success Zeroed.",
+        "/// FAILURE: Cannot fail.": "/// \\failure Cannot fail.",
+        "/// RETURNS:": "/// \\return The number",
+        "/// USAGE:": "/// \\usage \\code{.c}",
+        "///     FakeAllocatorDeinit(&f);": "FakeAllocatorDeinit(&f); \\endcode",
+        "/// WARN:": "/// \\warning A warning",
+        "/// INFO:": "/// \\note Informational",
+        "/// DEPRECATED:": "/// \\deprecated Use",
+        "/// SEE:": "/// \\sa FakeAllocatorInit, AllocatorAlloc",
+        "/// TAGS: Debug, Leaks, Diagnostics": "/// \\tags{tag_Debug} %Debug, %Leak",
+        "size canary_bytes;": "///< Bytes of canary after each block; 0 disables. (bytes, multiple of 8)",
+        "void (*callback)": "///< Called on each event, with a continuation line.",
+        "} u;": "} u; ///< A union of things.",
+        "i8 flag; ///< A flag": "i8 flag; ///< A flag documented in place.",
+    }
+    for needle, want in expected.items():
+        k = next((i for i, line in enumerate(src_lines) if needle in line), None)
+        got = out_lines[k] if k is not None and k < len(out_lines) else ""
+        check("filter: %s" % needle.strip(), want in got, got)
+    check("filter: file-top block gets \\file", out_lines[1] == "/// \\file")
+    check("filter: tags are folded and not repeated", "%Debug, %Leak\n" in out + "\n"
+          and "%Leak, %Debug" not in out)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build")
@@ -104,6 +142,7 @@ def main():
     ap.add_argument("--headers", default="include/alloc")
     ap.add_argument("--work", default="build/docs-sphinx")
     args = ap.parse_args()
+    check_filter(os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata", "grammar.h"))
 
     if args.build:
         run = subprocess.run(args.build, shell=True, stdout=subprocess.PIPE,

@@ -174,8 +174,11 @@ def rewrite_block(lines, out, start, end, canonical):
                 new[k] = ""
                 item_lines.append(k)
             elif section == "TAGS":
-                tags = [canonical.get(t.strip().lower(), t.strip())
-                        for t in rest.split(",") if t.strip()]
+                tags = []
+                for t in rest.split(","):
+                    t = canonical.get(t.strip().lower(), t.strip())
+                    if t and t not in tags:
+                        tags.append(t)
                 # `%Name` keeps Doxygen from turning the tag `Allocator` into a link to the struct
                 new[k] = ("\\tags{%s} %s" % (group_id(tags[0]), ", ".join("%" + t for t in tags))
                           if tags else "")
