@@ -125,11 +125,14 @@ def check_filter(fixture):
         "void (*callback)": "///< Called on each event, with a continuation line.",
         "} u;": "} u; ///< A union of things.",
         "i8 flag; ///< A flag": "i8 flag; ///< A flag documented in place.",
+        '"corrupted allocator: <what>"': '"corrupted allocator: \\<what\\>" (100\\% loud, `a<b` kept).',
     }
     for needle, want in expected.items():
         k = next((i for i, line in enumerate(src_lines) if needle in line), None)
         got = out_lines[k] if k is not None and k < len(out_lines) else ""
         check("filter: %s" % needle.strip(), want in got, got)
+    k = next(i for i, line in enumerate(src_lines) if line.startswith("_Static_assert"))
+    check("filter: _Static_assert blanked", not out_lines[k].strip() and not out_lines[k + 1].strip())
     check("filter: file-top block gets \\file", out_lines[1] == "/// \\file")
     check("filter: tags are folded and not repeated", "%Debug, %Leak\n" in out + "\n"
           and "%Leak, %Debug" not in out)

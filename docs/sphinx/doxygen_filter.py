@@ -17,11 +17,14 @@ exactly as many lines as the input, so every line number Doxygen records is the 
                          puts a member in one group only, and a "Tags:" paragraph with all);
                          tags folded to their canonical name through docs/tags.yml
   FIELDS: - name : text  moved to the member's own line as `///< text`
+  _Static_assert         blanked (Doxygen takes it for a function)
+  undocumented proto     blanked when another header of the directory documents the function
   `#define` bodies       the padding before each continuation backslash shrinks to one space
   file-top block         gets \\file (alias \\filedoc when its first line is not bare)
 
 `doxygen_filter.py --groups docs/tags.yml` prints the \\defgroup of every tag instead.
 """
+import glob
 import os
 import re
 import sys
@@ -150,23 +153,47 @@ def attach_fields(lines, out, items, body):
         code, _, comment = lines[hit].partition("//")
         doc = " ".join(text.split())
         if comment.strip():
-            doc += " (%s)" % comment.strip()
+            doc += " (%s)" % Escaper()(comment.strip())
         out[hit] = "%s ///< %s" % (code.rstrip(), doc)
     return missing
+
+
+class Escaper:
+    """Escape Doxygen's special characters in prose, leaving `code spans` (which may run over
+    several lines) alone: `<what>` must stay text, not become an HTML tag (nor `<script>` run),
+    and `@x`, `%x`, `\\x`, `#x` must not become commands or link markers."""
+    SPECIAL = re.compile(r"([\\@<>%&#$])")
+
+    def __init__(self):
+        self.in_code = False
+
+    def __call__(self, text):
+        parts = text.split("`")
+        for i, part in enumerate(parts):
+            if not self.in_code:
+                parts[i] = self.SPECIAL.sub(r"\\\1", part)
+            if i < len(parts) - 1:
+                self.in_code = not self.in_code
+        return "`".join(parts)
 
 
 def rewrite_block(lines, out, start, end, canonical):
     texts = [strip_prefix(lines[k]) for k in range(start, end)]
     indent = BLOCK_RE.match(lines[start]).group(1)
+    escape = Escaper()
     new = list(texts)
     section, usage_lines, items, item_lines = None, [], [], []
     for k, text in enumerate(texts):
         m = KEYWORD_RE.match(text)
         p = PARAM_RE.match(text) if section != "USAGE" else None
+        if m or p:
+            escape.in_code = False
+        if not m and section != "USAGE":
+            new[k] = escape(text)
         if m:
             section, rest = m.group(1), m.group(2).strip()
             if section in SIMPLE:
-                new[k] = "%s %s" % (SIMPLE[section], rest)
+                new[k] = "%s %s" % (SIMPLE[section], escape(rest))
             elif section == "USAGE":
                 new[k] = "\\usage \\code{.c}"  # \code written out: Doxygen's
                 # comment pass must see it, or a /* in the example opens a nested comment
@@ -187,13 +214,14 @@ def rewrite_block(lines, out, start, end, canonical):
         elif p:
             section = "PARAM"
             direction = re.sub(r"\s", "", p.group(2))
-            new[k] = "\\param[%s] %s %s" % (direction, p.group(1), p.group(3).strip())
+            new[k] = "\\param[%s] %s %s" % (direction, p.group(1), escape(p.group(3).strip()))
         elif section == "FIELDS":
             item = FIELD_ITEM_RE.match(text)
             if item:
-                items.append([item.group(1), item.group(2).strip()])
+                escape.in_code = False
+                items.append([item.group(1), escape(item.group(2).strip())])
             elif items and text.strip():
-                items[-1][1] += " " + text.strip()
+                items[-1][1] += " " + escape(text.strip())
             item_lines.append(k)
             new[k] = ""
         if section != "USAGE" and usage_lines:
@@ -226,10 +254,58 @@ def close_usage(new, usage_lines):
         new[last] = new[last] + " \\endcode"
 
 
-def filter_text(text, canonical):
+PROTO_RE = re.compile(r"^\s*(?:[A-Za-z_]\w*[\s*]+)+\**(\w+)\s*\([^;{}]*\)\s*;\s*$")
+
+
+def documented_functions(paths):
+    """Names of the functions that have a `///` block in the given headers."""
+    names = set()
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as f:
+                lines = f.read().split("\n")
+        except OSError:
+            continue
+        for _, end in find_blocks(lines):
+            j = next_code_line(lines, end)
+            m = PROTO_RE.match(lines[j]) if j < len(lines) else None
+            if m:
+                names.add(m.group(1))
+    return names
+
+
+def drop_hidden_code(lines, out, elsewhere):
+    """Blank what Doxygen would misread, keeping the line count.
+
+    - `_Static_assert(...)`: Doxygen takes it for a function declaration.
+    - An undocumented prototype of a function that another header documents (Allocator.h
+      declares every typed vtable function for its `_Generic` macros; Page.h documents
+      `page_allocator_allocate`): Doxygen would list it under both files, the C domain would see
+      it twice, and the page of Allocator.h would show an entry with no text.
+    """
+    i, documented = 0, False
+    while i < len(lines):
+        stripped = lines[i].strip()
+        if re.match(r"(_Static_assert|static_assert)\s*\(", stripped):
+            while i < len(lines) and ";" not in lines[i]:
+                out[i] = ""
+                i += 1
+            if i < len(lines):
+                out[i] = ""
+        else:
+            m = PROTO_RE.match(lines[i])
+            if m and not documented and m.group(1) in elsewhere:
+                out[i] = ""
+        if stripped:
+            documented = bool(BLOCK_RE.match(lines[i]))
+        i += 1
+
+
+def filter_text(text, canonical, elsewhere=frozenset()):
     lines = text.split("\n")
     # A macro body padded to align its backslashes reads badly on the page: one space is enough.
     out = [re.sub(r"\s{2,}\\$", " \\\\", line) for line in lines]
+    drop_hidden_code(lines, out, elsewhere)
     for start, end in find_blocks(lines):
         rewrite_block(lines, out, start, end, canonical)
     return "\n".join(out)
@@ -245,7 +321,9 @@ def main(argv):
     canonical, _ = load_tags(tags_path())
     with open(argv[1], encoding="utf-8") as f:
         text = f.read()
-    sys.stdout.write(filter_text(text, canonical))
+    here = os.path.abspath(argv[1])
+    siblings = [p for p in glob.glob(os.path.join(os.path.dirname(here), "*.h")) if p != here]
+    sys.stdout.write(filter_text(text, canonical, documented_functions(siblings)))
     return 0
 
 

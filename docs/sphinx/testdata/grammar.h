@@ -45,6 +45,8 @@ typedef struct FakeAllocator {
     Allocator  base;
     FakeConfig config;
 } FakeAllocator;
+_Static_assert(sizeof(FakeAllocator) > 0,
+               "Doxygen would take this for a function");
 
 ///
 /// Print a formatted report.
@@ -98,7 +100,8 @@ static inline size fake_next(size x) { return x + 1; }
 /// self[in,out]: The allocator.
 ///
 /// SUCCESS: Zeroed.
-/// FAILURE: Aborts with "uninitialised allocator" when `self` is zeroed.
+/// FAILURE: Aborts with "uninitialised allocator" when `self` is zeroed, or with
+///          "corrupted allocator: <what>" (100% loud, `a<b` kept).
 ///
 /// TAGS: Cleanup
 ///
