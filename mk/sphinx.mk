@@ -10,9 +10,10 @@ SPHINX_SRC   := $(SPHINX_BUILD)/src
 SPHINX_XML   := $(SPHINX_BUILD)/doxygen/xml
 SPHINX_HDR   := $(sort $(wildcard include/alloc/*.h))
 SPHINX_OWN   := $(wildcard docs/sphinx/*.py docs/sphinx/*.rst) docs/Doxyfile docs/tags.yml
+SPHINX_SITE  ?= site-sphinx
 
 .PHONY: docs-sphinx test-docs-sphinx
-docs-sphinx: site-sphinx/index.html
+docs-sphinx: $(SPHINX_SITE)/index.html
 
 $(SPHINX_BUILD)/tags.dox: docs/tags.yml docs/sphinx/doxygen_filter.py | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -31,12 +32,14 @@ $(SPHINX_XML)/index.xml: $(SPHINX_HDR) $(SPHINX_OWN) $(SPHINX_BUILD)/tags.dox $(
 
 # -E: a fresh environment each time (Breathe does not track every XML file); -W: any warning
 # fails the build (the one known Breathe warning is filtered in conf.py, see there why).
-site-sphinx/index.html: $(SPHINX_XML)/index.xml
+# SPHINX_SITE=dir builds into another directory (the suite builds twice to check reproducibility).
+$(SPHINX_SITE)/index.html: $(SPHINX_XML)/index.xml
 	$(SPHINX_PY) docs/sphinx/gen_pages.py $(SPHINX_XML) include/alloc docs/tags.yml $(SPHINX_SRC)
-	rm -rf site-sphinx
+	rm -rf $(SPHINX_SITE)
 	$(SPHINX_PY) -m sphinx -b html -q -E -W --keep-going -w $(SPHINX_BUILD)/sphinx-warnings.log \
-	    -d $(SPHINX_BUILD)/doctrees -c docs/sphinx $(SPHINX_SRC) site-sphinx
+	    -d $(SPHINX_BUILD)/doctrees -c docs/sphinx $(SPHINX_SRC) $(SPHINX_SITE)
 
 TEST_SUITES += docs-sphinx
 test-docs-sphinx:
-	@tests/run-suite.sh docs-sphinx $(SPHINX_PY) docs/sphinx/check_site.py --build "$(MAKE) --no-print-directory docs-sphinx"
+	@tests/run-suite.sh docs-sphinx $(SPHINX_PY) docs/sphinx/check_site.py --build "$(MAKE) --no-print-directory docs-sphinx" \
+	    --rebuild "$(MAKE) --no-print-directory docs-sphinx SPHINX_SITE=$(SPHINX_BUILD)/again"

@@ -11,13 +11,14 @@ its page; every symbol Doxygen found in a header has an entry (`id="c.<name>"`) 
 page; `AllocatorAlloc` (and `PageAllocator` once Page.h has landed) show their parameters with
 directions; SUCCESS and FAILURE render as two separate sections with their own text; USAGE renders
 as highlighted C; FIELDS reach the struct members; no raw `///` keyword leaks into the HTML; the
-tag index lists symbols under their tags.
+tag index lists symbols under their tags; a second build is byte-identical.
 """
 import argparse
 import glob
 import html
 import os
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -36,6 +37,22 @@ def read(path):
             return f.read()
     except OSError:
         return ""
+
+
+def read_bytes(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def site_files(top):
+    out = set()
+    for dirpath, _, files in os.walk(top):
+        for name in files:
+            out.add(os.path.relpath(os.path.join(dirpath, name), top))
+    return out
 
 
 def plain(fragment):
@@ -144,6 +161,7 @@ def main():
     ap.add_argument("--site", default="site-sphinx")
     ap.add_argument("--headers", default="include/alloc")
     ap.add_argument("--work", default="build/docs-sphinx")
+    ap.add_argument("--rebuild", help="command that builds the site again into WORK/again")
     args = ap.parse_args()
     check_filter(os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata", "grammar.h"))
 
@@ -217,6 +235,16 @@ def main():
           all('href="api/%s.html"' % h in index for h in headers))
     check("no build date in the HTML", not re.search(r"Last updated|20[0-9]{2}-[01][0-9]-[0-3][0-9]",
                                                      index + alloc_page))
+
+    if args.rebuild:
+        again = os.path.join(args.work, "again")
+        shutil.rmtree(again, ignore_errors=True)  # always a fresh second build
+        run = subprocess.run(args.rebuild, shell=True, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, universal_newlines=True)
+        differ = [p for p in site_files(args.site) | site_files(again)
+                  if read_bytes(os.path.join(args.site, p)) != read_bytes(os.path.join(again, p))]
+        check("a second build gives byte-identical HTML", run.returncode == 0 and not differ,
+              run.stdout[-1000:] + " differ: " + ", ".join(sorted(differ)[:5]))
 
     passed = sum(results)
     print("%d passed, %d failed" % (passed, len(results) - passed))
