@@ -57,7 +57,8 @@ def site_files(top):
 
 def plain(fragment):
     """Text of an HTML fragment, whitespace collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+    return re.sub(r" ([,.;:])", r"\1", text)
 
 
 def entry(page, name):
@@ -204,6 +205,8 @@ def main():
           and "AllocatorAlloc" in plain(e[e.find("Usage:"):]))
     check("AllocatorAlloc: tags shown", section(e, "Tags") == "Allocator, Allocation, Dispatch",
           section(e, "Tags"))
+    check("AllocatorAlloc: tags link to the tag index",
+          re.search(r'<strong>Tags:</strong>.*?href="\.\./tags\.html#tag-dispatch"', e, re.S))
     check_params(alloc_page, "allocator_remap_dyn",
                  [("self", "inout"), ("ptr", "in"), ("new_size", "in")])
     stats = entry(alloc_page, "AllocatorStats")

@@ -58,7 +58,27 @@ class DuplicateTypedefStructFilter(logging.Filter):
         return True
 
 
+def link_tags(app, doctree, docname):
+    """Turn the text of each "Tags:" section (one paragraph "Log, Debug") into links to the
+    tags page, where each tag lists every symbol that carries it."""
+    from docutils import nodes
+    if "tags" not in app.env.found_docs:
+        return
+    for term in list(doctree.traverse(nodes.term)):
+        if term.astext().strip() != "Tags:":
+            continue
+        for para in term.parent.traverse(nodes.paragraph):
+            names = [t.strip() for t in para.astext().split(",") if t.strip()]
+            para.children = []
+            for i, name in enumerate(names):
+                if i:
+                    para += nodes.Text(", ")
+                uri = app.builder.get_relative_uri(docname, "tags") + "#tag-" + name.lower()
+                para += nodes.reference(name, name, refuri=uri, internal=True)
+
+
 def setup(app):
     # The C domain logs through the logger "sphinx.sphinx.domains.c"; a filter on that logger
     # runs before Sphinx's handlers count the warning (and -W turns it into an error).
     logging.getLogger("sphinx.sphinx.domains.c").addFilter(DuplicateTypedefStructFilter())
+    app.connect("doctree-resolved", link_tags)
