@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The `examples` suite: run each built example and check its output against
 # examples/expected/<name>.txt, one pattern per line (bash glob: `*` stands for numbers that
-# depend on the allocator's size classes or page size). Each example is one test: it passes when
-# it exits 0 and every expected line appears in its output, in order.
+# depend on the allocator's size classes or page size; avoid `[` in expected lines). Each example
+# is one test: it passes when it exits 0 and every expected line appears in its output, in order.
 # Usage: examples/run_examples.sh BUILD_DIR NAME...
 set -uo pipefail
 dir=$1; shift
