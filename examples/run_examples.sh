@@ -3,7 +3,7 @@
 # examples/expected/<name>.txt, one pattern per line (bash glob: `*` stands for numbers that
 # depend on the allocator's size classes or page size; avoid `[` in expected lines). Each example
 # is one test: it passes when it exits 0 and every expected line appears in its output, in order.
-# Usage: examples/run_examples.sh BUILD_DIR NAME...
+# Usage: examples/run_examples.sh BUILD_DIR NAME...   (NAME may be a path under BUILD_DIR: asan/x)
 set -uo pipefail
 dir=$1; shift
 passed=0; failed=0
@@ -17,7 +17,7 @@ for name in "$@"; do
     [[ -z $problem ]] || break
     while (( i < ${#got[@]} )) && [[ ${got[i]} != $pattern ]]; do ((i++)); done
     if (( i == ${#got[@]} )); then problem="missing line: $pattern"; else ((i++)); fi
-  done < "examples/expected/$name.txt"
+  done < "examples/expected/$(basename "$name").txt"
   if [[ -z $problem ]]; then
     ((passed++)); echo "ok   $name"
   else

@@ -10,7 +10,7 @@
 examples_headers = $(shell sed -n 's|^\#include "alloc/\([A-Za-z]*\.h\)".*|\1|p' $(1))
 examples_missing = $(filter-out $(notdir $(wildcard include/alloc/*.h)),$(call examples_headers,$(1)))
 EXAMPLES := $(foreach f,$(sort $(wildcard examples/*.c)),$(if $(call examples_missing,$f),,$(basename $(notdir $f))))
-EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%)
+EXAMPLE_BINS := $(EXAMPLES:%=$(BUILD)/examples/%) $(EXAMPLES:%=$(BUILD)/examples/asan/%)
 
 .PHONY: examples test-examples
 examples: $(EXAMPLE_BINS)
@@ -20,8 +20,14 @@ $(BUILD)/examples/%: examples/%.c $(BUILD)/liballoc.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) -Iinclude -O1 -g $(WARN) $< $(BUILD)/liballoc.a -o $@
 
+# And with clang, ASan and UBSan, like the library's second test run.
+$(BUILD)/examples/asan/%: examples/%.c $(ASAN_OBJ) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CLANG) -Iinclude $(WARN) $(SANFLAGS) $< $(ASAN_OBJ) -o $@
+
 ifneq ($(strip $(EXAMPLES)),)
 TEST_SUITES += examples
 endif
 test-examples: $(EXAMPLE_BINS)
-	@tests/run-suite.sh examples examples/run_examples.sh $(BUILD)/examples $(EXAMPLES)
+	@ASAN_OPTIONS=abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 tests/run-suite.sh examples \
+	    examples/run_examples.sh $(BUILD)/examples $(EXAMPLES) $(EXAMPLES:%=asan/%)
