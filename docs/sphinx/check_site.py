@@ -120,6 +120,7 @@ def check_filter(fixture):
     """The filter alone, on a fixture with every section of the grammar."""
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path.insert(0, here)
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
     import doxygen_filter
     canonical, _ = doxygen_filter.load_tags(doxygen_filter.tags_path())
     src = read(fixture)

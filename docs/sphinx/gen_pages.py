@@ -20,6 +20,7 @@ import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from doxygen_filter import load_tags  # noqa: E402  (same folding of tag synonyms)
 
 ROLE = {"function": "c:func", "define": "c:macro", "typedef": "c:type", "struct": "c:struct",
