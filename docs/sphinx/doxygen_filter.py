@@ -19,7 +19,8 @@ exactly as many lines as the input, so every line number Doxygen records is the 
   FIELDS: - name : text  moved to the member's own line as `///< text`
   _Static_assert         blanked (Doxygen takes it for a function)
   undocumented proto     blanked when another header of the directory documents the function
-  `#define` bodies       the padding before each continuation backslash shrinks to one space
+  continued `#define`    joined onto its first line, blank lines after (Breathe breaks the
+                         signature at every newline of a macro body)
   file-top block         gets \\file (alias \\filedoc when its first line is not bare)
 
 `doxygen_filter.py --groups docs/tags.yml` prints the \\defgroup of every tag instead.
@@ -303,8 +304,24 @@ def drop_hidden_code(lines, out, elsewhere):
 
 def filter_text(text, canonical, elsewhere=frozenset()):
     lines = text.split("\n")
-    # A macro body padded to align its backslashes reads badly on the page: one space is enough.
-    out = [re.sub(r"\s{2,}\\$", " \\\\", line) for line in lines]
+    # A continued `#define` becomes one line followed by blank ones (same line count): Breathe
+    # 4.34 turns each newline of a macro body into a paragraph break inside the signature, and
+    # the padding that aligns `=` and backslashes in the source means nothing on the page.
+    out, head = list(lines), None
+    for i, line in enumerate(lines):
+        if head is None and not line.lstrip().startswith("#define"):
+            continue
+        text = re.sub(r"\s+", " ", line.strip())
+        more = text.endswith("\\")
+        text = text[:-1].rstrip() if more else text
+        if head is None:
+            head = i
+            out[i] = line[:len(line) - len(line.lstrip())] + text
+        else:
+            out[head] += " " + text
+            out[i] = ""
+        if not more:
+            head = None
     drop_hidden_code(lines, out, elsewhere)
     for start, end in find_blocks(lines):
         rewrite_block(lines, out, start, end, canonical)
