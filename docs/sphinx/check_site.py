@@ -152,6 +152,10 @@ def check_filter(fixture):
         check("filter: %s" % needle.strip(), want in got, got)
     k = next(i for i, line in enumerate(src_lines) if line.startswith("_Static_assert"))
     check("filter: _Static_assert blanked", not out_lines[k].strip() and not out_lines[k + 1].strip())
+    k = next(i for i, line in enumerate(src_lines) if line.startswith("#define FakeAllocatorInit"))
+    check("filter: a continued macro is joined onto its first line",
+          out_lines[k] == "#define FakeAllocatorInit(...) ((FakeAllocator){.base = {.alignment = 16},"
+          " __VA_ARGS__})" and out_lines[k + 1] == out_lines[k + 2] == "", out_lines[k])
     check("filter: file-top block gets \\file", out_lines[1] == "/// \\file")
     check("filter: tags are folded and not repeated", "%Debug, %Leak\n" in out + "\n"
           and "%Leak, %Debug" not in out)

@@ -80,7 +80,9 @@ int fake_report(const FakeAllocator *self, const char *format, ...);
 ///     /* a block comment */ fake_report(&f, "%d", 1);
 ///     FakeAllocatorDeinit(&f);
 /// TAGS: Init, Debug
-#define FakeAllocatorInit(...) ((FakeAllocator){.base = {.alignment = 16}, __VA_ARGS__})
+#define FakeAllocatorInit(...)                                                                     \
+    ((FakeAllocator){.base   = {.alignment = 16},                                                 \
+                     __VA_ARGS__})
 
 ///
 /// Inline helper.
