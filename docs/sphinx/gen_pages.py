@@ -7,6 +7,7 @@ Usage: gen_pages.py DOXYGEN_XML_DIR HEADER_DIR TAGS_YML OUT_DIR
 Copies the hand-written pages of docs/sphinx/ (*.rst) into OUT_DIR, then writes
   api/<Header>.rst  one page per header found in HEADER_DIR (Breathe `doxygenfile`), so a header
                     that lands in include/alloc/ gets its page without editing anything here;
+  headers.inc       the list of headers with their summaries, for index.rst;
   tags.rst          every tag of TAGS_YML with its description and the symbols that carry it,
                     read from the "Tags:" paragraphs Doxygen wrote into its XML (Doxygen groups
                     hold a member in one group only, so the groups cannot list every tag).
@@ -14,6 +15,7 @@ Output is sorted and has no dates: two runs on the same tree write the same byte
 """
 import glob
 import os
+import re
 import shutil
 import sys
 import xml.etree.ElementTree as ET
@@ -113,6 +115,19 @@ def tags_page(by_tag, tags_yml):
     return "\n".join(lines)
 
 
+def rst_escape(text):
+    return re.sub(r"([\\`*_|])", r"\\\1", text)
+
+
+def headers_list(headers, briefs):
+    """The list of headers with their summaries, included by index.rst."""
+    lines = []
+    for header in headers:
+        brief = briefs.get(header, "")
+        lines.append("- :doc:`api/%s`%s" % (header, (": " + rst_escape(brief)) if brief else ""))
+    return "\n".join(lines) + "\n"
+
+
 def main(argv):
     if len(argv) != 5:
         sys.stderr.write("usage: gen_pages.py DOXYGEN_XML_DIR HEADER_DIR TAGS_YML OUT_DIR\n")
@@ -133,6 +148,7 @@ def main(argv):
     for header in headers:
         write(os.path.join(api, header + ".rst"), header_page(header))
     write(os.path.join(out, "tags.rst"), tags_page(by_tag, tags_yml))
+    write(os.path.join(out, "headers.inc"), headers_list(headers, briefs))
     return 0
 
 
