@@ -22,6 +22,8 @@ exactly as many lines as the input, so every line number Doxygen records is the 
   continued `#define`    joined onto its first line, blank lines after (Breathe breaks the
                          signature at every newline of a macro body)
   file-top block         gets \\file (alias \\filedoc when its first line is not bare)
+  prose                  Doxygen's special characters escaped outside `code spans`, so
+                         "<what>" stays text and a `<script>` in a comment never runs
 
 `doxygen_filter.py --groups docs/tags.yml` prints the \\defgroup of every tag instead.
 """
@@ -69,7 +71,7 @@ def group_id(tag):
 
 
 def print_groups(path):
-    canonical, descriptions = load_tags(path)
+    _, descriptions = load_tags(path)
     for name in sorted(descriptions):
         print("/// \\defgroup %s %s" % (group_id(name), name))
         print("/// %s" % descriptions[name])
