@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 // One function, any allocator: `join` builds a string in memory from whatever `Allocator *` its
 // caller passes, growing it with AllocatorRealloc. main() runs it with a HeapAllocator, a
-// PageAllocator and a DebugAllocator and prints what each allocator counted. The caller picks
-// the strategy; the function's code does not change. ALLOCATOR_OF turns a typed allocator into
-// an `Allocator *` and refuses, at compile time, anything that is not an allocator.
+// PageAllocator, an ArenaAllocator, a DebugAllocator and a BudgetAllocator whose slots are too
+// small, and prints what each allocator counted. The caller picks the strategy; the function's
+// code does not change, and running out of memory is an ordinary NULL, never a crash.
+// ALLOCATOR_OF turns a typed allocator into an `Allocator *` and refuses, at compile time,
+// anything that is not an allocator.
 //
 // Usage: any_allocator
+#include "alloc/Arena.h"
+#include "alloc/Budget.h"
 #include "alloc/Debug.h"
 #include "alloc/Heap.h"
 #include "alloc/Page.h"
@@ -49,7 +53,8 @@ static const char *const planets[] = {"Mercury", "Venus",  "Earth",  "Mars",
 static int demo(const char *name, Allocator *a) {
     char *text = join(a, planets, sizeof planets / sizeof planets[0], ", ");
     if (!text) {
-        printf("%-6s out of memory\n", name);
+        printf("%-6s out of memory after %llu failed request(s), %zu bytes in use\n", name,
+               (unsigned long long)AllocatorFailedAllocations(a), AllocatorBytesInUse(a));
         return 0;
     }
     printf("%-6s %s\n", name, text);
@@ -64,15 +69,21 @@ static int demo(const char *name, Allocator *a) {
 }
 
 int main(void) {
-    HeapAllocator  heap  = HeapAllocatorInit();
-    PageAllocator  pages = PageAllocatorInit();
-    DebugAllocator debug = DebugAllocatorInit();
+    static unsigned char storage[BudgetAllocatorBufferBytes(8, 32)]; // 8 slots of 32 bytes
+    HeapAllocator   heap   = HeapAllocatorInit();
+    PageAllocator   pages  = PageAllocatorInit();
+    ArenaAllocator  arena  = ArenaAllocatorInit();
+    DebugAllocator  debug  = DebugAllocatorInit();
+    BudgetAllocator budget = BudgetAllocatorInit(storage, sizeof storage, 32);
 
     int ok = demo("heap", ALLOCATOR_OF(&heap)) && demo("page", ALLOCATOR_OF(&pages)) &&
-             demo("debug", ALLOCATOR_OF(&debug));
+             demo("arena", ALLOCATOR_OF(&arena)) && demo("debug", ALLOCATOR_OF(&debug));
+    int fit = demo("budget", ALLOCATOR_OF(&budget)); // 62 characters do not fit a 32-byte slot
 
+    BudgetAllocatorDeinit(&budget);
     DebugAllocatorDeinit(&debug);
+    ArenaAllocatorDeinit(&arena);
     PageAllocatorDeinit(&pages);
     HeapAllocatorDeinit(&heap);
-    return ok ? 0 : 1;
+    return ok && !fit ? 0 : 1;
 }
