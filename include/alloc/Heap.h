@@ -90,26 +90,14 @@
 ///
 #define HEAP_FREED_MAX 32
 
-///
-/// Descriptor of one page of a size class. Opaque: defined privately by the heap and stored in
-/// memory the heap maps for itself, never inside user blocks.
-///
-/// TAGS: Heap
-///
+// Descriptor of one page of a size class. Opaque: defined privately by the heap and stored in
+// memory the heap maps for itself, never inside user blocks. (private: src/alloc/heap_internal.h)
 typedef struct HeapPage HeapPage;
 
-///
-/// Descriptor of one segment (64 pages). Opaque, mapped apart from the segment's user memory.
-///
-/// TAGS: Heap
-///
+// Descriptor of one segment (64 pages). Opaque, mapped apart from the segment's user memory. (private: src/alloc/heap_internal.h)
 typedef struct HeapSegment HeapSegment;
 
-///
-/// One slot of the heap's hash table of segments. Opaque.
-///
-/// TAGS: Heap
-///
+// One slot of the heap's hash table of segments. Opaque. (private: src/alloc/heap_internal.h)
 typedef struct HeapSegmentSlot HeapSegmentSlot;
 
 ///
@@ -176,6 +164,7 @@ typedef struct HeapRun {
 /// - small_limit    : Largest request the inline fast path serves: `HEAP_SMALL_MAX` when the
 ///                    alignment is a power of two up to 16, otherwise 0 (every call takes the
 ///                    checked slow path).
+/// - os_page_size   : The OS page size in bytes, read on the first call that needs it (0 before).
 /// - classes        : Per size class state; see `HeapSizeClass`.
 /// - segments       : Open-addressing hash table of this heap's segments, keyed by address; NULL
 ///                    until the first small allocation.
@@ -201,6 +190,7 @@ typedef struct HeapRun {
 struct HeapAllocator {
     Allocator        base;
     size             small_limit;   // bytes: HEAP_SMALL_MAX or 0
+    size             os_page_size;  // bytes, 0 until first needed
     HeapSizeClass    classes[HEAP_CLASS_COUNT];
     HeapSegmentSlot *segments;
     size             segments_cap;  // slots, power of two

@@ -116,7 +116,7 @@ HeapSegment *heap_segment_probe(const HeapAllocator *self, uintptr_t seg) {
 static bool table_reserve(HeapAllocator *self) {
     if ((self->segments_len + 1) * 2 <= self->segments_cap) return true;
     size cap   = self->segments_cap ? self->segments_cap * 2
-                                    : alloc_os_page_size() / sizeof(HeapSegmentSlot);
+                                    : heap_os_page(self) / sizeof(HeapSegmentSlot);
     size bytes = cap * sizeof(HeapSegmentSlot);
     HeapSegmentSlot *table = alloc_os_map(&self->base, bytes);
     if (!table) return false;
@@ -171,7 +171,7 @@ static HeapSegment *segment_new(HeapAllocator *self) {
     if (!table_reserve(self)) return NULL;
     char *base = alloc_os_map_aligned(&self->base, HEAP_SEGMENT_SIZE, HEAP_SEGMENT_SIZE);
     if (!base) return NULL;
-    size         desc_bytes = alloc_align_up(sizeof(HeapSegment), alloc_os_page_size());
+    size         desc_bytes = alloc_align_up(sizeof(HeapSegment), heap_os_page(self));
     HeapSegment *segment    = alloc_os_map(&self->base, desc_bytes);
     if (!segment) {
         alloc_os_unmap(&self->base, base, HEAP_SEGMENT_SIZE);
@@ -456,7 +456,7 @@ void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size) {
     // Runs below HEAP_REMAP_MOVE_MIN move by copy (into a retained run when one fits, so a
     // repeated growth pattern faults nothing); larger ones move their page tables with mremap,
     // which keeps only page alignment.
-    bool  may_move  = old >= HEAP_REMAP_MOVE_MIN && self->base.alignment <= alloc_os_page_size();
+    bool  may_move  = old >= HEAP_REMAP_MOVE_MIN && self->base.alignment <= heap_os_page(self);
     size  effective = 0;
     void *moved     = heap_large_resize(self, block.run, new_size, may_move, &effective);
     if (moved) {

@@ -9,8 +9,6 @@
 
 #include <string.h> // memmove, memset
 
-static size os_page(void) { return alloc_os_page_size(); }
-
 // --- Run table ----------------------------------------------------------------------------------
 
 // Index of the first live run whose base is above `ptr`.
@@ -32,7 +30,7 @@ i64 heap_large_find(const HeapAllocator *self, const void *ptr) {
 // Make room for one more live run, doubling the table (mapped directly from the OS).
 static bool large_reserve(HeapAllocator *self) {
     if (self->large_len < self->large_cap) return true;
-    size     bytes = self->large_bytes ? self->large_bytes * 2 : os_page();
+    size     bytes = self->large_bytes ? self->large_bytes * 2 : heap_os_page(self);
     HeapRun *table = alloc_os_map(&self->base, bytes);
     if (!table) return false;
     if (self->large) {
@@ -48,14 +46,16 @@ static bool large_reserve(HeapAllocator *self) {
 // [ a | c ] + b => [ a | b | c ]   (room reserved by the caller)
 static void large_insert(HeapAllocator *self, void *base, size bytes) {
     size i = large_upper(self, base);
-    memmove(&self->large[i + 1], &self->large[i], (self->large_len - i) * sizeof(HeapRun));
+    if (i < self->large_len)
+        memmove(&self->large[i + 1], &self->large[i], (self->large_len - i) * sizeof(HeapRun));
     self->large[i] = (HeapRun){base, bytes};
     self->large_len++;
 }
 
 // [ a | b | c ] - b => [ a | c ]
 static void large_erase(HeapAllocator *self, size i) {
-    memmove(&self->large[i], &self->large[i + 1], (self->large_len - i - 1) * sizeof(HeapRun));
+    if (i + 1 < self->large_len)
+        memmove(&self->large[i], &self->large[i + 1], (self->large_len - i - 1) * sizeof(HeapRun));
     self->large_len--;
 }
 
@@ -78,8 +78,9 @@ static void unmap_run(HeapAllocator *self, void *base, size bytes) {
 
 static HeapRun retained_remove(HeapAllocator *self, size i) {
     HeapRun run = self->retained[i];
-    memmove(&self->retained[i], &self->retained[i + 1],
-            (self->retained_len - i - 1) * sizeof(HeapRun));
+    if (i + 1 < self->retained_len)
+        memmove(&self->retained[i], &self->retained[i + 1],
+                (self->retained_len - i - 1) * sizeof(HeapRun));
     self->retained_len--;
     self->retained_bytes -= run.bytes;
     return run;
@@ -111,12 +112,12 @@ static void retain(HeapAllocator *self, void *base, size bytes) {
 
 static void *map_run(HeapAllocator *self, size bytes) {
     size align = self->base.alignment;
-    return align > os_page() ? alloc_os_map_aligned(&self->base, bytes, align)
+    return align > heap_os_page(self) ? alloc_os_map_aligned(&self->base, bytes, align)
                              : alloc_os_map(&self->base, bytes);
 }
 
 void *heap_large_allocate(HeapAllocator *self, size bytes, i8 zeroed, size *effective) {
-    size len = alloc_align_up(bytes, os_page());
+    size len = alloc_align_up(bytes, heap_os_page(self));
     if (!len || !large_reserve(self)) return NULL;
     void *base = retained_take(self, len);
     if (base) {
@@ -140,7 +141,7 @@ size heap_large_release(HeapAllocator *self, size index) {
 void *heap_large_resize(HeapAllocator *self, size index, size new_size, bool may_move,
                         size *effective) {
     HeapRun *run = &self->large[index];
-    size     len = alloc_align_up(new_size, os_page());
+    size     len = alloc_align_up(new_size, heap_os_page(self));
     if (!len) return NULL;
     void *moved = alloc_os_remap(&self->base, run->base, run->bytes, len, may_move);
     if (!moved) return NULL;
@@ -285,7 +286,8 @@ static void check_classes(const HeapAllocator *self, const Tally *t) {
 
 // Mapped bytes of the live runs, the retained runs and the run table; live bytes in `*live`.
 static size check_runs(const HeapAllocator *self, size *live) {
-    size page = os_page(), mapped = self->large_bytes;
+    size page = alloc_os_page_size(), mapped = self->large_bytes;
+    if (self->os_page_size && self->os_page_size != page) BROKEN("run table");
     if (self->large_len > self->large_cap || self->large_cap * sizeof(HeapRun) > self->large_bytes)
         BROKEN("run table");
     for (size i = 0; i < self->large_len; ++i) {

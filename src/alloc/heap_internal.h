@@ -111,6 +111,12 @@ static inline HeapPage *heap_page_of(const HeapAllocator *self, const void *ptr)
     return segment ? heap_segment_page(segment, ptr) : NULL;
 }
 
+// The OS page size, asked of the OS once per heap (sysconf is a call through libc).
+static inline size heap_os_page(HeapAllocator *self) {
+    if (ALLOC_UNLIKELY(!self->os_page_size)) self->os_page_size = alloc_os_page_size();
+    return self->os_page_size;
+}
+
 // Keep a slow path out of line and out of the caller's register pressure.
 #define HEAP_COLD __attribute__((noinline, cold))
 
