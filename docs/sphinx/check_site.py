@@ -161,6 +161,31 @@ def check_filter(fixture):
           and "%Leak, %Debug" not in out)
 
 
+API_NAME_RE = re.compile(
+    r"\b(?:Heap|Page|Arena|Slab|Budget|Debug|Default|Vec|Alloc|Allocator)[A-Z]\w*\b"
+    r"|\b[a-z]+_allocator_\w+\b|\ballocator_\w+_dyn\b"
+    r"|\b(?:PAGE|HEAP|ARENA|SLAB|BUDGET|DEBUG|ALLOCATOR)_[A-Z_]+\b")
+
+
+def check_guides(guides_dir, xml_dir):
+    """Every API-shaped name the guides mention is a symbol Doxygen found in the headers
+    (`<!-- verify: ... -->` comments, which mark what is still to be checked, are skipped)."""
+    known = set()
+    for path in glob.glob(os.path.join(xml_dir, "*.xml")):
+        try:
+            root = ET.parse(path).getroot()
+        except ET.ParseError:
+            continue
+        for tag in ("memberdef", "enumvalue"):
+            known.update(e.findtext("name") for e in root.iter(tag))
+        known.update(c.findtext("compoundname") for c in root.iter("compounddef"))
+    for guide in sorted(glob.glob(os.path.join(guides_dir, "*.md"))):
+        text = re.sub(r"<!--.*?-->", "", read(guide), flags=re.S)
+        unknown = sorted(set(API_NAME_RE.findall(text)) - known)
+        check("%s names only real symbols" % os.path.basename(guide), not unknown,
+              ", ".join(unknown))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build")
@@ -233,6 +258,8 @@ def main():
         fn = next((n for n in ("page_allocator_allocate",) if 'id="c.%s"' % n in page_h), None)
         if fn:
             check_params(page_h, fn, [("self", "inout"), ("bytes", "in"), ("zeroed", "in")])
+
+    check_guides(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "guides"), xml_dir)
 
     tags = read(os.path.join(args.site, "tags.html"))
     m = re.search(r'id="tag-allocation".*?</section>', tags, re.S)
