@@ -1,0 +1,228 @@
+// The factory table of allocator kinds (see kinds.h). A kind gets an entry here when its header
+// lands on main, never before. The first entry is a test-only reference allocator built on libc
+// (exact out-of-band table, failure injection): it proves the conformance and differential
+// harnesses pass on a correct allocator and gives the Vec tests an allocator that fails on cue.
+#include "kinds.h"
+
+#include "alloc/Allocator.h"
+#include "internal.h" // alloc_stats_*: the reference allocator counts exactly as the library does
+
+#include <stdlib.h> // aligned_alloc, free, realloc (test code may use libc)
+#include <string.h> // memset, memcpy, memmove
+
+// --- the dynamic path ----------------------------------------------------------------------
+
+static void *dyn_allocate(void *self, size bytes, i8 zeroed) {
+    return AllocatorAlloc((Allocator *)self, bytes, zeroed);
+}
+static i8 dyn_resize(void *self, void *ptr, size new_size) {
+    return AllocatorResize((Allocator *)self, ptr, new_size);
+}
+static void *dyn_remap(void *self, void *ptr, size new_size) {
+    return AllocatorRemap((Allocator *)self, ptr, new_size);
+}
+static size dyn_deallocate(void *self, void *ptr) { return AllocatorFree((Allocator *)self, ptr); }
+
+const KindOps KIND_DYNAMIC_OPS = {dyn_allocate, dyn_resize, dyn_remap, dyn_deallocate};
+
+// Typed-path ops of a library kind: AllocatorAlloc on the typed pointer picks the typed function.
+#define KIND_TYPED_OPS(Type, prefix)                                                               \
+    static void *prefix##_typed_allocate(void *self, size bytes, i8 zeroed) {                     \
+        return AllocatorAlloc((Type *)self, bytes, zeroed);                                        \
+    }                                                                                              \
+    static i8 prefix##_typed_resize(void *self, void *ptr, size new_size) {                        \
+        return AllocatorResize((Type *)self, ptr, new_size);                                       \
+    }                                                                                              \
+    static void *prefix##_typed_remap(void *self, void *ptr, size new_size) {                      \
+        return AllocatorRemap((Type *)self, ptr, new_size);                                        \
+    }                                                                                              \
+    static size prefix##_typed_deallocate(void *self, void *ptr) {                                 \
+        return AllocatorFree((Type *)self, ptr);                                                   \
+    }
+#define KIND_TYPED(prefix)                                                                         \
+    {prefix##_typed_allocate, prefix##_typed_resize, prefix##_typed_remap,                         \
+     prefix##_typed_deallocate}
+
+// --- the reference allocator (test-only) ---------------------------------------------------
+// Blocks come from aligned_alloc; an address-sorted table out of band holds each block's
+// effective size (requested rounded up to 16) and capacity (1.5x, so some resizes succeed in
+// place). Borrows the Page magic so the dynamic path accepts it; no typed Page function ever
+// sees it.
+
+typedef struct RefBlock {
+    unsigned char *ptr;
+    size           effective; // bytes counted in stats, multiple of 16
+    size           capacity;  // bytes allocated, >= effective
+} RefBlock;
+
+typedef struct RefAllocator {
+    Allocator base;
+    RefBlock *blocks; // sorted by ptr
+    size      len;
+    size      cap;
+    i64       fail_after; // successful allocations left before all fail; < 0 = never
+} RefAllocator;
+
+_Static_assert(sizeof(RefAllocator) <= KIND_INSTANCE_BYTES, "RefAllocator fits an instance");
+
+static size ref_find(const RefAllocator *self, const void *ptr) { // index of first >= ptr
+    size lo = 0, hi = self->len;
+    while (lo < hi) {
+        size mid = lo + (hi - lo) / 2;
+        if ((uintptr_t)self->blocks[mid].ptr < (uintptr_t)ptr) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static size ref_lookup(const RefAllocator *self, const void *ptr, const char *function) {
+    size at = ref_find(self, ptr);
+    if (at == self->len || self->blocks[at].ptr != ptr) AllocFatal(function, "foreign pointer", ptr);
+    return at;
+}
+
+static bool ref_may_allocate(RefAllocator *self) {
+    if (self->fail_after == 0) return false;
+    if (self->fail_after > 0) self->fail_after -= 1;
+    return true;
+}
+
+// A new block, not counted in stats; NULL when injection says fail.
+static unsigned char *ref_raw(RefAllocator *self, size bytes, RefBlock *out) {
+    if (!ref_may_allocate(self)) return NULL;
+    size align     = self->base.alignment < 16 ? 16 : self->base.alignment;
+    out->effective = alloc_align_up(bytes, 16);
+    out->capacity  = alloc_align_up(out->effective + out->effective / 2, align);
+    out->ptr       = aligned_alloc(align, out->capacity);
+    if (!out->ptr) return NULL;
+    memset(out->ptr, 0xCD, out->capacity); // garbage, so a missing zero-fill shows
+    if (self->len == self->cap) {
+        self->cap    = self->cap ? self->cap * 2 : 64;
+        self->blocks = realloc(self->blocks, self->cap * sizeof *self->blocks);
+    }
+    size at = ref_find(self, out->ptr);
+    memmove(self->blocks + at + 1, self->blocks + at, (self->len - at) * sizeof *self->blocks);
+    self->blocks[at] = *out;
+    self->len += 1;
+    self->base.footprint_bytes += out->capacity;
+    return out->ptr;
+}
+
+static void ref_release(RefAllocator *self, size at) {
+    self->base.footprint_bytes -= self->blocks[at].capacity;
+    free(self->blocks[at].ptr);
+    memmove(self->blocks + at, self->blocks + at + 1, (self->len - at - 1) * sizeof *self->blocks);
+    self->len -= 1;
+}
+
+static void *ref_allocate(Allocator *opaque, size bytes, i8 zeroed) {
+    RefAllocator *self = (RefAllocator *)opaque;
+    if (bytes == 0) return NULL;
+    RefBlock block;
+    if (!ref_raw(self, bytes, &block)) {
+        alloc_stats_failed(&self->base);
+        return NULL;
+    }
+    if (zeroed) memset(block.ptr, 0, block.effective);
+    alloc_stats_allocated(&self->base, bytes, block.effective);
+    return block.ptr;
+}
+
+static i8 ref_resize(Allocator *opaque, void *ptr, size new_size) {
+    RefAllocator *self = (RefAllocator *)opaque;
+    size at = ref_lookup(self, ptr, "reference_resize");
+    RefBlock *block = &self->blocks[at];
+    size effective  = alloc_align_up(new_size, 16);
+    if (new_size == 0 || effective > block->capacity) return 0;
+    if (effective > block->effective && self->fail_after == 0) return 0; // injected: no growth
+    alloc_stats_reallocated(&self->base, new_size, block->effective, effective);
+    block->effective = effective;
+    return 1;
+}
+
+static size ref_deallocate(Allocator *opaque, void *ptr) {
+    RefAllocator *self = (RefAllocator *)opaque;
+    if (!ptr) return 0;
+    size at       = ref_lookup(self, ptr, "reference_deallocate");
+    size released = self->blocks[at].effective;
+    ref_release(self, at);
+    alloc_stats_deallocated(&self->base, released);
+    return released;
+}
+
+static void *ref_remap(Allocator *opaque, void *ptr, size new_size) {
+    RefAllocator *self = (RefAllocator *)opaque;
+    if (!ptr) return new_size ? ref_allocate(opaque, new_size, 1) : NULL;
+    if (new_size == 0) {
+        ref_deallocate(opaque, ptr);
+        return NULL;
+    }
+    if (ref_resize(opaque, ptr, new_size)) return ptr;
+    size old_effective = self->blocks[ref_lookup(self, ptr, "reference_remap")].effective;
+    RefBlock moved;
+    if (!ref_raw(self, new_size, &moved)) {
+        alloc_stats_failed(&self->base);
+        return NULL;
+    }
+    memcpy(moved.ptr, ptr, old_effective < moved.effective ? old_effective : moved.effective);
+    ref_release(self, ref_lookup(self, ptr, "reference_remap"));
+    alloc_stats_reallocated(&self->base, new_size, old_effective, moved.effective);
+    return moved.ptr;
+}
+
+static Allocator *ref_init(KindInstance *where, size alignment) {
+    RefAllocator *self = (RefAllocator *)where->bytes;
+    *self = (RefAllocator){
+        .base = {.allocate = ref_allocate, .resize = ref_resize, .remap = ref_remap,
+                 .deallocate = ref_deallocate,
+                 .alignment = alignment ? alignment : ALLOCATOR_DEFAULT_ALIGNMENT,
+                 .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT, .magic = PAGE_ALLOCATOR_MAGIC},
+        .fail_after = -1};
+    return &self->base;
+}
+
+static void ref_deinit(KindInstance *where) {
+    RefAllocator *self = (RefAllocator *)where->bytes;
+    while (self->len) ref_release(self, self->len - 1);
+    free(self->blocks);
+    memset(self, 0, sizeof *self);
+}
+
+static void ref_check(KindInstance *where) {
+    RefAllocator *self = (RefAllocator *)where->bytes;
+    size in_use = 0;
+    for (size i = 0; i < self->len; ++i) {
+        const RefBlock *b = &self->blocks[i];
+        if (i + 1 < self->len && b->ptr + b->capacity > self->blocks[i + 1].ptr)
+            AllocFatal("reference_check", "corrupted allocator: overlapping blocks", b->ptr);
+        in_use += b->effective;
+    }
+    if (in_use != self->base.stats.bytes_in_use)
+        AllocFatal("reference_check", "corrupted allocator: bytes_in_use", self);
+}
+
+// The reference's "typed path": its own functions called directly, not through the vtable.
+static void *ref_typed_allocate(void *self, size bytes, i8 zeroed) {
+    return ref_allocate(self, bytes, zeroed);
+}
+static i8 ref_typed_resize(void *self, void *ptr, size n) { return ref_resize(self, ptr, n); }
+static void *ref_typed_remap(void *self, void *ptr, size n) { return ref_remap(self, ptr, n); }
+static size ref_typed_deallocate(void *self, void *ptr) { return ref_deallocate(self, ptr); }
+
+void kind_reference_fail_after(Allocator *reference, i64 n) {
+    ((RefAllocator *)reference)->fail_after = n;
+}
+
+// --- the table -----------------------------------------------------------------------------
+
+const Kind KINDS[] = {
+    {.name = "Reference", .fn_prefix = "reference", .struct_size = sizeof(RefAllocator),
+     .init = ref_init, .deinit = ref_deinit, .check = ref_check, .reset = NULL,
+     .typed = KIND_TYPED(ref),
+     .max_alignment = (size)1 << 20, .max_block = (size)1 << 30,
+     .flags = KIND_FOOTPRINT_RETURNS | KIND_DETECTS_FOREIGN | KIND_REFERENCE},
+};
+
+const size KIND_COUNT = sizeof KINDS / sizeof KINDS[0];
+const size KIND_INDICES[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+_Static_assert(sizeof KINDS / sizeof KINDS[0] <= 16, "KIND_INDICES covers the table");
