@@ -1,0 +1,15 @@
+# Allocator benchmarks: `make bench` writes bench/results/alloc.md (see bench/run_alloc.sh).
+BENCH_ROUNDS ?= 5
+BENCH_SRC    := $(wildcard bench/alloc/*.c)
+
+$(BUILD)/bench/bench_alloc: $(BENCH_SRC) $(wildcard bench/alloc/*.h) $(BUILD)/liballoc.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -O2 -g $(WARN) $(BENCH_SRC) $(BUILD)/liballoc.a -o $@
+
+.PHONY: bench
+bench: $(BUILD)/bench/bench_alloc
+	bench/run_alloc.sh $< $(BENCH_ROUNDS)
+	/usr/bin/python3 bench/report_alloc.py $(BUILD)/bench/alloc.tsv \
+	    "$$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), gcc -O2" \
+	    > bench/results/alloc.md
+	@cat bench/results/alloc.md
