@@ -178,6 +178,9 @@ static inline size vec_pop_index(size *len, const void *vec) {
 ///          vector is then unchanged and `value` was not evaluated. Aborts like `vec_grow` on a
 ///          bad allocator.
 ///
+/// NOTE: A compound literal holds commas the preprocessor would split on: wrap it in
+///       parentheses, `VecPush(&points, ((Point){1.0, 2.0}))`.
+///
 /// USAGE:
 ///     Vec(const char *) words = VecInit(&heap);
 ///     if (!VecPush(&words, "alpha") || !VecPush(&words, "beta")) fputs("out of memory\n", stderr);
