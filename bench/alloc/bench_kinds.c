@@ -4,6 +4,8 @@
 // typed fast path and, with a "-dyn" suffix, through `Allocator *`.
 #include "bench_kinds.h"
 
+#include "alloc/Page.h"
+
 #include <stdlib.h>   // malloc, free, realloc
 #include <string.h>   // strcmp
 #include <sys/mman.h> // mmap, munmap: the fresh-mapping baseline
@@ -15,6 +17,34 @@ static void  malloc_release(void *ctx, void *ptr) { (void)ctx; free(ptr); }
 static void *malloc_reallocate(void *ctx, void *ptr, size_t bytes) { (void)ctx; return realloc(ptr, bytes); }
 static const BenchOps malloc_ops = {malloc_allocate, malloc_release, malloc_reallocate, NULL};
 BENCH_DEFINE_LOOPS(malloc, malloc_ops)
+
+// Ops through the public macros: with a typed pointer they call the typed functions directly
+// (the fast path); with `Allocator *` they take the validating dynamic path.
+#define OUR_OPS(id, Type)                                                                          \
+    static void *id##_allocate(void *c, size_t n) { return AllocatorAlloc((Type *)c, n, 0); }    \
+    static void  id##_release(void *c, void *p) { AllocatorFree((Type *)c, p); }                  \
+    static void *id##_reallocate(void *c, void *p, size_t n) {                                     \
+        return AllocatorResize((Type *)c, p, n) ? p : AllocatorRemap((Type *)c, p, n);            \
+    }                                                                                              \
+    static const BenchOps id##_ops = {id##_allocate, id##_release, id##_reallocate, NULL};         \
+    BENCH_DEFINE_LOOPS(id, id##_ops)
+
+// A kind's typed and dynamic entries share one instance, made by `init` and ended by `deinit`.
+#define OUR_KIND(id, Type, init, deinit)                                                           \
+    static Type  id##_instance;                                                                    \
+    static void *id##_create(void) { return id##_instance = init, &id##_instance; }               \
+    static void *id##_create_dyn(void) { return ALLOCATOR_OF((Type *)id##_create()); }         \
+    static void  id##_destroy(void *c) { (void)c; deinit(&id##_instance); }                        \
+    OUR_OPS(id, Type)                                                                              \
+    OUR_OPS(id##_dyn, Allocator)
+
+#define KIND_ENTRIES(name, id)                                                                     \
+    {name, id##_create, id##_destroy, id##_random_pair, id##_lifo_pair, id##_batch,               \
+     id##_realloc_ladder},                                                                         \
+    {name "-dyn", id##_create_dyn, id##_destroy, id##_dyn_random_pair, id##_dyn_lifo_pair,        \
+     id##_dyn_batch, id##_dyn_realloc_ladder}
+
+OUR_KIND(page, PageAllocator, PageAllocatorInit(), PageAllocatorDeinit)
 
 // A fresh mmap + munmap per block: the baseline a page allocator's retention must beat. Only
 // for the lifo loops, where each block is released before the next is allocated.
@@ -32,6 +62,7 @@ BENCH_DEFINE_LOOPS(mmap, mmap_ops)
 
 static const BenchKind kinds[] = {
     {"os-mmap", mmap_create, malloc_destroy, NULL, mmap_lifo_pair, NULL, NULL},
+    KIND_ENTRIES("page", page),
     {"malloc", malloc_create, malloc_destroy, malloc_random_pair, malloc_lifo_pair, malloc_batch,
      malloc_realloc_ladder},
 };
