@@ -143,7 +143,8 @@ static void expect_consistent(Model *m) {
     }
     EXPECT(m, m->a->stats.bytes_in_use == model_bytes(m), "bytes_in_use %zu, model %zu",
            m->a->stats.bytes_in_use, model_bytes(m));
-    if (m->op % CHECK_EVERY == 0) m->kind->check((KindInstance *)m->self);
+    if (m->op % (m->kind->check_every ? m->kind->check_every : CHECK_EVERY) == 0)
+        m->kind->check((KindInstance *)m->self);
 }
 
 // Record a block the allocator just handed out; `before` is bytes_in_use before the call.

@@ -5,6 +5,7 @@
 #include "kinds.h"
 
 #include "alloc/Allocator.h"
+#include "alloc/Page.h"
 #include "internal.h" // alloc_stats_*: the reference allocator counts exactly as the library does
 
 #include <stdlib.h> // aligned_alloc, free, realloc (test code may use libc)
@@ -42,6 +43,23 @@ const KindOps KIND_DYNAMIC_OPS = {dyn_allocate, dyn_resize, dyn_remap, dyn_deall
 #define KIND_TYPED(prefix)                                                                         \
     {prefix##_typed_allocate, prefix##_typed_resize, prefix##_typed_remap,                         \
      prefix##_typed_deallocate}
+
+// Factory functions of a library kind: Init/InitAligned into the instance, Deinit, Check.
+#define KIND_LIFECYCLE(Type, prefix, Init, InitAligned, Deinit, Check)                             \
+    _Static_assert(sizeof(Type) <= KIND_INSTANCE_BYTES, #Type " fits a KindInstance");              \
+    static Allocator *prefix##_init(KindInstance *where, size alignment) {                         \
+        Type *self = (Type *)where->bytes;                                                         \
+        *self      = alignment ? InitAligned(alignment) : Init();                                  \
+        return ALLOCATOR_OF(self);                                                                 \
+    }                                                                                              \
+    static void prefix##_deinit(KindInstance *where) { Deinit((Type *)where->bytes); }             \
+    static void prefix##_check(KindInstance *where) { Check((Type *)where->bytes); }               \
+    KIND_TYPED_OPS(Type, prefix)
+
+// --- the library's kinds -------------------------------------------------------------------
+
+KIND_LIFECYCLE(PageAllocator, page, PageAllocatorInit, PageAllocatorInitAligned,
+               PageAllocatorDeinit, PageAllocatorCheck)
 
 // --- the reference allocator (test-only) ---------------------------------------------------
 // Blocks come from aligned_alloc; an address-sorted table out of band holds each block's
@@ -221,6 +239,14 @@ const Kind KINDS[] = {
      .typed = KIND_TYPED(ref),
      .max_alignment = (size)1 << 20, .max_block = (size)1 << 30,
      .flags = KIND_FOOTPRINT_RETURNS | KIND_DETECTS_FOREIGN | KIND_REFERENCE},
+    // Whole pages: any power-of-two alignment (over-map and trim above the page); retains freed
+    // blocks up to a bound, so a repeated round reuses them; a double free is named as such
+    // while the block is retained (always, for the small blocks the death test frees).
+    {.name = "Page", .fn_prefix = "page_allocator", .struct_size = sizeof(PageAllocator),
+     .init = page_init, .deinit = page_deinit, .check = page_check, .reset = NULL,
+     .typed = KIND_TYPED(page), .max_alignment = (size)1 << 21, .max_block = (size)1 << 30,
+     .flags = KIND_FOOTPRINT_RETURNS | KIND_DETECTS_DOUBLE_FREE | KIND_DETECTS_FOREIGN |
+              KIND_OS_BACKED},
 };
 
 const size KIND_COUNT = sizeof KINDS / sizeof KINDS[0];

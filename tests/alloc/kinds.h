@@ -57,6 +57,7 @@ typedef struct Kind {
     KindOps     typed;
     size        max_alignment; // largest alignment InitAligned accepts (the kind's documented limit)
     size        max_block;     // largest block it serves, in bytes (Slab slot, Budget slot)
+    size        check_every;   // differential ops between self-checks; 0 = the default (1024)
     unsigned    flags;
 } Kind;
 
