@@ -32,7 +32,7 @@ enum {
     // allocation's tables settled (the kind gives memory back or reuses it exactly).
     KIND_FOOTPRINT_RETURNS = 1u << 0,
     // Only the most recent block can be freed, resized or remapped (Arena): the differential
-    // test frees others (a no-op) but never remaps them.
+    // test frees others (a no-op) but never remaps them. Such a kind must have a `reset`.
     KIND_LIFO_ONLY = 1u << 1,
     // Double free is detected as "double free" (else as "foreign pointer" or not at all).
     KIND_DETECTS_DOUBLE_FREE = 1u << 2,
