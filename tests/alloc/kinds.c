@@ -116,7 +116,9 @@ static unsigned char *ref_raw(RefAllocator *self, size bytes, RefBlock *out) {
     memset(out->ptr, 0xCD, out->capacity); // garbage, so a missing zero-fill shows
     if (self->len == self->cap) {
         self->cap    = self->cap ? self->cap * 2 : 64;
-        self->blocks = realloc(self->blocks, self->cap * sizeof *self->blocks);
+        RefBlock *grown = realloc(self->blocks, self->cap * sizeof *self->blocks);
+        if (!grown) abort(); // the test host is out of memory: nothing to test any more
+        self->blocks = grown;
     }
     size at = ref_find(self, out->ptr);
     memmove(self->blocks + at + 1, self->blocks + at, (self->len - at) * sizeof *self->blocks);

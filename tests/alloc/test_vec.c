@@ -1,6 +1,7 @@
 // Vec(T) against every allocator kind of the table (kinds.h): push/at/pop/reserve/deinit, growth
 // through AllocatorRealloc, the unchanged vector after a failed growth, and the two aborts.
 #include "alloc/Vec.h"
+#include "alloc/Page.h"
 #include "kinds.h"
 
 #include "death.h"
@@ -119,6 +120,22 @@ VEC_TEST(deinit_leaves_an_empty_vector_that_can_be_used_again) {
     VecDeinit(&v);
     cr_assert_eq(a->stats.bytes_in_use, 0);
     kind->deinit(&where);
+}
+
+Test(vec, init_takes_a_typed_allocator_pointer_as_well_as_an_allocator_pointer) {
+    PageAllocator page  = PageAllocatorInit();
+    Vec(u64)      typed = VecInit(&page);
+    Vec(u64)      any   = VecInit(ALLOCATOR_OF(&page));
+    cr_assert_eq(typed.allocator, (Allocator *)&page);
+    cr_assert_eq(any.allocator, (Allocator *)&page);
+    for (u64 i = 0; i < 3000; ++i) cr_assert(VecPush(&typed, i) && VecPush(&any, ~i));
+    cr_assert_eq(VecAt(&typed, 2999), 2999);
+    cr_assert_eq(VecAt(&any, 0), ~(u64)0);
+    cr_assert_geq(AllocatorBytesInUse(&page), (VecCap(&typed) + VecCap(&any)) * sizeof(u64));
+    VecDeinit(&typed);
+    VecDeinit(&any);
+    cr_assert_eq(AllocatorBytesInUse(&page), 0);
+    PageAllocatorDeinit(&page);
 }
 
 // A vector of a kind deinitialised with the allocator gone: only legal while it never allocated.
