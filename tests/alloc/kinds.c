@@ -5,6 +5,7 @@
 #include "kinds.h"
 
 #include "alloc/Allocator.h"
+#include "alloc/Debug.h"
 #include "alloc/Page.h"
 #include "internal.h" // alloc_stats_*: the reference allocator counts exactly as the library does
 
@@ -58,6 +59,18 @@ const KindOps KIND_DYNAMIC_OPS = {dyn_allocate, dyn_resize, dyn_remap, dyn_deall
 
 // --- the library's kinds -------------------------------------------------------------------
 
+// Debug with its default settings, except that its reports (leaks at Deinit, the details it
+// prints before a fatal line) are dropped: the death tests pin the fatal line as the first line.
+static void debug_report_nowhere(const char *line, void *context) { (void)line, (void)context; }
+static DebugAllocatorConfig debug_kind_config(void) {
+    DebugAllocatorConfig config = DebugAllocatorConfigDefault();
+    config.report               = debug_report_nowhere;
+    return config;
+}
+#define DEBUG_KIND_INIT()          DebugAllocatorInitWith(debug_kind_config())
+#define DEBUG_KIND_INIT_ALIGNED(N) DebugAllocatorInitAlignedWith(N, debug_kind_config())
+KIND_LIFECYCLE(DebugAllocator, debug, DEBUG_KIND_INIT, DEBUG_KIND_INIT_ALIGNED,
+               DebugAllocatorDeinit, DebugAllocatorCheck)
 KIND_LIFECYCLE(PageAllocator, page, PageAllocatorInit, PageAllocatorInitAligned,
                PageAllocatorDeinit, PageAllocatorCheck)
 
@@ -247,6 +260,15 @@ const Kind KINDS[] = {
     {.name = "Page", .fn_prefix = "page_allocator", .struct_size = sizeof(PageAllocator),
      .init = page_init, .deinit = page_deinit, .check = page_check, .reset = NULL,
      .typed = KIND_TYPED(page), .max_alignment = (size)1 << 21, .max_block = (size)1 << 30,
+     .flags = KIND_FOOTPRINT_RETURNS | KIND_DETECTS_DOUBLE_FREE | KIND_DETECTS_FOREIGN |
+              KIND_OS_BACKED},
+    // Per-block mappings with canaries and a quarantine of 128 freed blocks (so its footprint
+    // settles once the quarantine is full). Its self-check walks every record and quarantined
+    // fill byte, so the differential test runs it less often.
+    {.name = "Debug", .fn_prefix = "debug_allocator", .struct_size = sizeof(DebugAllocator),
+     .init = debug_init, .deinit = debug_deinit, .check = debug_check, .reset = NULL,
+     .typed = KIND_TYPED(debug), .max_alignment = (size)1 << 21, .max_block = (size)1 << 30,
+     .check_every = 8192,
      .flags = KIND_FOOTPRINT_RETURNS | KIND_DETECTS_DOUBLE_FREE | KIND_DETECTS_FOREIGN |
               KIND_OS_BACKED},
 };
