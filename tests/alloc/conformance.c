@@ -10,6 +10,7 @@
 #include <criterion/parameterized.h>
 #include <errno.h>    // ENOMEM from mincore
 #include <stdio.h>    // snprintf
+#include <stdint.h>   // SIZE_MAX
 #include <string.h>   // memset, memcmp
 #include <sys/mman.h> // mincore: is a page still mapped after Deinit?
 #include <unistd.h>   // sysconf
@@ -226,6 +227,35 @@ CONFORMANCE_TEST(remap_keeps_the_smaller_of_old_and_new_sizes) {
         cr_assert_eq(in_use(a), 0, "%s: remap(p, 0) left bytes in use", kind->name);
     }
     kind->check(&where);
+    kind->deinit(&where);
+}
+
+// Too large is not an error: NULL (or 0) and a failed_allocations count, the block untouched.
+static void expect_refused(const Kind *kind, Allocator *a, size too_big) {
+    unsigned char *p = AllocatorAlloc(a, 64, 0);
+    cr_assert_not_null(p);
+    fill(p, 64, 64);
+    AllocatorStats before = a->stats;
+    cr_assert_null(AllocatorAlloc(a, too_big, 0), "%s: allocate(%zu)", kind->name, too_big);
+    cr_assert_gt(a->stats.failed_allocations, before.failed_allocations,
+                 "%s: a refused allocate(%zu) must count a failure", kind->name, too_big);
+    cr_assert_eq(AllocatorResize(a, p, too_big), 0, "%s: resize to %zu", kind->name, too_big);
+    cr_assert_null(AllocatorRemap(a, p, too_big), "%s: remap to %zu", kind->name, too_big);
+    cr_assert(intact(p, 64, 64), "%s: a refused resize or remap touched the block", kind->name);
+    cr_assert_eq(a->stats.bytes_in_use, before.bytes_in_use);
+    cr_assert_eq(a->stats.allocations, before.allocations);
+    cr_assert_eq(a->stats.reallocations, before.reallocations);
+    kind->check((KindInstance *)a);
+    cr_assert_gt(AllocatorFree(a, p), 0);
+}
+
+CONFORMANCE_TEST(too_large_requests_return_null_and_count_a_failure) {
+    KindInstance where;
+    Allocator   *a = kind->init(&where, 0);
+    expect_refused(kind, a, SIZE_MAX / 2);
+    expect_refused(kind, a, SIZE_MAX - 4096);
+    if (kind->max_block < ((size)1 << 30)) expect_refused(kind, a, 2 * kind->max_block + 1);
+    cr_assert_eq(in_use(a), 0);
     kind->deinit(&where);
 }
 

@@ -8,6 +8,7 @@
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <stdint.h> // SIZE_MAX
 #include <stdio.h>  // fprintf
 #include <stdlib.h> // getenv, strtoull, calloc, free
 #include <string.h> // memcmp, memcpy, memmove
@@ -235,6 +236,19 @@ static void op_remap(Model *m, size slot) {
     if (new_size > kept) write_pattern(&m->live[at], kept);
 }
 
+// A request too large for the kind: NULL (or 0), a counted failure, the block untouched.
+static void op_oversize(Model *m, size slot) {
+    const Block *b       = &m->live[slot];
+    size         too_big = m->kind->max_block < ((size)1 << 30) ? 2 * m->kind->max_block + 1
+                                                                : SIZE_MAX / 2;
+    u64 failed = m->a->stats.failed_allocations;
+    size before = m->a->stats.bytes_in_use;
+    EXPECT(m, AllocatorRemap(m->a, b->ptr, too_big) == NULL, "remap to %zu succeeded", too_big);
+    EXPECT(m, AllocatorResize(m->a, b->ptr, too_big) == 0, "resize to %zu succeeded", too_big);
+    EXPECT(m, m->a->stats.failed_allocations > failed, "a refused remap counted no failure");
+    EXPECT(m, m->a->stats.bytes_in_use == before, "a refused remap changed bytes_in_use");
+}
+
 // A live block a LIFO kind accepts for resize/remap, else any; MAX_LIVE when there is none.
 static size pick_resizable(Model *m) {
     if (!(m->kind->flags & KIND_LIFO_ONLY)) return below(m, m->live_len);
@@ -276,7 +290,8 @@ static void step(Model *m) {
     else if ((slot = pick_resizable(m)) == MAX_LIVE) op_allocate(m);
     else if (r < 850) op_resize(m, slot);
     else if (r < 950) op_remap(m, slot);
-    else if (r < 975) op_remap_to_zero(m, slot);
+    else if (r < 965) op_remap_to_zero(m, slot);
+    else if (r < 975) op_oversize(m, slot);
     else op_remap_null(m);
 }
 

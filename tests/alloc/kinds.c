@@ -96,6 +96,9 @@ typedef struct RefAllocator {
 
 _Static_assert(sizeof(RefAllocator) <= KIND_INSTANCE_BYTES, "RefAllocator fits an instance");
 
+// Larger requests fail as out of memory (before libc, whose sanitizer build would abort).
+#define REF_LARGEST ((size)1 << 40)
+
 static size ref_find(const RefAllocator *self, const void *ptr) { // index of first >= ptr
     size lo = 0, hi = self->len;
     while (lo < hi) {
@@ -120,7 +123,7 @@ static bool ref_may_allocate(RefAllocator *self) {
 
 // A new block, not counted in stats; NULL when injection says fail.
 static unsigned char *ref_raw(RefAllocator *self, size bytes, RefBlock *out) {
-    if (!ref_may_allocate(self)) return NULL;
+    if (bytes > REF_LARGEST || !ref_may_allocate(self)) return NULL;
     size align     = self->base.alignment < 16 ? 16 : self->base.alignment;
     out->effective = alloc_align_up(bytes, 16);
     out->capacity  = alloc_align_up(out->effective + out->effective / 2, align);
@@ -166,7 +169,7 @@ static i8 ref_resize(Allocator *opaque, void *ptr, size new_size) {
     size at = ref_lookup(self, ptr, "reference_resize");
     RefBlock *block = &self->blocks[at];
     size effective  = alloc_align_up(new_size, 16);
-    if (new_size == 0 || effective > block->capacity) return 0;
+    if (new_size == 0 || new_size > REF_LARGEST || effective > block->capacity) return 0;
     if (effective > block->effective && self->fail_after == 0) return 0; // injected: no growth
     alloc_stats_reallocated(&self->base, new_size, block->effective, effective);
     block->effective = effective;
