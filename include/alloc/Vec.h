@@ -19,18 +19,23 @@
 /// capacity and the allocator the buffer comes from.
 ///
 /// Each use of `Vec(T)` names a distinct struct type, so give a vector type a name with `typedef`
-/// when it crosses a function boundary (`typedef Vec(int) IntVec;`). Invariants: `len <= cap`;
-/// `data` is NULL exactly when `cap` is 0; `data` is a block of `allocator` with room for `cap`
-/// elements. Read the fields freely; change them only through the `Vec` macros. `T` must not need
-/// an alignment greater than the allocator's (16 bytes with a plain `XxxAllocatorInit()`).
+/// when it crosses a function boundary (`typedef Vec(int) IntVec;`). Its members, which code may
+/// read freely but should change only through the `Vec` macros:
+///
+/// - `data`: the elements, `data[0]` to `data[len - 1]`; NULL while nothing was reserved.
+/// - `len`: number of elements stored.
+/// - `cap`: number of elements `data` has room for (elements, not bytes).
+/// - `allocator`: the `Allocator *` the buffer comes from; set once by `VecInit`, never NULL.
+///
+/// Invariants: `len <= cap`; `data` is NULL exactly when `cap` is 0; `data` is a live block of
+/// `allocator` with room for `cap` elements. `T` must not need an alignment greater than the
+/// allocator's (16 bytes with a plain Init macro such as `HeapAllocatorInit`).
 ///
 /// T[in] : The element type; any complete object type.
 ///
-/// FIELDS:
-/// - data      : The elements, `data[0]` to `data[len - 1]`; NULL while nothing was reserved.
-/// - len       : Number of elements stored.
-/// - cap       : Number of elements `data` has room for (elements, not bytes).
-/// - allocator : The allocator `data` comes from; set once by `VecInit`, never NULL.
+/// SUCCESS: A struct type specifier, usable wherever a type is (declarations, `typedef`,
+///          `sizeof`); it expands to no code.
+/// FAILURE: Does not compile when `T` is not a complete object type.
 ///
 /// USAGE:
 ///     typedef Vec(double) Samples;

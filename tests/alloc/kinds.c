@@ -5,8 +5,12 @@
 #include "kinds.h"
 
 #include "alloc/Allocator.h"
+#include "alloc/Arena.h"
+#include "alloc/Budget.h"
 #include "alloc/Debug.h"
+#include "alloc/Heap.h"
 #include "alloc/Page.h"
+#include "alloc/Slab.h"
 #include "internal.h" // alloc_stats_*: the reference allocator counts exactly as the library does
 
 #include <stdlib.h> // aligned_alloc, free, realloc (test code may use libc)
@@ -71,6 +75,30 @@ static DebugAllocatorConfig debug_kind_config(void) {
 #define DEBUG_KIND_INIT_ALIGNED(N) DebugAllocatorInitAlignedWith(N, debug_kind_config())
 KIND_LIFECYCLE(DebugAllocator, debug, DEBUG_KIND_INIT, DEBUG_KIND_INIT_ALIGNED,
                DebugAllocatorDeinit, DebugAllocatorCheck)
+KIND_LIFECYCLE(HeapAllocator, heap, HeapAllocatorInit, HeapAllocatorInitAligned,
+               HeapAllocatorDeinit, HeapAllocatorCheck)
+
+KIND_LIFECYCLE(ArenaAllocator, arena, ArenaAllocatorInit, ArenaAllocatorInitAligned,
+               ArenaAllocatorDeinit, ArenaAllocatorCheck)
+static void arena_reset(KindInstance *where) { ArenaAllocatorReset((ArenaAllocator *)where->bytes); }
+
+// Slab: 1 KiB slots (every request up to 1 KiB, rounded up to the alignment, is one slot).
+#define SLAB_KIND_SLOT              1024
+#define SLAB_KIND_INIT()            SlabAllocatorInit(SLAB_KIND_SLOT)
+#define SLAB_KIND_INIT_ALIGNED(N)   SlabAllocatorInitAligned(N, SLAB_KIND_SLOT)
+KIND_LIFECYCLE(SlabAllocator, slab, SLAB_KIND_INIT, SLAB_KIND_INIT_ALIGNED, SlabAllocatorDeinit,
+               SlabAllocatorCheck)
+
+// Budget: 1 KiB slots in one static 1 MiB buffer (the tests never hold two Budget instances at
+// once); enough for 128 slots even at a 64 KiB alignment, about 1000 at the default one.
+#define BUDGET_KIND_SLOT 1024
+static _Alignas(4096) unsigned char budget_buffer[(size)1 << 20];
+#define BUDGET_KIND_INIT() BudgetAllocatorInit(budget_buffer, sizeof budget_buffer, BUDGET_KIND_SLOT)
+#define BUDGET_KIND_INIT_ALIGNED(N)                                                                \
+    BudgetAllocatorInitAligned(N, budget_buffer, sizeof budget_buffer, BUDGET_KIND_SLOT)
+KIND_LIFECYCLE(BudgetAllocator, budget, BUDGET_KIND_INIT, BUDGET_KIND_INIT_ALIGNED,
+               BudgetAllocatorDeinit, BudgetAllocatorCheck)
+
 KIND_LIFECYCLE(PageAllocator, page, PageAllocatorInit, PageAllocatorInitAligned,
                PageAllocatorDeinit, PageAllocatorCheck)
 
@@ -274,6 +302,30 @@ const Kind KINDS[] = {
      .check_every = 8192,
      .flags = KIND_FOOTPRINT_RETURNS | KIND_DETECTS_DOUBLE_FREE | KIND_DETECTS_FOREIGN |
               KIND_OS_BACKED},
+    // The default allocator: size classes in aligned segments, page runs for large blocks.
+    {.name = "Heap", .fn_prefix = "heap_allocator", .struct_size = sizeof(HeapAllocator),
+     .init = heap_init, .deinit = heap_deinit, .check = heap_check, .reset = NULL,
+     .typed = KIND_TYPED(heap), .max_alignment = (size)1 << 21, .max_block = (size)1 << 30,
+     .flags = KIND_FOOTPRINT_RETURNS | KIND_DETECTS_DOUBLE_FREE | KIND_DETECTS_FOREIGN |
+              KIND_OS_BACKED},
+    // Bump allocation in chunks: only the most recent block can be freed, resized or moved.
+    {.name = "Arena", .fn_prefix = "arena_allocator", .struct_size = sizeof(ArenaAllocator),
+     .init = arena_init, .deinit = arena_deinit, .check = arena_check, .reset = arena_reset,
+     .typed = KIND_TYPED(arena), .max_alignment = (size)1 << 21, .max_block = (size)1 << 30,
+     .flags = KIND_FOOTPRINT_RETURNS | KIND_LIFO_ONLY | KIND_DETECTS_FOREIGN | KIND_OS_BACKED},
+    // Fixed 1 KiB slots: its natural limit is the slot (max_block); alignment is tested up to
+    // 64 KiB (a slot is then one 64 KiB stride).
+    {.name = "Slab", .fn_prefix = "slab_allocator", .struct_size = sizeof(SlabAllocator),
+     .init = slab_init, .deinit = slab_deinit, .check = slab_check, .reset = NULL,
+     .typed = KIND_TYPED(slab), .max_alignment = (size)1 << 16, .max_block = SLAB_KIND_SLOT,
+     .flags = KIND_FOOTPRINT_RETURNS | KIND_DETECTS_DOUBLE_FREE | KIND_DETECTS_FOREIGN |
+              KIND_OS_BACKED},
+    // Fixed 1 KiB slots in a caller's buffer, no OS call: footprint stays 0; alignment is
+    // limited by the buffer (64 KiB leaves 15 slots of the 1 MiB buffer).
+    {.name = "Budget", .fn_prefix = "budget_allocator", .struct_size = sizeof(BudgetAllocator),
+     .init = budget_init, .deinit = budget_deinit, .check = budget_check, .reset = NULL,
+     .typed = KIND_TYPED(budget), .max_alignment = (size)1 << 16, .max_block = BUDGET_KIND_SLOT,
+     .flags = KIND_FOOTPRINT_RETURNS | KIND_DETECTS_DOUBLE_FREE | KIND_DETECTS_FOREIGN},
 };
 
 const size KIND_COUNT = sizeof KINDS / sizeof KINDS[0];
