@@ -103,6 +103,30 @@ VEC_TEST(growth_goes_through_realloc_and_is_amortised) {
     kind->deinit(&where);
 }
 
+// On a kind with a largest block (Slab and Budget slots), growth past it fails like OOM.
+VEC_TEST(growth_past_the_kinds_largest_block_fails_and_keeps_the_vector) {
+    if (kind->max_block >= ((size)1 << 30)) return;
+    KindInstance where;
+    Allocator   *a = kind->init(&where, 0);
+    IntVec       v = VecInit(a);
+    size pushed = 0;
+    while (VecPush(&v, (int)pushed)) {
+        ++pushed;
+        cr_assert_leq(pushed * sizeof(int), 2 * kind->max_block, "%s: no limit hit", kind->name);
+    }
+    cr_assert_geq(pushed * sizeof(int), kind->max_block / 2, "%s: gave up at %zu elements",
+                  kind->name, pushed);
+    cr_assert_eq(VecLen(&v), pushed);
+    cr_assert_eq(VecCap(&v), pushed, "%s: the failed push changed the capacity", kind->name);
+    for (size i = 0; i < pushed; ++i) cr_assert_eq(VecAt(&v, i), (int)i);
+    cr_assert_gt(a->stats.failed_allocations, 0);
+    cr_assert(VecReserve(&v, pushed), "a reserve that needs nothing succeeds");
+    kind->check(&where);
+    VecDeinit(&v);
+    cr_assert_eq(a->stats.bytes_in_use, 0);
+    kind->deinit(&where);
+}
+
 VEC_TEST(deinit_leaves_an_empty_vector_that_can_be_used_again) {
     KindInstance where;
     Allocator   *a = kind->init(&where, 0);
