@@ -3,7 +3,8 @@
 // the live blocks. After every op: no two live blocks overlap (address-sorted intervals), every
 // block is aligned, every live block still holds its id's fill pattern, and bytes_in_use equals
 // the model's sum of effective sizes; the kind's self-check runs every CHECK_EVERY ops.
-// ALLOC_SEED=<n> replays a stream; a failure names the kind, the seed and the op index.
+// ALLOC_SEED=<n> replays a stream (ALLOC_KIND=<name> runs one kind only); a failure names the
+// kind, the seed and the op index.
 #include "kinds.h"
 
 #include <criterion/criterion.h>
@@ -11,7 +12,7 @@
 #include <stdint.h> // SIZE_MAX
 #include <stdio.h>  // fprintf
 #include <stdlib.h> // getenv, strtoull, calloc, free
-#include <string.h> // memcmp, memcpy, memmove
+#include <string.h> // memcmp, memcpy, memmove, strcmp
 
 #define OPS          100000
 #define MAX_LIVE     128
@@ -312,6 +313,8 @@ ParameterizedTestParameters(differential, random_ops_match_the_shadow_model) {
     return cr_make_param_array(size, (void *)KIND_INDICES, KIND_COUNT, NULL);
 }
 ParameterizedTest(const size *index, differential, random_ops_match_the_shadow_model) {
+    const char *only = getenv("ALLOC_KIND"); // replay one kind: ALLOC_KIND=Heap ALLOC_SEED=…
+    if (only && *only && strcmp(only, KINDS[*index].name) != 0) cr_skip_test("ALLOC_KIND=%s", only);
     for (size i = 0; i < sizeof PATTERN; ++i) PATTERN[i] = kind_pattern(7, i);
     KindInstance where;
     Model       *m = calloc(1, sizeof *m);
