@@ -309,20 +309,18 @@ static u64 seed_of(size kind_index) {
     return DEFAULT_SEED + kind_index;
 }
 
-ParameterizedTestParameters(differential, random_ops_match_the_shadow_model) {
-    return cr_make_param_array(size, (void *)KIND_INDICES, KIND_COUNT, NULL);
-}
-ParameterizedTest(const size *index, differential, random_ops_match_the_shadow_model) {
+// The whole stream for KINDS[index], then every block freed and the kind deinitialised.
+static void run_stream(size index) {
     const char *only = getenv("ALLOC_KIND"); // replay one kind: ALLOC_KIND=Heap ALLOC_SEED=…
-    if (only && *only && strcmp(only, KINDS[*index].name) != 0) cr_skip_test("ALLOC_KIND=%s", only);
+    if (only && *only && strcmp(only, KINDS[index].name) != 0) cr_skip_test("ALLOC_KIND=%s", only);
     for (size i = 0; i < sizeof PATTERN; ++i) PATTERN[i] = kind_pattern(7, i);
     KindInstance where;
     Model       *m = calloc(1, sizeof *m);
     cr_assert_not_null(m);
-    m->kind = &KINDS[*index];
+    m->kind = &KINDS[index];
     m->a    = m->kind->init(&where, 0);
     m->self = &where;
-    m->seed = m->rng = seed_of(*index);
+    m->seed = m->rng = seed_of(index);
     AllocSetFatalHandler(report_fatal, m);
     for (m->op = 1; m->op <= OPS; ++m->op) {
         step(m);
@@ -335,4 +333,11 @@ ParameterizedTest(const size *index, differential, random_ops_match_the_shadow_m
     m->kind->deinit(&where);
     AllocSetFatalHandler(NULL, NULL);
     free(m);
+}
+
+ParameterizedTestParameters(differential, random_ops_match_the_shadow_model) {
+    return cr_make_param_array(size, (void *)KIND_INDICES, KIND_COUNT, NULL);
+}
+ParameterizedTest(const size *index, differential, random_ops_match_the_shadow_model) {
+    run_stream(*index);
 }
