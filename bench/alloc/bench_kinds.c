@@ -4,6 +4,7 @@
 // typed fast path and, with a "-dyn" suffix, through `Allocator *`.
 #include "bench_kinds.h"
 
+#include "alloc/Debug.h"
 #include "alloc/Page.h"
 
 #include <stdlib.h>   // malloc, free, realloc
@@ -45,6 +46,7 @@ BENCH_DEFINE_LOOPS(malloc, malloc_ops)
      id##_dyn_batch, id##_dyn_realloc_ladder}
 
 OUR_KIND(page, PageAllocator, PageAllocatorInit(), PageAllocatorDeinit)
+OUR_KIND(debug, DebugAllocator, DebugAllocatorInit(), DebugAllocatorDeinit)
 
 // A fresh mmap + munmap per block: the baseline a page allocator's retention must beat. Only
 // for the lifo loops, where each block is released before the next is allocated.
@@ -63,6 +65,7 @@ BENCH_DEFINE_LOOPS(mmap, mmap_ops)
 static const BenchKind kinds[] = {
     {"os-mmap", mmap_create, malloc_destroy, NULL, mmap_lifo_pair, NULL, NULL},
     KIND_ENTRIES("page", page),
+    KIND_ENTRIES("debug", debug),
     {"malloc", malloc_create, malloc_destroy, malloc_random_pair, malloc_lifo_pair, malloc_batch,
      malloc_realloc_ladder},
 };

@@ -1,0 +1,72 @@
+# The MkDocs reference site (owner: site). `make docs` runs the whole chain into site/:
+#   library -> compile_commands.json -> apidoc extract -> apidoc lint -> apidoc markdown
+#   -> mkdocs build --strict (Debian's MkDocs + Material, configured by mkdocs.yml).
+# `make serve` serves site/ on 127.0.0.1; `make bench-site` measures the site (bench/results/site.md).
+# Suite `browser`: the Markdown stage on the fixture tests/site/fixture/api.json, built into a site
+# and driven by headless Chromium through playwright-core (node --test).
+
+MKDOCS      := SOURCE_DATE_EPOCH=0 /usr/bin/python3 -m mkdocs
+BROWSER_DIR := tests/browser
+NODE_STAMP  := $(BROWSER_DIR)/node_modules/.package-lock.json
+MINISEARCH  := $(BROWSER_DIR)/node_modules/minisearch/dist/umd/index.js
+GEN_MD_SRC  := $(sort $(wildcard tools/apidoc/gen_md*.c))
+GEN_MD_HDR  := $(wildcard tools/apidoc/gen_md*.h)
+SITE_ASSETS := $(wildcard docs/assets/*.js docs/assets/*.css) docs/index.md mkdocs.yml docs/tags.yml
+APIDOC      ?= $(BUILD)/apidoc
+SERVE_PORT  ?= 8000
+
+# npm ci from the committed lock file: MiniSearch (vendored into the site) and playwright-core.
+$(NODE_STAMP): $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
+	cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The Markdown stage alone (no libclang): what the site tests and bench-site run.
+$(BUILD)/site/markdown: tests/site/markdown_main.c $(GEN_MD_SRC) $(GEN_MD_HDR) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itools/apidoc $(CFLAGS) $< $(GEN_MD_SRC) -ljansson -lm -o $@
+
+# The same under clang with ASan+UBSan: the suite regenerates the fixture with it and compares.
+$(BUILD)/site/markdown-asan: tests/site/markdown_main.c $(GEN_MD_SRC) $(GEN_MD_HDR) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(CPPFLAGS) -Itools/apidoc $(WARN) $(SANFLAGS) $< $(GEN_MD_SRC) -ljansson -lm -o $@
+
+# $(call site_build,MARKDOWN_CMD,API_JSON,SOURCE_ROOT,DOCS_DIR,CONFIG_DIR,SITE_DIR): generated
+# Markdown into DOCS_DIR, MiniSearch vendored, CONFIG_DIR/mkdocs.yml (mkdocs.yml + generated nav),
+# then mkdocs build --strict into SITE_DIR. Paths in the config are relative to CONFIG_DIR.
+define site_build
+	rm -rf $(4)/api $(4)/tags $(4)/assets/vendor $(6)
+	@mkdir -p $(4)/assets/vendor $(5)
+	cp $(MINISEARCH) $(4)/assets/vendor/minisearch.js
+	$(1) --out $(4) --tags docs/tags.yml --source-root $(3) --nav $(5)/nav.yml $(2)
+	{ echo "INHERIT: $$(realpath --relative-to=$(5) mkdocs.yml)"; \
+	  echo "docs_dir: $$(realpath -m --relative-to=$(5) $(4))"; \
+	  echo "site_dir: $$(realpath -m --relative-to=$(5) $(6))"; cat $(5)/nav.yml; } > $(5)/mkdocs.yml
+	$(MKDOCS) build --quiet --strict -f $(5)/mkdocs.yml
+endef
+
+.PHONY: docs serve bench-site site-fixture test-browser
+docs: $(BUILD)/docs/api.json $(APIDOC) $(NODE_STAMP)
+	$(APIDOC) lint $(BUILD)/docs/api.json
+	$(call site_build,$(APIDOC) markdown,$(BUILD)/docs/api.json,.,docs,$(BUILD)/docs,site)
+
+serve:
+	@test -f site/index.html || { echo "serve: no site/ yet, run make docs first"; exit 1; }
+	/usr/bin/python3 -m http.server --bind 127.0.0.1 --directory site $(SERVE_PORT)
+
+# The fixture site the browser tests drive: docs/index.md and docs/assets/ plus the pages of
+# tests/site/fixture/api.json (PageAllocator, AllocatorFree, a hostile comment...).
+FIXTURE_DIR := $(BUILD)/site-fixture
+site-fixture: $(FIXTURE_DIR)/site/index.html
+$(FIXTURE_DIR)/site/index.html: $(BUILD)/site/markdown $(NODE_STAMP) $(SITE_ASSETS) \
+                                $(wildcard tests/site/fixture/*.json tests/site/fixture/*/* tests/site/fixture/*/*/*)
+	rm -rf $(FIXTURE_DIR)/docs && mkdir -p $(FIXTURE_DIR)/docs/assets
+	cp docs/index.md $(FIXTURE_DIR)/docs/
+	cp docs/assets/*.js docs/assets/*.css $(FIXTURE_DIR)/docs/assets/
+	$(call site_build,$(BUILD)/site/markdown,tests/site/fixture/api.json,tests/site/fixture,$(FIXTURE_DIR)/docs,$(FIXTURE_DIR),$(FIXTURE_DIR)/site)
+
+TEST_SUITES += browser
+test-browser: $(NODE_STAMP) $(BUILD)/site/markdown $(BUILD)/site/markdown-asan
+	@tests/run-suite.sh browser tests/browser/run.sh
+
+bench-site: $(NODE_STAMP) $(BUILD)/site/markdown
+	node tests/browser/bench.js

@@ -1,0 +1,177 @@
+// `make bench-site`: measures the reference site and writes bench/results/site.md.
+// - Markdown stage + mkdocs build on the fixture and on a synthetic tree of 100 headers with
+//   2000 documented functions and 100 structs (api.json generated here, apidoc's schema);
+// - keystroke -> rendered results in headless Chromium on loopback, on both sites;
+// - search data size (raw, gzip) and HTML size of symbol pages.
+"use strict";
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const zlib = require("node:zlib");
+const { execFileSync } = require("node:child_process");
+const { ROOT, serve, launch } = require("./helpers.js");
+
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "apidoc-bench-"));
+const MARKDOWN = path.join(ROOT, "build/site/markdown");
+const MINISEARCH = path.join(__dirname, "node_modules/minisearch/dist/umd/index.js");
+
+function time(fn) {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+const WORDS = ["page", "heap", "arena", "slab", "budget", "debug", "block", "chunk", "table", "entry",
+  "alloc", "free", "resize", "remap", "stats", "reset", "check", "size", "align", "guard"];
+function synthetic() {
+  const files = [], symbols = [];
+  const tags = JSON.parse(fs.readFileSync(path.join(ROOT, "tests/site/fixture/api.json"), "utf8")).tags;
+  const tagNames = tags.map((t) => t.name);
+  for (let h = 0; h < 100; h++) {
+    const header = `include/synth/H${h}.h`, ids = [];
+    const struct = `Synth${h}State`;
+    const fields = Array.from({ length: 6 }, (_, i) => ({ name: `${WORDS[(h + i) % 20]}_${i}`, type: i % 2 ? "size" : "u32",
+      description: `Counter ${i} of the ${WORDS[h % 20]} state, in bytes.`, line: 10 + i, group: null }));
+    symbols.push({ id: `struct:${struct}`, name: struct, kind: "struct", header, include: `synth/H${h}.h`, line: 9, end_line: 16,
+      declaration: `typedef struct ${struct} {\n${fields.map((f) => `    ${f.type} ${f.name};`).join("\n")}\n} ${struct};`,
+      deprecated: false, doc: { brief: `State of synthetic module ${h}.`, description: `State of synthetic module ${h}.`,
+        params: [], fields: [], success: null, failure: null, returns: null, usage: null, notes: [], deprecated: null, see: [],
+        tags: [tagNames[h % tagNames.length]], tags_written: [] },
+      return_type: null, params: [], fields, enum_values: [], dispatch: [], references: [], examples: [], uses: [] });
+    ids.push(`struct:${struct}`);
+    for (let f = 0; f < 20; f++) {
+      const a = WORDS[(h * 7 + f) % 20], b = WORDS[(h + f * 3) % 20];
+      const name = f % 2 ? `synth${h}_${a}_${b}_${f}` : `Synth${h}${a[0].toUpperCase() + a.slice(1)}${b[0].toUpperCase() + b.slice(1)}${f}`;
+      const code = `static void test_${name}(void) {\n    ${struct} s = {0};\n    ${name}(&s, 64);\n    (void)s;\n}\n`;
+      symbols.push({ id: `function:${name}`, name, kind: "function", header, include: `synth/H${h}.h`, line: 20 + f * 12, end_line: 20 + f * 12,
+        declaration: `size ${name}(${struct} *self, size bytes);`, deprecated: false,
+        doc: { brief: `Do the ${a} ${b} step of module ${h}.`, description: `Do the ${a} ${b} step of module ${h}.\n\nIt touches the ${WORDS[f]} table and returns the bytes it used.`,
+          params: [{ name: "self", direction: "in,out", description: "The state.", line: 0 }, { name: "bytes", direction: "in", description: "How many bytes.", line: 0 }],
+          fields: [], success: "Returns the bytes used.", failure: "Returns 0 when `bytes` is 0.", returns: null,
+          usage: `${struct} s = {0};\n${name}(&s, 64);`, notes: [], deprecated: null, see: [],
+          tags: [tagNames[(h + f) % tagNames.length], tagNames[(f * 5) % tagNames.length]].filter((t, i, all) => all.indexOf(t) === i), tags_written: [] },
+        return_type: "size", params: [{ name: "self", type: `${struct} *`, direction: "in,out", description: "The state." },
+          { name: "bytes", type: "size", direction: "in", description: "How many bytes." }],
+        fields: [], enum_values: [], dispatch: [],
+        references: [{ file: `tests/synth/t${h}.c`, line: 3 + f * 6, column: 5, kind: "call", function: `test_${name}`, function_start: 1 + f * 6, function_end: 5 + f * 6, category: "test" }],
+        examples: [{ file: `tests/synth/t${h}.c`, function: `test_${name}`, start: 1 + f * 6, end: 5 + f * 6, category: "test", use_lines: [3 + f * 6], code }],
+        uses: [`struct:${struct}`] });
+      ids.push(`function:${name}`);
+    }
+    files.push({ path: header, include: `synth/H${h}.h`, doc: null, symbols: ids });
+  }
+  return { format_version: 1, generator: "apidoc", files, symbols, tags };
+}
+
+function buildSite(name, apiJson, sourceRoot) {
+  const dir = path.join(TMP, name), docs = path.join(dir, "docs");
+  fs.mkdirSync(path.join(docs, "assets/vendor"), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, "docs/index.md"), path.join(docs, "index.md"));
+  for (const f of ["search.js", "apidoc.css"]) fs.copyFileSync(path.join(ROOT, "docs/assets", f), path.join(docs, "assets", f));
+  fs.copyFileSync(MINISEARCH, path.join(docs, "assets/vendor/minisearch.js"));
+  const markdown = time(() => execFileSync(MARKDOWN, ["--out", docs, "--tags", path.join(ROOT, "docs/tags.yml"),
+    "--source-root", sourceRoot, "--nav", path.join(dir, "nav.yml"), apiJson]));
+  fs.writeFileSync(path.join(dir, "mkdocs.yml"), `INHERIT: ${path.join(ROOT, "mkdocs.yml")}\ndocs_dir: docs\nsite_dir: site\n` +
+    fs.readFileSync(path.join(dir, "nav.yml"), "utf8"));
+  const mkdocs = time(() => execFileSync("/usr/bin/python3", ["-m", "mkdocs", "build", "--quiet", "--strict", "-f", path.join(dir, "mkdocs.yml")],
+    { env: { ...process.env, SOURCE_DATE_EPOCH: "0" } }));
+  return { site: path.join(dir, "site"), markdown, mkdocs };
+}
+
+function sizes(site) {
+  const index = fs.readFileSync(path.join(site, "api/search-index.js"));
+  const mini = fs.readFileSync(path.join(site, "assets/vendor/minisearch.js"));
+  const search = fs.readFileSync(path.join(site, "assets/search.js"));
+  const pages = fs.readdirSync(path.join(site, "api")).filter((f) => f.endsWith(".html") && f !== "index.html")
+    .map((f) => fs.statSync(path.join(site, "api", f)).size);
+  return { indexRaw: index.length, indexGz: zlib.gzipSync(index, { level: 9 }).length,
+    codeGz: zlib.gzipSync(mini, { level: 9 }).length + zlib.gzipSync(search, { level: 9 }).length,
+    pageMax: Math.max(...pages), pageMedian: pages.sort((a, b) => a - b)[pages.length >> 1], pages: pages.length };
+}
+
+async function keystrokes(browser, site, queries) {
+  const http = await serve(site);
+  const page = await browser.context.newPage();
+  await page.goto(http.url + "index.html");
+  await page.keyboard.press("/");
+  const samples = [];
+  for (const q of queries) {
+    await page.locator(".apidoc-search__input").fill("");
+    for (const ch of q) {
+      // Time from the input event to the results in the DOM and the next frame painted.
+      const ms = await page.evaluate((c) => new Promise((resolve) => {
+        const input = document.querySelector(".apidoc-search__input");
+        const t0 = performance.now();
+        input.value += c;
+        input.dispatchEvent(new Event("input"));
+        requestAnimationFrame(() => resolve([window.apidocSearch.lastMs, performance.now() - t0]));
+      }), ch);
+      samples.push(ms);
+    }
+  }
+  await page.close();
+  http.server.close();
+  const pick = (i) => samples.map((s) => s[i]).sort((a, b) => a - b);
+  const stats = (a) => ({ median: a[a.length >> 1], p95: a[Math.floor(a.length * 0.95)], max: a[a.length - 1] });
+  return { n: samples.length, work: stats(pick(0)), frame: stats(pick(1)) };
+}
+
+(async () => {
+  const synthJson = path.join(TMP, "synthetic.json");
+  const synth = synthetic();
+  fs.writeFileSync(synthJson, JSON.stringify(synth));
+  const fixture = buildSite("fixture", path.join(ROOT, "tests/site/fixture/api.json"), path.join(ROOT, "tests/site/fixture"));
+  const big = buildSite("synthetic", synthJson, TMP);
+  const browser = await launch();
+  const queries = ["Free", "deallocate", "tag:Page alloc", "kind:function in:H4", "pagealocator", "table bytes"];
+  const kf = await keystrokes(browser, fixture.site, queries);
+  const ks = await keystrokes(browser, big.site, queries);
+  await browser.close();
+  const sf = sizes(fixture.site), ss = sizes(big.site);
+  const kb = (n) => (n / 1024).toFixed(1) + " KB";
+  const ms = (x) => x.toFixed(2) + " ms";
+  const perSym = sf.indexGz / JSON.parse(fs.readFileSync(path.join(ROOT, "tests/site/fixture/api.json"))).symbols.length;
+  const out = `# Reference site: measurements (\`make bench-site\`)
+
+Machine: ${os.cpus().length} cores, ${os.cpus()[0].model}; Chromium headless on loopback; MkDocs 1.4.2 + Material 8.2.5.
+Fixture: tests/site/fixture/api.json (${JSON.parse(fs.readFileSync(path.join(ROOT, "tests/site/fixture/api.json"))).symbols.length} symbols). Synthetic: ${synth.symbols.length} symbols
+(100 headers, 2000 documented functions, 100 structs, one scraped example each), generated by tests/browser/bench.js.
+
+## Build
+
+| site | apidoc markdown | mkdocs build --strict | goal |
+|---|---:|---:|---|
+| fixture | ${fixture.markdown.toFixed(2)} s | ${fixture.mkdocs.toFixed(2)} s | \`make docs\` ≤ 10 s on the library |
+| synthetic (${ss.pages} symbol pages) | ${big.markdown.toFixed(2)} s | ${big.mkdocs.toFixed(2)} s | — |
+
+The library itself cannot be measured end to end on this branch yet: \`apidoc extract\` (branch
+\`apidoc\`) has not landed, so \`make docs\` stops before the Markdown stage. The two stages above are
+what \`make docs\` adds after extract and lint.
+
+## Search: keystroke to rendered results
+
+Each sample types one character into the search box: "work" is the handler (parse, rank, facets,
+DOM update, \`performance.now()\`), "frame" runs until the next animation frame after it.
+Queries: ${queries.map((q) => "`" + q + "`").join(", ")}.
+
+| site | keystrokes | work median | work p95 | work max | frame median | frame max | goal |
+|---|---:|---:|---:|---:|---:|---:|---|
+| fixture | ${kf.n} | ${ms(kf.work.median)} | ${ms(kf.work.p95)} | ${ms(kf.work.max)} | ${ms(kf.frame.median)} | ${ms(kf.frame.max)} | ≤ 16 ms |
+| synthetic 2000 functions | ${ks.n} | ${ms(ks.work.median)} | ${ms(ks.work.p95)} | ${ms(ks.work.max)} | ${ms(ks.frame.median)} | ${ms(ks.frame.max)} | ≤ 16 ms |
+
+## Sizes
+
+| site | search-index.js raw | gzip | search code (MiniSearch + search.js) gzip | largest symbol page | median symbol page | goal |
+|---|---:|---:|---:|---:|---:|---|
+| fixture | ${kb(sf.indexRaw)} | ${kb(sf.indexGz)} | ${kb(sf.codeGz)} | ${kb(sf.pageMax)} | ${kb(sf.pageMedian)} | data ≤ 30 KB gzip, page ≤ 50 KB |
+| synthetic | ${kb(ss.indexRaw)} | ${kb(ss.indexGz)} | ${kb(ss.codeGz)} | ${kb(ss.pageMax)} | ${kb(ss.pageMedian)} | — |
+
+Search data per symbol: about ${Math.round(perSym)} bytes gzip on the fixture, ${Math.round(ss.indexGz / synth.symbols.length)} on the synthetic
+tree, so a library of 300 public symbols stays near ${kb(300 * Math.max(perSym, ss.indexGz / synth.symbols.length))} gzip.
+Page sizes are the HTML of one page before shared assets (CSS, JS).
+`;
+  fs.mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, "bench/results/site.md"), out);
+  process.stdout.write(out);
+  fs.rmSync(TMP, { recursive: true, force: true });
+})().catch((e) => { console.error(e); process.exit(1); });
