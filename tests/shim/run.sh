@@ -53,10 +53,10 @@ same_output gcc_object_matches_glibc sh -c 'gcc -O2 -g -c -I"$1/include" -I"$1/s
 
 # The malloc-family contract, with glibc (the test's own sanity) and with the shim.
 "$api" >"$work/api.out" 2>&1
-verdict shim_api_holds_for_glibc "$(grep -qx '10 passed, 0 failed' "$work/api.out" && echo 1 || echo 0)" \
+verdict shim_api_holds_for_glibc "$(grep -Eqx '[1-9][0-9]* passed, 0 failed' "$work/api.out" && echo 1 || echo 0)" \
     "$(grep FAIL "$work/api.out" | head -5)"
 LD_PRELOAD=$shim "$api" >"$work/api.out" 2>&1
-verdict shim_api_holds_for_the_shim "$(grep -qx '10 passed, 0 failed' "$work/api.out" && echo 1 || echo 0)" \
+verdict shim_api_holds_for_the_shim "$(grep -Eqx '[1-9][0-9]* passed, 0 failed' "$work/api.out" && echo 1 || echo 0)" \
     "$(grep FAIL "$work/api.out" | head -5; tail -3 "$work/api.out")"
 
 # Misuse: free of a stack address stops the program with the heap's fatal line.

@@ -163,6 +163,42 @@ static void blocks_freed_by_other_threads(void) {
     check(1, "blocks_freed_by_other_threads", "");
 }
 
+// More threads than the shim has thread heaps (64), all live at once: each allocates small,
+// growing (realloc past 8 KiB: the block changes heap) and over-aligned blocks, waits for all
+// the others, then frees its neighbour's blocks.
+enum { CROWD = 80, CROWD_BLOCKS = 50 };
+static void             *crowd_blocks[CROWD][3 * CROWD_BLOCKS];
+static pthread_barrier_t crowd_barrier;
+static int               crowd_bad;
+
+static void *crowd_member(void *arg) {
+    int    t  = (int)(intptr_t)arg;
+    void **my = crowd_blocks[t];
+    for (int i = 0; i < CROWD_BLOCKS; ++i) {
+        my[3 * i] = malloc((size_t)(8 + i * 8));
+        char *grown = malloc(100);
+        memset(grown, t, 100);
+        grown = realloc(grown, 20000 + (size_t)i); // leaves the thread heap
+        if (!grown || !all_bytes((unsigned char *)grown, 100, (unsigned char)t)) crowd_bad = 1;
+        my[3 * i + 1] = grown;
+        if (posix_memalign(&my[3 * i + 2], 256, 300) != 0) crowd_bad = 1;
+    }
+    pthread_barrier_wait(&crowd_barrier);
+    void **theirs = crowd_blocks[(t + 1) % CROWD];
+    for (int i = 0; i < 3 * CROWD_BLOCKS; ++i) free(theirs[i]);
+    return NULL;
+}
+
+static void more_threads_than_heaps(void) {
+    pthread_t threads[CROWD];
+    pthread_barrier_init(&crowd_barrier, NULL, CROWD);
+    for (int t = 0; t < CROWD; ++t)
+        pthread_create(&threads[t], NULL, crowd_member, (void *)(intptr_t)t);
+    for (int t = 0; t < CROWD; ++t) pthread_join(threads[t], NULL);
+    pthread_barrier_destroy(&crowd_barrier);
+    check(!crowd_bad, "more_threads_than_heaps", "a block lost its contents or failed");
+}
+
 static volatile int churning;
 static void *churn(void *unused) {
     (void)unused;
@@ -208,6 +244,7 @@ int main(int argc, char **argv) {
     aligned_family_honours_alignment();
     posix_memalign_rejects_bad_alignment();
     blocks_freed_by_other_threads();
+    more_threads_than_heaps();
     fork_while_another_thread_allocates();
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
