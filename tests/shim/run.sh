@@ -59,13 +59,18 @@ LD_PRELOAD=$shim "$api" >"$work/api.out" 2>&1
 verdict shim_api_holds_for_the_shim "$(grep -Eqx '[1-9][0-9]* passed, 0 failed' "$work/api.out" && echo 1 || echo 0)" \
     "$(grep FAIL "$work/api.out" | head -5; tail -3 "$work/api.out")"
 
-# Misuse: free of a stack address stops the program with the heap's fatal line.
-{ LD_PRELOAD=$shim "$api" die-foreign >"$work/die.out" 2>"$work/die.err"; status=$?; } 2>/dev/null
-pointer=$(sed -n 's/^pointer: //p' "$work/die.out")
-line=$(head -1 "$work/die.err")
-expected="alloc: fatal: heap_allocator_deallocate: foreign pointer $pointer"
-verdict foreign_free_aborts_with_the_heap_line "$([[ $status == 134 && -n $pointer && $line == "$expected" ]] && echo 1 || echo 0)" \
-    "status $status, expected \"$expected\", got \"$line\""
+# Misuse stops the program with the heap's fatal line, naming the pointer the program printed.
+dies_with() { # name shim_api-argument reason
+    local status pointer line expected
+    { LD_PRELOAD=$shim "$api" "$2" >"$work/die.out" 2>"$work/die.err"; status=$?; } 2>/dev/null
+    pointer=$(sed -n 's/^pointer: //p' "$work/die.out")
+    line=$(head -1 "$work/die.err")
+    expected="alloc: fatal: heap_allocator_deallocate: $3 $pointer"
+    verdict "$1" "$([[ $status == 134 && -n $pointer && $line == "$expected" ]] && echo 1 || echo 0)" \
+        "status $status, expected \"$expected\", got \"$line\""
+}
+dies_with free_of_a_stack_address_aborts_with_the_heap_line die-foreign "foreign pointer"
+dies_with double_free_aborts_with_the_heap_line die-double "double free"
 
 echo "$passed passed, $failed failed"
 (( failed == 0 ))

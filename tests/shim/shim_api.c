@@ -1,7 +1,8 @@
 // The malloc family's contract under LD_PRELOAD=build/liballoc-malloc.so: run by tests/shim/run.sh
 // with the shim preloaded (and once without, to show the checks hold for glibc too). Each check
 // prints "ok NAME" or "FAIL NAME: why"; the last line is "N passed, N failed".
-// `shim_api die-foreign` frees a stack address instead: the shim must abort with the heap's line.
+// `shim_api die-foreign` frees a stack address instead, `shim_api die-double` a block twice: the
+// shim must abort with the heap's fatal line.
 #include <errno.h>   // ENOMEM, EINVAL
 #include <malloc.h>  // memalign, pvalloc, malloc_usable_size
 #include <pthread.h> // threads for the cross-thread checks
@@ -227,6 +228,14 @@ static void fork_while_another_thread_allocates(void) {
 }
 
 int main(int argc, char **argv) {
+    if (argc == 2 && strcmp(argv[1], "die-double") == 0) {
+        void *volatile victim = malloc(24); // volatile: the compiler would refuse a double free
+        free(victim);
+        printf("pointer: %p\n", victim);
+        fflush(stdout);
+        free(victim);
+        return 0;
+    }
     if (argc == 2 && strcmp(argv[1], "die-foreign") == 0) {
         _Alignas(64) char local[64];
         void *volatile victim = local; // volatile: the compiler would refuse free(local)
