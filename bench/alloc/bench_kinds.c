@@ -5,6 +5,7 @@
 #include "bench_kinds.h"
 
 #include "alloc/Debug.h"
+#include "alloc/Heap.h"
 #include "alloc/Page.h"
 
 #include <stdlib.h>   // malloc, free, realloc
@@ -47,6 +48,7 @@ BENCH_DEFINE_LOOPS(malloc, malloc_ops)
 
 OUR_KIND(page, PageAllocator, PageAllocatorInit(), PageAllocatorDeinit)
 OUR_KIND(debug, DebugAllocator, DebugAllocatorInit(), DebugAllocatorDeinit)
+OUR_KIND(heap, HeapAllocator, HeapAllocatorInit(), HeapAllocatorDeinit)
 
 // A fresh mmap + munmap per block: the baseline a page allocator's retention must beat. Only
 // for the lifo loops, where each block is released before the next is allocated.
@@ -66,6 +68,7 @@ static const BenchKind kinds[] = {
     {"os-mmap", mmap_create, malloc_destroy, NULL, mmap_lifo_pair, NULL, NULL},
     KIND_ENTRIES("page", page),
     KIND_ENTRIES("debug", debug),
+    KIND_ENTRIES("heap", heap),
     {"malloc", malloc_create, malloc_destroy, malloc_random_pair, malloc_lifo_pair, malloc_batch,
      malloc_realloc_ladder},
 };

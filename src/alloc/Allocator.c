@@ -96,28 +96,3 @@ void allocator_reset_stats(Allocator *self) {
     self->stats.bytes_in_use      = in_use;
     self->stats.peak_bytes_in_use = in_use;
 }
-
-static void raise_peak(AllocatorStats *stats) {
-    if (stats->bytes_in_use > stats->peak_bytes_in_use) stats->peak_bytes_in_use = stats->bytes_in_use;
-}
-
-void alloc_stats_allocated(Allocator *self, size requested, size effective) {
-    self->stats.bytes_requested += requested;
-    self->stats.bytes_in_use += effective;
-    self->stats.allocations += 1;
-    raise_peak(&self->stats);
-}
-
-void alloc_stats_reallocated(Allocator *self, size requested, size old_effective, size new_effective) {
-    self->stats.bytes_requested += requested;
-    self->stats.bytes_in_use = self->stats.bytes_in_use - old_effective + new_effective;
-    self->stats.reallocations += 1;
-    raise_peak(&self->stats);
-}
-
-void alloc_stats_deallocated(Allocator *self, size effective) {
-    self->stats.bytes_in_use -= effective;
-    self->stats.deallocations += 1;
-}
-
-void alloc_stats_failed(Allocator *self) { self->stats.failed_allocations += 1; }

@@ -40,12 +40,38 @@ void alloc_os_discard(void *ptr, size bytes);
 void alloc_check_header(const Allocator *self, u64 expected_magic, const char *type_name,
                         const char *function);
 
-// --- Statistics (Allocator.c) -----------------------------------------------------------------
+// --- Statistics -------------------------------------------------------------------------------
+// Inline: they run on every allocation and free of every allocator's fast path.
 
-void alloc_stats_allocated(Allocator *self, size requested, size effective);
-void alloc_stats_reallocated(Allocator *self, size requested, size old_effective, size new_effective);
-void alloc_stats_deallocated(Allocator *self, size effective);
-void alloc_stats_failed(Allocator *self);
+static inline void alloc_stats_raise_peak(AllocatorStats *stats) {
+    if (stats->bytes_in_use > stats->peak_bytes_in_use) stats->peak_bytes_in_use = stats->bytes_in_use;
+}
+
+// bytes_in_use is updated first and on its own: written this way gcc does not merge it with
+// bytes_requested into one 16-byte vector load, which stalls (no store forwarding) right after a
+// free's 8-byte store to bytes_in_use (an alloc/free pair was 30% slower).
+static inline void alloc_stats_allocated(Allocator *self, size requested, size effective) {
+    size in_use              = self->stats.bytes_in_use + effective;
+    self->stats.bytes_in_use = in_use;
+    if (in_use > self->stats.peak_bytes_in_use) self->stats.peak_bytes_in_use = in_use;
+    self->stats.allocations += 1;
+    self->stats.bytes_requested += requested;
+}
+
+static inline void alloc_stats_reallocated(Allocator *self, size requested, size old_effective,
+                                           size new_effective) {
+    self->stats.bytes_requested += requested;
+    self->stats.bytes_in_use = self->stats.bytes_in_use - old_effective + new_effective;
+    self->stats.reallocations += 1;
+    alloc_stats_raise_peak(&self->stats);
+}
+
+static inline void alloc_stats_deallocated(Allocator *self, size effective) {
+    self->stats.bytes_in_use -= effective;
+    self->stats.deallocations += 1;
+}
+
+static inline void alloc_stats_failed(Allocator *self) { self->stats.failed_allocations += 1; }
 
 // --- Arithmetic -------------------------------------------------------------------------------
 

@@ -1,0 +1,570 @@
+///
+/// `HeapAllocator`: the general-purpose allocator of the library, and `DefaultAllocator`, its
+/// alias. Small blocks (up to `HEAP_SMALL_MAX` bytes) come from size-classed pages inside large
+/// aligned segments, with every piece of bookkeeping (free bitmaps, page and segment descriptors)
+/// kept out of band in memory the heap mapped for itself; larger blocks are page runs mapped one
+/// by one. Every free is checked: foreign, double, interior and misaligned pointers abort with a
+/// fixed reason, every time.
+///
+/// TAGS: Allocator, Heap
+///
+#ifndef ALLOC_HEAP_H
+#define ALLOC_HEAP_H
+
+#include "alloc/Allocator.h"
+
+///
+/// Size of a heap page, 64 KiB: the unit a size class takes from a segment. Every page serves a
+/// single size class; its slots are `HEAP_PAGE_SIZE / slot_size` consecutive blocks.
+///
+/// TAGS: Heap, Config
+///
+#define HEAP_PAGE_SIZE ((size)64 << 10)
+
+///
+/// Size of a heap segment, 4 MiB: small blocks live in segments mapped at an address that is a
+/// multiple of this size, so `ptr & ~(HEAP_SEGMENT_SIZE - 1)` names the segment of any pointer.
+/// A segment holds 64 pages; its descriptor is mapped separately.
+///
+/// TAGS: Heap, Config, Memory
+///
+#define HEAP_SEGMENT_SIZE ((size)4 << 20)
+
+///
+/// Largest request served from a size class, 8 KiB; larger requests get their own page run.
+///
+/// Classes are 16 to 128 bytes in steps of 16, then four classes per doubling (160, 192, 224,
+/// 256, 320, …, 7168, 8192), so a block wastes at most 25 % of its slot above 128 bytes.
+///
+/// TAGS: Heap, Config
+///
+#define HEAP_SMALL_MAX ((size)8192)
+
+///
+/// Number of size classes: 8 classes from 16 to 128 bytes, then 24 up to `HEAP_SMALL_MAX`.
+///
+/// TAGS: Heap, Config
+///
+#define HEAP_CLASS_COUNT 32
+
+///
+/// Most freed page runs a heap keeps mapped for reuse (8). A freed large block of the same
+/// length as a retained run reuses it without a system call.
+///
+/// TAGS: Heap, Config, Memory
+///
+#define HEAP_RETAINED_MAX 8
+
+///
+/// Upper bound on the bytes of freed page runs a heap keeps mapped, 8 MiB. A freed run that would
+/// exceed it evicts the oldest retained runs first; a run larger than the bound is unmapped at once.
+///
+/// TAGS: Heap, Config, Memory
+///
+#define HEAP_RETAINED_MAX_BYTES ((size)8 << 20)
+
+///
+/// Smallest page run (1 MiB) that `heap_allocator_remap` moves with `mremap` when it cannot grow
+/// in place. Smaller runs move by allocating, copying and freeing: moving page tables costs a TLB
+/// flush on every CPU the process ran on, far more than copying less than 1 MiB, and the copy
+/// lands in a retained run when one of the right length is at hand.
+///
+/// TAGS: Heap, Config, Reallocation
+///
+#define HEAP_REMAP_MOVE_MIN ((size)1 << 20)
+
+///
+/// Most unused pages (64, i.e. 4 MiB) a heap keeps with their contents; each further page that
+/// falls empty has its contents given back to the OS (`madvise(MADV_DONTNEED)` on Linux): it stays
+/// mapped and counted in the footprint, but is no longer resident.
+///
+/// TAGS: Heap, Config, Memory
+///
+#define HEAP_DIRTY_PAGES_MAX 64
+
+///
+/// Number of recently freed page-run addresses a heap remembers (32), so that freeing one of
+/// them again reports "double free" rather than "foreign pointer" once its memory is unmapped.
+///
+/// TAGS: Heap, Config, Debug
+///
+#define HEAP_FREED_MAX 32
+
+///
+/// Descriptor of one page of a size class. Opaque: defined privately by the heap and stored in
+/// memory the heap maps for itself, never inside user blocks.
+///
+/// TAGS: Heap
+///
+typedef struct HeapPage HeapPage;
+
+///
+/// Descriptor of one segment (64 pages). Opaque, mapped apart from the segment's user memory.
+///
+/// TAGS: Heap
+///
+typedef struct HeapSegment HeapSegment;
+
+///
+/// One slot of the heap's hash table of segments. Opaque.
+///
+/// TAGS: Heap
+///
+typedef struct HeapSegmentSlot HeapSegmentSlot;
+
+///
+/// The state a heap keeps per size class.
+///
+/// FIELDS:
+/// - pages : List of this class's pages that have a free slot (or had one when last looked at);
+///           its head is the page the fast path allocates from. NULL before the first allocation.
+/// - warm  : The class's warm page (hysteresis), or NULL: when it falls empty it stays with the
+///           class, so an alloc/free ping-pong never gives a page back and takes it again. The
+///           first page of a class to fall empty becomes warm; a page that falls empty while the
+///           warm page is empty too goes back to its segment, otherwise it becomes the warm one.
+///           A class therefore keeps at most one empty page.
+///
+/// TAGS: Heap
+///
+typedef struct HeapSizeClass {
+    HeapPage *pages;
+    HeapPage *warm;
+} HeapSizeClass;
+
+///
+/// A run of whole OS pages: a large block, or a freed one kept for reuse.
+///
+/// FIELDS:
+/// - base  : First byte of the run (page aligned, or aligned to the heap's alignment if larger).
+/// - bytes : Mapped length in bytes, a multiple of the OS page size: the block's effective size.
+///
+/// TAGS: Heap, Memory
+///
+typedef struct HeapRun {
+    void *base;
+    size  bytes;
+} HeapRun;
+
+///
+/// The general-purpose allocator: size classes for small blocks, page runs for large ones, every
+/// pointer checked on free, all bookkeeping out of band.
+///
+/// Small requests (1 to `HEAP_SMALL_MAX` bytes) are rounded up to one of `HEAP_CLASS_COUNT` size
+/// classes. Each class allocates from 64 KiB pages carved out of 4 MiB segments; a page's free
+/// slots are a two-level bitmap in its descriptor, so allocation takes the page's lowest free slot
+/// (two count-trailing-zeros) and free checks that the slot is live and marks it free: O(1) both.
+/// Larger requests are page runs mapped from the OS one by one and kept in a table sorted by
+/// address.
+///
+/// A pointer given back is first looked up in a hash table of this heap's own segments (nothing
+/// derived from the pointer is read before that), then in the run table, so a foreign pointer
+/// never makes the heap touch memory it does not own, and every misuse is reported exactly:
+/// "foreign pointer", "double free", "interior pointer" or "misaligned pointer".
+///
+/// Memory goes back to the OS on a bounded policy: each class keeps at most one empty page, its
+/// warm page (an alloc/free ping-pong never maps or unmaps); further empty pages return to their
+/// segment, and
+/// past `HEAP_DIRTY_PAGES_MAX` their contents are discarded; a segment whose pages are all unused
+/// is unmapped unless it is the only such segment; freed runs are retained up to
+/// `HEAP_RETAINED_MAX` runs and `HEAP_RETAINED_MAX_BYTES` bytes.
+///
+/// Not thread-safe: use one `HeapAllocator` per thread, or lock around every call. A heap must not
+/// be copied once it has allocated: the copy would share the original's tables and segments.
+///
+/// FIELDS:
+/// - base           : The `Allocator` header; `(Allocator *)&heap` is valid.
+/// - small_limit    : Largest request the inline fast path serves: `HEAP_SMALL_MAX` when the
+///                    alignment is a power of two up to 16, otherwise 0 (every call takes the
+///                    checked slow path).
+/// - os_page_size   : The OS page size in bytes, read on the first call that needs it (0 before).
+/// - classes        : Per size class state; see `HeapSizeClass`.
+/// - segments       : Open-addressing hash table of this heap's segments, keyed by address; NULL
+///                    until the first small allocation.
+/// - segments_cap   : Slots in `segments`, a power of two (0 when NULL).
+/// - segments_len   : Segments mapped.
+/// - segments_bytes : Mapped length of the `segments` table in bytes.
+/// - free_segments  : List of segments that have an unused page.
+/// - empty_segments : Segments with no page in use (at most 1 is kept).
+/// - dirty_pages    : Unused pages whose contents were not yet discarded (at most
+///                    `HEAP_DIRTY_PAGES_MAX`).
+/// - large          : Live page runs sorted by address; NULL until the first large allocation.
+/// - large_len      : Live runs in `large`.
+/// - large_cap      : Capacity of `large` in entries.
+/// - large_bytes    : Mapped length of the `large` table in bytes.
+/// - retained       : Freed runs kept mapped for reuse, oldest first.
+/// - retained_len   : Entries used in `retained`.
+/// - retained_bytes : Sum of the retained runs' lengths, at most `HEAP_RETAINED_MAX_BYTES`.
+/// - freed          : Ring of recently unmapped run addresses, for the "double free" diagnosis.
+/// - freed_next     : Next slot of `freed` to overwrite.
+///
+/// TAGS: Allocator, Heap
+///
+struct HeapAllocator {
+    Allocator        base;
+    size             small_limit;   // bytes: HEAP_SMALL_MAX or 0
+    size             os_page_size;  // bytes, 0 until first needed
+    HeapSizeClass    classes[HEAP_CLASS_COUNT];
+    HeapSegmentSlot *segments;
+    size             segments_cap;  // slots, power of two
+    size             segments_len;  // segments
+    size             segments_bytes;
+    HeapSegment     *free_segments;
+    u32              empty_segments;
+    u32              dirty_pages;
+    HeapRun         *large;
+    size             large_len;
+    size             large_cap;
+    size             large_bytes;
+    HeapRun          retained[HEAP_RETAINED_MAX];
+    size             retained_len;
+    size             retained_bytes;
+    void            *freed[HEAP_FREED_MAX];
+    size             freed_next;
+};
+
+_Static_assert(offsetof(HeapAllocator, base) == 0, "HeapAllocator must start with its Allocator");
+
+///
+/// Allocate a block of at least `bytes` bytes.
+///
+/// Requests up to `HEAP_SMALL_MAX` take a slot of their size class (O(1): the lowest free bit of
+/// the class's current page); larger ones, and every request when the heap's alignment exceeds
+/// `HEAP_SMALL_MAX`, get a page run of their own.
+///
+/// self[in,out] : An initialised heap.
+/// bytes[in]    : Requested size in bytes; 0 returns NULL.
+/// zeroed[in]   : Non-zero to get the whole block (its usable size) zero-filled, recycled or not.
+///
+/// SUCCESS: A block aligned to the heap's alignment (at least 16 bytes for small blocks, the
+///          page size for runs) with `HeapAllocatorUsableSize` bytes usable. Counts one allocation
+///          of the block's effective size.
+/// FAILURE: Returns NULL, with nothing counted, when `bytes` is 0. Returns NULL and counts a
+///          failed allocation when `bytes` cannot be rounded up without overflow or the OS
+///          refuses memory. Aborts via `AllocFatal` naming `heap_allocator_allocate` with
+///          "NULL allocator", "uninitialised allocator" or "type-confusion: not a HeapAllocator"
+///          for a bad `self`, and with "corrupted allocator: NULL function pointer" or
+///          "corrupted allocator: alignment is not a power of two" for a damaged header. The
+///          inline fast path compares only the magic; the full header check runs whenever a call
+///          leaves it (first use, a new page, a page run, an alignment above 16), in
+///          `heap_allocator_resize`, `heap_allocator_remap` and `HeapAllocatorCheck`.
+///
+/// USAGE:
+///     HeapAllocator heap = HeapAllocatorInit();
+///     char *name = heap_allocator_allocate(&heap, 32, 1);
+///     heap_allocator_deallocate(&heap, name);
+///     HeapAllocatorDeinit(&heap);
+///
+/// TAGS: Allocator, Heap, Allocation
+///
+void *heap_allocator_allocate(HeapAllocator *self, size bytes, i8 zeroed);
+
+///
+/// Resize a block in place, never moving it.
+///
+/// A small block resizes when `new_size` fits its slot; a page run shrinks by unmapping its tail
+/// pages, and grows only if the OS can extend the mapping where it is.
+///
+/// self[in,out] : An initialised heap.
+/// ptr[in]      : A live block of `self`, or NULL.
+/// new_size[in] : The wanted size in bytes.
+///
+/// SUCCESS: Returns 1: the block holds at least `new_size` bytes at the same address; counts one
+///          reallocation.
+/// FAILURE: Returns 0 with the block untouched when `ptr` is NULL, `new_size` is 0, `new_size`
+///          exceeds a small block's slot, or a run cannot grow in place. Aborts via `AllocFatal`
+///          naming `heap_allocator_resize` for a bad `self` (as `heap_allocator_allocate`) or a
+///          bad `ptr`: "foreign pointer", "double free" (a freed block), "interior pointer",
+///          "misaligned pointer".
+///
+/// USAGE:
+///     HeapAllocator heap = HeapAllocatorInit();
+///     char *buf = heap_allocator_allocate(&heap, 100, 0); // a 112-byte slot
+///     i8 grown = heap_allocator_resize(&heap, buf, 112);  // 1: same slot
+///     heap_allocator_deallocate(&heap, buf);
+///     HeapAllocatorDeinit(&heap);
+///
+/// TAGS: Allocator, Heap, InPlace
+///
+i8 heap_allocator_resize(HeapAllocator *self, void *ptr, size new_size);
+
+///
+/// Resize a block, moving it when it must.
+///
+/// Stays in place when `new_size` fits the small block's slot, or when a page run can be shrunk
+/// or extended where it is; a page run of at least `HEAP_REMAP_MOVE_MIN` bytes otherwise moves
+/// with `mremap` (no copy) when the heap's alignment is at most the page size. Everything else
+/// allocates a new block, copies `min(old, new)` bytes and frees the old block.
+///
+/// self[in,out] : An initialised heap.
+/// ptr[in]      : A live block of `self`, or NULL to allocate zero-filled memory.
+/// new_size[in] : The wanted size; 0 frees `ptr` and returns NULL.
+///
+/// SUCCESS: The block's address (maybe unchanged); the first `min(old, new)` bytes are preserved.
+///          Counts one reallocation (an allocation for NULL, a deallocation for size 0).
+/// FAILURE: Returns NULL and counts a failed allocation when memory is exhausted; the old block is
+///          untouched and still owned by the caller. Returns NULL after freeing `ptr` when
+///          `new_size` is 0. Aborts via `AllocFatal` naming `heap_allocator_remap` for a bad `self`
+///          or `ptr`, with the reasons of `heap_allocator_resize`.
+///
+/// USAGE:
+///     HeapAllocator heap = HeapAllocatorInit();
+///     int *v = heap_allocator_allocate(&heap, 4 * sizeof(int), 0);
+///     int *w = heap_allocator_remap(&heap, v, 4096 * sizeof(int));
+///     if (w) v = w;
+///     heap_allocator_deallocate(&heap, v);
+///     HeapAllocatorDeinit(&heap);
+///
+/// TAGS: Allocator, Heap, Reallocation
+///
+void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size);
+
+///
+/// Free a block, checking that it is a live block of this heap.
+///
+/// O(1) for small blocks; a page run is retained for reuse or unmapped (see `HeapAllocator`).
+///
+/// self[in,out] : An initialised heap.
+/// ptr[in]      : A live block of `self`, or NULL (no-op).
+///
+/// SUCCESS: Returns the block's effective size (its slot size or run length, as
+///          `HeapAllocatorUsableSize` said); counts one deallocation.
+/// FAILURE: Returns 0 for NULL. Aborts via `AllocFatal` naming `heap_allocator_deallocate` for a
+///          bad `self` (as `heap_allocator_allocate`) or with, exactly: "foreign pointer" (not in
+///          this heap: the stack, libc, another heap), "double free" (a freed slot, a retained or
+///          recently unmapped run, a page the class gave back), "interior pointer" (inside a block,
+///          aligned), "misaligned pointer" (inside a block, not aligned to the heap's alignment).
+///
+/// USAGE:
+///     HeapAllocator heap = HeapAllocatorInit();
+///     void *block = heap_allocator_allocate(&heap, 100, 0);
+///     size released = heap_allocator_deallocate(&heap, block); // 112: the slot size
+///     HeapAllocatorDeinit(&heap);
+///
+/// TAGS: Allocator, Heap, Deallocation
+///
+size heap_allocator_deallocate(HeapAllocator *self, void *ptr);
+
+///
+/// Vtable adapter: `heap_allocator_allocate` with the `Allocator *` signature of
+/// `AllocatorAllocateFn`, stored in `base.allocate` by `HeapAllocatorInit`. Call
+/// `heap_allocator_allocate` or `AllocatorAlloc` instead.
+///
+/// self[in,out] : The `base` of a `HeapAllocator`.
+/// bytes[in]    : As for `heap_allocator_allocate`.
+/// zeroed[in]   : As for `heap_allocator_allocate`.
+///
+/// SUCCESS: As `heap_allocator_allocate`.
+/// FAILURE: As `heap_allocator_allocate`.
+///
+/// TAGS: Allocator, Heap, Allocation, Dispatch
+///
+void *heap_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed);
+
+///
+/// Vtable adapter: `heap_allocator_resize` with the signature of `AllocatorResizeFn`.
+///
+/// self[in,out] : The `base` of a `HeapAllocator`.
+/// ptr[in]      : As for `heap_allocator_resize`.
+/// new_size[in] : As for `heap_allocator_resize`.
+///
+/// SUCCESS: As `heap_allocator_resize`.
+/// FAILURE: As `heap_allocator_resize`.
+///
+/// TAGS: Allocator, Heap, InPlace, Dispatch
+///
+i8 heap_allocator_vtable_resize(Allocator *self, void *ptr, size new_size);
+
+///
+/// Vtable adapter: `heap_allocator_remap` with the signature of `AllocatorRemapFn`.
+///
+/// self[in,out] : The `base` of a `HeapAllocator`.
+/// ptr[in]      : As for `heap_allocator_remap`.
+/// new_size[in] : As for `heap_allocator_remap`.
+///
+/// SUCCESS: As `heap_allocator_remap`.
+/// FAILURE: As `heap_allocator_remap`.
+///
+/// TAGS: Allocator, Heap, Reallocation, Dispatch
+///
+void *heap_allocator_vtable_remap(Allocator *self, void *ptr, size new_size);
+
+///
+/// Vtable adapter: `heap_allocator_deallocate` with the signature of `AllocatorDeallocateFn`.
+///
+/// self[in,out] : The `base` of a `HeapAllocator`.
+/// ptr[in]      : As for `heap_allocator_deallocate`.
+///
+/// SUCCESS: As `heap_allocator_deallocate`.
+/// FAILURE: As `heap_allocator_deallocate`.
+///
+/// TAGS: Allocator, Heap, Deallocation, Dispatch
+///
+size heap_allocator_vtable_deallocate(Allocator *self, void *ptr);
+
+///
+/// A `HeapAllocator` whose blocks are aligned to `N` bytes.
+///
+/// Expands to a compound literal: no system call, cannot fail, usable as an initializer. Up to 16
+/// every block is 16-aligned anyway and the fast path serves small requests. Above 16 and up to
+/// `HEAP_SMALL_MAX`, small requests take the smallest class whose slot size is a multiple of `N`
+/// (slots are then naturally aligned); above `HEAP_SMALL_MAX` every block is a page run mapped at
+/// an `N`-aligned address.
+///
+/// N[in] : Alignment in bytes of every block; a power of two.
+///
+/// SUCCESS: A ready heap with nothing mapped; `base.effort` is `ALLOCATOR_EFFORT_ONCE` and
+///          `base.retry_limit` `ALLOCATOR_DEFAULT_RETRY_LIMIT`.
+/// FAILURE: Cannot fail; an `N` that is not a power of two makes the first allocation abort with
+///          "corrupted allocator: alignment is not a power of two".
+///
+/// USAGE:
+///     HeapAllocator lines = HeapAllocatorInitAligned(64); // cache-line aligned blocks
+///     void *row = heap_allocator_allocate(&lines, 200, 0); // a 256-byte slot on a 64-byte boundary
+///     heap_allocator_deallocate(&lines, row);
+///     HeapAllocatorDeinit(&lines);
+///
+/// TAGS: Allocator, Heap, Init
+///
+#define HeapAllocatorInitAligned(N)                                                                \
+    ((HeapAllocator){.base        = {.allocate    = heap_allocator_vtable_allocate,               \
+                                     .resize      = heap_allocator_vtable_resize,                 \
+                                     .remap       = heap_allocator_vtable_remap,                  \
+                                     .deallocate  = heap_allocator_vtable_deallocate,             \
+                                     .alignment   = (size)(N),                                    \
+                                     .effort      = ALLOCATOR_EFFORT_ONCE,                        \
+                                     .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                \
+                                     .magic       = HEAP_ALLOCATOR_MAGIC},                        \
+                     .small_limit = ((size)(N) != 0 && ((size)(N) & ((size)(N) - 1)) == 0 &&      \
+                                     (size)(N) <= 16)                                             \
+                                        ? HEAP_SMALL_MAX                                          \
+                                        : 0})
+
+///
+/// A `HeapAllocator` with the default alignment, `ALLOCATOR_DEFAULT_ALIGNMENT` (16).
+///
+/// SUCCESS: A ready heap with nothing mapped, as `HeapAllocatorInitAligned`.
+/// FAILURE: Cannot fail.
+///
+/// USAGE:
+///     HeapAllocator heap = HeapAllocatorInit();
+///     double *xs = AllocatorAlloc(&heap, 100 * sizeof(double), 1);
+///     AllocatorFree(&heap, xs);
+///     HeapAllocatorDeinit(&heap);
+///
+/// TAGS: Allocator, Heap, Init
+///
+#define HeapAllocatorInit() HeapAllocatorInitAligned(ALLOCATOR_DEFAULT_ALIGNMENT)
+
+///
+/// Release everything a heap mapped, including blocks the user never freed, and zero it.
+///
+/// Unmaps every segment and its descriptor, every live and retained page run, and the heap's
+/// tables, so `base.footprint_bytes` drops to 0; then zeroes the whole struct, so any later call
+/// on it aborts with "uninitialised allocator". Re-initialise with `HeapAllocatorInit` to reuse it.
+///
+/// self[in,out] : An initialised heap.
+///
+/// SUCCESS: All memory is returned to the OS and `*self` is all zero bytes. O(segments + runs).
+/// FAILURE: Aborts via `AllocFatal` naming `HeapAllocatorDeinit` with "NULL allocator",
+///          "uninitialised allocator" (also on a second Deinit) or "type-confusion: not a
+///          HeapAllocator".
+///
+/// USAGE:
+///     HeapAllocator heap = HeapAllocatorInit();
+///     heap_allocator_allocate(&heap, 64, 0); // leaked on purpose
+///     HeapAllocatorDeinit(&heap);             // still unmapped
+///
+/// TAGS: Allocator, Heap, Cleanup
+///
+void HeapAllocatorDeinit(HeapAllocator *self);
+
+///
+/// Walk every invariant of a heap and abort at the first broken one.
+///
+/// Checks the header, the segment hash (every segment found from its own address), each page's
+/// bitmap against its summary and live count, each class list (links, membership, class), the
+/// segments' free-page sets, the run table (sorted, page multiples, disjoint), the retained
+/// runs, that `base.stats.bytes_in_use` equals the effective bytes of the live blocks and that
+/// `base.footprint_bytes` equals what the heap has mapped. Costs O(mapped memory / 64 KiB ×
+/// 64 words); meant for tests and fuzzers, after every operation if they like.
+///
+/// self[in] : An initialised heap.
+///
+/// SUCCESS: Returns; the heap is consistent.
+/// FAILURE: Aborts via `AllocFatal` naming `HeapAllocatorCheck` with a bad-header reason (as
+///          `heap_allocator_allocate`) or "corrupted allocator: <what>", where <what> is one of
+///          "segment table", "segment list", "page bitmap", "page count", "class list",
+///          "run table", "retained runs", "bytes in use", "footprint".
+///
+/// USAGE:
+///     HeapAllocator heap = HeapAllocatorInit();
+///     void *a = heap_allocator_allocate(&heap, 24, 0);
+///     HeapAllocatorCheck(&heap);
+///     heap_allocator_deallocate(&heap, a);
+///     HeapAllocatorCheck(&heap);
+///     HeapAllocatorDeinit(&heap);
+///
+/// TAGS: Heap, Check, Debug
+///
+void HeapAllocatorCheck(const HeapAllocator *self);
+
+///
+/// Bytes usable in a live block: its slot size, or the length of its page run. Never less than
+/// what was requested; the same number `heap_allocator_deallocate` returns.
+///
+/// self[in] : An initialised heap.
+/// ptr[in]  : A live block of `self`, or NULL.
+///
+/// SUCCESS: The usable size in bytes; O(1) for small blocks, O(log runs) for page runs.
+/// FAILURE: Returns 0 for NULL. Aborts via `AllocFatal` naming `HeapAllocatorUsableSize` for a bad
+///          `self` or `ptr`, with the reasons of `heap_allocator_deallocate`.
+///
+/// USAGE:
+///     HeapAllocator heap = HeapAllocatorInit();
+///     char *s = heap_allocator_allocate(&heap, 100, 0);
+///     size room = HeapAllocatorUsableSize(&heap, s); // 112
+///     heap_allocator_deallocate(&heap, s);
+///     HeapAllocatorDeinit(&heap);
+///
+/// TAGS: Heap, Query
+///
+size HeapAllocatorUsableSize(const HeapAllocator *self, const void *ptr);
+
+///
+/// The library's default allocator: another name for `HeapAllocator`, for code that wants "a good
+/// general-purpose allocator" without naming a strategy. Everything said of `HeapAllocator` holds,
+/// including that it is not thread-safe.
+///
+/// TAGS: Allocator, Heap
+///
+typedef HeapAllocator DefaultAllocator;
+
+///
+/// A `DefaultAllocator` with the default alignment: `HeapAllocatorInit()`.
+///
+/// SUCCESS: A ready heap with nothing mapped.
+/// FAILURE: Cannot fail.
+///
+/// USAGE:
+///     DefaultAllocator heap = DefaultAllocatorInit();
+///     void *p = AllocatorAlloc(&heap, 40, 0);
+///     AllocatorFree(&heap, p);
+///     DefaultAllocatorDeinit(&heap);
+///
+/// TAGS: Allocator, Heap, Init
+///
+#define DefaultAllocatorInit() HeapAllocatorInit()
+
+///
+/// Release a `DefaultAllocator`: `HeapAllocatorDeinit(p)`.
+///
+/// p[in,out] : An initialised `DefaultAllocator`.
+///
+/// SUCCESS: All memory is returned to the OS and `*p` is all zero bytes.
+/// FAILURE: Aborts like `HeapAllocatorDeinit`, naming `HeapAllocatorDeinit`.
+///
+/// TAGS: Allocator, Heap, Cleanup
+///
+#define DefaultAllocatorDeinit(p) HeapAllocatorDeinit(p)
+
+#endif // ALLOC_HEAP_H

@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: MIT
+// HeapAllocator, small blocks and the entry points. Requests up to HEAP_SMALL_MAX take a slot of
+// a size class from a 64 KiB page of a 4 MiB aligned segment; a page's free slots are a two-level
+// bitmap in its out-of-band descriptor. Entry points: heap_allocator_allocate / _deallocate
+// (small inline fast paths, named slow paths), _resize, _remap, HeapAllocatorUsableSize and the
+// vtable adapters. Page runs, the pointer diagnosis, the self-check and teardown: HeapLarge.c.
+#include "alloc/Heap.h"
+#include "heap_internal.h"
+
+#include <string.h> // memset, memcpy
+
+static const char TYPE_NAME[] = "HeapAllocator";
+
+// Abort unless `self` is a live HeapAllocator: one inline compare on the fast paths; the full
+// header check (vtable, alignment) runs on every slow path through check_header_full.
+static inline void check_self(const HeapAllocator *self, const char *function) {
+    if (ALLOC_UNLIKELY(!self || self->base.magic != HEAP_ALLOCATOR_MAGIC)) {
+        alloc_check_header((const Allocator *)self, HEAP_ALLOCATOR_MAGIC, TYPE_NAME, function);
+        __builtin_unreachable(); // it aborts on a NULL or foreign magic
+    }
+}
+
+static void check_header_full(const HeapAllocator *self, const char *function) {
+    alloc_check_header((const Allocator *)self, HEAP_ALLOCATOR_MAGIC, TYPE_NAME, function);
+}
+
+// --- Page bitmaps ---------------------------------------------------------------------------
+
+// Take the lowest free slot of `page` (which has one: summary != 0).
+static inline char *page_take(HeapPage *page) {
+    u64 summary = page->summary;
+    u32 w       = (u32)__builtin_ctzll(summary);
+    u64 word    = page->free[w];
+    u32 b       = (u32)__builtin_ctzll(word);
+    word &= word - 1;
+    page->free[w] = word;
+    if (!word) page->summary = summary & (summary - 1);
+    page->used++;
+    return page->base + (size)(w * 64 + b) * page->slot_size;
+}
+
+// Slot index of `ptr` if it starts a live slot of `page`, else UINT32_MAX. With off < 2^16 and
+// slot_size <= 2^13, recip = floor(2^32 / slot_size) + 1 makes off * recip >> 32 the exact
+// quotient, and the low half below recip exactly when slot_size divides off (both checked for
+// every class and offset when the classes were chosen).
+static inline u32 page_live_slot(const HeapPage *page, const void *ptr) {
+    u32  off  = (u32)((uintptr_t)ptr & (HEAP_PAGE_SIZE - 1));
+    u64  prod = (u64)off * page->recip;
+    u32  idx  = (u32)(prod >> 32); // <= 4095: free[] has 64 words
+    bool live = ((u32)prod < page->recip) & (idx < page->capacity) &
+                !((page->free[idx >> 6] >> (idx & 63)) & 1);
+    return live ? idx : UINT32_MAX;
+}
+
+static inline void page_put(HeapPage *page, u32 idx) {
+    page->free[idx >> 6] |= (u64)1 << (idx & 63);
+    page->summary |= (u64)1 << (idx >> 6);
+    page->used--;
+}
+
+// Set `page` up to serve class `c` with every slot free.
+static void page_format(HeapPage *page, u32 c) {
+    u32 slot  = heap_class_size(c);
+    u32 cap   = (u32)(HEAP_PAGE_SIZE / slot);
+    u32 words = (cap + 63) / 64;
+    for (u32 w = 0; w < HEAP_PAGE_WORDS; ++w) {
+        u32 from = w * 64;
+        page->free[w] = from + 64 <= cap ? ~(u64)0 : from < cap ? ((u64)1 << (cap - from)) - 1 : 0;
+    }
+    page->summary     = words == 64 ? ~(u64)0 : ((u64)1 << words) - 1;
+    page->used        = 0;
+    page->capacity    = cap;
+    page->slot_size   = slot;
+    page->recip       = (u32)(((u64)1 << 32) / slot + 1);
+    page->edge        = 2;
+    page->class_index = (u8)c;
+}
+
+// --- Class lists (pages with a free slot; the head is the allocation page) -----------------
+
+static void class_push(HeapSizeClass *cls, HeapPage *page) {
+    page->prev = NULL;
+    page->next = cls->pages;
+    if (cls->pages) cls->pages->prev = page;
+    cls->pages   = page;
+    page->listed = 1;
+}
+
+static void class_remove(HeapSizeClass *cls, HeapPage *page) {
+    if (page->prev) page->prev->next = page->next;
+    else cls->pages = page->next;
+    if (page->next) page->next->prev = page->prev;
+    page->prev = page->next = NULL;
+    page->listed            = 0;
+}
+
+// --- Segment hash table (open addressing, linear probing, load <= 1/2) ---------------------
+
+static size home_slot(uintptr_t base, size cap) { return (base >> HEAP_SEGMENT_SHIFT) & (cap - 1); }
+
+static void table_put(HeapAllocator *self, HeapSegment *segment) {
+    size i = home_slot((uintptr_t)segment->base, self->segments_cap);
+    while (self->segments[i].segment) i = (i + 1) & (self->segments_cap - 1);
+    self->segments[i] = (HeapSegmentSlot){(uintptr_t)segment->base, segment};
+}
+
+HeapSegment *heap_segment_probe(const HeapAllocator *self, uintptr_t seg) {
+    const HeapSegmentSlot *t    = self->segments;
+    size                   mask = self->segments_cap - 1;
+    size                   i    = home_slot(seg, self->segments_cap);
+    while (t[i].base != seg && t[i].base != 0) i = (i + 1) & mask;
+    return t[i].segment; // NULL on an empty slot
+}
+
+// Make room for one more segment, doubling the table when it would pass half full.
+static bool table_reserve(HeapAllocator *self) {
+    if ((self->segments_len + 1) * 2 <= self->segments_cap) return true;
+    size cap   = self->segments_cap ? self->segments_cap * 2
+                                    : heap_os_page(self) / sizeof(HeapSegmentSlot);
+    size bytes = cap * sizeof(HeapSegmentSlot);
+    HeapSegmentSlot *table = alloc_os_map(&self->base, bytes);
+    if (!table) return false;
+    HeapSegmentSlot *old     = self->segments;
+    size             old_cap = self->segments_cap, old_bytes = self->segments_bytes;
+    self->segments           = table;
+    self->segments_cap       = cap;
+    self->segments_bytes     = bytes;
+    for (size i = 0; i < old_cap; ++i)
+        if (old[i].segment) table_put(self, old[i].segment);
+    alloc_os_unmap(&self->base, old, old_bytes);
+    return true;
+}
+
+// Backward-shift deletion: [ hole | x (home <= hole) | y (home == own slot) ] => [ x | hole | y ]
+static void table_remove(HeapAllocator *self, uintptr_t base) {
+    HeapSegmentSlot *t    = self->segments;
+    size             mask = self->segments_cap - 1;
+    size             i    = home_slot(base, self->segments_cap);
+    while (t[i].base != base) i = (i + 1) & mask;
+    for (size j = (i + 1) & mask; t[j].segment; j = (j + 1) & mask) {
+        size home  = home_slot(t[j].base, self->segments_cap);
+        bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+        if (!stays) {
+            t[i] = t[j];
+            i    = j;
+        }
+    }
+    t[i] = (HeapSegmentSlot){0, NULL};
+    self->segments_len--;
+}
+
+// --- Segments ---------------------------------------------------------------------------------
+
+static void segment_list(HeapAllocator *self, HeapSegment *segment) {
+    segment->prev = NULL;
+    segment->next = self->free_segments;
+    if (self->free_segments) self->free_segments->prev = segment;
+    self->free_segments = segment;
+    segment->listed     = 1;
+}
+
+static void segment_unlist(HeapAllocator *self, HeapSegment *segment) {
+    if (segment->prev) segment->prev->next = segment->next;
+    else self->free_segments = segment->next;
+    if (segment->next) segment->next->prev = segment->prev;
+    segment->prev = segment->next = NULL;
+    segment->listed               = 0;
+}
+
+static HeapSegment *segment_new(HeapAllocator *self) {
+    if (!table_reserve(self)) return NULL;
+    char *base = alloc_os_map_aligned(&self->base, HEAP_SEGMENT_SIZE, HEAP_SEGMENT_SIZE);
+    if (!base) return NULL;
+    size         desc_bytes = alloc_align_up(sizeof(HeapSegment), heap_os_page(self));
+    HeapSegment *segment    = alloc_os_map(&self->base, desc_bytes);
+    if (!segment) {
+        alloc_os_unmap(&self->base, base, HEAP_SEGMENT_SIZE);
+        return NULL;
+    }
+    segment->base       = base;
+    segment->desc_bytes = desc_bytes;
+    segment->free_pages = ~(u64)0;
+    for (u32 i = 0; i < HEAP_PAGES_PER_SEGMENT; ++i) {
+        segment->pages[i].base    = base + (size)i * HEAP_PAGE_SIZE;
+        segment->pages[i].segment = segment;
+        segment->pages[i].index   = (u8)i;
+    }
+    table_put(self, segment);
+    self->segments_len++;
+    segment_list(self, segment);
+    self->empty_segments++;
+    return segment;
+}
+
+static void segment_free(HeapAllocator *self, HeapSegment *segment) {
+    for (u32 i = 0; i < HEAP_PAGES_PER_SEGMENT; ++i) self->dirty_pages -= segment->pages[i].dirty;
+    if (segment->listed) segment_unlist(self, segment);
+    table_remove(self, (uintptr_t)segment->base);
+    alloc_os_unmap(&self->base, segment->base, HEAP_SEGMENT_SIZE);
+    alloc_os_unmap(&self->base, segment, segment->desc_bytes);
+}
+
+// A segment with no page in use is kept when it is the only one, else unmapped.
+static void segment_emptied(HeapAllocator *self, HeapSegment *segment) {
+    if (self->empty_segments == 0) self->empty_segments++;
+    else segment_free(self, segment);
+}
+
+// --- Pages ------------------------------------------------------------------------------------
+
+static HeapPage *page_new(HeapAllocator *self, u32 c) {
+    HeapSegment *segment = self->free_segments;
+    if (!segment && !(segment = segment_new(self))) return NULL;
+    u32 i = (u32)__builtin_ctzll(segment->free_pages);
+    segment->free_pages &= segment->free_pages - 1;
+    if (!segment->free_pages) segment_unlist(self, segment);
+    if (segment->used_pages++ == 0) self->empty_segments--;
+    HeapPage *page = &segment->pages[i];
+    if (page->dirty) {
+        page->dirty = 0;
+        self->dirty_pages--;
+    }
+    page_format(page, c);
+    return page;
+}
+
+// Give an empty page back to its segment; its contents stay until HEAP_DIRTY_PAGES_MAX pages do.
+static void page_release(HeapAllocator *self, HeapPage *page) {
+    HeapSegment *segment = page->segment;
+    page->capacity       = 0; // slot_size stays: a later free of one of its slots is a double free
+    page->summary        = 0;
+    if (!segment->free_pages) segment_list(self, segment);
+    segment->free_pages |= (u64)1 << page->index;
+    if (self->dirty_pages < HEAP_DIRTY_PAGES_MAX) {
+        page->dirty = 1;
+        self->dirty_pages++;
+    } else {
+        alloc_os_discard(page->base, HEAP_PAGE_SIZE);
+    }
+    if (--segment->used_pages == 0) segment_emptied(self, segment);
+}
+
+// Hysteresis: the class's warm page stays when it empties (on the fast path: its edge is 1);
+// another page that empties goes back to the segment if the warm page is empty too, otherwise
+// it becomes the warm page. A class never keeps more than one empty page.
+static void page_emptied(HeapAllocator *self, HeapSizeClass *cls, HeapPage *page) {
+    HeapPage *warm = cls->warm;
+    if (warm == page) return;
+    if (warm && warm->used == 0) {
+        class_remove(cls, page);
+        page_release(self, page);
+        return;
+    }
+    if (warm) warm->edge = 2;
+    page->edge = 1;
+    cls->warm  = page;
+}
+
+// The class's allocation page, after dropping full pages from the list or adding a new page.
+static HeapPage *class_page(HeapAllocator *self, u32 c) {
+    HeapSizeClass *cls = &self->classes[c];
+    HeapPage      *page;
+    while ((page = cls->pages) && !page->summary) class_remove(cls, page);
+    if (page) return page;
+    page = page_new(self, c);
+    if (page) class_push(cls, page);
+    return page;
+}
+
+// --- Allocation -------------------------------------------------------------------------------
+
+// The size class for `bytes` under the heap's alignment, or HEAP_CLASS_COUNT for a page run.
+static u32 small_class(const HeapAllocator *self, size bytes) {
+    size align = self->base.alignment;
+    if (bytes > HEAP_SMALL_MAX || align > HEAP_SMALL_MAX) return HEAP_CLASS_COUNT;
+    if (align <= 16) return heap_class_of(bytes);
+    u32 c = heap_class_of(alloc_align_up(bytes, align));
+    while (heap_class_size(c) % align) c++; // ends at 8192 at the latest
+    return c;
+}
+
+// Allocate a block without counting it; `*effective` receives its size.
+static void *allocate_block(HeapAllocator *self, size bytes, i8 zeroed, size *effective) {
+    u32 c = small_class(self, bytes);
+    if (c == HEAP_CLASS_COUNT) return heap_large_allocate(self, bytes, zeroed, effective);
+    HeapPage *page = class_page(self, c);
+    if (!page) return NULL;
+    char *ptr  = page_take(page);
+    *effective = page->slot_size;
+    if (zeroed) memset(ptr, 0, page->slot_size);
+    return ptr;
+}
+
+static void *allocate_counted(HeapAllocator *self, size bytes, i8 zeroed) {
+    if (bytes == 0) return NULL;
+    size  effective = 0;
+    void *ptr       = allocate_block(self, bytes, zeroed, &effective);
+    if (!ptr) {
+        alloc_stats_failed(&self->base);
+        return NULL;
+    }
+    alloc_stats_allocated(&self->base, bytes, effective);
+    return ptr;
+}
+
+HEAP_COLD static void *allocate_slow(HeapAllocator *self, size bytes, i8 zeroed) {
+    check_header_full(self, "heap_allocator_allocate");
+    return allocate_counted(self, bytes, zeroed);
+}
+
+void *heap_allocator_allocate(HeapAllocator *self, size bytes, i8 zeroed) {
+    check_self(self, __func__);
+    if (ALLOC_LIKELY(bytes - 1 < self->small_limit)) {
+        HeapPage *page = self->classes[heap_class_of(bytes)].pages;
+        if (ALLOC_LIKELY(page && page->summary)) {
+            char *ptr = page_take(page);
+            alloc_stats_allocated(&self->base, bytes, page->slot_size);
+            if (zeroed) return memset(ptr, 0, page->slot_size);
+            return ptr;
+        }
+    }
+    return allocate_slow(self, bytes, zeroed);
+}
+
+// --- Release ----------------------------------------------------------------------------------
+
+// Free live slot `idx` of `page` when the page was full (it rejoins its class list) or holds
+// its last live slot (hysteresis decides whether it stays). Returns the slot size; no stats.
+static size release_slot(HeapAllocator *self, HeapPage *page, u32 idx) {
+    size           bytes = page->slot_size;
+    HeapSizeClass *cls   = &self->classes[page->class_index];
+    page_put(page, idx);
+    if (!page->listed) class_push(cls, page);
+    if (page->used == 0) page_emptied(self, cls, page);
+    return bytes;
+}
+
+// Free a block known to be live, without counting; returns its effective size.
+static size release_block(HeapAllocator *self, void *ptr) {
+    HeapPage *page = heap_page_of(self, ptr);
+    if (page) return release_slot(self, page, page_live_slot(page, ptr));
+    return heap_large_release(self, (size)heap_large_find(self, ptr));
+}
+
+// The free of a pointer outside every segment: NULL, a page run, or a bad pointer.
+static size free_large(HeapAllocator *self, void *ptr, const char *function) {
+    if (!ptr) return 0;
+    i64 index = heap_large_find(self, ptr);
+    if (index < 0) heap_bad_pointer(self, ptr, function);
+    size bytes = heap_large_release(self, (size)index);
+    alloc_stats_deallocated(&self->base, bytes);
+    return bytes;
+}
+
+// Every free the inline path does not finish: NULL, a page run, a segment found past its home
+// slot, a bad pointer, or a page that was full or is emptying.
+HEAP_COLD static size free_slow(HeapAllocator *self, void *ptr, const char *function) {
+    HeapPage *page = heap_page_of(self, ptr);
+    if (!page) return free_large(self, ptr, function);
+    u32 idx = page_live_slot(page, ptr);
+    if (idx == UINT32_MAX) heap_bad_pointer(self, ptr, function);
+    size bytes = release_slot(self, page, idx);
+    alloc_stats_deallocated(&self->base, bytes);
+    return bytes;
+}
+
+// The whole free of `ptr` (NULL included), checked in full; `function` names the entry point.
+// The inline part makes no call but tail calls, so it needs no saved registers.
+static inline size free_checked(HeapAllocator *self, void *ptr, const char *function) {
+    HeapPage *page = heap_page_at_home(self, ptr); // NULL for NULL: address 0 is never a segment
+    if (ALLOC_UNLIKELY(!page)) return free_slow(self, ptr, function);
+    u32 idx = page_live_slot(page, ptr);
+    // Off the fast path: a bad pointer, a full page, or the last live slot of a page that is not
+    // its class's warm page.
+    u32 edge = page->edge;
+    if (ALLOC_UNLIKELY((idx == UINT32_MAX) | (page->used - edge >= page->capacity - edge)))
+        return free_slow(self, ptr, function);
+    page_put(page, idx);
+    alloc_stats_deallocated(&self->base, page->slot_size);
+    return page->slot_size;
+}
+
+size heap_allocator_deallocate(HeapAllocator *self, void *ptr) {
+    check_self(self, __func__);
+    return free_checked(self, ptr, __func__);
+}
+
+// --- Size queries, resize, remap --------------------------------------------------------------
+
+// A live block: a slot of `page`, or (page NULL) the run large[run]; `bytes` is its size.
+typedef struct BlockRef {
+    HeapPage *page;
+    size      run;
+    size      bytes;
+} BlockRef;
+
+// Find the live block `ptr`; aborts naming `function` when it is not one.
+static BlockRef block_of(const HeapAllocator *self, const void *ptr, const char *function) {
+    HeapPage *page = heap_page_of(self, ptr);
+    if (page) {
+        if (page_live_slot(page, ptr) == UINT32_MAX) heap_bad_pointer(self, ptr, function);
+        return (BlockRef){page, 0, page->slot_size};
+    }
+    i64 index = heap_large_find(self, ptr);
+    if (index < 0) heap_bad_pointer(self, ptr, function);
+    return (BlockRef){NULL, (size)index, self->large[index].bytes};
+}
+
+size HeapAllocatorUsableSize(const HeapAllocator *self, const void *ptr) {
+    check_self(self, __func__);
+    if (!ptr) return 0;
+    return block_of(self, ptr, __func__).bytes;
+}
+
+i8 heap_allocator_resize(HeapAllocator *self, void *ptr, size new_size) {
+    check_header_full(self, __func__);
+    if (!ptr) return 0;
+    BlockRef block     = block_of(self, ptr, __func__);
+    size     effective = block.bytes;
+    if (new_size == 0) return 0;
+    if (block.page ? new_size > block.bytes
+                   : !heap_large_resize(self, block.run, new_size, false, &effective))
+        return 0;
+    alloc_stats_reallocated(&self->base, new_size, block.bytes, effective);
+    return 1;
+}
+
+// Allocate anew, copy min(old, new) bytes, free the old block: [ old ] => [ new ] (old freed).
+static void *move_block(HeapAllocator *self, void *ptr, size old, size new_size) {
+    size  effective = 0;
+    void *fresh     = allocate_block(self, new_size, 0, &effective);
+    if (!fresh) {
+        alloc_stats_failed(&self->base);
+        return NULL;
+    }
+    memcpy(fresh, ptr, old < new_size ? old : new_size);
+    release_block(self, ptr);
+    alloc_stats_reallocated(&self->base, new_size, old, effective);
+    return fresh;
+}
+
+void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size) {
+    check_header_full(self, __func__);
+    if (!ptr) return allocate_counted(self, new_size, 1);
+    if (new_size == 0) {
+        free_checked(self, ptr, __func__);
+        return NULL;
+    }
+    BlockRef block = block_of(self, ptr, __func__);
+    size     old   = block.bytes;
+    if (block.page) {
+        if (new_size > old) return move_block(self, ptr, old, new_size);
+        alloc_stats_reallocated(&self->base, new_size, old, old);
+        return ptr;
+    }
+    // Runs below HEAP_REMAP_MOVE_MIN move by copy (into a retained run when one fits, so a
+    // repeated growth pattern faults nothing); larger ones move their page tables with mremap,
+    // which keeps only page alignment.
+    bool  may_move  = old >= HEAP_REMAP_MOVE_MIN && self->base.alignment <= heap_os_page(self);
+    size  effective = 0;
+    void *moved     = heap_large_resize(self, block.run, new_size, may_move, &effective);
+    if (moved) {
+        alloc_stats_reallocated(&self->base, new_size, old, effective);
+        return moved;
+    }
+    if (may_move) {
+        alloc_stats_failed(&self->base);
+        return NULL;
+    }
+    return move_block(self, ptr, old, new_size);
+}
+
+// --- Vtable adapters --------------------------------------------------------------------------
+
+void *heap_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed) {
+    return heap_allocator_allocate((HeapAllocator *)self, bytes, zeroed);
+}
+
+i8 heap_allocator_vtable_resize(Allocator *self, void *ptr, size new_size) {
+    return heap_allocator_resize((HeapAllocator *)self, ptr, new_size);
+}
+
+void *heap_allocator_vtable_remap(Allocator *self, void *ptr, size new_size) {
+    return heap_allocator_remap((HeapAllocator *)self, ptr, new_size);
+}
+
+size heap_allocator_vtable_deallocate(Allocator *self, void *ptr) {
+    return heap_allocator_deallocate((HeapAllocator *)self, ptr);
+}

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+// Private layout of the HeapAllocator: page and segment descriptors (mapped apart from the user
+// memory they describe), the segment hash table, and the helpers Heap.c (small blocks, the fast
+// paths) and HeapLarge.c (page runs, self-check, teardown) share. Nothing here is public.
+#ifndef ALLOC_HEAP_INTERNAL_H
+#define ALLOC_HEAP_INTERNAL_H
+
+#include "alloc/Heap.h"
+#include "internal.h"
+
+// Geometry: a segment is HEAP_SEGMENT_SIZE bytes of user memory aligned to its size, cut into
+// HEAP_PAGE_SIZE pages; each page serves one size class.
+#define HEAP_SEGMENT_SHIFT 22
+#define HEAP_PAGE_SHIFT    16
+#define HEAP_PAGES_PER_SEGMENT (HEAP_SEGMENT_SIZE / HEAP_PAGE_SIZE)
+#define HEAP_PAGE_WORDS    (HEAP_PAGE_SIZE / 16 / 64) // u64 words of a page's free bitmap
+
+_Static_assert(((size)1 << HEAP_SEGMENT_SHIFT) == HEAP_SEGMENT_SIZE, "segment shift");
+_Static_assert(((size)1 << HEAP_PAGE_SHIFT) == HEAP_PAGE_SIZE, "page shift");
+_Static_assert(HEAP_PAGES_PER_SEGMENT == 64, "a segment's free-page set is one u64");
+_Static_assert(HEAP_PAGE_WORDS == 64, "a page's bitmap summary is one u64");
+
+// Descriptor of one page. Invariants while the page serves a class (capacity > 0):
+//   popcount(free[]) + used == capacity; bit w of summary is set iff free[w] != 0;
+//   bits at or beyond capacity are clear; a page with a free slot is on its class's list;
+//   edge is 1 for the class's warm page, 2 for the others.
+// A page not in use has capacity 0 and keeps slot_size only to tell a double free apart.
+typedef struct HeapPage {
+    u64               summary;   // bit w set iff free[w] has a free slot
+    u32               used;      // live slots
+    u32               capacity;  // slots in the page (HEAP_PAGE_SIZE / slot_size); 0 = unused
+    u32               slot_size; // bytes, a multiple of 16, <= HEAP_SMALL_MAX
+    u32               recip;     // floor(2^32 / slot_size) + 1, so off * recip >> 32 == off / slot_size
+    u32               edge;      // a free leaves the fast path when used - edge >= capacity - edge:
+                                 // 2 catches the last live slot and a full page, 1 only a full one
+    u8                class_index;
+    u8                listed;    // on its class's list
+    u8                dirty;     // unused and counted in HeapAllocator.dirty_pages
+    u8                index;     // position in the segment
+    char             *base;      // first byte of the page's user memory, HEAP_PAGE_SIZE aligned
+    struct HeapPage  *prev;      // class list of pages with a free slot
+    struct HeapPage  *next;
+    struct HeapSegment *segment; // owning segment descriptor
+    u64               free[HEAP_PAGE_WORDS]; // bit set = slot free
+} HeapPage;
+
+// Descriptor of one segment, mapped on its own (never inside the segment's user memory).
+typedef struct HeapSegment {
+    char               *base;       // user memory, HEAP_SEGMENT_SIZE bytes, aligned to that size
+    u64                 free_pages; // bit i set iff pages[i] is unused
+    u32                 used_pages; // 64 - popcount(free_pages)
+    u32                 listed;     // on the heap's list of segments with a free page
+    struct HeapSegment *prev;
+    struct HeapSegment *next;
+    size                desc_bytes; // mapped length of this descriptor
+    _Alignas(64) HeapPage pages[HEAP_PAGES_PER_SEGMENT]; // each page's hot fields in one line
+} HeapSegment;
+
+_Static_assert(sizeof(HeapPage) % 64 == 0, "page descriptors stay cache-line aligned");
+_Static_assert(offsetof(HeapPage, base) + sizeof(char *) <= 64, "fast-path fields share a line");
+
+// Slot of the open-addressing hash of segments; base 0 = empty.
+typedef struct HeapSegmentSlot {
+    uintptr_t    base;
+    HeapSegment *segment;
+} HeapSegmentSlot;
+
+// Size classes: 16..128 by 16, then four per doubling up to HEAP_SMALL_MAX. Requests up to
+// 1 KiB read a table (no data-dependent branch: random sizes would mispredict one).
+static inline u32 heap_class_of(size bytes) { // 1 <= bytes <= HEAP_SMALL_MAX
+    static const u8 by_granule[65] = {
+        0,  0,  1,  2,  3,  4,  5,  6,  7,  8,  8,  9,  9,  10, 10, 11, 11, 12, 12, 12, 12, 13,
+        13, 13, 13, 14, 14, 14, 14, 15, 15, 15, 15, 16, 16, 16, 16, 16, 16, 16, 16, 17, 17, 17,
+        17, 17, 17, 17, 17, 18, 18, 18, 18, 18, 18, 18, 18, 19, 19, 19, 19, 19, 19, 19, 19};
+    if (ALLOC_LIKELY(bytes <= 1024)) return by_granule[(bytes + 15) >> 4];
+    size m  = bytes - 1;
+    u32  lg = 63u - (u32)__builtin_clzll((unsigned long long)m);
+    return 8 + (lg - 7) * 4 + (u32)((m >> (lg - 2)) & 3);
+}
+
+static inline u32 heap_class_size(u32 c) {
+    if (c < 8) return (c + 1) * 16;
+    u32 lg = 7 + (c - 8) / 4;
+    return (5 + (c - 8) % 4) << (lg - 2);
+}
+
+// Probe the segment table past the home slot of `seg` (a collision: rare at load <= 1/2).
+HeapSegment *heap_segment_probe(const HeapAllocator *self, uintptr_t seg);
+
+static inline HeapPage *heap_segment_page(HeapSegment *segment, const void *ptr) {
+    return &segment->pages[((uintptr_t)ptr >> HEAP_PAGE_SHIFT) & (HEAP_PAGES_PER_SEGMENT - 1)];
+}
+
+// The page descriptor for `ptr` when its segment sits in its home slot of the table (the
+// common case), else NULL. Reads only the heap's own table before it touches any descriptor.
+static inline HeapPage *heap_page_at_home(const HeapAllocator *self, const void *ptr) {
+    const HeapSegmentSlot *table = self->segments;
+    if (ALLOC_UNLIKELY(!table)) return NULL;
+    uintptr_t              seg  = (uintptr_t)ptr & ~(uintptr_t)(HEAP_SEGMENT_SIZE - 1);
+    const HeapSegmentSlot *home = &table[(seg >> HEAP_SEGMENT_SHIFT) & (self->segments_cap - 1)];
+    HeapSegment           *segment = home->segment; // NULL in an empty slot, whose base is 0
+    if (ALLOC_UNLIKELY((home->base != seg) | !segment)) return NULL;
+    return heap_segment_page(segment, ptr);
+}
+
+// The page descriptor for `ptr` when `ptr` lies in one of this heap's segments, else NULL.
+static inline HeapPage *heap_page_of(const HeapAllocator *self, const void *ptr) {
+    HeapPage *page = heap_page_at_home(self, ptr);
+    if (ALLOC_LIKELY(page) || !self->segments) return page;
+    HeapSegment *segment = heap_segment_probe(self, (uintptr_t)ptr & ~(uintptr_t)(HEAP_SEGMENT_SIZE - 1));
+    return segment ? heap_segment_page(segment, ptr) : NULL;
+}
+
+// The OS page size, asked of the OS once per heap (sysconf is a call through libc).
+static inline size heap_os_page(HeapAllocator *self) {
+    if (ALLOC_UNLIKELY(!self->os_page_size)) self->os_page_size = alloc_os_page_size();
+    return self->os_page_size;
+}
+
+// Keep a slow path out of line and out of the caller's register pressure.
+#define HEAP_COLD __attribute__((noinline, cold))
+
+// --- HeapLarge.c ----------------------------------------------------------------------------
+
+// Map a run of at least `bytes` bytes (reusing a retained one when possible) and record it;
+// NULL when the OS refuses. `*effective` receives the run's length. No statistics.
+void *heap_large_allocate(HeapAllocator *self, size bytes, i8 zeroed, size *effective);
+// Index of the live run that starts exactly at `ptr`, or -1.
+i64 heap_large_find(const HeapAllocator *self, const void *ptr);
+// Release live run `index` (retain or unmap it). Returns its length. No statistics.
+size heap_large_release(HeapAllocator *self, size index);
+// Resize live run `index` to hold `new_size` bytes, moving it only when `may_move`.
+// Returns the (possibly new) address, with its new length in `*effective`, or NULL (run
+// untouched). No statistics.
+void *heap_large_resize(HeapAllocator *self, size index, size new_size, bool may_move,
+                        size *effective);
+// Abort with the exact reason for a pointer that is not a live block of this heap.
+_Noreturn void heap_bad_pointer(const HeapAllocator *self, const void *ptr, const char *function);
+
+#endif // ALLOC_HEAP_INTERNAL_H
