@@ -21,16 +21,22 @@ def cell(text):
     return text.replace("|", "\\|")
 
 
-def summary(r):
-    """What the matrix shows for one case: the exact reason, or what happens instead."""
+def summary(r, notes):
+    """What the matrix shows for one case: the exact reason, or what happens instead with a
+    numbered note saying why (`notes` collects the texts, numbered in order of appearance)."""
     if r["observed"] == "FAILED":
         return "**FAILED**"
     if r["outcome"] == "fatal":
         prefix = "alloc: fatal: " + r["function"] + ": "
         return "`" + r["observed"][len(prefix):] + "`" if r["observed"].startswith(prefix) else "?"
+    text = r["reason"]
     if r["outcome"] == "sigsegv":
-        return "SIGSEGV, no fatal line: " + r["reason"]
-    return r["reason"]
+        head, text = "SIGSEGV, no fatal line", text
+    else:
+        head, text = "not detected", text[len("not detected: "):] if text.startswith("not detected: ") else text
+    if text not in notes:
+        notes.append(text)
+    return "%s (%d)" % (head, notes.index(text) + 1)
 
 
 def exact(r):
@@ -53,12 +59,16 @@ def render(path):
     by = {(r["kind"], r["row"]): r for r in rows}
     out = ["## The matrix", "",
            "Each cell is the exact reason of the fatal line "
-           "`alloc: fatal: <function>: <reason> <pointer>`, or what happens instead. "
-           "A dash: the misuse is not part of that allocator's catalogue.", "",
+           "`alloc: fatal: <function>: <reason> <pointer>`, or what happens instead, with a "
+           "numbered note below saying why. A dash: the misuse is not part of that allocator's "
+           "catalogue.", "",
            "| misuse | " + " | ".join(kinds) + " |", "|---" * (len(kinds) + 1) + "|"]
+    notes = []
     for row, label in misuses:
-        cells = [summary(by[(k, row)]) if (k, row) in by else "—" for k in kinds]
+        cells = [summary(by[(k, row)], notes) if (k, row) in by else "—" for k in kinds]
         out.append("| " + cell(label) + " | " + " | ".join(cell(c) for c in cells) + " |")
+    out.append("")
+    out += ["%d. %s" % (i + 1, text) for i, text in enumerate(notes)]
     for kind in kinds:
         mine = sorted((r for r in rows if r["kind"] == kind), key=lambda r: r["row"])
         out += ["", "## " + kind, "",
