@@ -135,7 +135,7 @@ static void posix_memalign_rejects_bad_alignment(void) {
 }
 
 // Threads allocate, hand their blocks to another thread, which frees them.
-enum { THREADS = 4, PER_THREAD = 5000 };
+enum { THREADS = 4, PER_THREAD = 2000 };
 static void *handoff[THREADS][PER_THREAD];
 
 static void *produce(void *arg) {
@@ -212,7 +212,7 @@ static void fork_while_another_thread_allocates(void) {
     churning = 1;
     pthread_create(&thread, NULL, churn, NULL);
     int ok = 1;
-    for (int i = 0; i < 20; ++i) {
+    for (int i = 0; i < 8; ++i) {
         pid_t child = fork();
         if (child == 0) {
             free(malloc(1000)); // deadlocks if the lock was copied while held

@@ -5,6 +5,7 @@
 #include <stdio.h>  // printf, fprintf, fflush
 #include <stdlib.h> // exit
 #include <string.h> // strcmp
+#include <unistd.h> // alarm
 
 _Alignas(64) char violation_global[256];
 
@@ -99,6 +100,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     if (strcmp(argv[1], "--list") == 0) return list_cases();
+    alarm(30); // a case that hangs dies by SIGALRM, which run.sh reports
     for (size i = 0; i < violation_case_count; ++i) {
         if (strcmp(violation_cases[i].name, argv[1]) != 0) continue;
         violation_cases[i].run();
