@@ -74,7 +74,8 @@ col() { awk -F'\t' -v p="$1" -v m="$2" -v c="$3" '$2 == p && $3 == m { print $c 
     echo "the rounds (ratio: median / glibc's median); CPU is user + sys, median. Every run's output"
     echo "was compared with glibc's. The shim is \`build/liballoc-malloc.so\` (src/shim/malloc_shim.c):"
     echo "a HeapAllocator per thread for blocks up to 8 KiB, one shared heap for larger ones, a mutex"
-    echo "per heap. Not pinned to a core: sort and python3 run several threads."
+    echo "per heap. Not pinned to a core: sort and python3 run several threads. When the load average"
+    echo "exceeds the core count, wall time is mostly waiting for a core; compare the CPU columns."
     echo
     echo "| program | glibc wall | mimalloc wall | shim wall | glibc CPU | mimalloc CPU | shim CPU |"
     echo "|---|---|---|---|---|---|---|"
