@@ -12,9 +12,10 @@ declare -A peers=(
   [jemalloc]="$lib/libjemalloc.so.2"
   [tcmalloc]="$lib/libtcmalloc_minimal.so.4"
 )
-# Which of our kinds run each workload (the peers run all of them).
+# Which of our kinds run each workload (the peers run all of them); KIND:N runs N times fewer
+# iterations (DebugAllocator maps pages and takes a backtrace per block: ~10^4 times slower).
 declare -A ours=(
-  [random-pair]="heap heap-dyn debug"
+  [random-pair]="heap heap-dyn debug:1000"
   [lifo-pair]="heap heap-dyn"
   [slab]="heap slab slab-dyn budget"
   [batch]="heap heap-dyn"
@@ -29,16 +30,19 @@ pin=(); command -v taskset >/dev/null && pin=(taskset -c "$(($(nproc) - 1))")
 out=build/bench/alloc.tsv
 mkdir -p "$(dirname "$out")"
 printf 'round\tworkload\tallocator\tns_per_op\n' > "$out"
-measure() { # round workload label kind preload
+measure() { # round workload label kind preload [divisor]
   local result
-  result=$(LD_PRELOAD="$5" "${pin[@]}" "$bin" "$4" "$2" 2>/dev/null) || return 0
+  result=$(LD_PRELOAD="$5" "${pin[@]}" "$bin" "$4" "$2" "${6:-1}" 2>/dev/null) || return 0
   [[ $result == ns_per_op* ]] && printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${result#ns_per_op }" >> "$out"
   return 0
 }
 for round in $(seq 1 "$rounds"); do
   for w in "${workloads[@]}"; do
     for peer in glibc mimalloc jemalloc tcmalloc; do measure "$round" "$w" "$peer" malloc "${peers[$peer]}"; done
-    for kind in ${ours[$w]}; do measure "$round" "$w" "alloc:$kind" "$kind" ""; done
+    for entry in ${ours[$w]}; do
+      kind=${entry%%:*}; divisor=1; [[ $entry == *:* ]] && divisor=${entry#*:}
+      measure "$round" "$w" "alloc:$kind" "$kind" "" "$divisor"
+    done
   done
   echo "bench: round $round/$rounds done" >&2
 done

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// One measurement: `bench_alloc ALLOCATOR WORKLOAD` runs WORKLOAD once on ALLOCATOR and prints
+// One measurement: `bench_alloc ALLOCATOR WORKLOAD [DIVISOR]` runs WORKLOAD once on ALLOCATOR and prints
 // "ns_per_op <value>" (CPU time). bench/run_alloc.sh calls it round after round, swapping the
 // malloc peer (glibc, mimalloc, jemalloc, tcmalloc) with LD_PRELOAD, and bench/report_alloc.py
 // turns the results into bench/results/alloc.md.
@@ -59,8 +59,10 @@ static const Workload workloads[] = {
     {"large-1m", LIFO_PAIR, 1 << 20, 1 << 20, 5000, 1},
 };
 
-// Runs one workload on one kind and returns CPU nanoseconds per operation (< 0: unsupported).
-static double measure(const BenchKind *kind, const Workload *w) {
+// Runs one workload on one kind, `divisor` times fewer iterations than the table says (for kinds
+// thousands of times slower, like DebugAllocator), and returns CPU nanoseconds per operation
+// (< 0: unsupported).
+static double measure(const BenchKind *kind, const Workload *w, size_t divisor) {
     static void *slots[BATCH];
     BenchPlan    plan = make_plan(w->min_bytes, w->max_bytes);
     bool supported = (w->loop == RANDOM_PAIR && kind->random_pair) ||
@@ -68,21 +70,22 @@ static double measure(const BenchKind *kind, const Workload *w) {
                      (w->loop == LADDER && kind->realloc_ladder);
     if (!supported) return -1;
     void  *ctx   = kind->create();
-    double start = cpu_seconds();
+    size_t iterations = w->iterations / divisor ? w->iterations / divisor : 1;
+    double start      = cpu_seconds();
     switch (w->loop) {
-    case RANDOM_PAIR: kind->random_pair(ctx, &plan, slots, LIVE_SLOTS, w->iterations); break;
-    case LIFO_PAIR: kind->lifo_pair(ctx, &plan, w->iterations); break;
-    case BATCH_FREE: kind->batch(ctx, slots, BATCH, w->min_bytes, w->iterations); break;
-    case LADDER: kind->realloc_ladder(ctx, w->iterations); break;
+    case RANDOM_PAIR: kind->random_pair(ctx, &plan, slots, LIVE_SLOTS, iterations); break;
+    case LIFO_PAIR: kind->lifo_pair(ctx, &plan, iterations); break;
+    case BATCH_FREE: kind->batch(ctx, slots, BATCH, w->min_bytes, iterations); break;
+    case LADDER: kind->realloc_ladder(ctx, iterations); break;
     }
     double end = cpu_seconds();
     kind->destroy(ctx);
-    return (end - start) * 1e9 / (double)(w->iterations * w->ops_per_iteration);
+    return (end - start) * 1e9 / (double)(iterations * w->ops_per_iteration);
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: bench_alloc ALLOCATOR WORKLOAD\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: bench_alloc ALLOCATOR WORKLOAD [ITERATION_DIVISOR]\n");
         return 2;
     }
     const BenchKind *kind = bench_kind_named(argv[1]);
@@ -92,7 +95,8 @@ int main(int argc, char **argv) {
     }
     for (size_t i = 0; i < sizeof workloads / sizeof workloads[0]; ++i) {
         if (strcmp(workloads[i].name, argv[2])) continue;
-        double ns = measure(kind, &workloads[i]);
+        long   divisor = argc == 4 ? strtol(argv[3], NULL, 10) : 1;
+        double ns      = measure(kind, &workloads[i], divisor > 0 ? (size_t)divisor : 1);
         if (ns < 0) printf("unsupported\n");
         else printf("ns_per_op %.3f\n", ns);
         return 0;

@@ -4,9 +4,12 @@
 // typed fast path and, with a "-dyn" suffix, through `Allocator *`.
 #include "bench_kinds.h"
 
+#include "alloc/Arena.h"
+#include "alloc/Budget.h"
 #include "alloc/Debug.h"
 #include "alloc/Heap.h"
 #include "alloc/Page.h"
+#include "alloc/Slab.h"
 
 #include <stdlib.h>   // malloc, free, realloc
 #include <string.h>   // strcmp
@@ -22,23 +25,23 @@ BENCH_DEFINE_LOOPS(malloc, malloc_ops)
 
 // Ops through the public macros: with a typed pointer they call the typed functions directly
 // (the fast path); with `Allocator *` they take the validating dynamic path.
-#define OUR_OPS(id, Type)                                                                          \
+#define OUR_OPS(id, Type, reset)                                                                   \
     static void *id##_allocate(void *c, size_t n) { return AllocatorAlloc((Type *)c, n, 0); }    \
     static void  id##_release(void *c, void *p) { AllocatorFree((Type *)c, p); }                  \
     static void *id##_reallocate(void *c, void *p, size_t n) {                                     \
         return AllocatorResize((Type *)c, p, n) ? p : AllocatorRemap((Type *)c, p, n);            \
     }                                                                                              \
-    static const BenchOps id##_ops = {id##_allocate, id##_release, id##_reallocate, NULL};         \
+    static const BenchOps id##_ops = {id##_allocate, id##_release, id##_reallocate, reset};        \
     BENCH_DEFINE_LOOPS(id, id##_ops)
 
 // A kind's typed and dynamic entries share one instance, made by `init` and ended by `deinit`.
-#define OUR_KIND(id, Type, init, deinit)                                                           \
+#define OUR_KIND(id, Type, init, deinit, reset)                                                    \
     static Type  id##_instance;                                                                    \
     static void *id##_create(void) { return id##_instance = init, &id##_instance; }               \
     static void *id##_create_dyn(void) { return ALLOCATOR_OF((Type *)id##_create()); }         \
     static void  id##_destroy(void *c) { (void)c; deinit(&id##_instance); }                        \
-    OUR_OPS(id, Type)                                                                              \
-    OUR_OPS(id##_dyn, Allocator)
+    OUR_OPS(id, Type, reset)                                                                       \
+    OUR_OPS(id##_dyn, Allocator, reset)
 
 #define KIND_ENTRIES(name, id)                                                                     \
     {name, id##_create, id##_destroy, id##_random_pair, id##_lifo_pair, id##_batch,               \
@@ -46,9 +49,21 @@ BENCH_DEFINE_LOOPS(malloc, malloc_ops)
     {name "-dyn", id##_create_dyn, id##_destroy, id##_dyn_random_pair, id##_dyn_lifo_pair,        \
      id##_dyn_batch, id##_dyn_realloc_ladder}
 
-OUR_KIND(page, PageAllocator, PageAllocatorInit(), PageAllocatorDeinit)
-OUR_KIND(debug, DebugAllocator, DebugAllocatorInit(), DebugAllocatorDeinit)
-OUR_KIND(heap, HeapAllocator, HeapAllocatorInit(), HeapAllocatorDeinit)
+// The arena frees a whole batch by Reset (its reason to exist); `ctx` is the arena either way,
+// since an `Allocator *` to it is the same address.
+static void arena_reset(void *ctx) { ArenaAllocatorReset(ctx); }
+
+enum { BUDGET_SLOTS = 1100, BUDGET_SLOT_BYTES = 64 };
+_Alignas(64) static unsigned char budget_buffer[BudgetAllocatorBufferBytes(BUDGET_SLOTS, BUDGET_SLOT_BYTES)];
+
+OUR_KIND(page, PageAllocator, PageAllocatorInit(), PageAllocatorDeinit, NULL)
+OUR_KIND(debug, DebugAllocator, DebugAllocatorInit(), DebugAllocatorDeinit, NULL)
+OUR_KIND(heap, HeapAllocator, HeapAllocatorInit(), HeapAllocatorDeinit, NULL)
+OUR_KIND(arena, ArenaAllocator, ArenaAllocatorInit(), ArenaAllocatorDeinit, arena_reset)
+OUR_KIND(slab, SlabAllocator, SlabAllocatorInit(64), SlabAllocatorDeinit, NULL)
+OUR_KIND(budget, BudgetAllocator,
+         BudgetAllocatorInit(budget_buffer, sizeof budget_buffer, BUDGET_SLOT_BYTES),
+         BudgetAllocatorDeinit, NULL)
 
 // A fresh mmap + munmap per block: the baseline a page allocator's retention must beat. Only
 // for the lifo loops, where each block is released before the next is allocated.
@@ -69,6 +84,9 @@ static const BenchKind kinds[] = {
     KIND_ENTRIES("page", page),
     KIND_ENTRIES("debug", debug),
     KIND_ENTRIES("heap", heap),
+    KIND_ENTRIES("arena", arena),
+    KIND_ENTRIES("slab", slab),
+    KIND_ENTRIES("budget", budget),
     {"malloc", malloc_create, malloc_destroy, malloc_random_pair, malloc_lifo_pair, malloc_batch,
      malloc_realloc_ladder},
 };

@@ -208,7 +208,7 @@ struct Allocator {
 #define DEBUG_ALLOCATOR_MAGIC 0x21636c6c61676264ULL
 
 ///
-/// Default alignment of every allocator made with a plain `XxxAllocatorInit()`: 16 bytes, enough
+/// Default alignment of every allocator made with a plain Init macro (`HeapAllocatorInit`, `PageAllocatorInit`, …): 16 bytes, enough
 /// for any scalar type on the supported platforms.
 ///
 /// TAGS: Allocator, Config
@@ -216,7 +216,7 @@ struct Allocator {
 #define ALLOCATOR_DEFAULT_ALIGNMENT 16
 
 ///
-/// Default `retry_limit` of every allocator made with a plain `XxxAllocatorInit()`.
+/// Default `retry_limit` of every allocator made with a plain Init macro (`HeapAllocatorInit`, `PageAllocatorInit`, …).
 ///
 /// TAGS: Allocator, Config
 ///
@@ -531,7 +531,8 @@ AllocatorStats allocator_stats(const Allocator *self);
 /// self[in,out] : Any initialised allocator.
 ///
 /// SUCCESS: The counters are reset.
-/// FAILURE: Aborts via `AllocFatal` when `self` is NULL or uninitialised.
+/// FAILURE: Aborts via `AllocFatal` when `self` is NULL ("NULL allocator"), uninitialised
+///          ("uninitialised allocator") or of an unknown type ("unknown allocator type").
 ///
 /// TAGS: Allocator, Stats
 ///
@@ -549,7 +550,11 @@ void allocator_reset_stats(Allocator *self);
 ///
 /// Reset any allocator's statistics; see `allocator_reset_stats`.
 ///
-/// a[in,out] : Pointer to any allocator.
+/// a[in,out] : Pointer to any allocator (typed or `Allocator *`); evaluated once.
+///
+/// SUCCESS: All counters are 0 except `bytes_in_use`, which is kept, and `peak_bytes_in_use`,
+///          which becomes `bytes_in_use`.
+/// FAILURE: Aborts via `AllocFatal` when the allocator is NULL or uninitialised.
 ///
 /// TAGS: Allocator, Stats
 ///

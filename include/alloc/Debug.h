@@ -16,7 +16,7 @@
 /// its guard page), so the kernel's limit on mappings per process (`vm.max_map_count`, 65530 by
 /// default on Linux) caps live plus quarantined blocks at about 32 000; past it, allocation
 /// returns NULL like any out-of-memory. Backtraces come from glibc's `backtrace()`, which loads
-/// `libgcc_s` (and so calls `malloc`) on its first use in a process.
+/// libgcc_s (and so calls `malloc`) on its first use in a process.
 ///
 /// TAGS: Allocator, Debug
 ///

@@ -90,26 +90,14 @@
 ///
 #define HEAP_FREED_MAX 32
 
-///
-/// Descriptor of one page of a size class. Opaque: defined privately by the heap and stored in
-/// memory the heap maps for itself, never inside user blocks.
-///
-/// TAGS: Heap
-///
+// Descriptor of one page of a size class. Opaque: defined privately by the heap and stored in
+// memory the heap maps for itself, never inside user blocks. (private: src/alloc/heap_internal.h)
 typedef struct HeapPage HeapPage;
 
-///
-/// Descriptor of one segment (64 pages). Opaque, mapped apart from the segment's user memory.
-///
-/// TAGS: Heap
-///
+// Descriptor of one segment (64 pages). Opaque, mapped apart from the segment's user memory. (private: src/alloc/heap_internal.h)
 typedef struct HeapSegment HeapSegment;
 
-///
-/// One slot of the heap's hash table of segments. Opaque.
-///
-/// TAGS: Heap
-///
+// One slot of the heap's hash table of segments. Opaque. (private: src/alloc/heap_internal.h)
 typedef struct HeapSegmentSlot HeapSegmentSlot;
 
 ///

@@ -1,0 +1,47 @@
+# apidoc (tools/apidoc): the documentation generator. `make docs-check` lints the library's
+# headers; suites: apidoc (golden cases, error paths, determinism, Doxygen oracle) and docs-check.
+APIDOC       := $(BUILD)/apidoc
+APIDOC_SRC   := $(sort $(wildcard tools/apidoc/*.c))
+APIDOC_HDR   := $(wildcard tools/apidoc/*.h)
+LLVM_DIR     := /usr/lib/llvm-14
+APIDOC_FLAGS := -O2 -g $(WARN) -D_GNU_SOURCE -I$(LLVM_DIR)/include
+APIDOC_LIBS  := -L$(LLVM_DIR)/lib -lclang -ljansson -lpthread -lm -Wl,-rpath,$(LLVM_DIR)/lib
+
+$(APIDOC): $(APIDOC_SRC) $(APIDOC_HDR) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(APIDOC_FLAGS) $(APIDOC_SRC) $(APIDOC_LIBS) -o $@
+
+# The same under clang with ASan+UBSan: the suite runs the golden cases with it too.
+$(BUILD)/asan/apidoc: $(APIDOC_SRC) $(APIDOC_HDR) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(WARN) $(SANFLAGS) -D_GNU_SOURCE -I$(LLVM_DIR)/include $(APIDOC_SRC) $(APIDOC_LIBS) -o $@
+
+# The documentation's own compile database: the build's units plus every bench/ and examples/
+# source (the top-level one globs only bench/*.c and examples/*.c), so their uses are found too.
+DOCS_CCDB    := $(BUILD)/docs/compile_commands.json
+DOCS_SOURCES := $(sort $(CC_SOURCES) $(wildcard bench/*/*.c examples/*/*.c))
+$(DOCS_CCDB): tools/compile_commands.sh Makefile mk/apidoc.mk $(DOCS_SOURCES)
+	@mkdir -p $(@D)
+	tools/compile_commands.sh "$(CC) $(CPPFLAGS) $(WARN) -Itests/support" $(DOCS_SOURCES) > $@
+
+# The file target is what `make docs` (mk/docs.mk) builds from.
+.PHONY: apidoc docs-json docs-check bench-docs test-apidoc test-docs-check
+apidoc: $(APIDOC)
+
+docs-json: $(BUILD)/docs/api.json
+$(BUILD)/docs/api.json: $(APIDOC) $(DOCS_CCDB) $(LIB_HDR) $(DOCS_SOURCES) docs/tags.yml
+	$(APIDOC) extract -p $(DOCS_CCDB) --cache $(BUILD)/docs/cache -o $@
+
+docs-check: $(APIDOC) $(DOCS_CCDB)
+	$(APIDOC) lint -p $(DOCS_CCDB) --cache $(BUILD)/docs/cache
+
+TEST_SUITES += apidoc docs-check
+
+test-apidoc: $(APIDOC) $(BUILD)/asan/apidoc $(BUILD)/compile_commands.json
+	@ASAN_OPTIONS=detect_leaks=0 tests/run-suite.sh apidoc tests/apidoc/run.sh $(APIDOC) $(BUILD)/asan/apidoc
+
+test-docs-check: $(APIDOC) $(DOCS_CCDB)
+	@tests/run-suite.sh docs-check tests/apidoc/docs-check.sh $(APIDOC) $(DOCS_CCDB)
+
+bench-docs: $(APIDOC)
+	bench/docs/run.sh $(APIDOC)

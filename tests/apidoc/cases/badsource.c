@@ -1,0 +1,3 @@
+#include "badsource.h"
+// café
+int x;

@@ -1,0 +1,5 @@
+#include "broken.h"
+
+int fine(void) {
+    return undeclared_thing + 1;
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/python3
+"""Check that api.json files have exactly the keys docs/api-json.md documents, in its order,
+and that every such key is named in the document. Usage: check_schema.py DOC FILE.json..."""
+import json, sys
+
+KEYS = {
+    "root": ["format_version", "generator", "files", "symbols", "tags"],
+    "file": ["path", "include", "doc", "symbols"],
+    "symbol": ["id", "name", "kind", "header", "include", "line", "end_line", "declaration",
+               "deprecated", "doc", "return_type", "params", "fields", "enum_values", "dispatch",
+               "references", "examples", "uses"],
+    "doc": ["line", "end_line", "brief", "description", "params", "fields", "success", "failure",
+            "returns", "usage", "notes", "deprecated", "see", "tags", "tags_written"],
+    "docparam": ["name", "direction", "description", "line"],
+    "docfield": ["name", "description", "line"],
+    "note": ["kind", "text"],
+    "param": ["name", "type", "direction", "description"],
+    "field": ["name", "type", "description", "line", "group"],
+    "enum_value": ["name", "value", "description", "line"],
+    "dispatch": ["type", "function", "function_id", "expression"],
+    "reference": ["file", "line", "column", "kind", "function", "function_start", "function_end", "category"],
+    "example": ["file", "function", "start", "end", "category", "use_lines", "code"],
+    "tag": ["name", "description", "synonyms", "symbols"],
+}
+KINDS = {"function", "function-macro", "object-macro", "struct", "union", "enum", "typedef"}
+errors = []
+
+def keys(obj, what, where):
+    if list(obj.keys()) != KEYS[what]:
+        errors.append(f"{where}: {what} keys {list(obj.keys())} != {KEYS[what]}")
+
+def doc(d, where):
+    if d is None:
+        return
+    keys(d, "doc", where)
+    for p in d["params"]: keys(p, "docparam", where)
+    for f in d["fields"]: keys(f, "docfield", where)
+    for n in d["notes"]:
+        keys(n, "note", where)
+        if n["kind"] not in ("info", "note", "warn"): errors.append(f"{where}: note kind {n['kind']}")
+
+text = open(sys.argv[1], encoding="utf-8").read()
+for group in KEYS.values():
+    for k in group:
+        if f"`{k}`" not in text:
+            errors.append(f"{sys.argv[1]}: key `{k}` is not documented")
+for path in sys.argv[2:]:
+    data = json.load(open(path, encoding="utf-8"))
+    keys(data, "root", path)
+    if data["format_version"] != 1: errors.append(f"{path}: format_version")
+    ids = {s["id"] for s in data["symbols"]}
+    for f in data["files"]:
+        keys(f, "file", path); doc(f["doc"], path)
+        for i in f["symbols"]:
+            if i not in ids: errors.append(f"{path}: file lists unknown id {i}")
+    for s in data["symbols"]:
+        w = f"{path}: {s['id']}"
+        keys(s, "symbol", w); doc(s["doc"], w)
+        if s["kind"] not in KINDS: errors.append(f"{w}: kind {s['kind']}")
+        for x in s["params"]: keys(x, "param", w)
+        for x in s["fields"]: keys(x, "field", w)
+        for x in s["enum_values"]: keys(x, "enum_value", w)
+        for x in s["dispatch"]: keys(x, "dispatch", w)
+        for x in s["references"]: keys(x, "reference", w)
+        for x in s["examples"]: keys(x, "example", w)
+        for u in s["uses"]:
+            if u not in ids: errors.append(f"{w}: uses unknown id {u}")
+    for t in data["tags"]:
+        keys(t, "tag", path)
+print("\n".join(errors[:30]))
+sys.exit(1 if errors else 0)

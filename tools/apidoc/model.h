@@ -1,0 +1,192 @@
+// The documentation model: what `apidoc extract` finds, what lint checks and what the JSON and
+// Markdown generators print. Knows nothing of libclang (no CXCursor leaves extract.c).
+#ifndef APIDOC_MODEL_H
+#define APIDOC_MODEL_H
+
+#include <stddef.h> // size_t
+
+// A growable array: `Vec(T) v = {0}; vec_push(&v, x);` (the tool may use libc malloc).
+#define Vec(T) struct { T *items; size_t n, cap; }
+#define vec_push(v, x)                                                                             \
+    do {                                                                                           \
+        if ((v)->n == (v)->cap) {                                                                  \
+            (v)->cap = (v)->cap ? (v)->cap * 2 : 8;                                                \
+            (v)->items = xrealloc((v)->items, (v)->cap * sizeof *(v)->items);                      \
+        }                                                                                          \
+        (v)->items[(v)->n++] = (x);                                                                \
+    } while (0)
+
+typedef Vec(char *) StrVec;
+
+void *xrealloc(void *p, size_t bytes);
+void *xcalloc(size_t n, size_t bytes);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+// ---- diagnostics (diag.c) -----------------------------------------------------------------
+typedef enum { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR } DiagLevel;
+typedef struct {
+    DiagLevel level;
+    char     *file; // relative path, or NULL for a diagnostic about no file
+    int       line; // 1-based; 0 when unknown
+    char     *message;
+} Diag;
+typedef Vec(Diag) DiagVec;
+
+void diag_add(DiagVec *d, DiagLevel level, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void diag_sort(DiagVec *d);
+int  diag_print(const DiagVec *d, const char *prog); // prints all, returns the number of errors
+
+// ---- parsed `///` blocks (comment.c) ------------------------------------------------------
+typedef struct { char *name, *direction, *description; int line; } DocParam;
+typedef struct { char *name, *description; int line; } DocField;
+typedef struct { char *kind, *text; } DocNote;
+
+typedef struct Doc {
+    int    line, end_line;
+    char  *brief, *description;
+    char  *success, *failure, *returns, *usage, *deprecated; // NULL when the section is absent
+    Vec(DocParam) params;
+    Vec(DocField) fields;
+    Vec(DocNote)  notes;
+    StrVec see;
+    StrVec tags;         // canonical names (filled by tags_fold)
+    StrVec tags_written; // as written
+    int    has_tags;     // a TAGS: line exists
+    int    tags_line;
+    int    fields_line;  // line of FIELDS:, 0 when absent
+    int    used;         // attached to something
+    int    is_file_doc;
+} Doc;
+
+typedef Vec(Doc *) DocVec;
+
+// Split a file's text into `///` blocks and parse each; grammar errors go to `diags`.
+// `lines` are the file's lines (without newlines), 1-based line i is lines[i-1].
+void comment_parse_file(const char *path, char **lines, int nlines, DocVec *out, DiagVec *diags);
+// The block whose first following non-blank line is `line`, or NULL.
+Doc *comment_block_before(DocVec *docs, char **lines, int nlines, int line);
+// The text after `///<` on a line, or NULL.
+char *comment_trailing(const char *text);
+
+// ---- tags (tags.c) ------------------------------------------------------------------------
+typedef struct { char *name, *description; StrVec synonyms; } Tag;
+typedef Vec(Tag) TagVec;
+int         tags_load(const char *path, TagVec *out, DiagVec *diags); // 0 ok, -1 I/O or syntax
+const char *tags_fold(const TagVec *tags, const char *written);       // canonical name or NULL
+struct Model;
+void        tags_fold_model(struct Model *m); // doc->tags from doc->tags_written
+
+// ---- symbols -------------------------------------------------------------------------------
+typedef enum {
+    KIND_FUNCTION, KIND_FUNCTION_MACRO, KIND_OBJECT_MACRO, KIND_STRUCT, KIND_UNION, KIND_ENUM,
+    KIND_TYPEDEF
+} SymbolKind;
+const char *kind_name(SymbolKind k);
+
+typedef struct { char *name, *type; } Param;                  // type NULL for macros and "..."
+typedef struct { char *name, *type, *group, *trailing; int line; } Field;
+typedef struct { char *name, *trailing; long long value; int line; } EnumValue;
+typedef struct { char *type, *expression, *function; } Dispatch;
+
+typedef struct {
+    char *file;
+    int   line, column;
+    const char *kind; // static string
+    char *function;   // NULL at file scope
+    int   function_start, function_end;
+} Reference;
+
+typedef struct {
+    char *file, *function, *category, *code;
+    int   start, end;
+    Vec(int) use_lines;
+} Example;
+
+typedef struct Symbol {
+    char      *id, *name, *header, *include, *declaration, *return_type;
+    SymbolKind kind;
+    int        line, end_line;
+    Doc       *doc;
+    Vec(Param)     params;
+    Vec(Field)     fields;
+    Vec(EnumValue) enum_values;
+    Vec(Dispatch)  dispatch;
+    StrVec         body_idents; // macros: identifiers of the body; others: referenced type names
+    StrVec         usrs;        // libclang USRs that denote this symbol (model treats as strings)
+    StrVec         member_usrs; // USRs of fields / enum constants (uses count for the symbol)
+    Vec(Reference) refs;
+    Vec(Example)   examples;
+    StrVec         uses;        // ids
+    int            variadic;
+} Symbol;
+
+typedef struct {
+    char  *path, *include;
+    Doc   *doc;
+    char **lines;
+    int    nlines;
+    DocVec blocks;
+} HeaderFile;
+
+// A use as extract.c reports it, before it is resolved to a symbol.
+typedef struct {
+    char *usr, *file, *function;
+    const char *kind;
+    int   line, column, function_start, function_end;
+} RawRef;
+typedef Vec(RawRef) RawRefVec;
+
+// What one translation unit yields (extract.c), cached per unit by cache.c.
+typedef struct {
+    Vec(Symbol *) syms;    // header units only
+    StrVec    aliases;     // pairs: usr, name (`typedef struct X X;`)
+    RawRefVec refs;
+    DiagVec   diags;
+    int       failed;
+    StrVec    deps;        // every file the unit read
+} TuResult;
+
+// Returns 1 and fills `r` when the cache holds `key` and none of its files changed.
+int  cache_load(const char *dir, const char *key, TuResult *r);
+void cache_store(const char *dir, const char *key, const TuResult *r);
+
+typedef struct Model {
+    Vec(Symbol *)     symbols;
+    Vec(HeaderFile *) files;
+    TagVec            tags;
+    RawRefVec         raw_refs;
+    StrVec            declared; // names declared in include/ that are no symbol (forward typedefs)
+    DiagVec           diags;
+} Model;
+
+Symbol *model_find(const Model *m, const char *name);
+void    model_sort(Model *m);
+// Read a file into lines; NULL + diagnostic when unreadable or not UTF-8.
+char  **read_lines(const char *path, int *nlines, DiagVec *diags);
+char   *read_text(const char *path, size_t *len);
+const char *ref_category(const char *path);
+
+// ---- stages ----------------------------------------------------------------------------------
+typedef struct {
+    const char *root;       // paths are printed relative to it
+    const char *ccdb;       // compile_commands.json, or NULL
+    const char *tags_path;  // docs/tags.yml
+    const char *out;        // api.json path ("-" for stdout)
+    const char *cache_dir;  // NULL: no cache
+    StrVec      headers;    // public headers (relative paths); empty: include/**.h
+    StrVec      sources;    // extra sources given on the command line
+    StrVec      flags;      // flags for the command-line sources and the headers
+    int         jobs;
+} Options;
+
+int  extract_run(const Options *o, Model *m);  // libclang: fills symbols, files, raw_refs; 0 ok, 3 I/O
+void xref_resolve(Model *m);                    // raw refs -> symbol refs, examples, uses
+void lint_run(Model *m);                        // adds diagnostics
+int  gen_json_write(const Model *m, const char *path); // 0 ok, 3 I/O
+
+int cli_main(int argc, char **argv);
+
+#endif
