@@ -12,6 +12,7 @@ $(SHIM): src/shim/malloc_shim.c src/shim/exports.map $(LIB_OBJ)
 
 $(BUILD)/shim/shim_api: tests/shim/shim_api.c
 	@mkdir -p $(@D)
+	$(CLANG) -D_GNU_SOURCE $(WARN) -fsyntax-only $<
 	$(CC) -D_GNU_SOURCE -O1 -g $(WARN) $< -pthread -o $@
 
 .PHONY: shim test-shim bench-programs

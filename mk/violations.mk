@@ -7,6 +7,7 @@ VIOL_BINS   := $(VIOL_KINDS:%=$(BUILD)/violations/%)
 
 $(BUILD)/violations/%: tests/violations/%.c $(VIOL_DRIVER) tests/violations/violations.h $(BUILD)/liballoc.a
 	@mkdir -p $(@D)
+	$(CLANG) $(CPPFLAGS) -Itests/violations $(WARN) -fsyntax-only $< $(VIOL_DRIVER)
 	$(CC) $(CPPFLAGS) -Itests/violations -O1 -g $(WARN) $< $(VIOL_DRIVER) $(BUILD)/liballoc.a \
 	    -pthread -o $@
 
