@@ -21,10 +21,10 @@
 ///
 /// Largest size a chunk reaches by doubling: 64 MiB.
 ///
-/// Each new chunk an arena maps is twice the size of the previous one, starting from its chunk
-/// size, until this bound (a chunk size chosen above it is kept as it is); a request larger than
-/// that gets a chunk of its own size. Doubling keeps the number of chunks small (about 11 up to
-/// 64 MiB with the default chunk), so looking up which chunk a pointer belongs to stays cheap.
+/// The chunk an arena maps when it already has `k` chunks is its chunk size times 2^k, up to this
+/// bound (a chunk size chosen above it is kept as it is), or larger when the request that needs it
+/// is larger. Doubling keeps the number of chunks small (about 11 up to 64 MiB with the default
+/// chunk), so looking up which chunk a pointer belongs to stays cheap.
 ///
 /// TAGS: Allocator, Arena, Config
 ///
@@ -74,11 +74,11 @@ typedef struct ArenaChunk {
 /// - `arena_allocator_remap` moves the most recent block to a new chunk when it cannot grow in
 ///   place; remapping any other block aborts ("remap of a block that is not the most recent").
 ///
-/// Chunks: the first chunk is `chunk_bytes` long (64 KiB by default), each new chunk twice the
-/// previous one up to `ARENA_ALLOCATOR_MAX_GROWN_CHUNK_BYTES`, and a request that does not fit
-/// gets a chunk large enough for it. The chunk table is a separate mapping (rows `ArenaChunk`),
-/// never inside a chunk. A pointer outside every chunk is rejected as "foreign pointer" before any
-/// memory it points to is read.
+/// Chunks: the first chunk is `chunk_bytes` long (64 KiB by default) and each new one twice the
+/// size of its predecessor in the sequence, up to `ARENA_ALLOCATOR_MAX_GROWN_CHUNK_BYTES`; a
+/// request that does not fit gets a chunk large enough for it. The chunk table is a separate
+/// mapping (rows `ArenaChunk`), never inside a chunk. A pointer outside every chunk is rejected as
+/// "foreign pointer" before any memory it points to is read.
 ///
 /// Not thread-safe: use one arena from one thread at a time, or lock around it.
 ///

@@ -1,10 +1,10 @@
 ///
 /// `HeapAllocator`: the general-purpose allocator of the library, and `DefaultAllocator`, its
 /// alias. Small blocks (up to `HEAP_SMALL_MAX` bytes) come from size-classed pages inside large
-/// aligned segments, with every piece of bookkeeping (free bitmaps, page and segment descriptors)
-/// kept out of band in memory the heap mapped for itself; larger blocks are page runs mapped one
-/// by one. Every free is checked: foreign, double, interior and misaligned pointers abort with a
-/// fixed reason, every time.
+/// aligned segments, with every piece of bookkeeping (free-slot stacks, live bitmaps, page and
+/// segment descriptors) kept out of band in memory the heap mapped for itself; larger blocks are
+/// page runs mapped one by one. Every free is checked: foreign, double, interior and misaligned
+/// pointers abort with a fixed reason, every time.
 ///
 /// TAGS: Allocator, Heap
 ///
@@ -138,14 +138,17 @@ typedef struct HeapRun {
 /// pointer checked on free, all bookkeeping out of band.
 ///
 /// Small requests (1 to `HEAP_SMALL_MAX` bytes) are rounded up to one of `HEAP_CLASS_COUNT` size
-/// classes. Each class allocates from 64 KiB pages carved out of 4 MiB segments; a page's free
-/// slots are a two-level bitmap in its descriptor, so allocation takes the page's lowest free slot
-/// (two count-trailing-zeros) and free checks that the slot is live and marks it free: O(1) both.
+/// classes. Each class allocates from 64 KiB pages carved out of 4 MiB segments. A page's
+/// descriptor keeps a stack of its free slots' offsets and a bitmap with one bit per 16-byte
+/// granule that marks where a live slot starts: allocation pops the stack (the most recently
+/// freed slot comes back first) and sets the bit; free proves with one bit test that the pointer
+/// starts a live slot, clears the bit and pushes the slot: O(1) both, no scan, no division.
 /// Larger requests are page runs mapped from the OS one by one and kept in a table sorted by
 /// address.
 ///
-/// A pointer given back is first looked up in a hash table of this heap's own segments (nothing
-/// derived from the pointer is read before that), then in the run table, so a foreign pointer
+/// A pointer given back is first compared with the segment the previous free landed in, then
+/// looked up in a hash table of this heap's own segments (nothing derived from the pointer is
+/// read before its segment is proven to be this heap's), then in the run table, so a foreign pointer
 /// never makes the heap touch memory it does not own, and every misuse is reported exactly:
 /// "foreign pointer", "double free", "interior pointer" or "misaligned pointer".
 ///
@@ -165,6 +168,11 @@ typedef struct HeapRun {
 ///                    alignment is a power of two up to 16, otherwise 0 (every call takes the
 ///                    checked slow path).
 /// - os_page_size   : The OS page size in bytes, read on the first call that needs it (0 before).
+/// - hot_base       : Address of the segment the last checked free found in `segments` (the
+///                    free fast path compares a pointer's segment with it before the hash), or 1
+///                    (never a segment address) when there is none; reset when that segment is
+///                    unmapped.
+/// - hot_segment    : Descriptor of the segment at `hot_base`, or NULL.
 /// - classes        : Per size class state; see `HeapSizeClass`.
 /// - segments       : Open-addressing hash table of this heap's segments, keyed by address; NULL
 ///                    until the first small allocation.
@@ -191,6 +199,8 @@ struct HeapAllocator {
     Allocator        base;
     size             small_limit;   // bytes: HEAP_SMALL_MAX or 0
     size             os_page_size;  // bytes, 0 until first needed
+    uintptr_t        hot_base;      // segment of the last free, 1 for none
+    HeapSegment     *hot_segment;
     HeapSizeClass    classes[HEAP_CLASS_COUNT];
     HeapSegmentSlot *segments;
     size             segments_cap;  // slots, power of two
@@ -215,8 +225,8 @@ _Static_assert(offsetof(HeapAllocator, base) == 0, "HeapAllocator must start wit
 ///
 /// Allocate a block of at least `bytes` bytes.
 ///
-/// Requests up to `HEAP_SMALL_MAX` take a slot of their size class (O(1): the lowest free bit of
-/// the class's current page); larger ones, and every request when the heap's alignment exceeds
+/// Requests up to `HEAP_SMALL_MAX` take a slot of their size class (O(1): the top of the free
+/// stack of the class's current page, the slot freed last); larger ones, and every request when the heap's alignment exceeds
 /// `HEAP_SMALL_MAX`, get a page run of their own.
 ///
 /// self[in,out] : An initialised heap.
@@ -425,7 +435,8 @@ size heap_allocator_vtable_deallocate(Allocator *self, void *ptr);
                      .small_limit = ((size)(N) != 0 && ((size)(N) & ((size)(N) - 1)) == 0 &&      \
                                      (size)(N) <= 16)                                             \
                                         ? HEAP_SMALL_MAX                                          \
-                                        : 0})
+                                        : 0,                                              \
+                     .hot_base    = 1})
 
 ///
 /// A `HeapAllocator` with the default alignment, `ALLOCATOR_DEFAULT_ALIGNMENT` (16).
@@ -470,7 +481,8 @@ void HeapAllocatorDeinit(HeapAllocator *self);
 /// Walk every invariant of a heap and abort at the first broken one.
 ///
 /// Checks the header, the segment hash (every segment found from its own address), each page's
-/// bitmap against its summary and live count, each class list (links, membership, class), the
+/// free stack (distinct slots, none live) and live bitmap (bits only at slot starts, live plus
+/// free equal to the page's capacity), each class list (links, membership, class), the
 /// segments' free-page sets, the run table (sorted, page multiples, disjoint), the retained
 /// runs, that `base.stats.bytes_in_use` equals the effective bytes of the live blocks and that
 /// `base.footprint_bytes` equals what the heap has mapped. Costs O(mapped memory / 64 KiB ×
@@ -481,8 +493,8 @@ void HeapAllocatorDeinit(HeapAllocator *self);
 /// SUCCESS: Returns; the heap is consistent.
 /// FAILURE: Aborts via `AllocFatal` naming `HeapAllocatorCheck` with a bad-header reason (as
 ///          `heap_allocator_allocate`) or "corrupted allocator: <what>", where <what> is one of
-///          "segment table", "segment list", "page bitmap", "page count", "class list",
-///          "run table", "retained runs", "bytes in use", "footprint".
+///          "segment table", "segment list", "page stack", "page bitmap", "page count",
+///          "class list", "run table", "retained runs", "bytes in use", "footprint".
 ///
 /// USAGE:
 ///     HeapAllocator heap = HeapAllocatorInit();

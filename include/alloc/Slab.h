@@ -54,9 +54,9 @@ typedef struct SlabInfo {
 ///
 /// How it works, all bookkeeping out of band (never inside a slot):
 /// - slabs are power-of-two regions aligned to their size (`slab_bytes`), so `ptr & ~(slab_bytes -
-///   1)` names the slab a pointer would belong to; that address is looked up by binary search in
-///   `order` (the slab indices sorted by address) before any descriptor is read, so a foreign
-///   pointer is rejected without touching memory the allocator does not own;
+///   1)` names the slab a pointer would belong to; that address is looked up in `index` (a hash
+///   table from slab address to slab number, at most half full) before any descriptor is read,
+///   so a foreign pointer is rejected in O(1) without touching memory the allocator does not own;
 /// - one live bit per slot (`live`) catches a double free every time, not by chance;
 /// - a stack of free slot ids (`free_ids`, each `slab << id_shift | slot`) makes allocation a pop
 ///   and release a push; recently freed slots are reused first (LIFO, warm in cache).
@@ -83,13 +83,15 @@ typedef struct SlabInfo {
 ///                    divided).
 /// - id_shift       : Bits of the slot part of a free id: the smallest with `1 << id_shift` ≥
 ///                    `slots_per_slab`.
+/// - index_bits     : log2 of the number of entries of `index`; 0 before the first slab.
 /// - slabs          : The slab table, one `SlabInfo` per slab in the order they were mapped; its
 ///                    own mapping, NULL before the first slab.
-/// - len            : Number of slabs mapped (rows of `slabs`, `order` and `live` in use).
+/// - len            : Number of slabs mapped (rows of `slabs` and `live` in use).
 /// - slabs_bytes    : Length in bytes of the mapping that holds `slabs`.
-/// - order          : Indices into `slabs`, sorted by slab address, for the binary search that
-///                    validates a pointer.
-/// - order_bytes    : Length in bytes of the mapping that holds `order`.
+/// - index          : Hash table with linear probing: for each slab, its number in `slabs` plus 1
+///                    at the first free entry from the hash of its address; 0 = empty. At most
+///                    half full, so a lookup meets an empty entry. NULL before the first slab.
+/// - index_bytes    : Length in bytes of the mapping that holds `index`.
 /// - live           : The live bitmaps, `bitmap_words` words per slab (slab `i` first at
 ///                    `live + i * bitmap_words`); bit set = slot handed out.
 /// - live_bytes     : Length in bytes of the mapping that holds `live`.
@@ -119,11 +121,12 @@ typedef struct SlabAllocator {
     u32       bitmap_words;   // words of `live` per slab
     u8        stride_shift;   // log2(stride) or 0
     u8        id_shift;       // free id = slab << id_shift | slot
+    u8        index_bits;     // index has 1 << index_bits entries
     SlabInfo *slabs;          // in mapping order
     u32       len;            // slabs mapped
     size      slabs_bytes;    // bytes mapped for slabs
-    u32      *order;          // slab indices sorted by address
-    size      order_bytes;    // bytes mapped for order
+    u32      *index;          // slab address -> slab number + 1, open addressing
+    size      index_bytes;    // bytes mapped for index
     u64      *live;           // bitmap_words per slab
     size      live_bytes;     // bytes mapped for live
     u32      *free_ids;       // stack of free slot ids
@@ -220,7 +223,7 @@ i8 slab_allocator_resize(SlabAllocator *self, void *ptr, size new_size);
 void *slab_allocator_remap(SlabAllocator *self, void *ptr, size new_size);
 
 ///
-/// Free a slot. O(1): a binary search over the slabs (by address), a bit test and a push.
+/// Free a slot. O(1): a hash lookup of the slab (by address), a bit test and a push.
 ///
 /// self[in,out] : An initialised slab allocator.
 /// ptr[in]      : A live slot of `self`, or NULL (no-op).
@@ -394,19 +397,20 @@ void SlabAllocatorDeinit(SlabAllocator *self);
 /// Verify every invariant of the slab allocator and abort on the first one broken.
 ///
 /// Checks the header as every call does, then the geometry (stride, slab size, slots per slab,
-/// shifts), the tables (large enough for `len` slabs and all their slots), `order` (strictly
-/// ascending slab addresses), each slab (aligned to `slab_bytes`, no live bit at or past
-/// `touched`), the free stack (every id valid, free, and listed once;
-/// free and live slots together are exactly all slots), and the counters (`base.footprint_bytes`
-/// equals slabs plus tables; `bytes_in_use` equals live slots times the stride). O(slots); meant
-/// for tests and debugging. It flips live bits while it runs and restores them.
+/// shifts), the tables (large enough for `len` slabs and all their slots), `index` (one entry per
+/// slab, each slab found at its own address, at most half full), each slab (aligned to
+/// `slab_bytes`, no live bit at or past `touched`), the free stack (every id valid, free, and
+/// listed once; free and live slots together are exactly all slots), and the counters
+/// (`base.footprint_bytes` equals slabs plus tables; `bytes_in_use` equals live slots times the
+/// stride). O(slots); meant for tests and debugging. It flips live bits while it runs and
+/// restores them.
 ///
 /// self[in] : An initialised slab allocator.
 ///
 /// SUCCESS: Returns normally when every invariant holds.
 /// FAILURE: Aborts via `AllocFatal` (naming `SlabAllocatorCheck`) with the allocator reasons of
 ///          `slab_allocator_allocate`, or with "corrupted allocator: geometry",
-///          "corrupted allocator: tables", "corrupted allocator: slab order",
+///          "corrupted allocator: tables", "corrupted allocator: slab index",
 ///          "corrupted allocator: slab", "corrupted allocator: free list",
 ///          "corrupted allocator: footprint" or "corrupted allocator: statistics".
 ///

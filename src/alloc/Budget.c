@@ -149,9 +149,7 @@ i8 budget_allocator_resize(BudgetAllocator *self, void *ptr, size new_size) {
     check_header(self, __func__);
     if (!ptr) return 0;
     live_slot(self, ptr, __func__);
-    if (!new_size || new_size > self->stride) return 0;
-    alloc_stats_reallocated(base_of(self), new_size, self->stride, self->stride);
-    return 1;
+    return slots_resize(base_of(self), self->stride, new_size);
 }
 
 void *budget_allocator_remap(BudgetAllocator *self, void *ptr, size new_size) {
@@ -162,12 +160,7 @@ void *budget_allocator_remap(BudgetAllocator *self, void *ptr, size new_size) {
         release_slot(self, slot);
         return NULL;
     }
-    if (new_size > self->stride) {
-        alloc_stats_failed(base_of(self));
-        return NULL;
-    }
-    alloc_stats_reallocated(base_of(self), new_size, self->stride, self->stride);
-    return ptr;
+    return slots_remap(base_of(self), ptr, self->stride, new_size);
 }
 
 size budget_allocator_deallocate(BudgetAllocator *self, void *ptr) {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // HeapAllocator, small blocks and the entry points. Requests up to HEAP_SMALL_MAX take a slot of
-// a size class from a 64 KiB page of a 4 MiB aligned segment; a page's free slots are a two-level
-// bitmap in its out-of-band descriptor. Entry points: heap_allocator_allocate / _deallocate
-// (small inline fast paths, named slow paths), _resize, _remap, HeapAllocatorUsableSize and the
-// vtable adapters. Page runs, the pointer diagnosis, the self-check and teardown: HeapLarge.c.
+// a size class from a 64 KiB page of a 4 MiB aligned segment; a page's free slots are a stack of
+// offsets, its live slots a bitmap, both out of band. Entry points: heap_allocator_allocate /
+// _deallocate (small inline fast paths, named slow paths), _resize, _remap,
+// HeapAllocatorUsableSize and the vtable adapters. Page runs, the pointer diagnosis, the self-check and teardown: HeapLarge.c.
 #include "alloc/Heap.h"
 #include "heap_internal.h"
 
@@ -24,55 +24,42 @@ static void check_header_full(const HeapAllocator *self, const char *function) {
     alloc_check_header((const Allocator *)self, HEAP_ALLOCATOR_MAGIC, TYPE_NAME, function);
 }
 
-// --- Page bitmaps ---------------------------------------------------------------------------
+// --- Page free stacks and live bitmaps ------------------------------------------------------
 
-// Take the lowest free slot of `page` (which has one: summary != 0).
+// Pop the free slot on top of `page`'s stack (it has one: top > 0) and mark it live.
 static inline char *page_take(HeapPage *page) {
-    u64 summary = page->summary;
-    u32 w       = (u32)__builtin_ctzll(summary);
-    u64 word    = page->free[w];
-    u32 b       = (u32)__builtin_ctzll(word);
-    word &= word - 1;
-    page->free[w] = word;
-    if (!word) page->summary = summary & (summary - 1);
-    page->used++;
-    return page->base + (size)(w * 64 + b) * page->slot_size;
+    u32 top = page->top - 1;
+    u32 off = page->stack[top];
+    page->top = top;
+    page->live[off >> 10] |= (u64)1 << ((off >> 4) & 63);
+    return page->base + off;
 }
 
-// Slot index of `ptr` if it starts a live slot of `page`, else UINT32_MAX. With off < 2^16 and
-// slot_size <= 2^13, recip = floor(2^32 / slot_size) + 1 makes off * recip >> 32 the exact
-// quotient, and the low half below recip exactly when slot_size divides off (both checked for
-// every class and offset when the classes were chosen).
+// Offset of `ptr` in `page` if it starts a live slot there, else UINT32_MAX. A live bit is set
+// only at the start of a live slot, so the one test rejects a misaligned, interior or freed
+// pointer and one in the page's unused tail; (off & 15) catches what the granule index drops.
 static inline u32 page_live_slot(const HeapPage *page, const void *ptr) {
     u32  off  = (u32)((uintptr_t)ptr & (HEAP_PAGE_SIZE - 1));
-    u64  prod = (u64)off * page->recip;
-    u32  idx  = (u32)(prod >> 32); // <= 4095: free[] has 64 words
-    bool live = ((u32)prod < page->recip) & (idx < page->capacity) &
-                !((page->free[idx >> 6] >> (idx & 63)) & 1);
-    return live ? idx : UINT32_MAX;
+    bool live = ((off & 15) == 0) & (u32)((page->live[off >> 10] >> ((off >> 4) & 63)) & 1);
+    return live ? off : UINT32_MAX;
 }
 
-static inline void page_put(HeapPage *page, u32 idx) {
-    page->free[idx >> 6] |= (u64)1 << (idx & 63);
-    page->summary |= (u64)1 << (idx >> 6);
-    page->used--;
+// Free the live slot at offset `off`: clear its live bit and push it on the stack.
+static inline void page_put(HeapPage *page, u32 off) {
+    page->live[off >> 10] &= ~((u64)1 << ((off >> 4) & 63));
+    page->stack[page->top++] = (u16)off;
 }
 
-// Set `page` up to serve class `c` with every slot free.
+// Set `page` up to serve class `c` with every slot free, the lowest offset on top.
 static void page_format(HeapPage *page, u32 c) {
-    u32 slot  = heap_class_size(c);
-    u32 cap   = (u32)(HEAP_PAGE_SIZE / slot);
-    u32 words = (cap + 63) / 64;
-    for (u32 w = 0; w < HEAP_PAGE_WORDS; ++w) {
-        u32 from = w * 64;
-        page->free[w] = from + 64 <= cap ? ~(u64)0 : from < cap ? ((u64)1 << (cap - from)) - 1 : 0;
-    }
-    page->summary     = words == 64 ? ~(u64)0 : ((u64)1 << words) - 1;
-    page->used        = 0;
+    u32 slot = heap_class_size(c);
+    u32 cap  = (u32)(HEAP_PAGE_SIZE / slot);
+    for (u32 i = 0; i < cap; ++i) page->stack[i] = (u16)((cap - 1 - i) * slot);
+    memset(page->live, 0, sizeof page->live);
+    page->top         = cap;
     page->capacity    = cap;
     page->slot_size   = slot;
-    page->recip       = (u32)(((u64)1 << 32) / slot + 1);
-    page->edge        = 2;
+    page->limit       = cap - 2;
     page->class_index = (u8)c;
 }
 
@@ -184,6 +171,7 @@ static HeapSegment *segment_new(HeapAllocator *self) {
         segment->pages[i].base    = base + (size)i * HEAP_PAGE_SIZE;
         segment->pages[i].segment = segment;
         segment->pages[i].index   = (u8)i;
+        segment->pages[i].stack   = segment->stacks[i];
     }
     table_put(self, segment);
     self->segments_len++;
@@ -193,6 +181,10 @@ static HeapSegment *segment_new(HeapAllocator *self) {
 }
 
 static void segment_free(HeapAllocator *self, HeapSegment *segment) {
+    if (self->hot_base == (uintptr_t)segment->base) { // the free fast path must not find it
+        self->hot_base    = 1;
+        self->hot_segment = NULL;
+    }
     for (u32 i = 0; i < HEAP_PAGES_PER_SEGMENT; ++i) self->dirty_pages -= segment->pages[i].dirty;
     if (segment->listed) segment_unlist(self, segment);
     table_remove(self, (uintptr_t)segment->base);
@@ -228,7 +220,8 @@ static HeapPage *page_new(HeapAllocator *self, u32 c) {
 static void page_release(HeapAllocator *self, HeapPage *page) {
     HeapSegment *segment = page->segment;
     page->capacity       = 0; // slot_size stays: a later free of one of its slots is a double free
-    page->summary        = 0;
+    page->top            = 0;
+    page->limit          = 0;
     if (!segment->free_pages) segment_list(self, segment);
     segment->free_pages |= (u64)1 << page->index;
     if (self->dirty_pages < HEAP_DIRTY_PAGES_MAX) {
@@ -240,19 +233,20 @@ static void page_release(HeapAllocator *self, HeapPage *page) {
     if (--segment->used_pages == 0) segment_emptied(self, segment);
 }
 
-// Hysteresis: the class's warm page stays when it empties (on the fast path: its edge is 1);
+// Hysteresis: the class's warm page stays when it empties (on the fast path: its limit is
+// capacity - 1);
 // another page that empties goes back to the segment if the warm page is empty too, otherwise
 // it becomes the warm page. A class never keeps more than one empty page.
 static void page_emptied(HeapAllocator *self, HeapSizeClass *cls, HeapPage *page) {
     HeapPage *warm = cls->warm;
     if (warm == page) return;
-    if (warm && warm->used == 0) {
+    if (warm && heap_page_used(warm) == 0) {
         class_remove(cls, page);
         page_release(self, page);
         return;
     }
-    if (warm) warm->edge = 2;
-    page->edge = 1;
+    if (warm) warm->limit = warm->capacity - 2;
+    page->limit = page->capacity - 1;
     cls->warm  = page;
 }
 
@@ -260,7 +254,7 @@ static void page_emptied(HeapAllocator *self, HeapSizeClass *cls, HeapPage *page
 static HeapPage *class_page(HeapAllocator *self, u32 c) {
     HeapSizeClass *cls = &self->classes[c];
     HeapPage      *page;
-    while ((page = cls->pages) && !page->summary) class_remove(cls, page);
+    while ((page = cls->pages) && !page->top) class_remove(cls, page);
     if (page) return page;
     page = page_new(self, c);
     if (page) class_push(cls, page);
@@ -312,7 +306,7 @@ void *heap_allocator_allocate(HeapAllocator *self, size bytes, i8 zeroed) {
     check_self(self, __func__);
     if (ALLOC_LIKELY(bytes - 1 < self->small_limit)) {
         HeapPage *page = self->classes[heap_class_of(bytes)].pages;
-        if (ALLOC_LIKELY(page && page->summary)) {
+        if (ALLOC_LIKELY(page && page->top)) {
             char *ptr = page_take(page);
             alloc_stats_allocated(&self->base, bytes, page->slot_size);
             if (zeroed) return memset(ptr, 0, page->slot_size);
@@ -324,14 +318,14 @@ void *heap_allocator_allocate(HeapAllocator *self, size bytes, i8 zeroed) {
 
 // --- Release ----------------------------------------------------------------------------------
 
-// Free live slot `idx` of `page` when the page was full (it rejoins its class list) or holds
-// its last live slot (hysteresis decides whether it stays). Returns the slot size; no stats.
-static size release_slot(HeapAllocator *self, HeapPage *page, u32 idx) {
+// Free the live slot at offset `off` of `page` when the page was full (it rejoins its class list)
+// or holds its last live slot (hysteresis decides whether it stays). Returns the slot size.
+static size release_slot(HeapAllocator *self, HeapPage *page, u32 off) {
     size           bytes = page->slot_size;
     HeapSizeClass *cls   = &self->classes[page->class_index];
-    page_put(page, idx);
+    page_put(page, off);
     if (!page->listed) class_push(cls, page);
-    if (page->used == 0) page_emptied(self, cls, page);
+    if (page->top == page->capacity) page_emptied(self, cls, page);
     return bytes;
 }
 
@@ -357,25 +351,35 @@ static size free_large(HeapAllocator *self, void *ptr, const char *function) {
 HEAP_COLD static size free_slow(HeapAllocator *self, void *ptr, const char *function) {
     HeapPage *page = heap_page_of(self, ptr);
     if (!page) return free_large(self, ptr, function);
-    u32 idx = page_live_slot(page, ptr);
-    if (idx == UINT32_MAX) heap_bad_pointer(self, ptr, function);
-    size bytes = release_slot(self, page, idx);
+    u32 off = page_live_slot(page, ptr);
+    if (off == UINT32_MAX) heap_bad_pointer(self, ptr, function);
+    size bytes = release_slot(self, page, off);
     alloc_stats_deallocated(&self->base, bytes);
     return bytes;
 }
 
 // The whole free of `ptr` (NULL included), checked in full; `function` names the entry point.
 // The inline part makes no call but tail calls, so it needs no saved registers.
-static inline size free_checked(HeapAllocator *self, void *ptr, const char *function) {
-    HeapPage *page = heap_page_at_home(self, ptr); // NULL for NULL: address 0 is never a segment
-    if (ALLOC_UNLIKELY(!page)) return free_slow(self, ptr, function);
-    u32 idx = page_live_slot(page, ptr);
+static inline __attribute__((always_inline)) size free_checked(HeapAllocator *self, void *ptr,
+                                                                const char *function) {
+    // The segment of the previous free (hot_base is 1 when there is none, never a segment
+    // address), else the home slot of the hash, which then becomes the hot segment. NULL, and any
+    // pointer outside this heap's segments, ends in free_slow before a descriptor is read.
+    uintptr_t    seg     = (uintptr_t)ptr & ~(uintptr_t)(HEAP_SEGMENT_SIZE - 1);
+    HeapSegment *segment = self->hot_segment;
+    if (ALLOC_UNLIKELY(seg != self->hot_base)) {
+        segment = heap_segment_at_home(self, seg);
+        if (ALLOC_UNLIKELY(!segment)) return free_slow(self, ptr, function);
+        self->hot_base    = seg;
+        self->hot_segment = segment;
+    }
+    HeapPage *page = heap_segment_page(segment, ptr);
+    u32 off = page_live_slot(page, ptr);
     // Off the fast path: a bad pointer, a full page, or the last live slot of a page that is not
     // its class's warm page.
-    u32 edge = page->edge;
-    if (ALLOC_UNLIKELY((idx == UINT32_MAX) | (page->used - edge >= page->capacity - edge)))
+    if (ALLOC_UNLIKELY((off == UINT32_MAX) | (page->top - 1 >= page->limit)))
         return free_slow(self, ptr, function);
-    page_put(page, idx);
+    page_put(page, off);
     alloc_stats_deallocated(&self->base, page->slot_size);
     return page->slot_size;
 }

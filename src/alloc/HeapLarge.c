@@ -208,33 +208,43 @@ typedef struct Tally {
 static void check_page(const HeapAllocator *self, const HeapSegment *seg, u32 i, Tally *t) {
     const HeapPage *page = &seg->pages[i];
     if (page->base != seg->base + (size)i * HEAP_PAGE_SIZE || page->segment != seg ||
-        page->index != i)
+        page->index != i || page->stack != seg->stacks[i])
         BROKEN("segment table");
     if ((seg->free_pages >> i) & 1) {
-        if (page->capacity || page->listed || page->used) BROKEN("page count");
+        if (page->capacity || page->listed || page->top || page->limit) BROKEN("page count");
+        for (u32 w = 0; w < HEAP_PAGE_WORDS; ++w)
+            if (page->live[w]) BROKEN("page bitmap");
         t->dirty += page->dirty;
         return;
     }
     if (page->dirty || page->class_index >= HEAP_CLASS_COUNT ||
         page->slot_size != heap_class_size(page->class_index) ||
-        page->capacity != HEAP_PAGE_SIZE / page->slot_size)
+        page->capacity != HEAP_PAGE_SIZE / page->slot_size || page->top > page->capacity)
         BROKEN("page count");
-    size free_slots = 0;
-    for (u32 w = 0; w < HEAP_PAGE_WORDS; ++w) {
-        u64 word = page->free[w];
-        if (w * 64 + 64 > page->capacity) {
-            u64 beyond = w * 64 >= page->capacity ? ~(u64)0 : ~(((u64)1 << (page->capacity - w * 64)) - 1);
-            if (word & beyond) BROKEN("page bitmap");
-        }
-        if (((page->summary >> w) & 1) != (word != 0)) BROKEN("page bitmap");
-        free_slots += (size)__builtin_popcountll(word);
+    // Every stacked offset is a distinct slot that is not live; every live bit starts a slot.
+    u32 slot = page->slot_size, end = page->capacity * slot;
+    u64 stacked[HEAP_PAGE_WORDS] = {0};
+    for (u32 k = 0; k < page->top; ++k) {
+        u32 off = page->stack[k], w = off >> 10;
+        u64 bit = (u64)1 << ((off >> 4) & 63);
+        if (off % slot || off >= end || ((page->live[w] | stacked[w]) & bit)) BROKEN("page stack");
+        stacked[w] |= bit;
     }
-    if (free_slots + page->used != page->capacity) BROKEN("page count");
-    if (page->summary && !page->listed) BROKEN("class list");
-    if (page->edge != 2 && (page->edge != 1 || self->classes[page->class_index].warm != page))
+    size live_slots = 0;
+    for (u32 w = 0; w < HEAP_PAGE_WORDS; ++w) {
+        for (u64 word = page->live[w]; word; word &= word - 1) {
+            u32 off = (w * 64 + (u32)__builtin_ctzll(word)) * 16;
+            if (off % slot || off >= end) BROKEN("page bitmap");
+        }
+        live_slots += (size)__builtin_popcountll(page->live[w]);
+    }
+    if (live_slots + page->top != page->capacity) BROKEN("page count");
+    if (page->top && !page->listed) BROKEN("class list");
+    bool warm = self->classes[page->class_index].warm == page;
+    if (page->limit != page->capacity - 2 + warm)
         BROKEN("class list");
     t->listed += page->listed;
-    t->live += (size)page->used * page->slot_size;
+    t->live += live_slots * page->slot_size;
 }
 
 static void check_segments(const HeapAllocator *self, Tally *t) {
@@ -278,7 +288,7 @@ static void check_classes(const HeapAllocator *self, const Tally *t) {
                 (page->next && page->next->prev != page) || ++walked > t->listed)
                 BROKEN("class list");
         }
-        if (cls->warm && (!cls->warm->capacity || cls->warm->class_index != c || cls->warm->edge != 1))
+        if (cls->warm && (!cls->warm->capacity || cls->warm->class_index != c || cls->warm->limit != cls->warm->capacity - 1))
             BROKEN("class list");
     }
     if (walked != t->listed) BROKEN("class list");
@@ -315,6 +325,12 @@ static size check_runs(const HeapAllocator *self, size *live) {
 void HeapAllocatorCheck(const HeapAllocator *self) {
     alloc_check_header((const Allocator *)self, HEAP_ALLOCATOR_MAGIC, "HeapAllocator", __func__);
     Tally t = {0};
+    // The free fast path trusts the hot segment: it must be a live segment of this heap, or none.
+    if (self->hot_base == 1 ? self->hot_segment != NULL
+                            : !self->hot_segment || self->segments_cap == 0 ||
+                                  heap_segment_probe(self, self->hot_base) != self->hot_segment ||
+                                  (uintptr_t)self->hot_segment->base != self->hot_base)
+        BROKEN("segment table");
     check_segments(self, &t);
     check_classes(self, &t);
     size live   = t.live;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SlabAllocator: fixed-size slots in power-of-two slabs aligned to their size, mapped from the OS.
-// All bookkeeping is out of band: a slab table, the slab indices sorted by address (to validate a
-// pointer by binary search before reading any descriptor), one live bit per slot, and a stack of
+// All bookkeeping is out of band: a slab table, a hash index from slab address to slab number (to
+// validate a pointer in O(1) before reading any descriptor), one live bit per slot, and a stack of
 // free slot ids. Entry points: slab_allocator_{allocate,resize,remap,deallocate} and their vtable
 // adapters, SlabAllocatorSlotSize, SlabAllocatorDeinit, SlabAllocatorCheck.
 #include "alloc/Slab.h"
@@ -63,40 +63,70 @@ static bool reserve(SlabAllocator *self, void **table, size *bytes, size need) {
 }
 
 static bool reserve_tables(SlabAllocator *self, u32 slabs) {
-    void *s = self->slabs, *o = self->order, *l = self->live, *f = self->free_ids;
+    void *s = self->slabs, *l = self->live, *f = self->free_ids;
     bool ok =
         reserve(self, &s, &self->slabs_bytes, slabs * sizeof(SlabInfo)) &&
-        reserve(self, &o, &self->order_bytes, slabs * sizeof(u32)) &&
         reserve(self, &l, &self->live_bytes, (size)slabs * self->bitmap_words * sizeof(u64)) &&
         reserve(self, &f, &self->free_ids_bytes, (size)slabs * self->slots_per_slab * sizeof(u32));
-    self->slabs = s, self->order = o, self->live = l, self->free_ids = f;
+    self->slabs = s, self->live = l, self->free_ids = f;
     return ok;
 }
 
-// Position in `order` of the first slab whose address is not below `address`.
-static inline u32 order_lower_bound(const SlabAllocator *self, uintptr_t address) {
-    u32 lo = 0, hi = self->len;
-    while (lo < hi) {
-        u32 mid = lo + (hi - lo) / 2;
-        if ((uintptr_t)self->slabs[self->order[mid]].start < address) lo = mid + 1;
-        else hi = mid;
+// --- The slab index: open addressing with linear probing, slab address -> slab number + 1 -----
+
+// Fibonacci hashing: the top bits of the product depend on every bit of the address.
+static inline u32 index_home(const SlabAllocator *self, uintptr_t start) {
+    return (u32)(((u64)start * 0x9E3779B97F4A7C15ULL) >> (64 - self->index_bits));
+}
+
+// The number of the slab that starts at `start`, or UINT32_MAX. The table is at most half full,
+// so the probe meets an empty entry.
+static inline u32 index_find(const SlabAllocator *self, uintptr_t start) {
+    if (!self->index) return UINT32_MAX;
+    u32 mask = ((u32)1 << self->index_bits) - 1;
+    for (u32 at = index_home(self, start);; at = (at + 1) & mask) {
+        u32 entry = self->index[at];
+        if (!entry) return UINT32_MAX;
+        if ((uintptr_t)self->slabs[entry - 1].start == start) return entry - 1;
     }
-    return lo;
+}
+
+static void index_insert(SlabAllocator *self, u32 slab) {
+    u32 mask = ((u32)1 << self->index_bits) - 1;
+    u32 at   = index_home(self, (uintptr_t)self->slabs[slab].start);
+    while (self->index[at]) at = (at + 1) & mask;
+    self->index[at] = slab + 1;
+}
+
+// Keep the index at most half full for `slabs` slabs: rehash into a table twice the size.
+static bool index_reserve(SlabAllocator *self, u32 slabs) {
+    if (self->index && (size)slabs * 2 <= (size)1 << self->index_bits) return true;
+    u8 bits = self->index_bits;
+    size page = alloc_os_page_size();
+    while (((size)1 << bits) < (size)slabs * 2 || ((size)1 << bits) * sizeof(u32) < page) bits++;
+    size bytes = ((size)1 << bits) * sizeof(u32);
+    u32 *table = alloc_os_map(base_of(self), bytes);
+    if (!table) return false;
+    alloc_os_unmap(base_of(self), self->index, self->index_bytes);
+    self->index       = table;
+    self->index_bytes = bytes;
+    self->index_bits  = bits;
+    for (u32 slab = 0; slab < self->len; ++slab) index_insert(self, slab);
+    return true;
 }
 
 // Map one more slab and push all its slots, last first, so they are handed out in address order.
 static bool add_slab(SlabAllocator *self) {
     u64 max_slabs = (u64)1 << (32 - self->id_shift);
-    if (self->len >= max_slabs - 1 || !reserve_tables(self, self->len + 1)) return false;
+    if (self->len >= max_slabs - 1 || !reserve_tables(self, self->len + 1) ||
+        !index_reserve(self, self->len + 1))
+        return false;
     char *start = alloc_os_map_aligned(base_of(self), self->slab_bytes, self->slab_bytes);
     if (!start) return false;
     u32 index          = self->len;
     self->slabs[index] = (SlabInfo){.start = start, .touched = 0};
     memset(bitmap_of(self, index), 0, self->bitmap_words * sizeof(u64));
-    // [ a | c ] + b => [ a | b | c ], by address
-    u32 at = order_lower_bound(self, (uintptr_t)start);
-    memmove(self->order + at + 1, self->order + at, (self->len - at) * sizeof(u32));
-    self->order[at] = index;
+    index_insert(self, index);
     self->len += 1;
     for (u32 slot = self->slots_per_slab; slot-- > 0;)
         self->free_ids[self->free_len++] = index << self->id_shift | slot;
@@ -130,14 +160,12 @@ __attribute__((noinline)) static void *allocate_slow(SlabAllocator *self, size b
 }
 
 // The slab of `ptr` and its slot index, after checking that it is a live slot; aborts otherwise.
-// The slab is found from the address alone and confirmed in `order` before anything is read.
+// The slab is found from the address alone and confirmed in the index before anything is read.
 static inline u32 live_slot(const SlabAllocator *self, const void *ptr, const char *function,
                             u32 *slab) {
     uintptr_t start = (uintptr_t)ptr & ~(uintptr_t)(self->slab_bytes - 1);
-    u32       at    = order_lower_bound(self, start);
-    if (!self->len || at == self->len || (uintptr_t)self->slabs[self->order[at]].start != start)
-        AllocFatal(function, "foreign pointer", ptr);
-    *slab = self->order[at];
+    *slab           = index_find(self, start);
+    if (*slab == UINT32_MAX) AllocFatal(function, "foreign pointer", ptr);
     bool on_boundary;
     u32  slot =
         slots_index_of((uintptr_t)ptr - start, self->stride, self->stride_shift, &on_boundary);
@@ -173,9 +201,7 @@ i8 slab_allocator_resize(SlabAllocator *self, void *ptr, size new_size) {
     if (!ptr) return 0;
     u32 slab;
     live_slot(self, ptr, __func__, &slab);
-    if (!new_size || new_size > self->stride) return 0;
-    alloc_stats_reallocated(base_of(self), new_size, self->stride, self->stride);
-    return 1;
+    return slots_resize(base_of(self), self->stride, new_size);
 }
 
 void *slab_allocator_remap(SlabAllocator *self, void *ptr, size new_size) {
@@ -187,12 +213,7 @@ void *slab_allocator_remap(SlabAllocator *self, void *ptr, size new_size) {
         release_slot(self, slab, slot);
         return NULL;
     }
-    if (new_size > self->stride) {
-        alloc_stats_failed(base_of(self));
-        return NULL;
-    }
-    alloc_stats_reallocated(base_of(self), new_size, self->stride, self->stride);
-    return ptr;
+    return slots_remap(base_of(self), ptr, self->stride, new_size);
 }
 
 size slab_allocator_deallocate(SlabAllocator *self, void *ptr) {
@@ -233,7 +254,7 @@ void SlabAllocatorDeinit(SlabAllocator *self) {
     for (u32 i = 0; i < self->len; ++i)
         alloc_os_unmap(base_of(self), self->slabs[i].start, self->slab_bytes);
     alloc_os_unmap(base_of(self), self->slabs, self->slabs_bytes);
-    alloc_os_unmap(base_of(self), self->order, self->order_bytes);
+    alloc_os_unmap(base_of(self), self->index, self->index_bytes);
     alloc_os_unmap(base_of(self), self->live, self->live_bytes);
     alloc_os_unmap(base_of(self), self->free_ids, self->free_ids_bytes);
     memset(self, 0, sizeof *self);
@@ -243,7 +264,7 @@ void SlabAllocatorDeinit(SlabAllocator *self) {
 
 static void check_geometry(const SlabAllocator *self, const char *function) {
     if (!self->stride) {
-        if (self->len || self->free_len || self->slabs || self->order || self->live ||
+        if (self->len || self->free_len || self->slabs || self->index || self->live ||
             self->free_ids)
             AllocFatal(function, "corrupted allocator: geometry", self);
         return;
@@ -257,20 +278,28 @@ static void check_geometry(const SlabAllocator *self, const char *function) {
               (self->id_shift == 0 || ((size)1 << (self->id_shift - 1)) < n);
     if (!ok) AllocFatal(function, "corrupted allocator: geometry", self);
     ok = self->slabs_bytes >= self->len * sizeof(SlabInfo) &&
-         self->order_bytes >= self->len * sizeof(u32) &&
+         (self->index ? self->index_bytes >= ((size)1 << self->index_bits) * sizeof(u32) &&
+                            (size)self->len * 2 <= (size)1 << self->index_bits
+                      : !self->len && !self->index_bytes) &&
          self->live_bytes >= (size)self->len * self->bitmap_words * sizeof(u64) &&
          self->free_ids_bytes >= (size)self->len * n * sizeof(u32) &&
          self->free_len <= (size)self->len * n;
     if (!ok) AllocFatal(function, "corrupted allocator: tables", self);
 }
 
-// Each slab: aligned, in address order, nothing live past touched. Returns the live slots.
+// Each slab: aligned, found by the index, nothing live past touched. Returns the live slots.
 static size check_slabs(const SlabAllocator *self, const char *function) {
+    u32 entries = 0;
+    for (size at = 0; self->index && at < (size)1 << self->index_bits; ++at) {
+        if (self->index[at] > self->len)
+            AllocFatal(function, "corrupted allocator: slab index", self->index);
+        entries += self->index[at] != 0;
+    }
+    if (entries != self->len) AllocFatal(function, "corrupted allocator: slab index", self->index);
     size live = 0;
     for (u32 i = 0; i < self->len; ++i) {
-        if (self->order[i] >= self->len ||
-            (i && self->slabs[self->order[i - 1]].start >= self->slabs[self->order[i]].start))
-            AllocFatal(function, "corrupted allocator: slab order", self->order);
+        if (index_find(self, (uintptr_t)self->slabs[i].start) != i)
+            AllocFatal(function, "corrupted allocator: slab index", self->index);
         const SlabInfo *info  = &self->slabs[i];
         const u64      *bits  = bitmap_of(self, i);
         u32             count = 0, highest = 0;
@@ -311,7 +340,7 @@ void SlabAllocatorCheck(const SlabAllocator *self) {
     check_geometry(self, function);
     size live = check_slabs(self, function);
     check_free_ids(self, function, live);
-    size mapped = (size)self->len * self->slab_bytes + self->slabs_bytes + self->order_bytes +
+    size mapped = (size)self->len * self->slab_bytes + self->slabs_bytes + self->index_bytes +
                   self->live_bytes + self->free_ids_bytes;
     if (self->base.footprint_bytes != mapped)
         AllocFatal(function, "corrupted allocator: footprint", self);

@@ -13,36 +13,46 @@
 #define HEAP_SEGMENT_SHIFT 22
 #define HEAP_PAGE_SHIFT    16
 #define HEAP_PAGES_PER_SEGMENT (HEAP_SEGMENT_SIZE / HEAP_PAGE_SIZE)
-#define HEAP_PAGE_WORDS    (HEAP_PAGE_SIZE / 16 / 64) // u64 words of a page's free bitmap
+#define HEAP_PAGE_WORDS    (HEAP_PAGE_SIZE / 16 / 64) // u64 words of a page's live bitmap
+#define HEAP_PAGE_SLOTS_MAX (HEAP_PAGE_SIZE / 16)      // slots of the smallest class
 
 _Static_assert(((size)1 << HEAP_SEGMENT_SHIFT) == HEAP_SEGMENT_SIZE, "segment shift");
 _Static_assert(((size)1 << HEAP_PAGE_SHIFT) == HEAP_PAGE_SIZE, "page shift");
 _Static_assert(HEAP_PAGES_PER_SEGMENT == 64, "a segment's free-page set is one u64");
-_Static_assert(HEAP_PAGE_WORDS == 64, "a page's bitmap summary is one u64");
+_Static_assert(HEAP_PAGE_SIZE <= 65536, "a slot's offset in its page fits a u16");
 
-// Descriptor of one page. Invariants while the page serves a class (capacity > 0):
-//   popcount(free[]) + used == capacity; bit w of summary is set iff free[w] != 0;
-//   bits at or beyond capacity are clear; a page with a free slot is on its class's list;
-//   edge is 1 for the class's warm page, 2 for the others.
-// A page not in use has capacity 0 and keeps slot_size only to tell a double free apart.
+// Descriptor of one page. Its free slots are a LIFO stack of their byte offsets (allocation pops,
+// a free pushes: O(1), no scan), and a bitmap with one bit per 16-byte granule marks where a live
+// slot starts, so one bit test proves a pointer is a live slot (aligned, not interior, not in the
+// tail, not freed) without a division. Invariants while the page serves a class (capacity > 0):
+//   stack[0..top) are distinct slot offsets (multiples of slot_size below capacity * slot_size)
+//   whose live bits are clear; popcount(live) + top == capacity; a live bit sits only at a slot
+//   start; a page with a free slot is on its class's list; limit is capacity - 1 for the class's
+//   warm page, capacity - 2 for the others.
+// A page not in use has capacity 0, top 0, limit 0, no live bit, and keeps slot_size only to
+// tell a double free apart.
 typedef struct HeapPage {
-    u64               summary;   // bit w set iff free[w] has a free slot
-    u32               used;      // live slots
+    u32               top;       // free slots: their offsets are stack[0..top)
     u32               capacity;  // slots in the page (HEAP_PAGE_SIZE / slot_size); 0 = unused
     u32               slot_size; // bytes, a multiple of 16, <= HEAP_SMALL_MAX
-    u32               recip;     // floor(2^32 / slot_size) + 1, so off * recip >> 32 == off / slot_size
-    u32               edge;      // a free leaves the fast path when used - edge >= capacity - edge:
-                                 // 2 catches the last live slot and a full page, 1 only a full one
+    u32               limit;     // a free leaves the fast path when top - 1 >= limit: capacity - 2
+                                 // catches the last live slot and a full page, capacity - 1 only
+                                 // a full one (the warm page)
     u8                class_index;
     u8                listed;    // on its class's list
     u8                dirty;     // unused and counted in HeapAllocator.dirty_pages
     u8                index;     // position in the segment
     char             *base;      // first byte of the page's user memory, HEAP_PAGE_SIZE aligned
+    u16              *stack;     // offsets of the free slots, next one on top (in the segment's
+                                 // descriptor: HeapSegment.stacks[index])
     struct HeapPage  *prev;      // class list of pages with a free slot
     struct HeapPage  *next;
     struct HeapSegment *segment; // owning segment descriptor
-    u64               free[HEAP_PAGE_WORDS]; // bit set = slot free
+    u64               live[HEAP_PAGE_WORDS]; // bit g set = a live slot starts at byte 16 * g
 } HeapPage;
+
+// Slots in use on `page`.
+static inline u32 heap_page_used(const HeapPage *page) { return page->capacity - page->top; }
 
 // Descriptor of one segment, mapped on its own (never inside the segment's user memory).
 typedef struct HeapSegment {
@@ -54,10 +64,11 @@ typedef struct HeapSegment {
     struct HeapSegment *next;
     size                desc_bytes; // mapped length of this descriptor
     _Alignas(64) HeapPage pages[HEAP_PAGES_PER_SEGMENT]; // each page's hot fields in one line
+    u16 stacks[HEAP_PAGES_PER_SEGMENT][HEAP_PAGE_SLOTS_MAX]; // pages[i].stack; touched as used
 } HeapSegment;
 
 _Static_assert(sizeof(HeapPage) % 64 == 0, "page descriptors stay cache-line aligned");
-_Static_assert(offsetof(HeapPage, base) + sizeof(char *) <= 64, "fast-path fields share a line");
+_Static_assert(offsetof(HeapPage, segment) + sizeof(void *) <= 64, "fast-path fields share a line");
 
 // Slot of the open-addressing hash of segments; base 0 = empty.
 typedef struct HeapSegmentSlot {
@@ -91,16 +102,23 @@ static inline HeapPage *heap_segment_page(HeapSegment *segment, const void *ptr)
     return &segment->pages[((uintptr_t)ptr >> HEAP_PAGE_SHIFT) & (HEAP_PAGES_PER_SEGMENT - 1)];
 }
 
-// The page descriptor for `ptr` when its segment sits in its home slot of the table (the
-// common case), else NULL. Reads only the heap's own table before it touches any descriptor.
-static inline HeapPage *heap_page_at_home(const HeapAllocator *self, const void *ptr) {
+// The descriptor of segment `seg` when it sits in its home slot of the table (the common case),
+// else NULL. Reads only the heap's own table.
+static inline HeapSegment *heap_segment_at_home(const HeapAllocator *self, uintptr_t seg) {
     const HeapSegmentSlot *table = self->segments;
     if (ALLOC_UNLIKELY(!table)) return NULL;
-    uintptr_t              seg  = (uintptr_t)ptr & ~(uintptr_t)(HEAP_SEGMENT_SIZE - 1);
     const HeapSegmentSlot *home = &table[(seg >> HEAP_SEGMENT_SHIFT) & (self->segments_cap - 1)];
     HeapSegment           *segment = home->segment; // NULL in an empty slot, whose base is 0
     if (ALLOC_UNLIKELY((home->base != seg) | !segment)) return NULL;
-    return heap_segment_page(segment, ptr);
+    return segment;
+}
+
+// The page descriptor for `ptr` when its segment sits in its home slot of the table, else NULL.
+// Reads only the heap's own table before it touches any descriptor.
+static inline HeapPage *heap_page_at_home(const HeapAllocator *self, const void *ptr) {
+    HeapSegment *segment =
+        heap_segment_at_home(self, (uintptr_t)ptr & ~(uintptr_t)(HEAP_SEGMENT_SIZE - 1));
+    return segment ? heap_segment_page(segment, ptr) : NULL;
 }
 
 // The page descriptor for `ptr` when `ptr` lies in one of this heap's segments, else NULL.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Slot bookkeeping shared by SlabAllocator and BudgetAllocator: a bitmap with one live bit per
-// slot, and the arithmetic from a byte offset to a slot index. Both allocators keep these out of
-// band (never inside a slot); the helpers only compute and flip bits. Names carry `slots_`.
+// slot, the arithmetic from a byte offset to a slot index, and the fits-in-the-slot rule of their
+// resize and remap. Both allocators keep their bookkeeping out of band (never inside a slot).
+// Names carry `slots_`.
 #ifndef ALLOC_SLOTS_INTERNAL_H
 #define ALLOC_SLOTS_INTERNAL_H
 
@@ -32,6 +33,25 @@ static inline u32 slots_index_of(size offset, size stride, u8 shift, bool *on_bo
     u32 index    = shift ? (u32)(offset >> shift) : (u32)((u32)offset / (u32)stride);
     *on_boundary = (size)index * stride == offset;
     return index;
+}
+
+// Resize a live slot of `stride` bytes to `new_size` in place, as both allocators' resize does:
+// possible iff 0 < new_size <= stride; counts a reallocation when it is.
+static inline i8 slots_resize(Allocator *owner, size stride, size new_size) {
+    if (!new_size || new_size > stride) return 0;
+    alloc_stats_reallocated(owner, new_size, stride, stride);
+    return 1;
+}
+
+// Remap a live slot `ptr` to `new_size` > 0: the slot itself when it fits, else NULL with the
+// slot untouched and a failed allocation counted.
+static inline void *slots_remap(Allocator *owner, void *ptr, size stride, size new_size) {
+    if (new_size > stride) {
+        alloc_stats_failed(owner);
+        return NULL;
+    }
+    alloc_stats_reallocated(owner, new_size, stride, stride);
+    return ptr;
 }
 
 // Number of set bits in a word.

@@ -393,9 +393,28 @@ Test(heap, freeing_many_segments_gives_all_but_one_back) {
     HeapAllocatorCheck(&heap);
     for (size i = 0; i < count; ++i) heap_allocator_deallocate(&heap, all[i]);
     HeapAllocatorCheck(&heap);
-    // Kept: the segment holding the class's warm empty page, and at most one empty segment.
-    cr_assert_lt(AllocatorFootprintBytes(&heap), 2 * HEAP_SEGMENT_SIZE + (1 << 20),
+    // Kept: the segment holding the class's warm empty page, and at most one empty segment (each
+    // with its descriptor, about 0.55 MiB mapped, mostly untouched: the pages' free stacks).
+    cr_assert_lt(AllocatorFootprintBytes(&heap), 2 * HEAP_SEGMENT_SIZE + (2 << 20),
                  "got %zu", AllocatorFootprintBytes(&heap));
+    cr_assert_eq(AllocatorBytesInUse(&heap), 0);
+    free(all);
+    HeapAllocatorDeinit(&heap);
+}
+
+Test(heap, frees_alternating_between_segments_switch_the_hot_segment) {
+    HeapAllocator heap  = HeapAllocatorInit();
+    size          count = 2 * HEAP_SEGMENT_SIZE / 8192 + 1; // the last one opens a third segment
+    void        **all   = malloc(count * sizeof *all);
+    for (size i = 0; i < count; ++i) all[i] = heap_allocator_allocate(&heap, 8192, 0);
+    // Free from the first and the last segment in turn: each free misses the hot segment.
+    for (size i = 0; i < count / 2; ++i) {
+        cr_assert_eq(heap_allocator_deallocate(&heap, all[i]), 8192);
+        cr_assert_eq(heap_allocator_deallocate(&heap, all[count - 1 - i]), 8192);
+        HeapAllocatorCheck(&heap);
+    }
+    cr_assert_eq(heap_allocator_deallocate(&heap, all[count / 2]), 8192);
+    HeapAllocatorCheck(&heap);
     cr_assert_eq(AllocatorBytesInUse(&heap), 0);
     free(all);
     HeapAllocatorDeinit(&heap);
@@ -531,6 +550,41 @@ static void free_into_other_instance(void) {
 }
 Test(heap_death, pointer_of_another_heap_is_foreign) {
     expect_death(free_into_other_instance, "alloc: fatal: heap_allocator_deallocate: foreign pointer");
+}
+
+// The victim's hot segment (the one its last free landed in) must not vouch for another heap's.
+static void free_into_other_instance_after_a_free(void) {
+    victim       = HeapAllocatorInit();
+    other        = HeapAllocatorInit();
+    void *mine   = heap_allocator_allocate(&victim, 64, 0);
+    void *keep   = heap_allocator_allocate(&victim, 64, 0);
+    void *theirs = heap_allocator_allocate(&other, 64, 0);
+    (void)keep;
+    heap_allocator_deallocate(&victim, mine); // victim's segment is now the hot one
+    HeapAllocatorCheck(&victim);
+    death_note_pointer(theirs);
+    heap_allocator_deallocate(&victim, theirs);
+}
+Test(heap_death, hot_segment_does_not_accept_another_heaps_pointer) {
+    expect_death(free_into_other_instance_after_a_free,
+                 "alloc: fatal: heap_allocator_deallocate: foreign pointer");
+}
+
+// Three segments of 8 KiB blocks freed in order: the third empties last and is unmapped while it
+// is the hot segment; a later free of one of its blocks must find nothing, not a stale descriptor.
+static void free_into_unmapped_hot_segment(void) {
+    victim       = HeapAllocatorInit();
+    size   count = 3 * HEAP_SEGMENT_SIZE / 8192;
+    void **all   = calloc(count, sizeof *all);
+    for (size i = 0; i < count; ++i) all[i] = heap_allocator_allocate(&victim, 8192, 0);
+    for (size i = 0; i < count; ++i) heap_allocator_deallocate(&victim, all[i]);
+    HeapAllocatorCheck(&victim);
+    death_note_pointer(all[count - 1]);
+    heap_allocator_deallocate(&victim, all[count - 1]);
+}
+Test(heap_death, hot_segment_is_forgotten_when_unmapped) {
+    expect_death(free_into_unmapped_hot_segment,
+                 "alloc: fatal: heap_allocator_deallocate: foreign pointer");
 }
 
 static void free_large_of_other_instance(void) {

@@ -116,6 +116,24 @@ Test(slab, grows_by_adding_slabs_and_keeps_every_slot_distinct) {
     SlabAllocatorDeinit(&slab);
 }
 
+Test(slab, hundreds_of_slabs_are_all_found_after_the_index_grows) {
+    SlabAllocator slab = SlabAllocatorInit(16384); // four slots per 64 KiB slab
+    enum { COUNT = 2400 };                         // 600 slabs: the index is rehashed
+    static char *slots[COUNT];
+    for (int i = 0; i < COUNT; ++i) {
+        slots[i] = AllocatorAlloc(&slab, 16384, 0);
+        cr_assert_not_null(slots[i]);
+        slots[i][0] = (char)i;
+    }
+    cr_assert_eq(slab.len, COUNT / 4);
+    cr_assert_gt((size)1 << slab.index_bits, 2 * slab.len - 1, "the index stays at most half full");
+    SlabAllocatorCheck(&slab);
+    for (int i = 0; i < COUNT; i += 3) cr_assert_eq(AllocatorFree(&slab, slots[i]), 16384);
+    for (int i = 1; i < COUNT; i += 3) cr_assert_eq(slots[i][0], (char)i);
+    SlabAllocatorCheck(&slab);
+    SlabAllocatorDeinit(&slab);
+}
+
 Test(slab, large_slots_get_larger_slabs) {
     SlabAllocator slab = SlabAllocatorInit(100000);
     char *a = AllocatorAlloc(&slab, 100000, 1);
@@ -375,6 +393,17 @@ static void check_tampered_bitmap(void) {
 }
 Test(slab_death, check_finds_a_live_bit_the_counts_do_not_explain) {
     expect_death(check_tampered_bitmap, "alloc: fatal: SlabAllocatorCheck: corrupted allocator: slab");
+}
+
+static void check_lost_index_entry(void) {
+    victim = SlabAllocatorInit(32);
+    AllocatorAlloc(&victim, 32, 0);
+    for (size at = 0; at < (size)1 << victim.index_bits; ++at) victim.index[at] = 0;
+    death_note_pointer(victim.index);
+    SlabAllocatorCheck(&victim);
+}
+Test(slab_death, check_finds_a_slab_missing_from_the_index) {
+    expect_death(check_lost_index_entry, "alloc: fatal: SlabAllocatorCheck: corrupted allocator: slab index");
 }
 
 static void check_duplicate_free_id(void) {
