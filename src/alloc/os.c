@@ -11,11 +11,25 @@
 #include <unistd.h>   // sysconf
 #endif
 
+// Test builds only (-DALLOC_FAULT_INJECTION): make chosen mapping calls fail, and keep a balance
+// of bytes mapped. The production library has neither the hooks nor their global state.
+#ifdef ALLOC_FAULT_INJECTION
+#define ALLOC_FAULT_INJECTION_IMPLEMENT
+#include "fault_injection.h" // alloc_fault_should_fail, alloc_fault_account
+#define FAULT_FAILS()              alloc_fault_should_fail()
+#define FAULT_ACCOUNT(bytes, sign) alloc_fault_account((bytes), (sign))
+#else
+#define FAULT_FAILS()              false
+#define FAULT_ACCOUNT(bytes, sign) ((void)0)
+#endif
+
 static void charge(Allocator *owner, size bytes) {
+    FAULT_ACCOUNT(bytes, +1);
     if (owner) owner->footprint_bytes += bytes;
 }
 
 static void refund(Allocator *owner, size bytes) {
+    FAULT_ACCOUNT(bytes, -1);
     if (owner) owner->footprint_bytes -= bytes;
 }
 
@@ -58,6 +72,7 @@ void alloc_os_discard(void *ptr, size bytes) {
 }
 
 void *alloc_os_map_aligned(Allocator *owner, size bytes, size alignment) {
+    if (FAULT_FAILS()) return NULL;
     // Reserve a larger range, find the aligned spot, then re-reserve exactly there.
     for (int attempt = 0; attempt < 8; ++attempt) {
         char *probe = VirtualAlloc(NULL, bytes + alignment, MEM_RESERVE, PAGE_NOACCESS);
@@ -94,6 +109,7 @@ void *alloc_os_remap(Allocator *owner, void *ptr, size old_bytes, size new_bytes
         refund(owner, old_bytes - new_bytes);
         return ptr;
     }
+    if (FAULT_FAILS()) return NULL;
 #if defined(__linux__)
     void *moved = mremap(ptr, old_bytes, new_bytes, may_move ? MREMAP_MAYMOVE : 0);
     if (moved == MAP_FAILED) return NULL;
@@ -126,7 +142,7 @@ void alloc_os_discard(void *ptr, size bytes) {
 void *alloc_os_map_aligned(Allocator *owner, size bytes, size alignment) {
     size page = alloc_os_page_size();
     if (alignment <= page) return alloc_os_map(owner, bytes);
-    if (bytes + alignment < bytes) return NULL;
+    if (bytes + alignment < bytes || FAULT_FAILS()) return NULL;
     // Over-map by `alignment`, then trim the unaligned head and the tail:
     // [ head | aligned block of `bytes` | tail ] => [ aligned block ]
     char *raw = os_reserve(bytes + alignment);
@@ -143,6 +159,7 @@ void *alloc_os_map_aligned(Allocator *owner, size bytes, size alignment) {
 #endif
 
 void *alloc_os_map(Allocator *owner, size bytes) {
+    if (FAULT_FAILS()) return NULL;
     void *ptr = os_reserve(bytes);
     if (ptr) charge(owner, bytes);
     return ptr;

@@ -1,0 +1,45 @@
+# Fuzzing (libFuzzer, clang -fsanitize=fuzzer,address,undefined). `make fuzz` runs every target
+# for FUZZ_SECONDS each; the `fuzz-short` suite of `make test` runs each for FUZZ_SHORT_SECONDS.
+# Targets are fuzz/fuzz_<target>.c; fuzz/fuzz_ops.c is the op-stream engine they share. The
+# library is rebuilt for fuzzing with -DALLOC_FAULT_INJECTION so inputs can make mappings fail.
+
+FUZZ_SECONDS       ?= 60
+FUZZ_SHORT_SECONDS ?= 3
+FUZZ_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_OBJ    := $(LIB_SRC:src/alloc/%.c=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/fuzz_ops.o
+# A target whose code under test has not landed yet is skipped: fuzz_<t>.c needs FUZZ_NEEDS_<t>.
+FUZZ_NEEDS_vec     := include/alloc/Vec.h
+FUZZ_NEEDS_comment := tools/apidoc/comment.c
+fuzz_landed = $(if $(FUZZ_NEEDS_$(1:fuzz/fuzz_%.c=%)),$(if $(wildcard $(FUZZ_NEEDS_$(1:fuzz/fuzz_%.c=%))),$(1)),$(1))
+FUZZ_SRC    := $(foreach f,$(filter-out fuzz/fuzz_ops.c,$(wildcard fuzz/fuzz_*.c)),$(call fuzz_landed,$(f)))
+FUZZ_BINS   := $(sort $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%))
+
+# apidoc's `///` parser: the comment target links that stage of the tool, not the library.
+APIDOC_COMMENT_SRC := tools/apidoc/comment.c tools/apidoc/model.c tools/apidoc/diag.c
+
+$(BUILD)/fuzz/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(CPPFLAGS) -DALLOC_FAULT_INJECTION $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(BUILD)/fuzz/obj/fuzz_ops.o: fuzz/fuzz_ops.c fuzz/fuzz_ops.h $(LIB_HDR) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) $(CPPFLAGS) -DALLOC_FAULT_INJECTION $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_ops.h $(FUZZ_OBJ)
+	$(CLANG) $(CPPFLAGS) -DALLOC_FAULT_INJECTION -Ifuzz $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer \
+	    $< $(FUZZ_OBJ) -o $@
+
+$(BUILD)/fuzz/fuzz_comment: fuzz/fuzz_comment.c $(APIDOC_COMMENT_SRC) tools/apidoc/model.h | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CLANG) -D_GNU_SOURCE -Itools/apidoc $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(APIDOC_COMMENT_SRC) -o $@
+
+.PHONY: fuzz fuzz-build test-fuzz-short
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+TEST_SUITES += fuzz-short
+test-fuzz-short: $(FUZZ_BINS)
+	@tests/run-suite.sh fuzz-short fuzz/run.sh $(FUZZ_SHORT_SECONDS) $(FUZZ_BINS)
+.SECONDARY: $(FUZZ_OBJ)
