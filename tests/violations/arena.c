@@ -212,7 +212,7 @@ const ViolationCase violation_cases[] = {
     {"write_after_free", VIOLATION_SURVIVES, NULL,
      "not detected: freed memory is just unused arena memory (use DebugAllocator)", NULL,
      write_after_free},
-    {"wrong_type", FATAL(FREE, "type-confusion: not a ArenaAllocator"),
+    {"wrong_type", FATAL(FREE, "type-confusion: not an ArenaAllocator"),
      "a PageAllocator passed as an ArenaAllocator", wrong_type},
     {"use_after_deinit", FATAL(FREE, "uninitialised allocator"), NULL, use_after_deinit},
     {"deinit_twice", FATAL("ArenaAllocatorDeinit", "uninitialised allocator"), NULL, deinit_twice},
