@@ -154,7 +154,7 @@ typedef struct ArenaAllocator {
 ///          one `failed_allocations` when the rounded size overflows or the OS refuses a new chunk
 ///          (or a larger chunk table); the arena is unchanged otherwise. Aborts via `AllocFatal`
 ///          (naming `arena_allocator_allocate`) with "NULL allocator", "uninitialised allocator",
-///          "type-confusion: not a ArenaAllocator", "corrupted allocator: NULL function pointer"
+///          "type-confusion: not an ArenaAllocator", "corrupted allocator: NULL function pointer"
 ///          or "corrupted allocator: alignment is not a power of two".
 ///
 /// USAGE:

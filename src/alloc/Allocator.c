@@ -32,7 +32,9 @@ void alloc_check_header(const Allocator *self, u64 expected_magic, const char *t
         return;
     }
     if (self->magic == 0) AllocFatal(function, "uninitialised allocator", self);
-    char reason[64] = "type-confusion: not a ";
+    bool vowel      = strchr("AEIOU", type_name[0]) != NULL;
+    char reason[64] = "type-confusion: not a";
+    strncat(reason, vowel ? "n " : " ", sizeof reason - strlen(reason) - 1);
     strncat(reason, type_name, sizeof reason - strlen(reason) - 1);
     AllocFatal(function, reason, self);
 }

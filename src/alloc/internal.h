@@ -34,7 +34,7 @@ void alloc_os_discard(void *ptr, size bytes);
 
 // Abort unless `self` is a live allocator of type `expected_magic` with a sane header.
 // `function` is the public entry point to name in the diagnostic. Reasons, exactly:
-//   "NULL allocator", "uninitialised allocator", "type-confusion: not a <type_name>",
+//   "NULL allocator", "uninitialised allocator", "type-confusion: not a(n) <type_name>",
 //   "corrupted allocator: NULL function pointer",
 //   "corrupted allocator: alignment is not a power of two".
 void alloc_check_header(const Allocator *self, u64 expected_magic, const char *type_name,

@@ -442,7 +442,7 @@ static void allocate_on_other_type(void) {
 }
 Test(arena_death, type_confusion_aborts) {
     expect_death(allocate_on_other_type,
-                 "alloc: fatal: arena_allocator_allocate: type-confusion: not a ArenaAllocator");
+                 "alloc: fatal: arena_allocator_allocate: type-confusion: not an ArenaAllocator");
 }
 
 static void allocate_with_bad_alignment(void) {
