@@ -1,7 +1,8 @@
 # The MkDocs reference site (owner: site). `make docs` runs the whole chain into site/:
 #   library -> compile_commands.json -> apidoc extract -> apidoc lint -> apidoc markdown
 #   -> mkdocs build --strict (Debian's MkDocs + Material, configured by mkdocs.yml).
-# `make serve` serves site/ on 127.0.0.1; `make bench-site` measures the site (bench/results/site.md).
+# `make serve` serves site/ on 127.0.0.1; `make bench-site` measures the library's site, the fixture
+# and a synthetic tree (bench/results/site.md). tests/browser/budget.test.js pins the size budgets.
 # Suite `browser`: the Markdown stage on the fixture tests/site/fixture/api.json, built into a site
 # and driven by headless Chromium through playwright-core (node --test).
 
@@ -45,7 +46,8 @@ define site_build
 endef
 
 .PHONY: docs serve bench-site site-fixture test-browser
-docs: $(BUILD)/docs/api.json $(APIDOC) $(NODE_STAMP)
+# lint reads $(BUILD)/compile_commands.json too (to name the files it checks): make it first.
+docs: $(BUILD)/docs/api.json $(APIDOC) $(NODE_STAMP) $(BUILD)/compile_commands.json
 	$(APIDOC) lint $(BUILD)/docs/api.json
 	$(call site_build,$(APIDOC) markdown,$(BUILD)/docs/api.json,.,docs,$(BUILD)/docs,site)
 
@@ -68,5 +70,6 @@ TEST_SUITES += browser
 test-browser: $(NODE_STAMP) $(BUILD)/site/markdown $(BUILD)/site/markdown-asan
 	@tests/run-suite.sh browser tests/browser/run.sh
 
+# bench.js runs `make docs` itself (timed) and measures the library's site/ as well.
 bench-site: $(NODE_STAMP) $(BUILD)/site/markdown
 	node tests/browser/bench.js

@@ -221,6 +221,10 @@ int md_source_pages(const MdModel *m) {
 
 // --- Search index --------------------------------------------------------------------------
 
+// Example functions whose names go into the full text: api.json's first (best ranked) ones, as
+// many as a symbol page shows (one shown, the rest folded); the long tail is left out.
+enum { MD_SEARCH_EXAMPLES = 5 };
+
 // Append the distinct words (identifiers, numbers) of `text` to `words`, skipping known ones.
 static void md_words(json_t *seen, MdBuf *words, const char *text) {
     if (!text) return;
@@ -302,9 +306,14 @@ static json_t *md_search_symbol(const MdModel *m, const MdSym *s, json_t *kinds,
     for (size_t t = 0; t < m->ntags; t++)
         if (md_symbol_has_tag(m, s, &m->tags[t])) json_array_append_new(tags, json_integer((json_int_t)t));
     json_array_append_new(row, tags);
-    // Full text: description, fields, parameters, contracts and the documented example.
+    // Full text: description, fields, parameters, contracts and the documented example, and the
+    // functions of the examples the page shows. Words of the name and of the brief (searched
+    // already) are left out: the search data stays small (budget: 30 KB gzip).
     json_t *seen  = json_object();
-    MdBuf   words = {0};
+    MdBuf   words = {0}, known = {0};
+    md_words(seen, &known, s->name);
+    md_words(seen, &known, md_json_str(s->doc, "brief"));
+    md_free(&known);
     static const char *const keys[] = {"description", "success", "failure", "returns", "usage"};
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) md_words(seen, &words, md_json_str(s->doc, keys[k]));
     const char *lists[] = {"fields", "params"};
@@ -323,7 +332,10 @@ static json_t *md_search_symbol(const MdModel *m, const MdSym *s, json_t *kinds,
     }
     size_t  i;
     json_t *e;
-    json_array_foreach(json_object_get(s->json, "examples"), i, e) md_words(seen, &words, md_json_str(e, "function"));
+    json_array_foreach(json_object_get(s->json, "examples"), i, e) {
+        if (i >= MD_SEARCH_EXAMPLES) break;
+        md_words(seen, &words, md_json_str(e, "function"));
+    }
     json_array_append_new(row, json_string(md_str(&words)));
     md_free(&words);
     json_decref(seen);

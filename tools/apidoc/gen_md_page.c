@@ -11,7 +11,12 @@
 #include <stdlib.h> // qsort, free
 #include <string.h> // strcmp
 
-enum { MD_EXAMPLES_FOLDED = 5 };
+// Page size bounds (a symbol page stays under 50 KB of HTML however widely the symbol is used):
+// folded examples, lines of one example before it is cut to the lines around its uses, entries
+// of the "More uses" list, functions listed per file under "Used by". Every cut says how much.
+// (Highlighted code costs ~450 bytes of HTML a line, so the code lines are what must be bounded.)
+enum { MD_EXAMPLES_FOLDED = 4, MD_SHOWN_LINES = 12, MD_FOLDED_LINES = 6, MD_MORE_USES = 12,
+       MD_USED_PER_FILE = 4 };
 
 // Link to a source line, or plain `file:line` when the file has no source page.
 static void md_source_link(MdBuf *b, const MdModel *m, const char *file, long line, const char *from_dir) {
@@ -318,14 +323,40 @@ static size_t md_collect_examples(const MdModel *m, const MdSym *s, MdExample **
     return n;
 }
 
-static void md_example_block(MdBuf *b, const MdModel *m, const MdExample *e, const char *indent) {
+// The lines of an example shown: the whole function when it has at most `max` lines, else `max`
+// lines starting a quarter of them before its first use (the rest are linked, and counted).
+static void md_example_span(const MdExample *e, long max, long *from, long *to) {
+    *from = e->first;
+    *to   = e->last;
+    if (e->last - e->first + 1 <= max) return;
+    *from = e->use - max / 4 > e->first ? e->use - max / 4 : e->first;
+    *to   = *from + max - 1 < e->last ? *from + max - 1 : e->last;
+}
+
+static void md_example_block(MdBuf *b, const MdModel *m, const MdExample *e, long max, const char *indent) {
+    long from, to;
+    md_example_span(e, max, &from, &to);
+    const char *p = e->code;
+    for (long l = e->first; l < from && p; l++) p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL;
+    const char *end = p;
+    for (long l = from; l <= to && end && *end; l++) end = strchr(end, '\n') ? strchr(end, '\n') + 1 : end + strlen(end);
+    if (!p || !end) p = e->code, end = e->code + strlen(e->code), from = e->first, to = e->last;
+    char *code = strndup(p, (size_t)(end - p));
     MdBuf opts = {0};
-    md_printf(&opts, "linenums=\"%ld\" hl_lines=\"", e->first);
-    for (size_t i = 0; i < e->nuse; i++) md_printf(&opts, "%s%ld", i ? " " : "", e->uses[i] - e->first + 1);
+    md_printf(&opts, "linenums=\"%ld\" hl_lines=\"", from);
+    int any = 0;
+    for (size_t i = 0; i < e->nuse; i++)
+        if (e->uses[i] >= from && e->uses[i] <= to) md_printf(&opts, "%s%ld", any++ ? " " : "", e->uses[i] - from + 1);
     md_putc(&opts, '"');
-    md_code(b, e->code, md_str(&opts), indent);
+    md_code(b, code, md_str(&opts), indent);
     md_free(&opts);
-    (void)m;
+    free(code);
+    if (from != e->first || to != e->last) {
+        md_printf(b, "\n%s%ld of the %ld lines of `%s` shown; the whole function: ", indent, to - from + 1,
+                  e->last - e->first + 1, e->function);
+        md_source_link(b, m, e->file, e->first, "api");
+        md_putc(b, '\n');
+    }
 }
 
 static void md_examples(MdBuf *b, const MdModel *m, const MdSym *s) {
@@ -346,19 +377,22 @@ static void md_examples(MdBuf *b, const MdModel *m, const MdSym *s) {
                 md_printf(b, "In `%s`, ", ex[i].function);
                 md_source_link(b, m, ex[i].file, ex[i].use, "api");
                 md_put(b, ":\n\n");
-                md_example_block(b, m, &ex[i], "");
+                md_example_block(b, m, &ex[i], MD_SHOWN_LINES, "");
                 md_putc(b, '\n');
             } else if (i <= MD_EXAMPLES_FOLDED) {
                 md_printf(b, "??? example \"In %s, %s:%ld\"\n", ex[i].function, ex[i].file, ex[i].use);
-                md_example_block(b, m, &ex[i], "    ");
+                md_example_block(b, m, &ex[i], MD_FOLDED_LINES, "    ");
                 md_putc(b, '\n');
-            } else {
+            } else if (i <= MD_EXAMPLES_FOLDED + MD_MORE_USES) {
                 if (i == MD_EXAMPLES_FOLDED + 1) md_put(b, "More uses:\n\n");
                 md_printf(b, "- `%s` at ", ex[i].function);
                 md_source_link(b, m, ex[i].file, ex[i].use, "api");
                 md_putc(b, '\n');
             }
         }
+        if (n > MD_EXAMPLES_FOLDED + MD_MORE_USES + 1)
+            md_printf(b, "- and %zu more functions, listed by file under [Used by](#used-by)\n",
+                      n - MD_EXAMPLES_FOLDED - MD_MORE_USES - 1);
         if (n > MD_EXAMPLES_FOLDED + 1) md_putc(b, '\n');
     }
     for (size_t i = 0; i < n; i++) free(ex[i].code);
@@ -378,26 +412,31 @@ static int md_ref_cmp(const void *a, const void *b) {
     return c ? c : (x->line < y->line ? -1 : x->line > y->line);
 }
 
+// One line per file: its first MD_USED_PER_FILE functions (in line order), then "and K more"
+// linked to the file's source page.
 static void md_used_by_group(MdBuf *b, const MdModel *m, const MdRef *refs, size_t n, int tests) {
     int any = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && strcmp(refs[j].file, refs[i].file) == 0;) j++;
         if (md_is_test_path(refs[i].file) != tests) continue;
         if (!any) md_printf(b, "**%s**\n\n", tests ? "In tests" : "In the library and examples");
-        if (!any || strcmp(refs[i - 1].file, refs[i].file) != 0 || md_is_test_path(refs[i - 1].file) != tests) {
-            if (any) md_putc(b, '\n');
-            md_printf(b, "- `%s`:", refs[i].file);
-        } else {
-            md_putc(b, ',');
-        }
         any = 1;
-        md_put(b, " ");
-        if (md_find(m, refs[i].function)) md_sym_link(b, m, refs[i].function, "api");
-        else md_printf(b, "`%s`", refs[i].function);
-        md_put(b, " (");
-        md_source_link(b, m, refs[i].file, refs[i].line, "api");
-        md_put(b, ")");
+        md_printf(b, "- `%s` (%zu):", refs[i].file, j - i);
+        for (size_t k = i; k < j && k < i + MD_USED_PER_FILE; k++) {
+            md_put(b, k > i ? ", " : " ");
+            if (md_find(m, refs[k].function)) md_sym_link(b, m, refs[k].function, "api");
+            else md_printf(b, "`%s`", refs[k].function);
+            md_put(b, " (");
+            md_source_link(b, m, refs[k].file, refs[k].line, "api");
+            md_put(b, ")");
+        }
+        if (j - i > MD_USED_PER_FILE) {
+            md_printf(b, " and %zu more", j - i - MD_USED_PER_FILE);
+            if (md_has_source(m, refs[i].file)) md_printf(b, " in [the source](source/%s.md)", refs[i].file);
+        }
+        md_putc(b, '\n');
     }
-    if (any) md_put(b, "\n\n");
+    if (any) md_putc(b, '\n');
 }
 
 static void md_used_by(MdBuf *b, const MdModel *m, const MdSym *s) {
