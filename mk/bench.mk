@@ -1,4 +1,5 @@
-# Allocator benchmarks: `make bench` writes bench/results/alloc.md (see bench/run_alloc.sh).
+# Benchmarks: `make bench` writes bench/results/alloc.md (allocator workloads, bench/run_alloc.sh)
+# and bench/results/programs.md (real programs on the malloc shim, mk/shim.mk).
 BENCH_ROUNDS ?= 5
 BENCH_SRC    := $(wildcard bench/alloc/*.c)
 
@@ -13,3 +14,4 @@ bench: $(BUILD)/bench/bench_alloc
 	    "$$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), gcc -O2" \
 	    > bench/results/alloc.md
 	@cat bench/results/alloc.md
+	$(MAKE) --no-print-directory bench-programs
