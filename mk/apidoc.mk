@@ -45,3 +45,9 @@ test-docs-check: $(APIDOC) $(DOCS_CCDB)
 
 bench-docs: $(APIDOC)
 	bench/docs/run.sh $(APIDOC)
+
+# apidoc on hostile input (unterminated, huge, deeply nested, binary), under ASan+UBSan.
+TEST_SUITES += apidoc-hostile
+.PHONY: test-apidoc-hostile
+test-apidoc-hostile: $(BUILD)/asan/apidoc
+	@tests/run-suite.sh apidoc-hostile tests/apidoc/hostile.sh $(BUILD)/asan/apidoc
