@@ -1,5 +1,6 @@
-# The one entry point of the project. `make test` installs what is missing (tools/deps.sh),
-# builds the library, and runs every suite; the last line it prints is "N passed, N failed".
+# The one entry point of the project. `make` and `make install` need only a C11 compiler, make and
+# coreutils. `make test` installs what its suites need (tools/deps.sh test docs browser), builds
+# the library, and runs every suite; the last line it prints is "N passed, N failed".
 # Each area (apidoc, docs, bench, fuzz) adds its targets and suites in mk/<area>.mk.
 
 PREFIX  ?= /usr/local
@@ -11,7 +12,7 @@ CLANG   := clang
 WARN     := -std=c11 -Wall -Wextra -Werror -pedantic -Wmissing-prototypes -Wstrict-prototypes \
             -Wundef -Wshadow
 CPPFLAGS := -Iinclude -Isrc/alloc -D_GNU_SOURCE
-CFLAGS   := -O2 -g -fPIC $(WARN)
+CFLAGS   := -O2 -g -fPIC -fvisibility=hidden $(WARN)
 SANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 LIB_SRC  := $(sort $(wildcard src/alloc/*.c))
@@ -21,7 +22,12 @@ ASAN_OBJ := $(LIB_SRC:src/alloc/%.c=$(BUILD)/asan/obj/%.o)
 TEST_SRC := $(sort $(wildcard tests/alloc/*.c tests/support/*.c))
 TEST_HDR := $(wildcard tests/alloc/*.h tests/support/*.h)
 
-DEPS_STAMP := $(BUILD)/.deps
+# Debian packages by need: a target waits (order-only) for the tools/deps.sh groups it uses.
+# The library itself (`make`, `make install`) waits for none.
+DEPS_TEST    := $(BUILD)/.deps-test    # clang, Criterion, sanitizer runtimes, valgrind, cmake, g++
+DEPS_DOCS    := $(BUILD)/.deps-docs    # libclang, jansson, libyaml, Doxygen, MkDocs, Sphinx
+DEPS_BROWSER := $(BUILD)/.deps-browser # chromium, node and npm
+DEPS_BENCH   := $(BUILD)/.deps-bench   # mimalloc, jemalloc, tcmalloc, the real programs
 
 # Suites run by `make test`; mk/*.mk fragments append theirs and define test-<suite>.
 TEST_SUITES := alloc alloc-asan
@@ -31,12 +37,12 @@ all: lib $(BUILD)/compile_commands.json
 
 lib: $(BUILD)/liballoc.a $(BUILD)/liballoc.so
 
-$(DEPS_STAMP): tools/deps.sh
-	@mkdir -p $(BUILD)
-	bash tools/deps.sh
+$(BUILD)/.deps-%: tools/deps.sh
+	@mkdir -p $(@D)
+	bash tools/deps.sh $*
 	@touch $@
 
-$(BUILD)/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_STAMP)
+$(BUILD)/obj/%.o: src/alloc/%.c $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
@@ -53,12 +59,12 @@ $(BUILD)/compile_commands.json: tools/compile_commands.sh Makefile $(wildcard mk
 	tools/compile_commands.sh "$(CC) $(CPPFLAGS) $(WARN) -Itests/support" $(CC_SOURCES) > $@
 
 # --- library tests -------------------------------------------------------------------------
-$(BUILD)/tests/test_alloc: $(TEST_SRC) $(TEST_HDR) $(BUILD)/liballoc.a
+$(BUILD)/tests/test_alloc: $(TEST_SRC) $(TEST_HDR) $(BUILD)/liballoc.a | $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests/support -O1 -g $(WARN) -Wno-missing-prototypes $(TEST_SRC) \
 	    $(BUILD)/liballoc.a -lcriterion -o $@
 
-$(BUILD)/asan/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_STAMP)
+$(BUILD)/asan/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) $(WARN) $(SANFLAGS) -c $< -o $@
 
@@ -77,7 +83,7 @@ test-alloc-asan: $(BUILD)/asan/test_alloc
 
 -include $(sort $(wildcard mk/*.mk))
 
-test: | $(DEPS_STAMP)
+test: | $(DEPS_TEST) $(DEPS_DOCS) $(DEPS_BROWSER)
 	@rm -rf $(BUILD)/results
 	@$(MAKE) -k --no-print-directory $(TEST_SUITES:%=test-%) || true
 	@tests/summarize.sh $(TEST_SUITES)
