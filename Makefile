@@ -3,8 +3,14 @@
 # the library, and runs every suite; the last line it prints is "N passed, N failed".
 # Each area (apidoc, docs, bench, fuzz) adds its targets and suites in mk/<area>.mk.
 
-PREFIX  ?= /usr/local
-DESTDIR ?=
+PREFIX     ?= /usr/local
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DESTDIR    ?=
+# One VERSION file drives the soname (liballoc.so.MAJOR), alloc.pc, the CMake package and the site.
+VERSION       := $(strip $(file <VERSION))
+VERSION_MAJOR := $(firstword $(subst ., ,$(VERSION)))
+SONAME        := liballoc.so.$(VERSION_MAJOR)
 BUILD   := build
 CC      := gcc
 CLANG   := clang
@@ -49,14 +55,23 @@ $(BUILD)/obj/%.o: src/alloc/%.c $(LIB_HDR)
 $(BUILD)/liballoc.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/liballoc.so: $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,liballoc.so.0 -o $@ $^
+# The real file is liballoc.so.VERSION with soname liballoc.so.MAJOR; build/liballoc.so and
+# build/liballoc.so.MAJOR are links to it, as in an installed tree.
+$(BUILD)/liballoc.so.$(VERSION): $(LIB_OBJ) VERSION
+	$(CC) -shared -Wl,-soname,$(SONAME) -o $@ $(LIB_OBJ)
+
+$(BUILD)/liballoc.so: $(BUILD)/liballoc.so.$(VERSION)
+	ln -sf liballoc.so.$(VERSION) $(BUILD)/$(SONAME)
+	ln -sf liballoc.so.$(VERSION) $@
 
 # compile_commands.json for every translation unit apidoc reads: library, tests, bench, examples.
 CC_SOURCES = $(LIB_SRC) $(TEST_SRC) $(wildcard bench/*.c examples/*.c)
-$(BUILD)/compile_commands.json: tools/compile_commands.sh Makefile $(wildcard mk/*.mk) $(CC_SOURCES)
-	@mkdir -p $(@D)
-	tools/compile_commands.sh "$(CC) $(CPPFLAGS) $(WARN) -Itests/support" $(CC_SOURCES) > $@
+# Written by make itself ($(file)), so `make` needs no shell tool beyond coreutils.
+comma := ,
+ccdb_entry = {"directory": "$(CURDIR)", "file": "$(1)", "command": "$(2) -c $(1)"}
+ccdb_json  = [$(subst } {,}$(comma) {,$(foreach f,$(1),$(call ccdb_entry,$(f),$(2))))]
+$(BUILD)/compile_commands.json: Makefile $(wildcard mk/*.mk) $(CC_SOURCES) | $(BUILD)/obj/Allocator.o
+	$(file >$@,$(call ccdb_json,$(CC_SOURCES),$(CC) $(CPPFLAGS) $(WARN) -Itests/support))
 
 # --- library tests -------------------------------------------------------------------------
 $(BUILD)/tests/test_alloc: $(TEST_SRC) $(TEST_HDR) $(BUILD)/liballoc.a | $(DEPS_TEST)
@@ -87,15 +102,6 @@ test: | $(DEPS_TEST) $(DEPS_DOCS) $(DEPS_BROWSER)
 	@rm -rf $(BUILD)/results
 	@$(MAKE) -k --no-print-directory $(TEST_SUITES:%=test-%) || true
 	@tests/summarize.sh $(TEST_SUITES)
-
-# --- install -------------------------------------------------------------------------------
-install: lib
-	install -d $(DESTDIR)$(PREFIX)/include/alloc $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 644 include/alloc/*.h $(DESTDIR)$(PREFIX)/include/alloc/
-	install -m 644 $(BUILD)/liballoc.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(BUILD)/liballoc.so $(DESTDIR)$(PREFIX)/lib/liballoc.so.0
-	ln -sf liballoc.so.0 $(DESTDIR)$(PREFIX)/lib/liballoc.so
-	sed -e 's|@PREFIX@|$(PREFIX)|g' tools/alloc.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/alloc.pc
 
 clean:
 	rm -rf $(BUILD) site site-sphinx docs/api docs/tags
