@@ -136,6 +136,7 @@ int cli_main(int argc, char **argv) {
     model_sort(&m);
     tags_fold_model(&m);
     xref_resolve(&m);
+    model_index(&m);
     stage("xref");
     if (lint) lint_run(&m);
     diag_sort(&m.diags);

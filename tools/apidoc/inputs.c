@@ -149,10 +149,7 @@ int inputs_load(const Options *o, Model *m, Inputs *in) {
             if (h->blocks.items[b]->is_file_doc) h->doc = h->blocks.items[b], h->doc->used = 1;
         vec_push(&m->files, h);
         char abs[PATH_MAX];
-        if (realpath(h->path, abs)) {
-            vec_push(&in->public_abs, xstrdup(abs));
-            vec_push(&in->public_rel, xstrdup(h->path));
-        }
+        if (realpath(h->path, abs)) map_put(&in->public, xstrdup(abs), h->path);
     }
     if (io) return 3;
     if (o->ccdb) {

@@ -23,8 +23,7 @@ typedef Vec(Job) JobVec;
 
 typedef struct {
     char   root[PATH_MAX]; // absolute path of the repository root
-    StrVec public_abs;     // absolute paths of public headers, parallel to public_rel
-    StrVec public_rel;
+    Map    public;         // absolute path of a public header -> its relative path
     JobVec jobs;           // header units first (in path order), then the database's units
 } Inputs;
 
