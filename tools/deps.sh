@@ -8,6 +8,9 @@ packages=(
   gcc clang make pkg-config            # compilers (library is checked under both)
   libcriterion-dev                     # test framework (death tests run in their own process)
   libclang-dev libjansson-dev          # apidoc: libclang parser, JSON model
+  libyaml-dev                          # apidoc: docs/tags.yml
+  python3-clang-14                     # apidoc oracle: libclang's own symbol list, independently
+  zlib1g-dev libjansson-dev libyaml-dev libcjson-dev libcurl4-openssl-dev   # apidoc oracle headers
   libclang-rt-14-dev                   # ASan/UBSan/libFuzzer runtimes for clang
   valgrind
   doxygen                              # oracle test and the Sphinx pipeline

@@ -188,6 +188,7 @@ typedef struct {
 // extraction: inputs.c, extract.c, merge.c (stages.h), then resolve.c:
 void xref_resolve(Model *m);                    // raw refs -> symbol refs, examples, uses
 void lint_run(Model *m);                        // adds diagnostics
+int  api_read(const char *path, Model *m);      // api.json back into a model; 0 ok, 3 I/O or format
 int  gen_json_write(const Model *m, const char *path); // 0 ok, 3 I/O
 
 int cli_main(int argc, char **argv);
