@@ -19,13 +19,13 @@
 
 // Join `count` words with `separator` into a new string owned by `a` (free it with
 // AllocatorFree(a, ...)). Returns NULL when `a` runs out of memory; nothing leaks then.
-static char *join(Allocator *a, const char *const *words, size count, const char *separator) {
-    size  cap = 16, len = 0, sep_len = strlen(separator);
+static char *join(Allocator *a, const char *const *words, size_t count, const char *separator) {
+    size_t cap = 16, len = 0, sep_len = strlen(separator);
     char *out = AllocatorAlloc(a, cap, 0);
     if (!out) return NULL;
-    for (size i = 0; i < count; i++) {
-        size word_len = strlen(words[i]);
-        size need     = len + (i ? sep_len : 0) + word_len + 1;
+    for (size_t i = 0; i < count; i++) {
+        size_t word_len = strlen(words[i]);
+        size_t need     = len + (i ? sep_len : 0) + word_len + 1;
         if (need > cap) {
             while (cap < need) cap *= 2;
             char *bigger = AllocatorRealloc(a, out, cap); // in place when it can, else moved
@@ -63,7 +63,7 @@ static int demo(const char *name, Allocator *a) {
     printf("%-6s %llu allocation(s), %llu reallocation(s), %zu bytes in use for %zu characters\n",
            name, (unsigned long long)AllocatorAllocations(a),
            (unsigned long long)AllocatorReallocations(a), AllocatorBytesInUse(a), strlen(text) + 1);
-    size released = AllocatorFree(a, text);
+    size_t released = AllocatorFree(a, text);
     printf("%-6s freed %zu bytes, %zu in use now\n", name, released, AllocatorBytesInUse(a));
     return 1;
 }

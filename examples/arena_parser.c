@@ -19,11 +19,11 @@ typedef struct Request {
     const char *method;
     const char *path;
     Header     *headers; // count entries, arena memory
-    size        count;
+    size_t      count;
 } Request;
 
 // A copy of text[0..len) in the arena, NUL-terminated; NULL when the arena is out of memory.
-static char *arena_copy(ArenaAllocator *arena, const char *text, size len) {
+static char *arena_copy(ArenaAllocator *arena, const char *text, size_t len) {
     char *copy = AllocatorAlloc(arena, len + 1, 0);
     if (copy) {
         memcpy(copy, text, len);
@@ -32,8 +32,8 @@ static char *arena_copy(ArenaAllocator *arena, const char *text, size len) {
     return copy;
 }
 
-static size count_lines(const char *text) {
-    size n = 0;
+static size_t count_lines(const char *text) {
+    size_t n = 0;
     for (; *text; text++) n += *text == '\n';
     return n;
 }
@@ -44,8 +44,8 @@ static int parse_request(ArenaAllocator *arena, const char *text, Request *out) 
     const char *end = strchr(text, '\n');
     const char *sp  = strchr(text, ' ');
     if (!end || !sp || sp > end) return 0;
-    out->method = arena_copy(arena, text, (size)(sp - text));
-    out->path   = arena_copy(arena, sp + 1, (size)(end - sp - 1));
+    out->method = arena_copy(arena, text, (size_t)(sp - text));
+    out->path   = arena_copy(arena, sp + 1, (size_t)(end - sp - 1));
     // zeroed: unused header slots read as {NULL, NULL}
     out->headers = AllocatorAlloc(arena, count_lines(end) * sizeof(Header) + 1, 1);
     out->count   = 0;
@@ -58,8 +58,8 @@ static int parse_request(ArenaAllocator *arena, const char *text, Request *out) 
         const char *value = colon + 1;
         while (*value == ' ') value++;
         Header *h = &out->headers[out->count++];
-        h->name   = arena_copy(arena, line, (size)(colon - line));
-        h->value  = arena_copy(arena, value, (size)(end - value));
+        h->name   = arena_copy(arena, line, (size_t)(colon - line));
+        h->value  = arena_copy(arena, value, (size_t)(end - value));
         if (!h->name || !h->value) return 0;
         if (!*end) break;
     }
@@ -75,14 +75,14 @@ static const char *const requests[] = {
 
 int main(void) {
     ArenaAllocator arena          = ArenaAllocatorInit();
-    size           first_footprint = 0;
+    size_t         first_footprint = 0;
     int            grew_later      = 0;
 
-    for (size i = 0; i < sizeof requests / sizeof requests[0]; i++) {
+    for (size_t i = 0; i < sizeof requests / sizeof requests[0]; i++) {
         Request r;
         if (parse_request(&arena, requests[i], &r)) {
             printf("%s %s (%zu header%s)", r.method, r.path, r.count, r.count == 1 ? "" : "s");
-            for (size h = 0; h < r.count; h++)
+            for (size_t h = 0; h < r.count; h++)
                 printf("%s%s=%s", h ? ", " : ": ", r.headers[h].name, r.headers[h].value);
             printf("\n");
         } else {

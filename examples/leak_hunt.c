@@ -17,7 +17,7 @@ typedef struct Setting {
     char *value;
 } Setting;
 
-static char *copy_text(Allocator *a, const char *text, size len) {
+static char *copy_text(Allocator *a, const char *text, size_t len) {
     char *copy = AllocatorAlloc(a, len + 1, 0);
     if (copy) {
         memcpy(copy, text, len);
@@ -29,7 +29,7 @@ static char *copy_text(Allocator *a, const char *text, size len) {
 // Parse "key=value"; returns 1 and fills `out`, or 0 when there is no '='.
 static int parse_setting(Allocator *a, const char *line, Setting *out) {
     const char *eq = strchr(line, '=');
-    char       *key = copy_text(a, line, eq ? (size)(eq - line) : strlen(line));
+    char       *key = copy_text(a, line, eq ? (size_t)(eq - line) : strlen(line));
     if (!key) return 0;
     if (!eq) return 0; // BUG: `key` leaks on this path
     out->key   = key;
@@ -59,7 +59,7 @@ static void collect(const char *line, void *context) {
     } else if (strncmp(line, "alloc: debug:     #", 19) == 0) {
         f->frame_lines++;
     } else if (strncmp(line, prefix, sizeof prefix - 1) == 0) {
-        size n = strlen(line);
+        size_t n = strlen(line);
         if (n >= sizeof f->summary) n = sizeof f->summary - 1;
         memcpy(f->summary, line, n);
         f->summary[n] = '\0';
@@ -77,7 +77,7 @@ int main(void) {
 
     const char *lines[] = {"name=alloc", "verbose", "level=3"};
     int         parsed  = 0;
-    for (size i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
         Setting s;
         if (!parse_setting(a, lines[i], &s)) continue;
         parsed++;
@@ -85,9 +85,9 @@ int main(void) {
     }
     printf("parsed %d of 3 settings\n", parsed);
 
-    u32 live = DebugAllocatorLeakCount(&debug);
+    uint32_t live = DebugAllocatorLeakCount(&debug);
     printf("blocks still live: %u\n", (unsigned)live);
-    u32 reported = DebugAllocatorReportLeaks(&debug);
+    uint32_t reported = DebugAllocatorReportLeaks(&debug);
     printf("leak reports: %d, with %s backtrace\n", findings.leak_lines,
            findings.frame_lines > 0 ? "a" : "no");
     printf("summary: %s\n", findings.summary);

@@ -11,14 +11,14 @@
 #include <stdio.h> // printf
 
 typedef struct Table {
-    u64 *values; // values[i] = i * i, a block of the page allocator
-    size count;
+    uint64_t *values; // values[i] = i * i, a block of the page allocator
+    size_t count;
 } Table;
 
-static int build(PageAllocator *pages, Table *t, size count) {
-    u64 *values = AllocatorRealloc(pages, t->values, count * sizeof(u64)); // NULL: allocates
+static int build(PageAllocator *pages, Table *t, size_t count) {
+    uint64_t *values = AllocatorRealloc(pages, t->values, count * sizeof(uint64_t)); // NULL: allocates
     if (!values) return 0;
-    for (size i = t->count; i < count; i++) values[i] = (u64)i * i;
+    for (size_t i = t->count; i < count; i++) values[i] = (uint64_t)i * i;
     t->values = values;
     t->count  = count;
     return 1;
@@ -27,7 +27,7 @@ static int build(PageAllocator *pages, Table *t, size count) {
 int main(void) {
     PageAllocator pages = PageAllocatorInit();
     Table         table = {0};
-    size          page  = PageAllocatorPageSize(&pages);
+    size_t        page  = PageAllocatorPageSize(&pages);
 
     if (!build(&pages, &table, 1 << 20)) return 1; // 8 MiB
     printf("table of %zu entries: %zu bytes, %zu pages\n", table.count,
@@ -38,15 +38,15 @@ int main(void) {
            AllocatorBytesInUse(&pages) / page, (unsigned long long)table.values[1000],
            (unsigned long long)table.values[table.count - 1]);
 
-    size bytes = table.count * sizeof(u64);
+    size_t bytes = table.count * sizeof(uint64_t);
     if (!PageProtect(table.values, bytes, PAGE_PROTECT_READ)) return 1;
-    u64 sum = 0;
-    for (size i = 0; i < table.count; i += 4096) sum += table.values[i]; // reads still work
+    uint64_t sum = 0;
+    for (size_t i = 0; i < table.count; i += 4096) sum += table.values[i]; // reads still work
     printf("read-only lookups: checksum %llu\n", (unsigned long long)sum);
     PageProtect(table.values, bytes, PAGE_PROTECT_READ_WRITE);
 
     PageAllocatorCheck(&pages); // aborts if a table invariant were broken
-    size released = AllocatorFree(&pages, table.values);
+    size_t released = AllocatorFree(&pages, table.values);
     printf("freed %zu bytes; %llu allocation, %llu reallocation, %zu bytes in use\n", released,
            (unsigned long long)AllocatorAllocations(&pages),
            (unsigned long long)AllocatorReallocations(&pages), AllocatorBytesInUse(&pages));

@@ -21,7 +21,7 @@ typedef struct Task {
 typedef struct Queue {
     SlabAllocator *nodes; // where every Task lives
     Task          *head;
-    size           len;
+    size_t         len;
 } Queue;
 
 static int push(Queue *q, int id, int priority) {
@@ -34,8 +34,8 @@ static int push(Queue *q, int id, int priority) {
 }
 
 // Remove and free every task for which `done` says yes; returns how many.
-static size complete(Queue *q, int (*done)(const Task *)) {
-    size   removed = 0;
+static size_t complete(Queue *q, int (*done)(const Task *)) {
+    size_t removed = 0;
     Task **link    = &q->head;
     while (*link) {
         Task *t = *link;
@@ -71,10 +71,10 @@ int main(void) {
 
     for (int id = 0; id < 1000; id++)
         if (!push(&q, id, id % 7)) return 1;
-    size footprint = AllocatorFootprintBytes(&nodes);
+    size_t footprint = AllocatorFootprintBytes(&nodes);
     printf("queued %zu tasks\n", q.len);
 
-    size done = complete(&q, is_even);
+    size_t done = complete(&q, is_even);
     printf("completed %zu even tasks, %zu left\n", done, q.len);
     for (int id = 1000; id < 1500; id++)
         if (!push(&q, id, id % 7)) return 1;

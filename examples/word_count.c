@@ -14,24 +14,24 @@
 
 typedef struct Entry {
     char *word;  // NUL-terminated copy, owned by the table's allocator; NULL = empty slot
-    size  count;
+    size_t count;
 } Entry;
 
 typedef struct WordTable {
     Allocator *allocator; // where the slots and the words live
     Entry     *slots;     // cap slots, open addressing with linear probing
-    size       cap;       // a power of two
-    size       len;       // slots in use
+    size_t     cap;       // a power of two
+    size_t     len;       // slots in use
 } WordTable;
 
-static size hash_word(const char *word, size len) {
-    size h = 1469598103934665603u; // FNV-1a
-    for (size i = 0; i < len; i++) h = (h ^ (unsigned char)word[i]) * 1099511628211u;
+static size_t hash_word(const char *word, size_t len) {
+    size_t h = 1469598103934665603u; // FNV-1a
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)word[i]) * 1099511628211u;
     return h;
 }
 
-static Entry *find_slot(Entry *slots, size cap, const char *word, size len) {
-    size i = hash_word(word, len) & (cap - 1);
+static Entry *find_slot(Entry *slots, size_t cap, const char *word, size_t len) {
+    size_t i = hash_word(word, len) & (cap - 1);
     while (slots[i].word && (strncmp(slots[i].word, word, len) != 0 || slots[i].word[len] != '\0'))
         i = (i + 1) & (cap - 1);
     return &slots[i];
@@ -39,10 +39,10 @@ static Entry *find_slot(Entry *slots, size cap, const char *word, size len) {
 
 // Double the table; zeroed memory means every new slot starts empty.
 static int grow(WordTable *t) {
-    size   cap   = t->cap ? t->cap * 2 : 64;
+    size_t cap   = t->cap ? t->cap * 2 : 64;
     Entry *slots = AllocatorAlloc(t->allocator, cap * sizeof(Entry), 1);
     if (!slots) return 0;
-    for (size i = 0; i < t->cap; i++) {
+    for (size_t i = 0; i < t->cap; i++) {
         if (!t->slots[i].word) continue;
         *find_slot(slots, cap, t->slots[i].word, strlen(t->slots[i].word)) = t->slots[i];
     }
@@ -52,7 +52,7 @@ static int grow(WordTable *t) {
     return 1;
 }
 
-static int add_word(WordTable *t, const char *word, size len) {
+static int add_word(WordTable *t, const char *word, size_t len) {
     if ((t->len + 1) * 4 > t->cap * 3 && !grow(t)) return 0; // keep the load under 3/4
     Entry *e = find_slot(t->slots, t->cap, word, len);
     if (!e->word) {
@@ -67,7 +67,7 @@ static int add_word(WordTable *t, const char *word, size len) {
 }
 
 static void free_table(WordTable *t) {
-    for (size i = 0; i < t->cap; i++)
+    for (size_t i = 0; i < t->cap; i++)
         if (t->slots[i].word) AllocatorFree(t->allocator, t->slots[i].word);
     AllocatorFree(t->allocator, t->slots);
     *t = (WordTable){.allocator = t->allocator};
@@ -80,10 +80,10 @@ static int by_count_then_word(const void *a, const void *b) {
 }
 
 // Split `text` into lower-case words of letters and count them.
-static int count_words(WordTable *t, const char *text, size len) {
+static int count_words(WordTable *t, const char *text, size_t len) {
     char word[64];
-    size n = 0;
-    for (size i = 0; i <= len; i++) {
+    size_t n = 0;
+    for (size_t i = 0; i <= len; i++) {
         if (i < len && isalpha((unsigned char)text[i])) {
             if (n < sizeof word) word[n++] = (char)tolower((unsigned char)text[i]);
         } else if (n) {
@@ -95,10 +95,10 @@ static int count_words(WordTable *t, const char *text, size len) {
 }
 
 // Read a whole file into a block of `a`; the text grows with AllocatorRealloc as it is read.
-static char *read_file(Allocator *a, const char *path, size *len) {
+static char *read_file(Allocator *a, const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
-    size  cap = 4096, n = 0;
+    size_t cap = 4096, n = 0;
     char *buf = AllocatorAlloc(a, cap, 0);
     while (buf) {
         n += fread(buf + n, 1, cap - n, f);
@@ -128,7 +128,7 @@ int main(int argc, char **argv) {
     WordTable     table = {.allocator = ALLOCATOR_OF(&heap)};
 
     const char *text = builtin_text;
-    size        len  = sizeof builtin_text - 1;
+    size_t      len  = sizeof builtin_text - 1;
     char       *file = NULL;
     if (argc > 1) {
         file = read_file(ALLOCATOR_OF(&heap), argv[1], &len);
@@ -148,13 +148,13 @@ int main(int argc, char **argv) {
 
     // Copy the used slots out, densely, and sort them by count.
     Entry *sorted = AllocatorAlloc(&heap, table.len * sizeof(Entry), 0);
-    size   n      = 0;
-    for (size i = 0; sorted && i < table.cap; i++)
+    size_t n      = 0;
+    for (size_t i = 0; sorted && i < table.cap; i++)
         if (table.slots[i].word) sorted[n++] = table.slots[i];
     if (sorted) qsort(sorted, n, sizeof(Entry), by_count_then_word);
 
     printf("%zu distinct words\n", table.len);
-    for (size i = 0; sorted && i < n && i < 5; i++) printf("%6zu %s\n", sorted[i].count, sorted[i].word);
+    for (size_t i = 0; sorted && i < n && i < 5; i++) printf("%6zu %s\n", sorted[i].count, sorted[i].word);
     printf("heap: %llu allocations, %zu bytes in use at the peak\n",
            (unsigned long long)AllocatorAllocations(&heap), AllocatorPeakBytesInUse(&heap));
 

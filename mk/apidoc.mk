@@ -7,12 +7,12 @@ LLVM_DIR     := /usr/lib/llvm-14
 APIDOC_FLAGS := -O2 -g $(WARN) -D_GNU_SOURCE -I$(LLVM_DIR)/include
 APIDOC_LIBS  := -L$(LLVM_DIR)/lib -lclang -ljansson -lyaml -lpthread -lm -Wl,-rpath,$(LLVM_DIR)/lib
 
-$(APIDOC): $(APIDOC_SRC) $(APIDOC_HDR) | $(DEPS_STAMP)
+$(APIDOC): $(APIDOC_SRC) $(APIDOC_HDR) | $(DEPS_DOCS)
 	@mkdir -p $(@D)
 	$(CC) $(APIDOC_FLAGS) $(APIDOC_SRC) $(APIDOC_LIBS) -o $@
 
 # The same under clang with ASan+UBSan: the suite runs the golden cases with it too.
-$(BUILD)/asan/apidoc: $(APIDOC_SRC) $(APIDOC_HDR) | $(DEPS_STAMP)
+$(BUILD)/asan/apidoc: $(APIDOC_SRC) $(APIDOC_HDR) | $(DEPS_DOCS)
 	@mkdir -p $(@D)
 	$(CLANG) $(WARN) $(SANFLAGS) -D_GNU_SOURCE -I$(LLVM_DIR)/include $(APIDOC_SRC) $(APIDOC_LIBS) -o $@
 

@@ -8,7 +8,7 @@ $(BUILD)/bench/bench_alloc: $(BENCH_SRC) $(wildcard bench/alloc/*.h) $(BUILD)/li
 	$(CC) $(CPPFLAGS) -O2 -g $(WARN) $(BENCH_SRC) $(BUILD)/liballoc.a -o $@
 
 .PHONY: bench
-bench: $(BUILD)/bench/bench_alloc
+bench: $(BUILD)/bench/bench_alloc | $(DEPS_BENCH)
 	bench/run_alloc.sh $< $(BENCH_ROUNDS)
 	/usr/bin/python3 bench/report_alloc.py $(BUILD)/bench/alloc.tsv \
 	    "$$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), gcc -O2" \

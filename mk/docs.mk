@@ -17,17 +17,17 @@ APIDOC      ?= $(BUILD)/apidoc
 SERVE_PORT  ?= 8000
 
 # npm ci from the committed lock file: MiniSearch (vendored into the site) and playwright-core.
-$(NODE_STAMP): $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
+$(NODE_STAMP): $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json | $(DEPS_BROWSER)
 	cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # The Markdown stage alone (no libclang): what the site tests and bench-site run.
-$(BUILD)/site/markdown: tests/site/markdown_main.c $(GEN_MD_SRC) $(GEN_MD_HDR) | $(DEPS_STAMP)
+$(BUILD)/site/markdown: tests/site/markdown_main.c $(GEN_MD_SRC) $(GEN_MD_HDR) | $(DEPS_DOCS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itools/apidoc $(CFLAGS) $< $(GEN_MD_SRC) -ljansson -lm -o $@
 
 # The same under clang with ASan+UBSan: the suite regenerates the fixture with it and compares.
-$(BUILD)/site/markdown-asan: tests/site/markdown_main.c $(GEN_MD_SRC) $(GEN_MD_HDR) | $(DEPS_STAMP)
+$(BUILD)/site/markdown-asan: tests/site/markdown_main.c $(GEN_MD_SRC) $(GEN_MD_HDR) | $(DEPS_DOCS)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) -Itools/apidoc $(WARN) $(SANFLAGS) $< $(GEN_MD_SRC) -ljansson -lm -o $@
 

@@ -17,11 +17,11 @@ FUZZ_BINS   := $(sort $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%))
 # apidoc's `///` parser: the comment target links that stage of the tool, not the library.
 APIDOC_COMMENT_SRC := tools/apidoc/comment.c tools/apidoc/model.c tools/apidoc/diag.c
 
-$(BUILD)/fuzz/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_STAMP)
+$(BUILD)/fuzz/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) -DALLOC_FAULT_INJECTION $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
-$(BUILD)/fuzz/obj/fuzz_ops.o: fuzz/fuzz_ops.c fuzz/fuzz_ops.h $(LIB_HDR) | $(DEPS_STAMP)
+$(BUILD)/fuzz/obj/fuzz_ops.o: fuzz/fuzz_ops.c fuzz/fuzz_ops.h $(LIB_HDR) | $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) -DALLOC_FAULT_INJECTION $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
@@ -29,7 +29,7 @@ $(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_ops.h $(FUZZ_OBJ)
 	$(CLANG) $(CPPFLAGS) -DALLOC_FAULT_INJECTION -Ifuzz $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer \
 	    $< $(FUZZ_OBJ) -o $@
 
-$(BUILD)/fuzz/fuzz_comment: fuzz/fuzz_comment.c $(APIDOC_COMMENT_SRC) tools/apidoc/model.h | $(DEPS_STAMP)
+$(BUILD)/fuzz/fuzz_comment: fuzz/fuzz_comment.c $(APIDOC_COMMENT_SRC) tools/apidoc/model.h | $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(CLANG) -D_GNU_SOURCE -Itools/apidoc $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(APIDOC_COMMENT_SRC) -o $@
 

@@ -10,7 +10,7 @@ FAULT_TEST_SRC := $(filter-out tests/harden/fault/test_fault_vec.c,$(FAULT_TEST_
 endif
 FAULT_TEST_HDR := $(wildcard tests/harden/fault/*.h tests/support/*.h)
 
-$(BUILD)/fault/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_STAMP)
+$(BUILD)/fault/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) -DALLOC_FAULT_INJECTION $(WARN) $(SANFLAGS) -c $< -o $@
 
@@ -29,7 +29,7 @@ test-fault-injection: $(BUILD)/fault/test_fault
 # sanitizer-asan: the ASan side, a Criterion suite built with clang ASan+UBSan.
 SAN_TEST_SRC := $(sort $(wildcard tests/harden/sanitizer/*.c))
 
-$(BUILD)/harden/test_sanitizer_asan: $(SAN_TEST_SRC) src/alloc/sanitizer.h | $(DEPS_STAMP)
+$(BUILD)/harden/test_sanitizer_asan: $(SAN_TEST_SRC) src/alloc/sanitizer.h | $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) $(WARN) -Wno-missing-prototypes $(SANFLAGS) $(SAN_TEST_SRC) -lcriterion -o $@
 
@@ -45,11 +45,11 @@ VG_OBJ      := $(LIB_SRC:src/alloc/%.c=$(BUILD)/valgrind/obj/%.o) $(BUILD)/valgr
 VG_REPLAYS  := $(sort $(patsubst fuzz/fuzz_%.c,$(BUILD)/valgrind/replay_%,$(FUZZ_SRC)))
 VG_PROGRAMS := $(BUILD)/valgrind/vg_hooks $(BUILD)/valgrind/vg_uaf $(VG_REPLAYS)
 
-$(BUILD)/valgrind/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_STAMP)
+$(BUILD)/valgrind/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) $(VG_FLAGS) -c $< -o $@
 
-$(BUILD)/valgrind/obj/fuzz_ops.o: fuzz/fuzz_ops.c fuzz/fuzz_ops.h $(LIB_HDR) | $(DEPS_STAMP)
+$(BUILD)/valgrind/obj/fuzz_ops.o: fuzz/fuzz_ops.c fuzz/fuzz_ops.h $(LIB_HDR) | $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) $(VG_FLAGS) -c $< -o $@
 
@@ -60,7 +60,7 @@ $(BUILD)/valgrind/replay_comment: fuzz/fuzz_comment.c fuzz/replay.c $(APIDOC_COM
 	@mkdir -p $(@D)
 	$(CC) -D_GNU_SOURCE -Itools/apidoc $(CPPFLAGS) -Ifuzz $(WARN) -O1 -g $< fuzz/replay.c $(APIDOC_COMMENT_SRC) -o $@
 
-$(BUILD)/valgrind/vg_%: tests/harden/valgrind/vg_%.c src/alloc/sanitizer.h | $(DEPS_STAMP)
+$(BUILD)/valgrind/vg_%: tests/harden/valgrind/vg_%.c src/alloc/sanitizer.h | $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) $(VG_FLAGS) $< -o $@
 

@@ -5,12 +5,12 @@
 ifneq ($(wildcard include/alloc/Heap.h),)
 SHIM := $(BUILD)/liballoc-malloc.so
 
-$(SHIM): src/shim/malloc_shim.c src/shim/exports.map $(LIB_OBJ)
+$(SHIM): src/shim/malloc_shim.c src/shim/exports.map $(LIB_OBJ) | $(DEPS_TEST)
 	$(CLANG) $(CPPFLAGS) $(WARN) -fsyntax-only $<
-	$(CC) $(CPPFLAGS) $(CFLAGS) -shared -Wl,-soname,liballoc-malloc.so \
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fvisibility=default -shared -Wl,-soname,liballoc-malloc.so \
 	    -Wl,--version-script=src/shim/exports.map $< $(LIB_OBJ) -pthread -o $@
 
-$(BUILD)/shim/shim_api: tests/shim/shim_api.c
+$(BUILD)/shim/shim_api: tests/shim/shim_api.c | $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(CLANG) -D_GNU_SOURCE $(WARN) -fsyntax-only $<
 	$(CC) -D_GNU_SOURCE -O1 -g $(WARN) $< -pthread -o $@
@@ -23,6 +23,6 @@ test-shim: $(SHIM) $(BUILD)/shim/shim_api
 	@tests/run-suite.sh shim tests/shim/run.sh $(SHIM) $(BUILD)/shim/shim_api
 
 BENCH_PROGRAM_ROUNDS ?= 5
-bench-programs: $(SHIM)
+bench-programs: $(SHIM) | $(DEPS_BENCH)
 	bench/run_programs.sh $(SHIM) $(BENCH_PROGRAM_ROUNDS)
 endif

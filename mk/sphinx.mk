@@ -15,7 +15,7 @@ SPHINX_SITE  ?= site-sphinx
 .PHONY: docs-sphinx test-docs-sphinx
 docs-sphinx: $(SPHINX_SITE)/index.html
 
-$(SPHINX_BUILD)/tags.dox: docs/tags.yml docs/sphinx/doxygen_filter.py | $(DEPS_STAMP)
+$(SPHINX_BUILD)/tags.dox: docs/tags.yml docs/sphinx/doxygen_filter.py | $(DEPS_DOCS)
 	@mkdir -p $(@D)
 	$(SPHINX_PY) docs/sphinx/doxygen_filter.py --groups $< > $@
 

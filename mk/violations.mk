@@ -5,7 +5,7 @@ VIOL_DRIVER := tests/violations/driver.c
 VIOL_KINDS  := $(patsubst tests/violations/%.c,%,$(filter-out $(VIOL_DRIVER),$(wildcard tests/violations/*.c)))
 VIOL_BINS   := $(VIOL_KINDS:%=$(BUILD)/violations/%)
 
-$(BUILD)/violations/%: tests/violations/%.c $(VIOL_DRIVER) tests/violations/violations.h $(BUILD)/liballoc.a
+$(BUILD)/violations/%: tests/violations/%.c $(VIOL_DRIVER) tests/violations/violations.h $(BUILD)/liballoc.a | $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) -Itests/violations $(WARN) -fsyntax-only $< $(VIOL_DRIVER)
 	$(CC) $(CPPFLAGS) -Itests/violations -O1 -g $(WARN) $< $(VIOL_DRIVER) $(BUILD)/liballoc.a \

@@ -5,7 +5,7 @@
 # free inside a Heap, Slab, Arena or Page mapping (memcheck must report it).
 WIRING_VG_OBJ := $(LIB_SRC:src/alloc/%.c=$(BUILD)/wiring-vg/obj/%.o)
 
-$(BUILD)/wiring-vg/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_STAMP)
+$(BUILD)/wiring-vg/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) -O1 -g -DALLOC_VALGRIND -c $< -o $@
 

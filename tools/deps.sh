@@ -1,24 +1,31 @@
 #!/usr/bin/env bash
-# Install the Debian packages the build, the tests, the docs and the benchmarks need.
+# Install the Debian packages a group of make targets needs, and nothing else.
+#   tools/deps.sh GROUP...    groups: test docs browser bench (no group: all of them)
+# The library itself (`make`, `make install`) needs no group: a C11 compiler, make and coreutils.
 # Fast when everything is present (one dpkg query); otherwise apt-get update + install.
-# Usage: tools/deps.sh            (called by the Makefile when build/.deps is missing or older)
 set -euo pipefail
 
-packages=(
-  gcc clang make pkg-config            # compilers (library is checked under both)
-  libcriterion-dev                     # test framework (death tests run in their own process)
-  libclang-dev libjansson-dev          # apidoc: libclang parser, JSON model
-  libyaml-dev                          # apidoc: docs/tags.yml
-  python3-clang-14                     # apidoc oracle: libclang's own symbol list, independently
-  zlib1g-dev libjansson-dev libyaml-dev libcjson-dev libcurl4-openssl-dev   # apidoc oracle headers
-  libclang-rt-14-dev                   # ASan/UBSan/libFuzzer runtimes for clang
-  valgrind
-  doxygen                              # oracle test and the Sphinx pipeline
-  mkdocs mkdocs-material python3-pygments python3-yaml
-  python3-sphinx python3-breathe furo
-  libmimalloc-dev libjemalloc-dev libgoogle-perftools-dev   # benchmark peers
-  chromium                             # browser tests of the site (playwright-core from npm)
+declare -A group=(
+  # the suites of `make test`: second compiler and sanitizers, Criterion, valgrind, and the
+  # out-of-tree consumer checks (pkg-config, CMake, C++, the ABI comparison)
+  [test]="gcc g++ clang make pkg-config cmake libcriterion-dev libclang-rt-14-dev valgrind abigail-tools binutils"
+  # apidoc (libclang, jansson, libyaml), the Doxygen oracle, MkDocs + Material, Sphinx + Breathe
+  # apidoc's oracle test: libclang's own symbol list (python3-clang-14) over real Debian headers
+  [docs]="libclang-dev libjansson-dev libyaml-dev doxygen mkdocs mkdocs-material python3-pygments python3-yaml python3-sphinx python3-breathe furo python3-clang-14 zlib1g-dev libcjson-dev libcurl4-openssl-dev libmimalloc-dev"
+  # the browser tests of the site: Debian's chromium driven by playwright-core (npm)
+  [browser]="chromium"
+  # benchmark peers and the real programs timed on the shim
+  [bench]="libmimalloc-dev libjemalloc-dev libgoogle-perftools-dev valgrind sqlite3 xz-utils perl gzip"
 )
+
+wanted=("$@")
+((${#wanted[@]})) || wanted=(test docs browser bench)
+packages=()
+for g in "${wanted[@]}"; do
+  [[ -n ${group[$g]+set} ]] || { echo "deps: unknown group '$g' (known: ${!group[*]})" >&2; exit 2; }
+  read -ra list <<<"${group[$g]}"
+  packages+=("${list[@]}")
+done
 
 missing=()
 for p in "${packages[@]}"; do
@@ -27,8 +34,10 @@ for p in "${packages[@]}"; do
 done
 
 # node and npm may come from outside Debian (npm upgrades itself); only install them when absent.
-command -v node >/dev/null || missing+=(nodejs)
-command -v npm >/dev/null || missing+=(npm)
+if [[ " ${wanted[*]} " == *" browser "* ]]; then
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
+fi
 
 if ((${#missing[@]})); then
   echo "deps: installing ${missing[*]}"

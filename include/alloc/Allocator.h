@@ -8,8 +8,13 @@
 #ifndef ALLOC_ALLOCATOR_H
 #define ALLOC_ALLOCATOR_H
 
-#include "alloc/Types.h"
+#include "alloc/Export.h"
 #include "alloc/Log.h"
+
+#include <stddef.h> // size_t
+#include <stdint.h> // int8_t … uint64_t
+
+ALLOC_BEGIN_DECLS
 
 typedef struct Allocator       Allocator;
 typedef struct PageAllocator   PageAllocator;
@@ -31,7 +36,7 @@ typedef struct DebugAllocator  DebugAllocator;
 ///
 /// TAGS: Allocator, Allocation
 ///
-typedef void *(*AllocatorAllocateFn)(Allocator *self, size bytes, i8 zeroed);
+typedef void *(*AllocatorAllocateFn)(Allocator *self, size_t bytes, int8_t zeroed);
 
 ///
 /// Vtable slot: resize a block in place, never moving it.
@@ -45,7 +50,7 @@ typedef void *(*AllocatorAllocateFn)(Allocator *self, size bytes, i8 zeroed);
 ///
 /// TAGS: Allocator, InPlace
 ///
-typedef i8 (*AllocatorResizeFn)(Allocator *self, void *ptr, size new_size);
+typedef int8_t (*AllocatorResizeFn)(Allocator *self, void *ptr, size_t new_size);
 
 ///
 /// Vtable slot: resize a block, moving it when it must.
@@ -59,7 +64,7 @@ typedef i8 (*AllocatorResizeFn)(Allocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Reallocation
 ///
-typedef void *(*AllocatorRemapFn)(Allocator *self, void *ptr, size new_size);
+typedef void *(*AllocatorRemapFn)(Allocator *self, void *ptr, size_t new_size);
 
 ///
 /// Vtable slot: release a block.
@@ -72,7 +77,7 @@ typedef void *(*AllocatorRemapFn)(Allocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Deallocation
 ///
-typedef size (*AllocatorDeallocateFn)(Allocator *self, void *ptr);
+typedef size_t (*AllocatorDeallocateFn)(Allocator *self, void *ptr);
 
 ///
 /// How hard the dynamic (`Allocator *`) path tries before it reports an allocation failure.
@@ -107,13 +112,13 @@ typedef enum AllocatorEffort {
 /// TAGS: Allocator, Stats
 ///
 typedef struct AllocatorStats {
-    size bytes_requested;
-    size bytes_in_use;
-    size peak_bytes_in_use;
-    u64  allocations;
-    u64  reallocations;
-    u64  deallocations;
-    u64  failed_allocations;
+    size_t bytes_requested;
+    size_t bytes_in_use;
+    size_t peak_bytes_in_use;
+    uint64_t allocations;
+    uint64_t reallocations;
+    uint64_t deallocations;
+    uint64_t failed_allocations;
 } AllocatorStats;
 
 ///
@@ -146,7 +151,7 @@ typedef struct AllocatorStats {
 /// - retry_limit     : Extra attempts made when `effort` is `ALLOCATOR_EFFORT_RETRY`.
 /// - magic           : Eight ASCII characters naming the allocator type (`"pageallc"`, `"heapallc"`,
 ///                     `"arenaalc"`, `"slaballc"`, `"budgetal"`, `"dbgallc!"`) read as a
-///                     little-endian `u64`; 0 means uninitialised.
+///                     little-endian `uint64_t`; 0 means uninitialised.
 /// - stats           : Usage counters; read them with the `AllocatorStatsOf` family.
 /// - footprint_bytes : Bytes currently mapped from the operating system, tables included.
 ///
@@ -157,51 +162,51 @@ struct Allocator {
     AllocatorResizeFn     resize;
     AllocatorRemapFn      remap;
     AllocatorDeallocateFn deallocate;
-    size                  alignment;
+    size_t                alignment;
     AllocatorEffort       effort;
-    u32                   retry_limit;
-    u64                   magic;
+    uint32_t              retry_limit;
+    uint64_t              magic;
     AllocatorStats        stats;
-    size                  footprint_bytes;
+    size_t                footprint_bytes;
 };
 
 ///
-/// Magic of `PageAllocator`: the characters `pageallc` read as a little-endian `u64`.
+/// Magic of `PageAllocator`: the characters `pageallc` read as a little-endian `uint64_t`.
 ///
 /// TAGS: Allocator, Page
 ///
 #define PAGE_ALLOCATOR_MAGIC 0x636c6c6165676170ULL
 
 ///
-/// Magic of `HeapAllocator`: the characters `heapallc` read as a little-endian `u64`.
+/// Magic of `HeapAllocator`: the characters `heapallc` read as a little-endian `uint64_t`.
 ///
 /// TAGS: Allocator, Heap
 ///
 #define HEAP_ALLOCATOR_MAGIC 0x636c6c6170616568ULL
 
 ///
-/// Magic of `ArenaAllocator`: the characters `arenaalc` read as a little-endian `u64`.
+/// Magic of `ArenaAllocator`: the characters `arenaalc` read as a little-endian `uint64_t`.
 ///
 /// TAGS: Allocator, Arena
 ///
 #define ARENA_ALLOCATOR_MAGIC 0x636c61616e657261ULL
 
 ///
-/// Magic of `SlabAllocator`: the characters `slaballc` read as a little-endian `u64`.
+/// Magic of `SlabAllocator`: the characters `slaballc` read as a little-endian `uint64_t`.
 ///
 /// TAGS: Allocator, Slab
 ///
 #define SLAB_ALLOCATOR_MAGIC 0x636c6c6162616c73ULL
 
 ///
-/// Magic of `BudgetAllocator`: the characters `budgetal` read as a little-endian `u64`.
+/// Magic of `BudgetAllocator`: the characters `budgetal` read as a little-endian `uint64_t`.
 ///
 /// TAGS: Allocator, Budget
 ///
 #define BUDGET_ALLOCATOR_MAGIC 0x6c61746567647562ULL
 
 ///
-/// Magic of `DebugAllocator`: the characters `dbgallc!` read as a little-endian `u64`.
+/// Magic of `DebugAllocator`: the characters `dbgallc!` read as a little-endian `uint64_t`.
 ///
 /// TAGS: Allocator, Debug
 ///
@@ -224,30 +229,30 @@ struct Allocator {
 
 // Typed vtable implementations, declared here so the dispatch macros can name them; each is
 // documented in its allocator's header.
-void *page_allocator_allocate(PageAllocator *self, size bytes, i8 zeroed);
-i8    page_allocator_resize(PageAllocator *self, void *ptr, size new_size);
-void *page_allocator_remap(PageAllocator *self, void *ptr, size new_size);
-size  page_allocator_deallocate(PageAllocator *self, void *ptr);
-void *heap_allocator_allocate(HeapAllocator *self, size bytes, i8 zeroed);
-i8    heap_allocator_resize(HeapAllocator *self, void *ptr, size new_size);
-void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size);
-size  heap_allocator_deallocate(HeapAllocator *self, void *ptr);
-void *arena_allocator_allocate(ArenaAllocator *self, size bytes, i8 zeroed);
-i8    arena_allocator_resize(ArenaAllocator *self, void *ptr, size new_size);
-void *arena_allocator_remap(ArenaAllocator *self, void *ptr, size new_size);
-size  arena_allocator_deallocate(ArenaAllocator *self, void *ptr);
-void *slab_allocator_allocate(SlabAllocator *self, size bytes, i8 zeroed);
-i8    slab_allocator_resize(SlabAllocator *self, void *ptr, size new_size);
-void *slab_allocator_remap(SlabAllocator *self, void *ptr, size new_size);
-size  slab_allocator_deallocate(SlabAllocator *self, void *ptr);
-void *budget_allocator_allocate(BudgetAllocator *self, size bytes, i8 zeroed);
-i8    budget_allocator_resize(BudgetAllocator *self, void *ptr, size new_size);
-void *budget_allocator_remap(BudgetAllocator *self, void *ptr, size new_size);
-size  budget_allocator_deallocate(BudgetAllocator *self, void *ptr);
-void *debug_allocator_allocate(DebugAllocator *self, size bytes, i8 zeroed);
-i8    debug_allocator_resize(DebugAllocator *self, void *ptr, size new_size);
-void *debug_allocator_remap(DebugAllocator *self, void *ptr, size new_size);
-size  debug_allocator_deallocate(DebugAllocator *self, void *ptr);
+ALLOC_API void *page_allocator_allocate(PageAllocator *self, size_t bytes, int8_t zeroed);
+ALLOC_API int8_t page_allocator_resize(PageAllocator *self, void *ptr, size_t new_size);
+ALLOC_API void *page_allocator_remap(PageAllocator *self, void *ptr, size_t new_size);
+ALLOC_API size_t page_allocator_deallocate(PageAllocator *self, void *ptr);
+ALLOC_API void *heap_allocator_allocate(HeapAllocator *self, size_t bytes, int8_t zeroed);
+ALLOC_API int8_t heap_allocator_resize(HeapAllocator *self, void *ptr, size_t new_size);
+ALLOC_API void *heap_allocator_remap(HeapAllocator *self, void *ptr, size_t new_size);
+ALLOC_API size_t heap_allocator_deallocate(HeapAllocator *self, void *ptr);
+ALLOC_API void *arena_allocator_allocate(ArenaAllocator *self, size_t bytes, int8_t zeroed);
+ALLOC_API int8_t arena_allocator_resize(ArenaAllocator *self, void *ptr, size_t new_size);
+ALLOC_API void *arena_allocator_remap(ArenaAllocator *self, void *ptr, size_t new_size);
+ALLOC_API size_t arena_allocator_deallocate(ArenaAllocator *self, void *ptr);
+ALLOC_API void *slab_allocator_allocate(SlabAllocator *self, size_t bytes, int8_t zeroed);
+ALLOC_API int8_t slab_allocator_resize(SlabAllocator *self, void *ptr, size_t new_size);
+ALLOC_API void *slab_allocator_remap(SlabAllocator *self, void *ptr, size_t new_size);
+ALLOC_API size_t slab_allocator_deallocate(SlabAllocator *self, void *ptr);
+ALLOC_API void *budget_allocator_allocate(BudgetAllocator *self, size_t bytes, int8_t zeroed);
+ALLOC_API int8_t budget_allocator_resize(BudgetAllocator *self, void *ptr, size_t new_size);
+ALLOC_API void *budget_allocator_remap(BudgetAllocator *self, void *ptr, size_t new_size);
+ALLOC_API size_t budget_allocator_deallocate(BudgetAllocator *self, void *ptr);
+ALLOC_API void *debug_allocator_allocate(DebugAllocator *self, size_t bytes, int8_t zeroed);
+ALLOC_API int8_t debug_allocator_resize(DebugAllocator *self, void *ptr, size_t new_size);
+ALLOC_API void *debug_allocator_remap(DebugAllocator *self, void *ptr, size_t new_size);
+ALLOC_API size_t debug_allocator_deallocate(DebugAllocator *self, void *ptr);
 
 ///
 /// Allocate through any allocator's vtable, validating it first and retrying per its `effort`.
@@ -268,7 +273,7 @@ size  debug_allocator_deallocate(DebugAllocator *self, void *ptr);
 ///
 /// TAGS: Allocator, Allocation
 ///
-void *allocator_alloc_dyn(Allocator *self, size bytes, i8 zeroed);
+ALLOC_API void *allocator_alloc_dyn(Allocator *self, size_t bytes, int8_t zeroed);
 
 ///
 /// Resize in place through any allocator's vtable, after validating it.
@@ -283,7 +288,7 @@ void *allocator_alloc_dyn(Allocator *self, size bytes, i8 zeroed);
 ///
 /// TAGS: Allocator, InPlace
 ///
-i8 allocator_resize_dyn(Allocator *self, void *ptr, size new_size);
+ALLOC_API int8_t allocator_resize_dyn(Allocator *self, void *ptr, size_t new_size);
 
 ///
 /// Resize, moving if needed, through any allocator's vtable, after validating it; retries per
@@ -298,7 +303,7 @@ i8 allocator_resize_dyn(Allocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Reallocation
 ///
-void *allocator_remap_dyn(Allocator *self, void *ptr, size new_size);
+ALLOC_API void *allocator_remap_dyn(Allocator *self, void *ptr, size_t new_size);
 
 ///
 /// Release a block through any allocator's vtable, after validating it.
@@ -312,7 +317,7 @@ void *allocator_remap_dyn(Allocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Deallocation
 ///
-size allocator_free_dyn(Allocator *self, void *ptr);
+ALLOC_API size_t allocator_free_dyn(Allocator *self, void *ptr);
 
 ///
 /// Resize in place if possible, otherwise move: what `AllocatorRealloc` calls.
@@ -335,8 +340,9 @@ size allocator_free_dyn(Allocator *self, void *ptr);
 ///
 /// TAGS: Allocator, Reallocation
 ///
-void *allocator_realloc_dyn(Allocator *self, void *ptr, size new_size);
+ALLOC_API void *allocator_realloc_dyn(Allocator *self, void *ptr, size_t new_size);
 
+#ifndef __cplusplus
 ///
 /// Convert a pointer to any allocator into its `Allocator *` base.
 ///
@@ -469,7 +475,7 @@ void *allocator_realloc_dyn(Allocator *self, void *ptr, size new_size);
 /// USAGE:
 ///     SlabAllocator slab = SlabAllocatorInit(48);
 ///     void *slot = AllocatorAlloc(&slab, 48, 0);
-///     size released = AllocatorFree(&slab, slot); // 48
+///     size_t released = AllocatorFree(&slab, slot); // 48
 ///     SlabAllocatorDeinit(&slab);
 ///
 /// TAGS: Allocator, Deallocation, Dispatch
@@ -483,6 +489,7 @@ void *allocator_realloc_dyn(Allocator *self, void *ptr, size new_size);
         BudgetAllocator *: budget_allocator_deallocate,                                            \
         DebugAllocator *: debug_allocator_deallocate,                                              \
         Allocator *: allocator_free_dyn)((self), (ptr))
+#endif // __cplusplus: the overloads at the end of this header
 
 ///
 /// Resize a block in place if possible, else move it: `realloc` for any allocator.
@@ -520,7 +527,7 @@ void *allocator_realloc_dyn(Allocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Stats, Query
 ///
-AllocatorStats allocator_stats(const Allocator *self);
+ALLOC_API AllocatorStats allocator_stats(const Allocator *self);
 
 ///
 /// Reset the statistics counters of an allocator, keeping what describes live memory.
@@ -536,7 +543,7 @@ AllocatorStats allocator_stats(const Allocator *self);
 ///
 /// TAGS: Allocator, Stats
 ///
-void allocator_reset_stats(Allocator *self);
+ALLOC_API void allocator_reset_stats(Allocator *self);
 
 ///
 /// Snapshot of any allocator's `AllocatorStats` (typed pointer or `Allocator *`).
@@ -567,7 +574,7 @@ void allocator_reset_stats(Allocator *self);
 ///
 /// TAGS: Allocator, Stats, Query
 ///
-#define AllocatorBytesInUse(a) ((size)ALLOCATOR_OF(a)->stats.bytes_in_use)
+#define AllocatorBytesInUse(a) ((size_t)ALLOCATOR_OF(a)->stats.bytes_in_use)
 
 ///
 /// Highest `bytes_in_use` since Init or the last reset (read-only).
@@ -576,7 +583,7 @@ void allocator_reset_stats(Allocator *self);
 ///
 /// TAGS: Allocator, Stats, Query
 ///
-#define AllocatorPeakBytesInUse(a) ((size)ALLOCATOR_OF(a)->stats.peak_bytes_in_use)
+#define AllocatorPeakBytesInUse(a) ((size_t)ALLOCATOR_OF(a)->stats.peak_bytes_in_use)
 
 ///
 /// Sum of all sizes requested from an allocator (read-only).
@@ -585,7 +592,7 @@ void allocator_reset_stats(Allocator *self);
 ///
 /// TAGS: Allocator, Stats, Query
 ///
-#define AllocatorBytesRequested(a) ((size)ALLOCATOR_OF(a)->stats.bytes_requested)
+#define AllocatorBytesRequested(a) ((size_t)ALLOCATOR_OF(a)->stats.bytes_requested)
 
 ///
 /// Number of successful allocations of an allocator (read-only).
@@ -594,7 +601,7 @@ void allocator_reset_stats(Allocator *self);
 ///
 /// TAGS: Allocator, Stats, Query
 ///
-#define AllocatorAllocations(a) ((u64)ALLOCATOR_OF(a)->stats.allocations)
+#define AllocatorAllocations(a) ((uint64_t)ALLOCATOR_OF(a)->stats.allocations)
 
 ///
 /// Number of successful resizes and remaps of an allocator (read-only).
@@ -603,7 +610,7 @@ void allocator_reset_stats(Allocator *self);
 ///
 /// TAGS: Allocator, Stats, Query
 ///
-#define AllocatorReallocations(a) ((u64)ALLOCATOR_OF(a)->stats.reallocations)
+#define AllocatorReallocations(a) ((uint64_t)ALLOCATOR_OF(a)->stats.reallocations)
 
 ///
 /// Number of blocks an allocator has released (read-only).
@@ -612,7 +619,7 @@ void allocator_reset_stats(Allocator *self);
 ///
 /// TAGS: Allocator, Stats, Query
 ///
-#define AllocatorDeallocations(a) ((u64)ALLOCATOR_OF(a)->stats.deallocations)
+#define AllocatorDeallocations(a) ((uint64_t)ALLOCATOR_OF(a)->stats.deallocations)
 
 ///
 /// Number of allocation requests an allocator could not satisfy (read-only).
@@ -621,7 +628,7 @@ void allocator_reset_stats(Allocator *self);
 ///
 /// TAGS: Allocator, Stats, Query
 ///
-#define AllocatorFailedAllocations(a) ((u64)ALLOCATOR_OF(a)->stats.failed_allocations)
+#define AllocatorFailedAllocations(a) ((uint64_t)ALLOCATOR_OF(a)->stats.failed_allocations)
 
 ///
 /// Bytes an allocator currently has mapped from the operating system, tables included (read-only).
@@ -630,6 +637,46 @@ void allocator_reset_stats(Allocator *self);
 ///
 /// TAGS: Allocator, Stats, Query, Memory
 ///
-#define AllocatorFootprintBytes(a) ((size)ALLOCATOR_OF(a)->footprint_bytes)
+#define AllocatorFootprintBytes(a) ((size_t)ALLOCATOR_OF(a)->footprint_bytes)
+
+ALLOC_END_DECLS
+
+#ifdef __cplusplus
+// C++ has no _Generic: the same dispatch as overloads. A typed pointer calls its allocator's
+// function directly, `Allocator *` the validating dynamic path, any other type does not compile.
+inline Allocator *allocator_of(Allocator *self) { return self; }
+inline void *AllocatorAlloc(Allocator *self, size_t bytes, int8_t zeroed) {
+    return allocator_alloc_dyn(self, bytes, zeroed);
+}
+inline int8_t AllocatorResize(Allocator *self, void *ptr, size_t new_size) {
+    return allocator_resize_dyn(self, ptr, new_size);
+}
+inline void *AllocatorRemap(Allocator *self, void *ptr, size_t new_size) {
+    return allocator_remap_dyn(self, ptr, new_size);
+}
+inline size_t AllocatorFree(Allocator *self, void *ptr) { return allocator_free_dyn(self, ptr); }
+
+#define ALLOC_CXX_DISPATCH(Kind, prefix)                                                           \
+    inline Allocator *allocator_of(Kind *self) { return reinterpret_cast<Allocator *>(self); }    \
+    inline void *AllocatorAlloc(Kind *self, size_t bytes, int8_t zeroed) {                         \
+        return prefix##_allocate(self, bytes, zeroed);                                             \
+    }                                                                                              \
+    inline int8_t AllocatorResize(Kind *self, void *ptr, size_t new_size) {                        \
+        return prefix##_resize(self, ptr, new_size);                                               \
+    }                                                                                              \
+    inline void *AllocatorRemap(Kind *self, void *ptr, size_t new_size) {                          \
+        return prefix##_remap(self, ptr, new_size);                                                \
+    }                                                                                              \
+    inline size_t AllocatorFree(Kind *self, void *ptr) { return prefix##_deallocate(self, ptr); }
+ALLOC_CXX_DISPATCH(PageAllocator, page_allocator)
+ALLOC_CXX_DISPATCH(HeapAllocator, heap_allocator)
+ALLOC_CXX_DISPATCH(ArenaAllocator, arena_allocator)
+ALLOC_CXX_DISPATCH(SlabAllocator, slab_allocator)
+ALLOC_CXX_DISPATCH(BudgetAllocator, budget_allocator)
+ALLOC_CXX_DISPATCH(DebugAllocator, debug_allocator)
+#undef ALLOC_CXX_DISPATCH
+
+#define ALLOCATOR_OF(allocator_ptr) allocator_of(allocator_ptr)
+#endif // __cplusplus
 
 #endif // ALLOC_ALLOCATOR_H

@@ -10,13 +10,15 @@
 
 #include "alloc/Allocator.h"
 
+ALLOC_BEGIN_DECLS
+
 ///
 /// Default size of an arena's first chunk: 64 KiB. Used by `ArenaAllocatorInit` and
 /// `ArenaAllocatorInitAligned`, and by `ArenaAllocatorInitChunk(0)`.
 ///
 /// TAGS: Allocator, Arena, Config
 ///
-#define ARENA_ALLOCATOR_DEFAULT_CHUNK_BYTES ((size)64 << 10)
+#define ARENA_ALLOCATOR_DEFAULT_CHUNK_BYTES ((size_t)64 << 10)
 
 ///
 /// Largest size a chunk reaches by doubling: 64 MiB.
@@ -28,7 +30,7 @@
 ///
 /// TAGS: Allocator, Arena, Config
 ///
-#define ARENA_ALLOCATOR_MAX_GROWN_CHUNK_BYTES ((size)64 << 20)
+#define ARENA_ALLOCATOR_MAX_GROWN_CHUNK_BYTES ((size_t)64 << 20)
 
 ///
 /// One row of an arena's chunk table: a region the arena mapped from the OS and carves blocks
@@ -49,9 +51,9 @@
 ///
 typedef struct ArenaChunk {
     char *start;
-    size  bytes;
-    size  used;
-    size  dirty;
+    size_t bytes;
+    size_t used;
+    size_t dirty;
 } ArenaChunk;
 
 ///
@@ -125,12 +127,12 @@ typedef struct ArenaAllocator {
     char       *dirty;        // high-water mark of the current chunk
     char       *last;         // most recent live block, or NULL
     ArenaChunk *chunks;       // chunk table (own mapping); rows after `current` are empty
-    u32         len;          // rows used in chunks
-    u32         cap;          // rows available in chunks
-    u32         current;      // index of the chunk being carved
-    size        chunks_bytes; // bytes mapped for the table, multiple of the page size
-    size        chunk_bytes;  // first chunk size in bytes; later chunks double
-    u64         live_blocks;  // blocks allocated and not released
+    uint32_t    len;          // rows used in chunks
+    uint32_t    cap;          // rows available in chunks
+    uint32_t    current;      // index of the chunk being carved
+    size_t      chunks_bytes; // bytes mapped for the table, multiple of the page size
+    size_t      chunk_bytes;  // first chunk size in bytes; later chunks double
+    uint64_t    live_blocks;  // blocks allocated and not released
 } ArenaAllocator;
 
 ///
@@ -165,7 +167,7 @@ typedef struct ArenaAllocator {
 ///
 /// TAGS: Allocator, Arena, Allocation
 ///
-void *arena_allocator_allocate(ArenaAllocator *self, size bytes, i8 zeroed);
+ALLOC_API void *arena_allocator_allocate(ArenaAllocator *self, size_t bytes, int8_t zeroed);
 
 ///
 /// Resize the arena's most recent block in place, never moving it.
@@ -198,7 +200,7 @@ void *arena_allocator_allocate(ArenaAllocator *self, size bytes, i8 zeroed);
 ///
 /// TAGS: Allocator, Arena, InPlace
 ///
-i8 arena_allocator_resize(ArenaAllocator *self, void *ptr, size new_size);
+ALLOC_API int8_t arena_allocator_resize(ArenaAllocator *self, void *ptr, size_t new_size);
 
 ///
 /// Resize the arena's most recent block, moving it to a new chunk when it cannot grow in place.
@@ -227,7 +229,7 @@ i8 arena_allocator_resize(ArenaAllocator *self, void *ptr, size new_size);
 ///
 /// USAGE:
 ///     ArenaAllocator arena = ArenaAllocatorInit();
-///     size cap = 64;
+///     size_t cap = 64;
 ///     char *text = AllocatorAlloc(&arena, cap, 0);
 ///     char *bigger = AllocatorRemap(&arena, text, cap * 4096); // moves to a chunk of its own
 ///     if (bigger) { text = bigger; cap *= 4096; }
@@ -235,7 +237,7 @@ i8 arena_allocator_resize(ArenaAllocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Arena, Reallocation
 ///
-void *arena_allocator_remap(ArenaAllocator *self, void *ptr, size new_size);
+ALLOC_API void *arena_allocator_remap(ArenaAllocator *self, void *ptr, size_t new_size);
 
 ///
 /// Free a block: gives the bytes back when it is the arena's most recent block, does nothing for
@@ -258,12 +260,12 @@ void *arena_allocator_remap(ArenaAllocator *self, void *ptr, size new_size);
 /// USAGE:
 ///     ArenaAllocator arena = ArenaAllocatorInit();
 ///     char *scratch = AllocatorAlloc(&arena, 100, 0);
-///     size released = AllocatorFree(&arena, scratch); // 112: 100 rounded up to 16
+///     size_t released = AllocatorFree(&arena, scratch); // 112: 100 rounded up to 16
 ///     ArenaAllocatorDeinit(&arena);
 ///
 /// TAGS: Allocator, Arena, Deallocation
 ///
-size arena_allocator_deallocate(ArenaAllocator *self, void *ptr);
+ALLOC_API size_t arena_allocator_deallocate(ArenaAllocator *self, void *ptr);
 
 ///
 /// Vtable adapter: `arena_allocator_allocate` with the `Allocator *` signature of
@@ -279,7 +281,7 @@ size arena_allocator_deallocate(ArenaAllocator *self, void *ptr);
 ///
 /// TAGS: Allocator, Arena, Allocation, Dispatch
 ///
-void *arena_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed);
+ALLOC_API void *arena_allocator_vtable_allocate(Allocator *self, size_t bytes, int8_t zeroed);
 
 ///
 /// Vtable adapter: `arena_allocator_resize` with the `Allocator *` signature of
@@ -294,7 +296,7 @@ void *arena_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed);
 ///
 /// TAGS: Allocator, Arena, InPlace, Dispatch
 ///
-i8 arena_allocator_vtable_resize(Allocator *self, void *ptr, size new_size);
+ALLOC_API int8_t arena_allocator_vtable_resize(Allocator *self, void *ptr, size_t new_size);
 
 ///
 /// Vtable adapter: `arena_allocator_remap` with the `Allocator *` signature of
@@ -309,7 +311,7 @@ i8 arena_allocator_vtable_resize(Allocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Arena, Reallocation, Dispatch
 ///
-void *arena_allocator_vtable_remap(Allocator *self, void *ptr, size new_size);
+ALLOC_API void *arena_allocator_vtable_remap(Allocator *self, void *ptr, size_t new_size);
 
 ///
 /// Vtable adapter: `arena_allocator_deallocate` with the `Allocator *` signature of
@@ -323,8 +325,26 @@ void *arena_allocator_vtable_remap(Allocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Arena, Deallocation, Dispatch
 ///
-size arena_allocator_vtable_deallocate(Allocator *self, void *ptr);
+ALLOC_API size_t arena_allocator_vtable_deallocate(Allocator *self, void *ptr);
 
+///
+/// The allocator `ArenaAllocatorInitAlignedChunk` yields, returned by a function: what that macro
+/// expands to in C++, which has no compound literals. C code uses the macro.
+///
+/// alignment[in]  : Alignment in bytes of every block; a power of two (checked on first use).
+/// chunk_bytes[in]: Size of the first chunk; 0 means `ARENA_ALLOCATOR_DEFAULT_CHUNK_BYTES`.
+///
+/// SUCCESS: Returns `ArenaAllocatorInitAlignedChunk(alignment, chunk_bytes)` by value; no OS call.
+/// FAILURE: Cannot fail; invalid arguments are reported by the first call on the allocator,
+///          exactly as for the macro.
+///
+/// TAGS: Allocator, Arena, Init
+///
+ALLOC_API ArenaAllocator arena_allocator_init(size_t alignment, size_t chunk_bytes);
+
+#ifdef __cplusplus
+#define ArenaAllocatorInitAlignedChunk(N, chunk) arena_allocator_init((size_t)(N), (size_t)(chunk))
+#else
 ///
 /// An `ArenaAllocator` with alignment `N` whose first chunk is `chunk` bytes.
 ///
@@ -350,15 +370,16 @@ size arena_allocator_vtable_deallocate(Allocator *self, void *ptr);
 /// TAGS: Allocator, Arena, Init
 ///
 #define ArenaAllocatorInitAlignedChunk(N, chunk)                                                   \
-    ((ArenaAllocator){.base        = {.allocate    = arena_allocator_vtable_allocate,             \
-                                      .resize      = arena_allocator_vtable_resize,               \
-                                      .remap       = arena_allocator_vtable_remap,                \
-                                      .deallocate  = arena_allocator_vtable_deallocate,           \
-                                      .alignment   = (size)(N),                                   \
-                                      .effort      = ALLOCATOR_EFFORT_ONCE,                       \
-                                      .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,               \
-                                      .magic       = ARENA_ALLOCATOR_MAGIC},                      \
-                      .chunk_bytes = (size)(chunk)})
+    ((ArenaAllocator){.base        = {.allocate    = arena_allocator_vtable_allocate,              \
+                                      .resize      = arena_allocator_vtable_resize,                \
+                                      .remap       = arena_allocator_vtable_remap,                 \
+                                      .deallocate  = arena_allocator_vtable_deallocate,            \
+                                      .alignment   = (size_t)(N),                                  \
+                                      .effort      = ALLOCATOR_EFFORT_ONCE,                        \
+                                      .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                \
+                                      .magic       = ARENA_ALLOCATOR_MAGIC},                       \
+                      .chunk_bytes = (size_t)(chunk)})
+#endif
 
 ///
 /// An `ArenaAllocator` with the default alignment (`ALLOCATOR_DEFAULT_ALIGNMENT`) and first chunk
@@ -445,7 +466,7 @@ size arena_allocator_vtable_deallocate(Allocator *self, void *ptr);
 ///
 /// TAGS: Allocator, Arena, Reset
 ///
-void ArenaAllocatorReset(ArenaAllocator *self);
+ALLOC_API void ArenaAllocatorReset(ArenaAllocator *self);
 
 ///
 /// Release everything the arena mapped and zero it.
@@ -467,7 +488,7 @@ void ArenaAllocatorReset(ArenaAllocator *self);
 ///
 /// TAGS: Allocator, Arena, Cleanup
 ///
-void ArenaAllocatorDeinit(ArenaAllocator *self);
+ALLOC_API void ArenaAllocatorDeinit(ArenaAllocator *self);
 
 ///
 /// Verify every invariant of the arena and abort on the first one broken.
@@ -497,6 +518,8 @@ void ArenaAllocatorDeinit(ArenaAllocator *self);
 ///
 /// TAGS: Allocator, Arena, Check
 ///
-void ArenaAllocatorCheck(const ArenaAllocator *self);
+ALLOC_API void ArenaAllocatorCheck(const ArenaAllocator *self);
+
+ALLOC_END_DECLS
 
 #endif // ALLOC_ARENA_H

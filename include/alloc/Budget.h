@@ -10,6 +10,8 @@
 
 #include "alloc/Allocator.h"
 
+ALLOC_BEGIN_DECLS
+
 ///
 /// Bytes a `BudgetAllocator` buffer needs for `n` slots of `slot` bytes aligned to `N`, wherever
 /// the buffer starts.
@@ -35,8 +37,8 @@
 /// TAGS: Allocator, Budget, Config
 ///
 #define BudgetAllocatorBufferBytesAligned(N, n, slot)                                              \
-    ((size)7 + ((size)(n) + 63) / 64 * 8 + (size)(n) * 4 + ((size)(N) - 1) +                       \
-     (size)(n) * (((size)(slot) + (size)(N) - 1) / (size)(N) * (size)(N)))
+    ((size_t)7 + ((size_t)(n) + 63) / 64 * 8 + (size_t)(n) * 4 + ((size_t)(N) - 1) +               \
+     (size_t)(n) * (((size_t)(slot) + (size_t)(N) - 1) / (size_t)(N) * (size_t)(N)))
 
 ///
 /// Bytes a `BudgetAllocator` buffer needs for `n` slots of `slot` bytes with the default
@@ -114,16 +116,16 @@
 typedef struct BudgetAllocator {
     Allocator base;
     void     *buffer;       // the caller's, never freed here
-    size      buffer_bytes; // bytes
-    size      slot_size;    // bytes, as given at init
-    size      stride;       // bytes, slot_size rounded up to the alignment; 0 = not set up
-    u64      *live;         // bitmap in the buffer's head
-    u32      *free_ids;     // stack of freed slot indices in the buffer's head
+    size_t    buffer_bytes; // bytes
+    size_t    slot_size;    // bytes, as given at init
+    size_t    stride;       // bytes, slot_size rounded up to the alignment; 0 = not set up
+    uint64_t *live;         // bitmap in the buffer's head
+    uint32_t *free_ids;     // stack of freed slot indices in the buffer's head
     char     *slots;        // slot 0, aligned
-    u32       capacity;     // slots after the bookkeeping
-    u32       free_len;     // indices on the stack
-    u32       fresh;        // first never-used slot
-    u8        stride_shift; // log2(stride) or 0
+    uint32_t  capacity;     // slots after the bookkeeping
+    uint32_t  free_len;     // indices on the stack
+    uint32_t  fresh;        // first never-used slot
+    uint8_t   stride_shift; // log2(stride) or 0
 } BudgetAllocator;
 
 ///
@@ -155,7 +157,7 @@ typedef struct BudgetAllocator {
 ///
 /// TAGS: Allocator, Budget, Allocation
 ///
-void *budget_allocator_allocate(BudgetAllocator *self, size bytes, i8 zeroed);
+ALLOC_API void *budget_allocator_allocate(BudgetAllocator *self, size_t bytes, int8_t zeroed);
 
 ///
 /// Change the size a slot is used for, in place: possible iff the new size fits in the slot.
@@ -183,7 +185,7 @@ void *budget_allocator_allocate(BudgetAllocator *self, size bytes, i8 zeroed);
 ///
 /// TAGS: Allocator, Budget, InPlace
 ///
-i8 budget_allocator_resize(BudgetAllocator *self, void *ptr, size new_size);
+ALLOC_API int8_t budget_allocator_resize(BudgetAllocator *self, void *ptr, size_t new_size);
 
 ///
 /// Resize a slot: succeeds in place when the new size fits the slot; a larger size returns NULL
@@ -210,7 +212,7 @@ i8 budget_allocator_resize(BudgetAllocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Budget, Reallocation
 ///
-void *budget_allocator_remap(BudgetAllocator *self, void *ptr, size new_size);
+ALLOC_API void *budget_allocator_remap(BudgetAllocator *self, void *ptr, size_t new_size);
 
 ///
 /// Free a slot. O(1): a range check, a bit test and a push.
@@ -228,12 +230,12 @@ void *budget_allocator_remap(BudgetAllocator *self, void *ptr, size new_size);
 ///     unsigned char buffer[BudgetAllocatorBufferBytes(1, 20)];
 ///     BudgetAllocator budget = BudgetAllocatorInit(buffer, sizeof buffer, 20);
 ///     void *slot = AllocatorAlloc(&budget, 20, 0);
-///     size released = AllocatorFree(&budget, slot); // 32: 20 rounded up to 16
+///     size_t released = AllocatorFree(&budget, slot); // 32: 20 rounded up to 16
 ///     BudgetAllocatorDeinit(&budget);
 ///
 /// TAGS: Allocator, Budget, Deallocation
 ///
-size budget_allocator_deallocate(BudgetAllocator *self, void *ptr);
+ALLOC_API size_t budget_allocator_deallocate(BudgetAllocator *self, void *ptr);
 
 ///
 /// Vtable adapter: `budget_allocator_allocate` with the `Allocator *` signature of
@@ -248,7 +250,7 @@ size budget_allocator_deallocate(BudgetAllocator *self, void *ptr);
 ///
 /// TAGS: Allocator, Budget, Allocation, Dispatch
 ///
-void *budget_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed);
+ALLOC_API void *budget_allocator_vtable_allocate(Allocator *self, size_t bytes, int8_t zeroed);
 
 ///
 /// Vtable adapter: `budget_allocator_resize` with the `Allocator *` signature of
@@ -263,7 +265,7 @@ void *budget_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed);
 ///
 /// TAGS: Allocator, Budget, InPlace, Dispatch
 ///
-i8 budget_allocator_vtable_resize(Allocator *self, void *ptr, size new_size);
+ALLOC_API int8_t budget_allocator_vtable_resize(Allocator *self, void *ptr, size_t new_size);
 
 ///
 /// Vtable adapter: `budget_allocator_remap` with the `Allocator *` signature of
@@ -278,7 +280,7 @@ i8 budget_allocator_vtable_resize(Allocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Budget, Reallocation, Dispatch
 ///
-void *budget_allocator_vtable_remap(Allocator *self, void *ptr, size new_size);
+ALLOC_API void *budget_allocator_vtable_remap(Allocator *self, void *ptr, size_t new_size);
 
 ///
 /// Vtable adapter: `budget_allocator_deallocate` with the `Allocator *` signature of
@@ -292,8 +294,28 @@ void *budget_allocator_vtable_remap(Allocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Budget, Deallocation, Dispatch
 ///
-size budget_allocator_vtable_deallocate(Allocator *self, void *ptr);
+ALLOC_API size_t budget_allocator_vtable_deallocate(Allocator *self, void *ptr);
 
+///
+/// The allocator `BudgetAllocatorInitAligned` yields, returned by a function: what that macro
+/// expands to in C++, which has no compound literals. C code uses the macro.
+///
+/// alignment[in]   : Alignment in bytes of every slot; a power of two (checked on first use).
+/// buffer[in]      : The caller-owned buffer the slots live in.
+/// buffer_bytes[in]: Length of `buffer` in bytes.
+/// slot_bytes[in]  : Slot size in bytes (checked by the first allocation).
+///
+/// SUCCESS: Returns `BudgetAllocatorInitAligned(alignment, buffer, buffer_bytes, slot_bytes)` by value; no OS call.
+/// FAILURE: Cannot fail; invalid arguments are reported by the first call on the allocator,
+///          exactly as for the macro.
+///
+/// TAGS: Allocator, Budget, Init
+///
+ALLOC_API BudgetAllocator budget_allocator_init(size_t alignment, void *buffer, size_t buffer_bytes, size_t slot_bytes);
+
+#ifdef __cplusplus
+#define BudgetAllocatorInitAligned(N, buf, bytes, slot) budget_allocator_init((size_t)(N), (buf), (size_t)(bytes), (size_t)(slot))
+#else
 ///
 /// A `BudgetAllocator` of `slot` -byte slots aligned to `N` bytes in the caller's buffer `buf`.
 ///
@@ -323,17 +345,18 @@ size budget_allocator_vtable_deallocate(Allocator *self, void *ptr);
 /// TAGS: Allocator, Budget, Init
 ///
 #define BudgetAllocatorInitAligned(N, buf, bytes, slot)                                            \
-    ((BudgetAllocator){.base         = {.allocate    = budget_allocator_vtable_allocate,          \
-                                        .resize      = budget_allocator_vtable_resize,            \
-                                        .remap       = budget_allocator_vtable_remap,             \
-                                        .deallocate  = budget_allocator_vtable_deallocate,        \
-                                        .alignment   = (size)(N),                                 \
-                                        .effort      = ALLOCATOR_EFFORT_ONCE,                     \
-                                        .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,             \
-                                        .magic       = BUDGET_ALLOCATOR_MAGIC},                   \
-                       .buffer       = (buf),                                                     \
-                       .buffer_bytes = (size)(bytes),                                             \
-                       .slot_size    = (size)(slot)})
+    ((BudgetAllocator){.base         = {.allocate    = budget_allocator_vtable_allocate,           \
+                                        .resize      = budget_allocator_vtable_resize,             \
+                                        .remap       = budget_allocator_vtable_remap,              \
+                                        .deallocate  = budget_allocator_vtable_deallocate,         \
+                                        .alignment   = (size_t)(N),                                \
+                                        .effort      = ALLOCATOR_EFFORT_ONCE,                      \
+                                        .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,              \
+                                        .magic       = BUDGET_ALLOCATOR_MAGIC},                    \
+                       .buffer       = (buf),                                                      \
+                       .buffer_bytes = (size_t)(bytes),                                            \
+                       .slot_size    = (size_t)(slot)})
+#endif
 
 ///
 /// A `BudgetAllocator` of `slot` -byte slots with the default alignment
@@ -371,11 +394,11 @@ size budget_allocator_vtable_deallocate(Allocator *self, void *ptr);
 /// USAGE:
 ///     unsigned char buffer[1024];
 ///     BudgetAllocator budget = BudgetAllocatorInit(buffer, sizeof buffer, 32);
-///     size slots = BudgetAllocatorCapacity(&budget); // 27 or 28, not 32: the bookkeeping's share
+///     size_t slots = BudgetAllocatorCapacity(&budget); // 27 or 28, not 32: the bookkeeping's share
 ///
 /// TAGS: Allocator, Budget, Query
 ///
-size BudgetAllocatorCapacity(BudgetAllocator *self);
+ALLOC_API size_t BudgetAllocatorCapacity(BudgetAllocator *self);
 
 ///
 /// The effective slot size: the slot size rounded up to the alignment. Requests up to it succeed;
@@ -389,7 +412,7 @@ size BudgetAllocatorCapacity(BudgetAllocator *self);
 ///
 /// TAGS: Allocator, Budget, Query
 ///
-size BudgetAllocatorSlotSize(const BudgetAllocator *self);
+ALLOC_API size_t BudgetAllocatorSlotSize(const BudgetAllocator *self);
 
 ///
 /// Stop using the buffer and zero the allocator.
@@ -412,7 +435,7 @@ size BudgetAllocatorSlotSize(const BudgetAllocator *self);
 ///
 /// TAGS: Allocator, Budget, Cleanup
 ///
-void BudgetAllocatorDeinit(BudgetAllocator *self);
+ALLOC_API void BudgetAllocatorDeinit(BudgetAllocator *self);
 
 ///
 /// Verify every invariant of the budget allocator and abort on the first one broken.
@@ -442,6 +465,8 @@ void BudgetAllocatorDeinit(BudgetAllocator *self);
 ///
 /// TAGS: Allocator, Budget, Check
 ///
-void BudgetAllocatorCheck(const BudgetAllocator *self);
+ALLOC_API void BudgetAllocatorCheck(const BudgetAllocator *self);
+
+ALLOC_END_DECLS
 
 #endif // ALLOC_BUDGET_H

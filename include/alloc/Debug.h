@@ -25,6 +25,8 @@
 
 #include "alloc/Allocator.h"
 
+ALLOC_BEGIN_DECLS
+
 ///
 /// Default number of canary bytes written before and after every block of a `DebugAllocator`.
 ///
@@ -133,13 +135,13 @@ typedef void (*DebugAllocatorReportFn)(const char *line, void *context);
 /// TAGS: Debug, Config
 ///
 typedef struct DebugAllocatorConfig {
-    size                   canary_bytes;           // bytes before and after each block, <= 64
-    i8                     page_mode;              // boolean
-    i8                     guard_page;             // boolean, page mode only
-    i8                     report_leaks_at_deinit; // boolean
-    i8                     check_thread;           // boolean
-    u32                    quarantine;             // freed records kept, <= 65536
-    u32                    backtrace_depth;        // frames per trace, <= 32
+    size_t                 canary_bytes;           // bytes before and after each block, <= 64
+    int8_t                 page_mode;              // boolean
+    int8_t                 guard_page;             // boolean, page mode only
+    int8_t                 report_leaks_at_deinit; // boolean
+    int8_t                 check_thread;           // boolean
+    uint32_t               quarantine;             // freed records kept, <= 65536
+    uint32_t               backtrace_depth;        // frames per trace, <= 32
     DebugAllocatorReportFn report;                 // NULL: stderr via write(2)
     void                  *report_context;
 } DebugAllocatorConfig;
@@ -161,14 +163,14 @@ typedef struct DebugAllocatorConfig {
 /// TAGS: Debug, Config
 ///
 #define DebugAllocatorConfigDefault()                                                              \
-    ((DebugAllocatorConfig){.canary_bytes           = DEBUG_ALLOCATOR_DEFAULT_CANARY_BYTES,       \
-                            .page_mode              = 0,                                          \
-                            .guard_page             = 1,                                          \
-                            .report_leaks_at_deinit = 1,                                          \
-                            .check_thread           = 1,                                          \
-                            .quarantine             = DEBUG_ALLOCATOR_DEFAULT_QUARANTINE,         \
-                            .backtrace_depth        = DEBUG_ALLOCATOR_DEFAULT_BACKTRACE_DEPTH,    \
-                            .report                 = 0,                                          \
+    ((DebugAllocatorConfig){.canary_bytes           = DEBUG_ALLOCATOR_DEFAULT_CANARY_BYTES,        \
+                            .page_mode              = 0,                                           \
+                            .guard_page             = 1,                                           \
+                            .report_leaks_at_deinit = 1,                                           \
+                            .check_thread           = 1,                                           \
+                            .quarantine             = DEBUG_ALLOCATOR_DEFAULT_QUARANTINE,          \
+                            .backtrace_depth        = DEBUG_ALLOCATOR_DEFAULT_BACKTRACE_DEPTH,     \
+                            .report                 = 0,                                           \
                             .report_context         = 0})
 
 ///
@@ -210,25 +212,25 @@ struct DebugAllocator {
     Allocator            base;
     DebugAllocatorConfig config;
     const void          *owner_thread;     // thread token, NULL until first use
-    size                 page_size;        // bytes, 0 until first use
-    u8                  *records;          // record_cap records of record_stride bytes
-    size                 records_bytes;    // bytes mapped
-    size                 record_stride;    // bytes per record, multiple of 8
-    u32                  record_cap;       // records
-    u32                  record_used;      // high-water mark, <= record_cap
-    u32                  record_free;      // free-list head, index + 1, 0 = empty
-    u32                 *index;            // index_cap slots of record index + 1, 0 = empty
-    size                 index_bytes;      // bytes mapped
-    u32                  index_cap;        // power of two
-    u32                 *quarantine;       // config.quarantine record indices
-    size                 quarantine_bytes; // bytes mapped
-    u32                  quarantine_head;  // oldest entry
-    u32                  quarantine_len;   // entries
-    u32                  live_count;       // live blocks
-    u64                  serial;           // allocations so far
+    size_t               page_size;        // bytes, 0 until first use
+    uint8_t             *records;          // record_cap records of record_stride bytes
+    size_t               records_bytes;    // bytes mapped
+    size_t               record_stride;    // bytes per record, multiple of 8
+    uint32_t             record_cap;       // records
+    uint32_t             record_used;      // high-water mark, <= record_cap
+    uint32_t             record_free;      // free-list head, index + 1, 0 = empty
+    uint32_t            *index;            // index_cap slots of record index + 1, 0 = empty
+    size_t               index_bytes;      // bytes mapped
+    uint32_t             index_cap;        // power of two
+    uint32_t            *quarantine;       // config.quarantine record indices
+    size_t               quarantine_bytes; // bytes mapped
+    uint32_t             quarantine_head;  // oldest entry
+    uint32_t             quarantine_len;   // entries
+    uint32_t             live_count;       // live blocks
+    uint64_t             serial;           // allocations so far
 };
 
-_Static_assert(offsetof(DebugAllocator, base) == 0, "DebugAllocator must start with its base");
+ALLOC_STATIC_ASSERT(offsetof(DebugAllocator, base) == 0, "DebugAllocator must start with its base");
 
 ///
 /// The `Allocator` base of a `DebugAllocator` with alignment `N`; used by the Init macros.
@@ -242,13 +244,13 @@ _Static_assert(offsetof(DebugAllocator, base) == 0, "DebugAllocator must start w
 /// TAGS: Debug, Init
 ///
 #define DEBUG_ALLOCATOR_BASE(N)                                                                    \
-    ((Allocator){.allocate    = (AllocatorAllocateFn)debug_allocator_allocate,                    \
-                 .resize      = (AllocatorResizeFn)debug_allocator_resize,                        \
-                 .remap       = (AllocatorRemapFn)debug_allocator_remap,                          \
-                 .deallocate  = (AllocatorDeallocateFn)debug_allocator_deallocate,                \
-                 .alignment   = (N),                                                              \
-                 .effort      = ALLOCATOR_EFFORT_ONCE,                                            \
-                 .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                                    \
+    ((Allocator){.allocate    = (AllocatorAllocateFn)debug_allocator_allocate,                     \
+                 .resize      = (AllocatorResizeFn)debug_allocator_resize,                         \
+                 .remap       = (AllocatorRemapFn)debug_allocator_remap,                           \
+                 .deallocate  = (AllocatorDeallocateFn)debug_allocator_deallocate,                 \
+                 .alignment   = (N),                                                               \
+                 .effort      = ALLOCATOR_EFFORT_ONCE,                                             \
+                 .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                                     \
                  .magic       = DEBUG_ALLOCATOR_MAGIC})
 
 ///
@@ -274,7 +276,7 @@ _Static_assert(offsetof(DebugAllocator, base) == 0, "DebugAllocator must start w
 ///
 /// TAGS: Debug, Init, Config
 ///
-#define DebugAllocatorInitAlignedWith(N, settings)                                                \
+#define DebugAllocatorInitAlignedWith(N, settings)                                                 \
     ((DebugAllocator){.base = DEBUG_ALLOCATOR_BASE(N), .config = (settings)})
 
 ///
@@ -361,7 +363,7 @@ _Static_assert(offsetof(DebugAllocator, base) == 0, "DebugAllocator must start w
 ///
 /// TAGS: Debug, Allocation
 ///
-void *debug_allocator_allocate(DebugAllocator *self, size bytes, i8 zeroed);
+ALLOC_API void *debug_allocator_allocate(DebugAllocator *self, size_t bytes, int8_t zeroed);
 
 ///
 /// Resize a live block in place, after checking its canaries.
@@ -385,7 +387,7 @@ void *debug_allocator_allocate(DebugAllocator *self, size bytes, i8 zeroed);
 ///
 /// TAGS: Debug, InPlace
 ///
-i8 debug_allocator_resize(DebugAllocator *self, void *ptr, size new_size);
+ALLOC_API int8_t debug_allocator_resize(DebugAllocator *self, void *ptr, size_t new_size);
 
 ///
 /// Move a block to a new mapping of `new_size` bytes; the old one goes to quarantine.
@@ -414,7 +416,7 @@ i8 debug_allocator_resize(DebugAllocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Debug, Reallocation
 ///
-void *debug_allocator_remap(DebugAllocator *self, void *ptr, size new_size);
+ALLOC_API void *debug_allocator_remap(DebugAllocator *self, void *ptr, size_t new_size);
 
 ///
 /// Free a block after checking its canaries, and remember it in quarantine.
@@ -441,7 +443,7 @@ void *debug_allocator_remap(DebugAllocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Debug, Deallocation
 ///
-size debug_allocator_deallocate(DebugAllocator *self, void *ptr);
+ALLOC_API size_t debug_allocator_deallocate(DebugAllocator *self, void *ptr);
 
 ///
 /// Number of blocks allocated from `self` and not freed yet.
@@ -454,7 +456,7 @@ size debug_allocator_deallocate(DebugAllocator *self, void *ptr);
 ///
 /// TAGS: Debug, Leak, Query
 ///
-u32 DebugAllocatorLeakCount(DebugAllocator *self);
+ALLOC_API uint32_t DebugAllocatorLeakCount(DebugAllocator *self);
 
 ///
 /// Report every live block to the report sink, with its size and allocation backtrace.
@@ -480,7 +482,7 @@ u32 DebugAllocatorLeakCount(DebugAllocator *self);
 ///
 /// TAGS: Debug, Leak
 ///
-u32 DebugAllocatorReportLeaks(DebugAllocator *self);
+ALLOC_API uint32_t DebugAllocatorReportLeaks(DebugAllocator *self);
 
 ///
 /// Walk every invariant of the allocator and every live block's canaries.
@@ -510,7 +512,7 @@ u32 DebugAllocatorReportLeaks(DebugAllocator *self);
 ///
 /// TAGS: Debug, Check
 ///
-void DebugAllocatorCheck(DebugAllocator *self);
+ALLOC_API void DebugAllocatorCheck(DebugAllocator *self);
 
 ///
 /// Release the thread ownership, so that the next thread to use the allocator becomes its owner.
@@ -526,7 +528,7 @@ void DebugAllocatorCheck(DebugAllocator *self);
 ///
 /// TAGS: Debug, Threads
 ///
-void DebugAllocatorReleaseThread(DebugAllocator *self);
+ALLOC_API void DebugAllocatorReleaseThread(DebugAllocator *self);
 
 ///
 /// Report leaks (if configured), release every byte the allocator mapped and zero it.
@@ -545,6 +547,8 @@ void DebugAllocatorReleaseThread(DebugAllocator *self);
 ///
 /// TAGS: Debug, Cleanup, Leak
 ///
-void DebugAllocatorDeinit(DebugAllocator *self);
+ALLOC_API void DebugAllocatorDeinit(DebugAllocator *self);
+
+ALLOC_END_DECLS
 
 #endif // ALLOC_DEBUG_H

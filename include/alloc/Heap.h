@@ -13,13 +13,15 @@
 
 #include "alloc/Allocator.h"
 
+ALLOC_BEGIN_DECLS
+
 ///
 /// Size of a heap page, 64 KiB: the unit a size class takes from a segment. Every page serves a
 /// single size class; its slots are `HEAP_PAGE_SIZE / slot_size` consecutive blocks.
 ///
 /// TAGS: Heap, Config
 ///
-#define HEAP_PAGE_SIZE ((size)64 << 10)
+#define HEAP_PAGE_SIZE ((size_t)64 << 10)
 
 ///
 /// Size of a heap segment, 4 MiB: small blocks live in segments mapped at an address that is a
@@ -28,7 +30,7 @@
 ///
 /// TAGS: Heap, Config, Memory
 ///
-#define HEAP_SEGMENT_SIZE ((size)4 << 20)
+#define HEAP_SEGMENT_SIZE ((size_t)4 << 20)
 
 ///
 /// Largest request served from a size class, 8 KiB; larger requests get their own page run.
@@ -38,7 +40,7 @@
 ///
 /// TAGS: Heap, Config
 ///
-#define HEAP_SMALL_MAX ((size)8192)
+#define HEAP_SMALL_MAX ((size_t)8192)
 
 ///
 /// Number of size classes: 8 classes from 16 to 128 bytes, then 24 up to `HEAP_SMALL_MAX`.
@@ -61,7 +63,7 @@
 ///
 /// TAGS: Heap, Config, Memory
 ///
-#define HEAP_RETAINED_MAX_BYTES ((size)8 << 20)
+#define HEAP_RETAINED_MAX_BYTES ((size_t)8 << 20)
 
 ///
 /// Smallest page run (1 MiB) that `heap_allocator_remap` moves with `mremap` when it cannot grow
@@ -71,7 +73,7 @@
 ///
 /// TAGS: Heap, Config, Reallocation
 ///
-#define HEAP_REMAP_MOVE_MIN ((size)1 << 20)
+#define HEAP_REMAP_MOVE_MIN ((size_t)1 << 20)
 
 ///
 /// Most unused pages (64, i.e. 4 MiB) a heap keeps with their contents; each further page that
@@ -144,7 +146,7 @@ typedef struct HeapSizeClass {
 ///
 typedef struct HeapRun {
     void *base;
-    size  bytes;
+    size_t bytes;
 } HeapRun;
 
 ///
@@ -211,30 +213,30 @@ typedef struct HeapRun {
 ///
 struct HeapAllocator {
     Allocator        base;
-    size             small_limit;   // bytes: HEAP_SMALL_MAX or 0
-    size             os_page_size;  // bytes, 0 until first needed
+    size_t           small_limit;   // bytes: HEAP_SMALL_MAX or 0
+    size_t           os_page_size;  // bytes, 0 until first needed
     uintptr_t        hot_base;      // segment of the last free, 1 for none
     HeapSegment     *hot_segment;
     HeapSizeClass    classes[HEAP_CLASS_COUNT];
     HeapSegmentSlot *segments;
-    size             segments_cap;  // slots, power of two
-    size             segments_len;  // segments
-    size             segments_bytes;
+    size_t           segments_cap;  // slots, power of two
+    size_t           segments_len;  // segments
+    size_t           segments_bytes;
     HeapSegment     *free_segments;
-    u32              empty_segments;
-    u32              dirty_pages;
+    uint32_t         empty_segments;
+    uint32_t         dirty_pages;
     HeapRun         *large;
-    size             large_len;
-    size             large_cap;
-    size             large_bytes;
+    size_t           large_len;
+    size_t           large_cap;
+    size_t           large_bytes;
     HeapRun          retained[HEAP_RETAINED_MAX];
-    size             retained_len;
-    size             retained_bytes;
+    size_t           retained_len;
+    size_t           retained_bytes;
     void            *freed[HEAP_FREED_MAX];
-    size             freed_next;
+    size_t           freed_next;
 };
 
-_Static_assert(offsetof(HeapAllocator, base) == 0, "HeapAllocator must start with its Allocator");
+ALLOC_STATIC_ASSERT(offsetof(HeapAllocator, base) == 0, "HeapAllocator must start with its Allocator");
 
 ///
 /// Allocate a block of at least `bytes` bytes.
@@ -268,7 +270,7 @@ _Static_assert(offsetof(HeapAllocator, base) == 0, "HeapAllocator must start wit
 ///
 /// TAGS: Allocator, Heap, Allocation
 ///
-void *heap_allocator_allocate(HeapAllocator *self, size bytes, i8 zeroed);
+ALLOC_API void *heap_allocator_allocate(HeapAllocator *self, size_t bytes, int8_t zeroed);
 
 ///
 /// Resize a block in place, never moving it.
@@ -291,13 +293,13 @@ void *heap_allocator_allocate(HeapAllocator *self, size bytes, i8 zeroed);
 /// USAGE:
 ///     HeapAllocator heap = HeapAllocatorInit();
 ///     char *buf = heap_allocator_allocate(&heap, 100, 0); // a 112-byte slot
-///     i8 grown = heap_allocator_resize(&heap, buf, 112);  // 1: same slot
+///     int8_t grown = heap_allocator_resize(&heap, buf, 112);  // 1: same slot
 ///     heap_allocator_deallocate(&heap, buf);
 ///     HeapAllocatorDeinit(&heap);
 ///
 /// TAGS: Allocator, Heap, InPlace
 ///
-i8 heap_allocator_resize(HeapAllocator *self, void *ptr, size new_size);
+ALLOC_API int8_t heap_allocator_resize(HeapAllocator *self, void *ptr, size_t new_size);
 
 ///
 /// Resize a block, moving it when it must.
@@ -328,7 +330,7 @@ i8 heap_allocator_resize(HeapAllocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Heap, Reallocation
 ///
-void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size);
+ALLOC_API void *heap_allocator_remap(HeapAllocator *self, void *ptr, size_t new_size);
 
 ///
 /// Free a block, checking that it is a live block of this heap.
@@ -349,12 +351,12 @@ void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size);
 /// USAGE:
 ///     HeapAllocator heap = HeapAllocatorInit();
 ///     void *block = heap_allocator_allocate(&heap, 100, 0);
-///     size released = heap_allocator_deallocate(&heap, block); // 112: the slot size
+///     size_t released = heap_allocator_deallocate(&heap, block); // 112: the slot size_t
 ///     HeapAllocatorDeinit(&heap);
 ///
 /// TAGS: Allocator, Heap, Deallocation
 ///
-size heap_allocator_deallocate(HeapAllocator *self, void *ptr);
+ALLOC_API size_t heap_allocator_deallocate(HeapAllocator *self, void *ptr);
 
 ///
 /// Vtable adapter: `heap_allocator_allocate` with the `Allocator *` signature of
@@ -370,7 +372,7 @@ size heap_allocator_deallocate(HeapAllocator *self, void *ptr);
 ///
 /// TAGS: Allocator, Heap, Allocation, Dispatch
 ///
-void *heap_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed);
+ALLOC_API void *heap_allocator_vtable_allocate(Allocator *self, size_t bytes, int8_t zeroed);
 
 ///
 /// Vtable adapter: `heap_allocator_resize` with the signature of `AllocatorResizeFn`.
@@ -384,7 +386,7 @@ void *heap_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed);
 ///
 /// TAGS: Allocator, Heap, InPlace, Dispatch
 ///
-i8 heap_allocator_vtable_resize(Allocator *self, void *ptr, size new_size);
+ALLOC_API int8_t heap_allocator_vtable_resize(Allocator *self, void *ptr, size_t new_size);
 
 ///
 /// Vtable adapter: `heap_allocator_remap` with the signature of `AllocatorRemapFn`.
@@ -398,7 +400,7 @@ i8 heap_allocator_vtable_resize(Allocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Heap, Reallocation, Dispatch
 ///
-void *heap_allocator_vtable_remap(Allocator *self, void *ptr, size new_size);
+ALLOC_API void *heap_allocator_vtable_remap(Allocator *self, void *ptr, size_t new_size);
 
 ///
 /// Vtable adapter: `heap_allocator_deallocate` with the signature of `AllocatorDeallocateFn`.
@@ -411,8 +413,25 @@ void *heap_allocator_vtable_remap(Allocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Heap, Deallocation, Dispatch
 ///
-size heap_allocator_vtable_deallocate(Allocator *self, void *ptr);
+ALLOC_API size_t heap_allocator_vtable_deallocate(Allocator *self, void *ptr);
 
+///
+/// The allocator `HeapAllocatorInitAligned` yields, returned by a function: what that macro
+/// expands to in C++, which has no compound literals. C code uses the macro.
+///
+/// alignment[in]: Alignment in bytes of every block; a power of two (checked on first use, as by the macro).
+///
+/// SUCCESS: Returns `HeapAllocatorInitAligned(alignment)` by value; no OS call.
+/// FAILURE: Cannot fail; invalid arguments are reported by the first call on the allocator,
+///          exactly as for the macro.
+///
+/// TAGS: Allocator, Heap, Init
+///
+ALLOC_API HeapAllocator heap_allocator_init(size_t alignment);
+
+#ifdef __cplusplus
+#define HeapAllocatorInitAligned(N) heap_allocator_init((size_t)(N))
+#else
 ///
 /// A `HeapAllocator` whose blocks are aligned to `N` bytes.
 ///
@@ -438,19 +457,20 @@ size heap_allocator_vtable_deallocate(Allocator *self, void *ptr);
 /// TAGS: Allocator, Heap, Init
 ///
 #define HeapAllocatorInitAligned(N)                                                                \
-    ((HeapAllocator){.base        = {.allocate    = heap_allocator_vtable_allocate,               \
-                                     .resize      = heap_allocator_vtable_resize,                 \
-                                     .remap       = heap_allocator_vtable_remap,                  \
-                                     .deallocate  = heap_allocator_vtable_deallocate,             \
-                                     .alignment   = (size)(N),                                    \
-                                     .effort      = ALLOCATOR_EFFORT_ONCE,                        \
-                                     .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                \
-                                     .magic       = HEAP_ALLOCATOR_MAGIC},                        \
-                     .small_limit = ((size)(N) != 0 && ((size)(N) & ((size)(N) - 1)) == 0 &&      \
-                                     (size)(N) <= 16)                                             \
-                                        ? HEAP_SMALL_MAX                                          \
-                                        : 0,                                              \
+    ((HeapAllocator){.base        = {.allocate    = heap_allocator_vtable_allocate,                \
+                                     .resize      = heap_allocator_vtable_resize,                  \
+                                     .remap       = heap_allocator_vtable_remap,                   \
+                                     .deallocate  = heap_allocator_vtable_deallocate,              \
+                                     .alignment   = (size_t)(N),                                   \
+                                     .effort      = ALLOCATOR_EFFORT_ONCE,                         \
+                                     .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                 \
+                                     .magic       = HEAP_ALLOCATOR_MAGIC},                         \
+                     .small_limit = ((size_t)(N) != 0 && ((size_t)(N) & ((size_t)(N) - 1)) == 0 &&      \
+                                     (size_t)(N) <= 16)                                            \
+                                        ? HEAP_SMALL_MAX                                           \
+                                        : 0,                                                       \
                      .hot_base    = 1})
+#endif
 
 ///
 /// A `HeapAllocator` with the default alignment, `ALLOCATOR_DEFAULT_ALIGNMENT` (16).
@@ -489,7 +509,7 @@ size heap_allocator_vtable_deallocate(Allocator *self, void *ptr);
 ///
 /// TAGS: Allocator, Heap, Cleanup
 ///
-void HeapAllocatorDeinit(HeapAllocator *self);
+ALLOC_API void HeapAllocatorDeinit(HeapAllocator *self);
 
 ///
 /// Walk every invariant of a heap and abort at the first broken one.
@@ -520,7 +540,7 @@ void HeapAllocatorDeinit(HeapAllocator *self);
 ///
 /// TAGS: Heap, Check, Debug
 ///
-void HeapAllocatorCheck(const HeapAllocator *self);
+ALLOC_API void HeapAllocatorCheck(const HeapAllocator *self);
 
 ///
 /// Bytes usable in a live block: its slot size, or the length of its page run. Never less than
@@ -536,13 +556,13 @@ void HeapAllocatorCheck(const HeapAllocator *self);
 /// USAGE:
 ///     HeapAllocator heap = HeapAllocatorInit();
 ///     char *s = heap_allocator_allocate(&heap, 100, 0);
-///     size room = HeapAllocatorUsableSize(&heap, s); // 112
+///     size_t room = HeapAllocatorUsableSize(&heap, s); // 112
 ///     heap_allocator_deallocate(&heap, s);
 ///     HeapAllocatorDeinit(&heap);
 ///
 /// TAGS: Heap, Query
 ///
-size HeapAllocatorUsableSize(const HeapAllocator *self, const void *ptr);
+ALLOC_API size_t HeapAllocatorUsableSize(const HeapAllocator *self, const void *ptr);
 
 ///
 /// The library's default allocator: another name for `HeapAllocator`, for code that wants "a good
@@ -580,5 +600,7 @@ typedef HeapAllocator DefaultAllocator;
 /// TAGS: Allocator, Heap, Cleanup
 ///
 #define DefaultAllocatorDeinit(p) HeapAllocatorDeinit(p)
+
+ALLOC_END_DECLS
 
 #endif // ALLOC_HEAP_H

@@ -7,7 +7,12 @@
 #ifndef ALLOC_LOG_H
 #define ALLOC_LOG_H
 
-#include "alloc/Types.h"
+#include "alloc/Export.h"
+
+#include <stddef.h> // size_t
+#include <stdint.h> // int8_t … uint64_t
+
+ALLOC_BEGIN_DECLS
 
 ///
 /// Signature of a fatal-error handler installed with `AllocSetFatalHandler`.
@@ -48,7 +53,7 @@ typedef void (*AllocFatalHandler)(const char *line, void *context);
 ///
 /// TAGS: Log, Debug, Config
 ///
-AllocFatalHandler AllocSetFatalHandler(AllocFatalHandler handler, void *context);
+ALLOC_API AllocFatalHandler AllocSetFatalHandler(AllocFatalHandler handler, void *context);
 
 ///
 /// Report a programmer error and end the process: the one fatal path of the library.
@@ -69,7 +74,7 @@ AllocFatalHandler AllocSetFatalHandler(AllocFatalHandler handler, void *context)
 ///
 /// TAGS: Log, Debug
 ///
-_Noreturn void AllocFatal(const char *function, const char *reason, const void *pointer);
+ALLOC_NORETURN ALLOC_API void AllocFatal(const char *function, const char *reason, const void *pointer);
 
 ///
 /// Report a programmer error from the current function: `AllocFatal(__func__, reason, pointer)`.
@@ -82,6 +87,8 @@ _Noreturn void AllocFatal(const char *function, const char *reason, const void *
 ///
 /// TAGS: Log, Debug
 ///
-#define LOG_FATAL(reason, pointer) AllocFatal(__func__, (reason), (pointer))
+#define ALLOC_LOG_FATAL(reason, pointer) AllocFatal(__func__, (reason), (pointer))
+
+ALLOC_END_DECLS
 
 #endif // ALLOC_LOG_H

@@ -10,6 +10,8 @@
 
 #include "alloc/Allocator.h"
 
+ALLOC_BEGIN_DECLS
+
 ///
 /// Upper bound on the bytes a `PageAllocator` keeps mapped for reuse after the user freed them:
 /// 64 MiB.
@@ -20,7 +22,7 @@
 ///
 /// TAGS: Allocator, Page, Config
 ///
-#define PAGE_ALLOCATOR_RETAIN_MAX_BYTES ((size)64 << 20)
+#define PAGE_ALLOCATOR_RETAIN_MAX_BYTES ((size_t)64 << 20)
 
 ///
 /// Largest single block a `PageAllocator` retains after it is freed: 2 MiB.
@@ -31,7 +33,7 @@
 ///
 /// TAGS: Allocator, Page, Config
 ///
-#define PAGE_ALLOCATOR_RETAIN_BLOCK_MAX_BYTES ((size)2 << 20)
+#define PAGE_ALLOCATOR_RETAIN_BLOCK_MAX_BYTES ((size_t)2 << 20)
 
 ///
 /// Largest retained block that is zero-filled with `memset` when it is reused with `zeroed` set:
@@ -40,7 +42,7 @@
 ///
 /// TAGS: Allocator, Page, Config
 ///
-#define PAGE_ALLOCATOR_MEMSET_MAX_BYTES ((size)64 << 10)
+#define PAGE_ALLOCATOR_MEMSET_MAX_BYTES ((size_t)64 << 10)
 
 ///
 /// One row of a `PageAllocator` table: a mapping the allocator made for one user block.
@@ -55,7 +57,7 @@
 ///
 typedef struct PageEntry {
     void *ptr;
-    size  bytes;
+    size_t bytes;
 } PageEntry;
 
 ///
@@ -122,15 +124,15 @@ typedef struct PageEntry {
 ///
 typedef struct PageAllocator {
     Allocator  base;
-    size       cached_page_size;   // bytes, power of two; 0 = not fetched yet
+    size_t     cached_page_size;   // bytes, power of two; 0 = not fetched yet
     PageEntry *entries;            // live blocks, sorted by ptr
-    u32        len;                // rows used in entries
-    u32        cap;                // rows available in entries
-    size       entries_bytes;      // bytes mapped for entries, multiple of the page size
+    uint32_t   len;                // rows used in entries
+    uint32_t   cap;                // rows available in entries
+    size_t     entries_bytes;      // bytes mapped for entries, multiple of the page size
     PageEntry *free_entries;       // retained blocks, sorted by bytes
-    u32        free_len;           // rows used in free_entries
-    u32        free_cap;           // rows available in free_entries
-    size       free_entries_bytes; // bytes mapped for free_entries, multiple of the page size
+    uint32_t   free_len;           // rows used in free_entries
+    uint32_t   free_cap;           // rows available in free_entries
+    size_t     free_entries_bytes; // bytes mapped for free_entries, multiple of the page size
 } PageAllocator;
 
 ///
@@ -167,7 +169,7 @@ typedef enum PageProtection {
 ///          with at least `bytes` (in fact the page-rounded size) usable bytes. Counts one
 ///          allocation of `bytes` requested and the rounded size in use.
 /// FAILURE: Returns NULL without counting a failure when `bytes` is 0. Returns NULL and counts one
-///          `failed_allocations` when `bytes` rounded up to pages overflows `size`, the OS refuses
+///          `failed_allocations` when `bytes` rounded up to pages overflows `size_t`, the OS refuses
 ///          the mapping, or the live table cannot grow; the allocator is unchanged otherwise.
 ///          Aborts via `AllocFatal` (naming `page_allocator_allocate`) with "NULL allocator",
 ///          "uninitialised allocator", "type-confusion: not a PageAllocator",
@@ -182,7 +184,7 @@ typedef enum PageProtection {
 ///
 /// TAGS: Allocator, Page, Memory, Allocation
 ///
-void *page_allocator_allocate(PageAllocator *self, size bytes, i8 zeroed);
+ALLOC_API void *page_allocator_allocate(PageAllocator *self, size_t bytes, int8_t zeroed);
 
 ///
 /// Resize a block in place, never moving it.
@@ -222,7 +224,7 @@ void *page_allocator_allocate(PageAllocator *self, size bytes, i8 zeroed);
 ///
 /// TAGS: Allocator, Page, Memory, InPlace
 ///
-i8 page_allocator_resize(PageAllocator *self, void *ptr, size new_size);
+ALLOC_API int8_t page_allocator_resize(PageAllocator *self, void *ptr, size_t new_size);
 
 ///
 /// Resize a block, moving it when it cannot grow in place.
@@ -248,7 +250,7 @@ i8 page_allocator_resize(PageAllocator *self, void *ptr, size new_size);
 ///
 /// USAGE:
 ///     PageAllocator pages = PageAllocatorInit();
-///     size capacity = 4096;
+///     size_t capacity = 4096;
 ///     char *text = AllocatorAlloc(&pages, capacity, 0);
 ///     char *bigger = AllocatorRemap(&pages, text, capacity * 16);
 ///     if (bigger) { text = bigger; capacity *= 16; }
@@ -257,7 +259,7 @@ i8 page_allocator_resize(PageAllocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Page, Memory, Reallocation
 ///
-void *page_allocator_remap(PageAllocator *self, void *ptr, size new_size);
+ALLOC_API void *page_allocator_remap(PageAllocator *self, void *ptr, size_t new_size);
 
 ///
 /// Free a block: keep it mapped for reuse when the retention bounds allow, else unmap it.
@@ -281,12 +283,12 @@ void *page_allocator_remap(PageAllocator *self, void *ptr, size new_size);
 /// USAGE:
 ///     PageAllocator pages = PageAllocatorInit();
 ///     void *block = AllocatorAlloc(&pages, 5000, 0);
-///     size released = AllocatorFree(&pages, block); // 8192 with 4 KiB pages
+///     size_t released = AllocatorFree(&pages, block); // 8192 with 4 KiB pages
 ///     PageAllocatorDeinit(&pages);
 ///
 /// TAGS: Allocator, Page, Memory, Deallocation
 ///
-size page_allocator_deallocate(PageAllocator *self, void *ptr);
+ALLOC_API size_t page_allocator_deallocate(PageAllocator *self, void *ptr);
 
 ///
 /// Vtable adapter: `page_allocator_allocate` with the `Allocator *` signature of
@@ -302,7 +304,7 @@ size page_allocator_deallocate(PageAllocator *self, void *ptr);
 ///
 /// TAGS: Allocator, Page, Allocation, Dispatch
 ///
-void *page_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed);
+ALLOC_API void *page_allocator_vtable_allocate(Allocator *self, size_t bytes, int8_t zeroed);
 
 ///
 /// Vtable adapter: `page_allocator_resize` with the `AllocatorResizeFn` signature, stored in
@@ -317,7 +319,7 @@ void *page_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed);
 ///
 /// TAGS: Allocator, Page, InPlace, Dispatch
 ///
-i8 page_allocator_vtable_resize(Allocator *self, void *ptr, size new_size);
+ALLOC_API int8_t page_allocator_vtable_resize(Allocator *self, void *ptr, size_t new_size);
 
 ///
 /// Vtable adapter: `page_allocator_remap` with the `AllocatorRemapFn` signature, stored in
@@ -332,7 +334,7 @@ i8 page_allocator_vtable_resize(Allocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Page, Reallocation, Dispatch
 ///
-void *page_allocator_vtable_remap(Allocator *self, void *ptr, size new_size);
+ALLOC_API void *page_allocator_vtable_remap(Allocator *self, void *ptr, size_t new_size);
 
 ///
 /// Vtable adapter: `page_allocator_deallocate` with the `AllocatorDeallocateFn` signature, stored
@@ -346,8 +348,25 @@ void *page_allocator_vtable_remap(Allocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Page, Deallocation, Dispatch
 ///
-size page_allocator_vtable_deallocate(Allocator *self, void *ptr);
+ALLOC_API size_t page_allocator_vtable_deallocate(Allocator *self, void *ptr);
 
+///
+/// The allocator `PageAllocatorInitAligned` yields, returned by a function: what that macro
+/// expands to in C++, which has no compound literals. C code uses the macro.
+///
+/// alignment[in]: Alignment in bytes of every block; a power of two (checked on first use, as by the macro).
+///
+/// SUCCESS: Returns `PageAllocatorInitAligned(alignment)` by value; no OS call.
+/// FAILURE: Cannot fail; invalid arguments are reported by the first call on the allocator,
+///          exactly as for the macro.
+///
+/// TAGS: Allocator, Page, Init
+///
+ALLOC_API PageAllocator page_allocator_init(size_t alignment);
+
+#ifdef __cplusplus
+#define PageAllocatorInitAligned(N) page_allocator_init((size_t)(N))
+#else
 ///
 /// A `PageAllocator` whose blocks are aligned to `N` bytes (and always at least to the page size).
 ///
@@ -372,14 +391,15 @@ size page_allocator_vtable_deallocate(Allocator *self, void *ptr);
 /// TAGS: Allocator, Page, Init
 ///
 #define PageAllocatorInitAligned(N)                                                                \
-    ((PageAllocator){.base = {.allocate    = page_allocator_vtable_allocate,                      \
-                              .resize      = page_allocator_vtable_resize,                        \
-                              .remap       = page_allocator_vtable_remap,                         \
-                              .deallocate  = page_allocator_vtable_deallocate,                    \
-                              .alignment   = (size)(N),                                           \
-                              .effort      = ALLOCATOR_EFFORT_ONCE,                               \
-                              .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                       \
+    ((PageAllocator){.base = {.allocate    = page_allocator_vtable_allocate,                       \
+                              .resize      = page_allocator_vtable_resize,                         \
+                              .remap       = page_allocator_vtable_remap,                          \
+                              .deallocate  = page_allocator_vtable_deallocate,                     \
+                              .alignment   = (size_t)(N),                                          \
+                              .effort      = ALLOCATOR_EFFORT_ONCE,                                \
+                              .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                        \
                               .magic       = PAGE_ALLOCATOR_MAGIC}})
+#endif
 
 ///
 /// A `PageAllocator` with the default alignment (`ALLOCATOR_DEFAULT_ALIGNMENT`; blocks are
@@ -423,7 +443,7 @@ size page_allocator_vtable_deallocate(Allocator *self, void *ptr);
 ///
 /// TAGS: Allocator, Page, Cleanup
 ///
-void PageAllocatorDeinit(PageAllocator *self);
+ALLOC_API void PageAllocatorDeinit(PageAllocator *self);
 
 ///
 /// Walk every invariant of a `PageAllocator` and abort at the first that does not hold.
@@ -454,7 +474,7 @@ void PageAllocatorDeinit(PageAllocator *self);
 ///
 /// TAGS: Allocator, Page, Check, Debug
 ///
-void PageAllocatorCheck(const PageAllocator *self);
+ALLOC_API void PageAllocatorCheck(const PageAllocator *self);
 
 ///
 /// The system page size in bytes, as this allocator uses it.
@@ -470,7 +490,7 @@ void PageAllocatorCheck(const PageAllocator *self);
 ///
 /// TAGS: Allocator, Page, Query
 ///
-size PageAllocatorPageSize(PageAllocator *self);
+ALLOC_API size_t PageAllocatorPageSize(PageAllocator *self);
 
 ///
 /// Change the access rights of whole pages: guard pages, read-only data, use-after-free traps.
@@ -490,7 +510,7 @@ size PageAllocatorPageSize(PageAllocator *self);
 ///
 /// USAGE:
 ///     PageAllocator pages = PageAllocatorInit();
-///     size page = PageAllocatorPageSize(&pages);
+///     size_t page = PageAllocatorPageSize(&pages);
 ///     char *table = AllocatorAlloc(&pages, 2 * page, 1);
 ///     PageProtect(table + page, page, PAGE_PROTECT_NONE);   // guard page: overruns fault
 ///     PageProtect(table + page, page, PAGE_PROTECT_READ_WRITE);
@@ -499,6 +519,8 @@ size PageAllocatorPageSize(PageAllocator *self);
 ///
 /// TAGS: Page, Protection, Memory
 ///
-i8 PageProtect(void *ptr, size bytes, PageProtection prot);
+ALLOC_API int8_t PageProtect(void *ptr, size_t bytes, PageProtection prot);
+
+ALLOC_END_DECLS
 
 #endif // ALLOC_PAGE_H

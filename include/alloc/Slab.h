@@ -9,6 +9,8 @@
 
 #include "alloc/Allocator.h"
 
+ALLOC_BEGIN_DECLS
+
 ///
 /// Smallest slab a `SlabAllocator` maps: 64 KiB. A slab is a power of two in size and aligned to
 /// its size, at least this, at least the page size and the alignment, and large enough for four
@@ -16,7 +18,7 @@
 ///
 /// TAGS: Allocator, Slab, Config
 ///
-#define SLAB_ALLOCATOR_MIN_SLAB_BYTES ((size)64 << 10)
+#define SLAB_ALLOCATOR_MIN_SLAB_BYTES ((size_t)64 << 10)
 
 ///
 /// Largest slot a `SlabAllocator` can serve: 256 MiB, after rounding up to the alignment (and the
@@ -25,7 +27,7 @@
 ///
 /// TAGS: Allocator, Slab, Config
 ///
-#define SLAB_ALLOCATOR_MAX_SLOT_BYTES ((size)256 << 20)
+#define SLAB_ALLOCATOR_MAX_SLOT_BYTES ((size_t)256 << 20)
 
 ///
 /// One row of a slab allocator's slab table: a slab it mapped from the OS. The table lives in its
@@ -41,7 +43,7 @@
 ///
 typedef struct SlabInfo {
     char *start;
-    u32   touched;
+    uint32_t touched;
 } SlabInfo;
 
 ///
@@ -114,24 +116,24 @@ typedef struct SlabInfo {
 ///
 typedef struct SlabAllocator {
     Allocator base;
-    size      slot_size;      // bytes, as given at init
-    size      stride;         // bytes, slot_size rounded up to the alignment; 0 = not set up
-    size      slab_bytes;     // bytes, power of two, >= page, alignment and 4 strides
-    u32       slots_per_slab; // slab_bytes / stride
-    u32       bitmap_words;   // words of `live` per slab
-    u8        stride_shift;   // log2(stride) or 0
-    u8        id_shift;       // free id = slab << id_shift | slot
-    u8        index_bits;     // index has 1 << index_bits entries
+    size_t    slot_size;      // bytes, as given at init
+    size_t    stride;         // bytes, slot_size rounded up to the alignment; 0 = not set up
+    size_t    slab_bytes;     // bytes, power of two, >= page, alignment and 4 strides
+    uint32_t  slots_per_slab; // slab_bytes / stride
+    uint32_t  bitmap_words;   // words of `live` per slab
+    uint8_t   stride_shift;   // log2(stride) or 0
+    uint8_t   id_shift;       // free id = slab << id_shift | slot
+    uint8_t   index_bits;     // index has 1 << index_bits entries
     SlabInfo *slabs;          // in mapping order
-    u32       len;            // slabs mapped
-    size      slabs_bytes;    // bytes mapped for slabs
-    u32      *index;          // slab address -> slab number + 1, open addressing
-    size      index_bytes;    // bytes mapped for index
-    u64      *live;           // bitmap_words per slab
-    size      live_bytes;     // bytes mapped for live
-    u32      *free_ids;       // stack of free slot ids
-    u32       free_len;       // ids on the stack
-    size      free_ids_bytes; // bytes mapped for free_ids
+    uint32_t  len;            // slabs mapped
+    size_t    slabs_bytes;    // bytes mapped for slabs
+    uint32_t *index;          // slab address -> slab number + 1, open addressing
+    size_t    index_bytes;    // bytes mapped for index
+    uint64_t *live;           // bitmap_words per slab
+    size_t    live_bytes;     // bytes mapped for live
+    uint32_t *free_ids;       // stack of free slot ids
+    uint32_t  free_len;       // ids on the stack
+    size_t    free_ids_bytes; // bytes mapped for free_ids
 } SlabAllocator;
 
 ///
@@ -166,7 +168,7 @@ typedef struct SlabAllocator {
 ///
 /// TAGS: Allocator, Slab, Allocation
 ///
-void *slab_allocator_allocate(SlabAllocator *self, size bytes, i8 zeroed);
+ALLOC_API void *slab_allocator_allocate(SlabAllocator *self, size_t bytes, int8_t zeroed);
 
 ///
 /// Change the size a slot is used for, in place: possible iff the new size fits in the slot.
@@ -193,7 +195,7 @@ void *slab_allocator_allocate(SlabAllocator *self, size bytes, i8 zeroed);
 ///
 /// TAGS: Allocator, Slab, InPlace
 ///
-i8 slab_allocator_resize(SlabAllocator *self, void *ptr, size new_size);
+ALLOC_API int8_t slab_allocator_resize(SlabAllocator *self, void *ptr, size_t new_size);
 
 ///
 /// Resize a slot: succeeds in place when the new size fits the slot; a slab cannot hold a larger
@@ -220,7 +222,7 @@ i8 slab_allocator_resize(SlabAllocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Slab, Reallocation
 ///
-void *slab_allocator_remap(SlabAllocator *self, void *ptr, size new_size);
+ALLOC_API void *slab_allocator_remap(SlabAllocator *self, void *ptr, size_t new_size);
 
 ///
 /// Free a slot. O(1): a hash lookup of the slab (by address), a bit test and a push.
@@ -237,12 +239,12 @@ void *slab_allocator_remap(SlabAllocator *self, void *ptr, size new_size);
 /// USAGE:
 ///     SlabAllocator slab = SlabAllocatorInit(24);
 ///     void *slot = AllocatorAlloc(&slab, 24, 0);
-///     size released = AllocatorFree(&slab, slot); // 32: 24 rounded up to 16
+///     size_t released = AllocatorFree(&slab, slot); // 32: 24 rounded up to 16
 ///     SlabAllocatorDeinit(&slab);
 ///
 /// TAGS: Allocator, Slab, Deallocation
 ///
-size slab_allocator_deallocate(SlabAllocator *self, void *ptr);
+ALLOC_API size_t slab_allocator_deallocate(SlabAllocator *self, void *ptr);
 
 ///
 /// Vtable adapter: `slab_allocator_allocate` with the `Allocator *` signature of
@@ -257,7 +259,7 @@ size slab_allocator_deallocate(SlabAllocator *self, void *ptr);
 ///
 /// TAGS: Allocator, Slab, Allocation, Dispatch
 ///
-void *slab_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed);
+ALLOC_API void *slab_allocator_vtable_allocate(Allocator *self, size_t bytes, int8_t zeroed);
 
 ///
 /// Vtable adapter: `slab_allocator_resize` with the `Allocator *` signature of
@@ -272,7 +274,7 @@ void *slab_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed);
 ///
 /// TAGS: Allocator, Slab, InPlace, Dispatch
 ///
-i8 slab_allocator_vtable_resize(Allocator *self, void *ptr, size new_size);
+ALLOC_API int8_t slab_allocator_vtable_resize(Allocator *self, void *ptr, size_t new_size);
 
 ///
 /// Vtable adapter: `slab_allocator_remap` with the `Allocator *` signature of
@@ -287,7 +289,7 @@ i8 slab_allocator_vtable_resize(Allocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Slab, Reallocation, Dispatch
 ///
-void *slab_allocator_vtable_remap(Allocator *self, void *ptr, size new_size);
+ALLOC_API void *slab_allocator_vtable_remap(Allocator *self, void *ptr, size_t new_size);
 
 ///
 /// Vtable adapter: `slab_allocator_deallocate` with the `Allocator *` signature of
@@ -301,8 +303,26 @@ void *slab_allocator_vtable_remap(Allocator *self, void *ptr, size new_size);
 ///
 /// TAGS: Allocator, Slab, Deallocation, Dispatch
 ///
-size slab_allocator_vtable_deallocate(Allocator *self, void *ptr);
+ALLOC_API size_t slab_allocator_vtable_deallocate(Allocator *self, void *ptr);
 
+///
+/// The allocator `SlabAllocatorInitAligned` yields, returned by a function: what that macro
+/// expands to in C++, which has no compound literals. C code uses the macro.
+///
+/// alignment[in] : Alignment in bytes of every slot; a power of two (checked on first use).
+/// slot_bytes[in]: Slot size in bytes (checked by the first allocation).
+///
+/// SUCCESS: Returns `SlabAllocatorInitAligned(alignment, slot_bytes)` by value; no OS call.
+/// FAILURE: Cannot fail; invalid arguments are reported by the first call on the allocator,
+///          exactly as for the macro.
+///
+/// TAGS: Allocator, Slab, Init
+///
+ALLOC_API SlabAllocator slab_allocator_init(size_t alignment, size_t slot_bytes);
+
+#ifdef __cplusplus
+#define SlabAllocatorInitAligned(N, slot) slab_allocator_init((size_t)(N), (size_t)(slot))
+#else
 ///
 /// A `SlabAllocator` of `slot` -byte slots aligned to `N` bytes.
 ///
@@ -328,15 +348,16 @@ size slab_allocator_vtable_deallocate(Allocator *self, void *ptr);
 /// TAGS: Allocator, Slab, Init
 ///
 #define SlabAllocatorInitAligned(N, slot)                                                          \
-    ((SlabAllocator){.base      = {.allocate    = slab_allocator_vtable_allocate,                 \
-                                   .resize      = slab_allocator_vtable_resize,                   \
-                                   .remap       = slab_allocator_vtable_remap,                    \
-                                   .deallocate  = slab_allocator_vtable_deallocate,               \
-                                   .alignment   = (size)(N),                                      \
-                                   .effort      = ALLOCATOR_EFFORT_ONCE,                          \
-                                   .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                  \
-                                   .magic       = SLAB_ALLOCATOR_MAGIC},                          \
-                     .slot_size = (size)(slot)})
+    ((SlabAllocator){.base      = {.allocate    = slab_allocator_vtable_allocate,                  \
+                                   .resize      = slab_allocator_vtable_resize,                    \
+                                   .remap       = slab_allocator_vtable_remap,                     \
+                                   .deallocate  = slab_allocator_vtable_deallocate,                \
+                                   .alignment   = (size_t)(N),                                     \
+                                   .effort      = ALLOCATOR_EFFORT_ONCE,                           \
+                                   .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                   \
+                                   .magic       = SLAB_ALLOCATOR_MAGIC},                           \
+                     .slot_size = (size_t)(slot)})
+#endif
 
 ///
 /// A `SlabAllocator` of `slot` -byte slots with the default alignment
@@ -369,7 +390,7 @@ size slab_allocator_vtable_deallocate(Allocator *self, void *ptr);
 ///
 /// TAGS: Allocator, Slab, Query
 ///
-size SlabAllocatorSlotSize(const SlabAllocator *self);
+ALLOC_API size_t SlabAllocatorSlotSize(const SlabAllocator *self);
 
 ///
 /// Release everything the slab allocator mapped and zero it.
@@ -391,7 +412,7 @@ size SlabAllocatorSlotSize(const SlabAllocator *self);
 ///
 /// TAGS: Allocator, Slab, Cleanup
 ///
-void SlabAllocatorDeinit(SlabAllocator *self);
+ALLOC_API void SlabAllocatorDeinit(SlabAllocator *self);
 
 ///
 /// Verify every invariant of the slab allocator and abort on the first one broken.
@@ -423,6 +444,8 @@ void SlabAllocatorDeinit(SlabAllocator *self);
 ///
 /// TAGS: Allocator, Slab, Check
 ///
-void SlabAllocatorCheck(const SlabAllocator *self);
+ALLOC_API void SlabAllocatorCheck(const SlabAllocator *self);
+
+ALLOC_END_DECLS
 
 #endif // ALLOC_SLAB_H

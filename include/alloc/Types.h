@@ -1,5 +1,10 @@
 ///
-/// Fixed-width integer and size types used by every public header of the alloc library.
+/// Opt-in short names for the standard integer and size types: `size`, `i8`…`i64`, `u8`…`u64`.
+///
+/// No other header of the library includes this one: the public headers spell `size_t`,
+/// `int8_t`, `uint32_t`… so that including them never puts a name like `u8` or `size` into your
+/// program. Include `alloc/Types.h` yourself if you want the short names (the library's own
+/// sources do). These are the only public names without one of the library's prefixes.
 ///
 /// TAGS: Types
 ///

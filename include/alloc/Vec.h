@@ -14,6 +14,8 @@
 
 #include "alloc/Allocator.h"
 
+ALLOC_BEGIN_DECLS
+
 ///
 /// The type of a vector of `T`: an anonymous struct holding the elements, the count, the
 /// capacity and the allocator the buffer comes from.
@@ -48,11 +50,15 @@
 #define Vec(T)                                                                                     \
     struct {                                                                                       \
         T         *data;                                                                           \
-        size       len;                                                                            \
-        size       cap;                                                                            \
+        size_t     len;                                                                            \
+        size_t     cap;                                                                            \
         Allocator *allocator;                                                                      \
     }
 
+#ifdef __cplusplus
+// C++ has no designated initializers before C++20: the same fields by position.
+#define VecInit(allocator_ptr) {NULL, 0, 0, ALLOCATOR_OF(allocator_ptr)}
+#else
 ///
 /// Initializer of an empty vector that will allocate from `allocator_ptr`.
 ///
@@ -78,6 +84,7 @@
 ///
 #define VecInit(allocator_ptr)                                                                     \
     { .data = NULL, .len = 0, .cap = 0, .allocator = ALLOCATOR_OF(allocator_ptr) }
+#endif
 
 ///
 /// Grow a vector's buffer to room for at least `min_cap` elements: the out-of-line slow path
@@ -98,14 +105,14 @@
 /// SUCCESS: Returns 1; `*cap >= min_cap` and the data pointer names a block of that many
 ///          elements. Returns 1 at once, allocating nothing, when `*cap >= min_cap` already.
 /// FAILURE: Returns 0, leaving the data pointer, `*cap` and the elements unchanged, iff
-///          `min_cap * elem_size` overflows `size`, or the allocator returns NULL (out of memory,
+///          `min_cap * elem_size` overflows `size_t`, or the allocator returns NULL (out of memory,
 ///          or a request beyond what the allocator serves, e.g. larger than a slab slot). Aborts
 ///          via `AllocFatal` like `allocator_realloc_dyn` when `allocator` is NULL,
 ///          uninitialised or corrupted.
 ///
 /// TAGS: Container, Vec, Reallocation
 ///
-i8 vec_grow(Allocator *allocator, void *data_field, size *cap, size elem_size, size min_cap);
+ALLOC_API int8_t vec_grow(Allocator *allocator, void *data_field, size_t *cap, size_t elem_size, size_t min_cap);
 
 ///
 /// Check an index for `VecAt`: the out-of-range test of the macro, kept in one function.
@@ -119,7 +126,7 @@ i8 vec_grow(Allocator *allocator, void *data_field, size *cap, size elem_size, s
 ///
 /// TAGS: Container, Vec, Check
 ///
-static inline size vec_checked_index(size index, size len, const void *vec) {
+static inline size_t vec_checked_index(size_t index, size_t len, const void *vec) {
     if (__builtin_expect(index >= len, 0)) AllocFatal("VecAt", "index out of range", vec);
     return index;
 }
@@ -136,7 +143,7 @@ static inline size vec_checked_index(size index, size len, const void *vec) {
 ///
 /// TAGS: Container, Vec, Check
 ///
-static inline size vec_pop_index(size *len, const void *vec) {
+static inline size_t vec_pop_index(size_t *len, const void *vec) {
     if (__builtin_expect(*len == 0, 0)) AllocFatal("VecPop", "pop from empty vector", vec);
     return --*len;
 }
@@ -155,17 +162,17 @@ static inline size vec_pop_index(size *len, const void *vec) {
 ///          vector is then unchanged. Aborts like `vec_grow` on a bad allocator.
 ///
 /// USAGE:
-///     Vec(u32) ids = VecInit(&heap);
+///     Vec(uint32_t) ids = VecInit(&heap);
 ///     if (!VecReserve(&ids, 1000)) return -1; // the 1000 pushes below cannot fail
-///     for (u32 i = 0; i < 1000; ++i) VecPush(&ids, i);
+///     for (uint32_t i = 0; i < 1000; ++i) VecPush(&ids, i);
 ///     VecDeinit(&ids);
 ///
 /// TAGS: Container, Vec, Reallocation
 ///
 #define VecReserve(v, n)                                                                           \
-    ((size)(n) <= (v)->cap                                                                         \
+    ((size_t)(n) <= (v)->cap                                                                       \
          ? 1                                                                                       \
-         : vec_grow((v)->allocator, &(v)->data, &(v)->cap, sizeof *(v)->data, (size)(n)))
+         : vec_grow((v)->allocator, &(v)->data, &(v)->cap, sizeof *(v)->data, (size_t)(n)))
 
 ///
 /// Append `value` at the end of a vector, growing it when it is full.
@@ -224,7 +231,7 @@ static inline size vec_pop_index(size *len, const void *vec) {
 /// `v` is evaluated more than once (pass it without side effects), `i` exactly once.
 ///
 /// v[in] : Pointer to a `Vec(T)`.
-/// i[in] : Index, converted to `size`; a negative index converts to a huge one and is caught.
+/// i[in] : Index, converted to `size_t`; a negative index converts to a huge one and is caught.
 ///
 /// SUCCESS: The element `data[i]`, as an lvalue of type `T`.
 /// FAILURE: Aborts via `AllocFatal` with `alloc: fatal: VecAt: index out of range <v>` when
@@ -236,7 +243,7 @@ static inline size vec_pop_index(size *len, const void *vec) {
 ///
 /// TAGS: Container, Vec, Query
 ///
-#define VecAt(v, i) ((v)->data[vec_checked_index((size)(i), (v)->len, (v))])
+#define VecAt(v, i) ((v)->data[vec_checked_index((size_t)(i), (v)->len, (v))])
 
 ///
 /// Number of elements stored in a vector (read-only).
@@ -245,7 +252,7 @@ static inline size vec_pop_index(size *len, const void *vec) {
 ///
 /// TAGS: Container, Vec, Query
 ///
-#define VecLen(v) ((size)(v)->len)
+#define VecLen(v) ((size_t)(v)->len)
 
 ///
 /// Number of elements a vector has room for before it must grow (read-only).
@@ -254,7 +261,7 @@ static inline size vec_pop_index(size *len, const void *vec) {
 ///
 /// TAGS: Container, Vec, Query
 ///
-#define VecCap(v) ((size)(v)->cap)
+#define VecCap(v) ((size_t)(v)->cap)
 
 ///
 /// Release a vector's buffer and leave it empty, still bound to its allocator.
@@ -281,5 +288,7 @@ static inline size vec_pop_index(size *len, const void *vec) {
 #define VecDeinit(v)                                                                               \
     ((v)->data ? (void)AllocatorFree((v)->allocator, (v)->data) : (void)0, (v)->data = NULL,       \
      (v)->len = 0, (v)->cap = 0, (void)0)
+
+ALLOC_END_DECLS
 
 #endif // ALLOC_VEC_H

@@ -3,6 +3,7 @@
 // not allocate: the allocator that failed may be the one malloc uses), hands it to the installed
 // handler or writes it to stderr with a backtrace, then aborts.
 #include "alloc/Log.h"
+#include "alloc/Types.h" // size (opt-in short names)
 
 #include <stdlib.h> // abort
 #include <string.h> // strlen

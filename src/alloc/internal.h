@@ -6,6 +6,7 @@
 #define ALLOC_INTERNAL_H
 
 #include "alloc/Allocator.h"
+#include "alloc/Types.h"     // the short names (size, u8, i8…): opt-in
 
 #include <stdbool.h> // bool
 #include <string.h>  // memset, memcpy

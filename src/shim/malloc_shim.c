@@ -9,6 +9,7 @@
 // pointer, double free) stops the program with the heap's fatal line, e.g.
 // "alloc: fatal: heap_allocator_deallocate: foreign pointer 0x...".
 #include "alloc/Heap.h"
+#include "alloc/Types.h" // opt-in short names (size, u8, i8…)
 #include "internal.h" // alloc_os_map, alloc_os_unmap, alloc_os_page_size
 
 #include <errno.h>   // ENOMEM, EINVAL

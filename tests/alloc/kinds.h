@@ -6,6 +6,7 @@
 #define TESTS_KINDS_H
 
 #include "alloc/Allocator.h"
+#include "alloc/Types.h"     // the short names (size, u8, i8…): opt-in
 
 #include <stdbool.h>
 #include <stdint.h>

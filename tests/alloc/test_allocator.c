@@ -1,6 +1,7 @@
 // The dynamic path of Allocator.h: validation of any Allocator *, the retry policy, statistics
 // reset and the replaceable fatal handler. Uses a fake allocator so it needs no real one.
 #include "alloc/Allocator.h"
+#include "alloc/Types.h" // opt-in short names (size, u8, i8…)
 #include "death.h"
 
 #include <criterion/criterion.h>

@@ -1,6 +1,7 @@
 // ArenaAllocator: bump allocation, the most-recent-block rules, reset with zeroing, chunks,
 // statistics, and one death test per fatal reason.
 #include "alloc/Arena.h"
+#include "alloc/Types.h" // opt-in short names (size, u8, i8…)
 #include "alloc/Slab.h"
 #include "death.h"
 

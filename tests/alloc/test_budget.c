@@ -1,6 +1,7 @@
 // BudgetAllocator: slots in a caller's buffer, the capacity formula, NULL when full, zeroing of a
 // dirty buffer, no OS memory, and one death test per fatal reason.
 #include "alloc/Arena.h"
+#include "alloc/Types.h" // opt-in short names (size, u8, i8…)
 #include "alloc/Budget.h"
 #include "death.h"
 

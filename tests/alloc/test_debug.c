@@ -2,6 +2,7 @@
 // reports (leaks, canaries, double free with both traces), page mode faults, the thread check,
 // and one death test per fatal reason with the exact line.
 #include "alloc/Debug.h"
+#include "alloc/Types.h" // opt-in short names (size, u8, i8…)
 #include "death.h"
 
 #include <criterion/criterion.h>

@@ -2,6 +2,7 @@
 // hysteresis, teardown, self-check after random operations, and one death test per misuse with
 // its exact diagnostic line.
 #include "alloc/Heap.h"
+#include "alloc/Types.h" // opt-in short names (size, u8, i8…)
 #include "death.h"
 
 #include <criterion/criterion.h>

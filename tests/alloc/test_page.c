@@ -2,6 +2,7 @@
 // PageProtect) and one death test per fatal reason, each pinning the exact diagnostic line.
 // PageAllocatorCheck runs after the operations of every behaviour test.
 #include "alloc/Page.h"
+#include "alloc/Types.h" // opt-in short names (size, u8, i8…)
 #include "death.h"
 
 #include <criterion/criterion.h>

@@ -1,6 +1,7 @@
 // SlabAllocator: fixed slots, O(1) reuse, zeroing of recycled slots, growth by slabs, the
 // oversize rules, statistics, and one death test per fatal reason.
 #include "alloc/Arena.h"
+#include "alloc/Types.h" // opt-in short names (size, u8, i8…)
 #include "alloc/Slab.h"
 #include "death.h"
 

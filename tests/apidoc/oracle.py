@@ -17,6 +17,8 @@ import xml.etree.ElementTree as ET
 api_path, work = sys.argv[1], sys.argv[2]
 os.makedirs(work, exist_ok=True)
 with open(os.path.join(work, "Doxyfile"), "w") as f:
+    # The build macros of alloc/Export.h are predefined as a Doxygen user configures them: without
+    # that Doxygen glues ALLOC_API into return types and reads ALLOC_BEGIN_DECLS as a declaration.
     f.write(f"""INPUT = include/alloc
 FILE_PATTERNS = *.h
 OUTPUT_DIRECTORY = {work}
@@ -26,7 +28,9 @@ GENERATE_LATEX = NO
 EXTRACT_ALL = YES
 EXTRACT_STATIC = YES
 ENABLE_PREPROCESSING = YES
-MACRO_EXPANSION = NO
+MACRO_EXPANSION = YES
+EXPAND_ONLY_PREDEF = YES
+PREDEFINED = __GNUC__ ALLOC_API= ALLOC_BEGIN_DECLS= ALLOC_END_DECLS= ALLOC_NORETURN= "ALLOC_STATIC_ASSERT(c,m)="
 QUIET = YES
 WARNINGS = NO
 FULL_PATH_NAMES = YES

@@ -7,6 +7,7 @@
 #define TESTS_VIOLATIONS_H
 
 #include "alloc/Allocator.h"
+#include "alloc/Types.h"     // the short names (size, u8, i8…): opt-in
 
 // What a case must end in.
 typedef enum ViolationOutcome {

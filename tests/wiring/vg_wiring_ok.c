@@ -3,6 +3,7 @@
 // -DALLOC_VALGRIND so every wired hook issues its client requests. Any memcheck error (a hook in
 // the wrong place, a zeroed block not marked defined) makes valgrind exit with 1.
 #include "alloc/Arena.h"
+#include "alloc/Types.h" // opt-in short names (size, u8, i8…)
 #include "alloc/Heap.h"
 #include "alloc/Page.h"
 #include "alloc/Slab.h"

@@ -3,6 +3,7 @@
 // new chunk (remap = new chunk + copy), Reset keeping chunks, and Deinit with live blocks;
 // replayed once per mapping call with that call failing, plus seeded random failures.
 #include "alloc/Arena.h"
+#include "alloc/Types.h" // opt-in short names (size, u8, i8…)
 #include "fault_harness.h"
 
 #include <criterion/criterion.h>

@@ -1,6 +1,7 @@
 // BudgetAllocator and the OS layer: it must never map memory, so a workload makes no mapping
 // call, and with every mapping call set to fail it behaves exactly the same.
 #include "alloc/Budget.h"
+#include "alloc/Types.h" // opt-in short names (size, u8, i8…)
 #include "fault_harness.h"
 
 #include <criterion/criterion.h>

@@ -3,6 +3,7 @@
 // free, eviction, remap (new block + copy + retire), page mode with guard pages, and leaked blocks
 // at Deinit; replayed once per mapping call with that call failing, plus seeded random failures.
 #include "alloc/Debug.h"
+#include "alloc/Types.h" // opt-in short names (size, u8, i8…)
 #include "fault_harness.h"
 
 #include <criterion/criterion.h>

@@ -3,6 +3,7 @@
 // small to large by remap, large growth, frees that retain and give back, and Deinit with live
 // blocks; replayed once per mapping call with that call failing, plus seeded random failures.
 #include "alloc/Heap.h"
+#include "alloc/Types.h" // opt-in short names (size, u8, i8…)
 #include "fault_harness.h"
 
 #include <criterion/criterion.h>

@@ -4,6 +4,7 @@
 // failures. Each failure must be reported (NULL, failed_allocations), PageAllocatorCheck must
 // pass, a retry must succeed, and Deinit must leave no OS memory mapped.
 #include "alloc/Page.h"
+#include "alloc/Types.h" // opt-in short names (size, u8, i8…)
 #include "fault_harness.h"
 
 #include <criterion/criterion.h>

@@ -3,6 +3,7 @@
 // over-aligned slabs, and Deinit with live slots; replayed once per mapping call with that call
 // failing, plus seeded random failures.
 #include "alloc/Slab.h"
+#include "alloc/Types.h" // opt-in short names (size, u8, i8…)
 #include "fault_harness.h"
 
 #include <criterion/criterion.h>

@@ -2,6 +2,7 @@
 // through the dynamic path) replayed once per mapping call with that call failing. A failed push
 // returns 0 and leaves the vector as it was; the retry succeeds; nothing leaks.
 #include "alloc/Arena.h"
+#include "alloc/Types.h" // opt-in short names (size, u8, i8…)
 #include "alloc/Debug.h"
 #include "alloc/Heap.h"
 #include "alloc/Page.h"
