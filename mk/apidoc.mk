@@ -5,7 +5,7 @@ APIDOC_SRC   := $(sort $(wildcard tools/apidoc/*.c))
 APIDOC_HDR   := $(wildcard tools/apidoc/*.h)
 LLVM_DIR     := /usr/lib/llvm-14
 APIDOC_FLAGS := -O2 -g $(WARN) -D_GNU_SOURCE -I$(LLVM_DIR)/include
-APIDOC_LIBS  := -L$(LLVM_DIR)/lib -lclang -ljansson -lpthread -lm -Wl,-rpath,$(LLVM_DIR)/lib
+APIDOC_LIBS  := -L$(LLVM_DIR)/lib -lclang -ljansson -lyaml -lpthread -lm -Wl,-rpath,$(LLVM_DIR)/lib
 
 $(APIDOC): $(APIDOC_SRC) $(APIDOC_HDR) | $(DEPS_DOCS)
 	@mkdir -p $(@D)

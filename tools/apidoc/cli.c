@@ -2,7 +2,7 @@
 // Command line of apidoc: `extract` and `lint` (the `markdown` stage is dispatched by main.c).
 // Parses options, runs the stages in order, prints diagnostics and returns the documented exit
 // code: 0 ok, 1 documentation or compile errors, 2 usage, 3 I/O.
-#include "model.h"
+#include "stages.h"
 
 #include <stdio.h>    // fprintf
 #include <stdlib.h>   // atoi
@@ -66,6 +66,22 @@ static void mkdirs(const char *path) {
     free(p);
 }
 
+// `apidoc lint api.json`: the rules over the model that file holds (its own tag vocabulary).
+static int lint_api_json(const char *path) {
+    Model m = {0};
+    if (api_read(path, &m) != 0) {
+        diag_print(&m.diags, "apidoc");
+        return 3;
+    }
+    model_sort(&m);
+    model_index(&m);
+    lint_run(&m);
+    diag_sort(&m.diags);
+    int errors = diag_print(&m.diags, "apidoc");
+    if (errors) fprintf(stderr, "apidoc: %d documentation error%s\n", errors, errors == 1 ? "" : "s");
+    return errors ? 1 : 0;
+}
+
 int cli_main(int argc, char **argv) {
     if (argc < 2) return usage_error("no command given", NULL);
     const char *cmd = argv[1];
@@ -102,9 +118,12 @@ int cli_main(int argc, char **argv) {
         fprintf(stderr, "apidoc: error: cannot enter root directory %s\n", root);
         return 3;
     }
-    if (json_arg) { // a compilation database, or an api.json (lint re-reads the sources it came from)
+    if (json_arg) { // a compilation database, or an api.json (lint checks that file)
         if (json_is_api(json_arg)) {
             if (!lint) return usage_error("extract writes api.json; it does not read one:", json_arg);
+            if (o.ccdb || o.sources.n || o.headers.n)
+                return usage_error("lint of an api.json takes no sources, headers or database:", json_arg);
+            return lint_api_json(json_arg);
         } else if (o.ccdb) {
             return usage_error("two compilation databases given:", json_arg);
         } else {
@@ -120,7 +139,13 @@ int cli_main(int argc, char **argv) {
         diag_print(&m.diags, "apidoc");
         return 3;
     }
-    int rc = extract_run(&o, &m);
+    Inputs in = {0};
+    int rc = inputs_load(&o, &m, &in);
+    if (rc == 0) {
+        extract_units(&o, &in);
+        rc = merge_units(&m, &in);
+    }
+    if (rc != 3) resolve_aliases(&m);
     if (rc == 3) {
         diag_sort(&m.diags);
         diag_print(&m.diags, "apidoc");
@@ -130,6 +155,7 @@ int cli_main(int argc, char **argv) {
     model_sort(&m);
     tags_fold_model(&m);
     xref_resolve(&m);
+    model_index(&m);
     stage("xref");
     if (lint) lint_run(&m);
     diag_sort(&m.diags);

@@ -47,8 +47,6 @@ static int resolves(LintCtx *c, const char *name) {
     for (size_t i = 0; i < sizeof KNOWN / sizeof *KNOWN; i++)
         if (strcmp(KNOWN[i], name) == 0) return 1;
     if (model_find(c->m, name)) return 1;
-    for (size_t i = 0; i < c->m->declared.n; i++)
-        if (strcmp(c->m->declared.items[i], name) == 0) return 1;
     for (size_t i = 0; i < c->m->symbols.n; i++) {
         Symbol *s = c->m->symbols.items[i];
         for (size_t k = 0; k < s->params.n; k++)
