@@ -51,3 +51,10 @@ TEST_SUITES += apidoc-hostile
 .PHONY: test-apidoc-hostile
 test-apidoc-hostile: $(BUILD)/asan/apidoc
 	@tests/run-suite.sh apidoc-hostile tests/apidoc/hostile.sh $(BUILD)/asan/apidoc
+
+# apidoc on inputs that used to hang or crash it (symlink loop, deep expressions and macro
+# chains under ASan), the per-unit bounds and lint of duplicated FIELDS: items.
+TEST_SUITES += apidoc-robust
+.PHONY: test-apidoc-robust
+test-apidoc-robust: $(APIDOC) $(BUILD)/asan/apidoc
+	@tests/run-suite.sh apidoc-robust tests/apidoc/robust.sh $(APIDOC) $(BUILD)/asan/apidoc

@@ -23,6 +23,8 @@ static const char USAGE_TEXT[] =
     "  --tags FILE    tag vocabulary (default docs/tags.yml)\n"
     "  -j N           parsing threads (default 2)\n"
     "  --cache DIR    keep each unit's results in DIR; reparse only units whose files changed\n"
+    "  --unit-time S  stop (exit 1) when one unit takes longer than S seconds (default 600; 0: no bound)\n"
+    "  --unit-memory MB  stop (exit 1) when memory passes MB while parsing (default 8192; 0: no bound)\n"
     "exit codes: 0 ok, 1 documentation or compile errors, 2 usage, 3 I/O\n";
 
 // Whether a .json file is an api.json (an object with "format_version"), not a compile database.
@@ -94,6 +96,7 @@ int cli_main(int argc, char **argv) {
     Options o = {0};
     o.tags_path = "docs/tags.yml";
     o.jobs = 2;
+    o.unit_time = 600, o.unit_memory = 8192;
     const char *root = NULL, *json_arg = NULL;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
@@ -109,6 +112,8 @@ int cli_main(int argc, char **argv) {
         else if (strcmp(a, "--tags") == 0 && more) o.tags_path = argv[++i];
         else if (strcmp(a, "-j") == 0 && more) o.jobs = atoi(argv[++i]);
         else if (strcmp(a, "--cache") == 0 && more) o.cache_dir = argv[++i];
+        else if (strcmp(a, "--unit-time") == 0 && more) o.unit_time = atof(argv[++i]);
+        else if (strcmp(a, "--unit-memory") == 0 && more) o.unit_memory = atof(argv[++i]);
         else if (a[0] == '-') return usage_error("unknown option or missing value:", a);
         else if (strlen(a) > 5 && strcmp(a + strlen(a) - 5, ".json") == 0) json_arg = a;
         else vec_push(&o.sources, argv[i]);

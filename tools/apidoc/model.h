@@ -183,6 +183,9 @@ typedef struct {
     StrVec      sources;    // extra sources given on the command line
     StrVec      flags;      // flags for the command-line sources and the headers
     int         jobs;
+    double      unit_time;   // seconds one unit may take (0: unbounded)
+    double      unit_memory; // MB of resident memory while parsing (0: unbounded)
+    int         shard, shards; // extract --shard I/N: this run parses units i with i % N == I - 1
 } Options;
 
 // extraction: inputs.c, extract.c, merge.c (stages.h), then resolve.c:

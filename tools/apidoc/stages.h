@@ -37,4 +37,10 @@ int  merge_units(Model *m, Inputs *in);
 // Alias typedefs (`typedef struct X X;`) into the record they name (their USRs and doc).
 void resolve_aliases(Model *m);
 
+// The per-unit bounds (watchdog.c): Options.unit_time seconds, Options.unit_memory MB resident.
+void watchdog_start(const Options *o, Inputs *in);
+void watchdog_stop(void);
+void watchdog_begin(const Job *job);
+void watchdog_end(const Job *job);
+
 #endif
