@@ -766,6 +766,7 @@ static void *worker(void *arg) {
         size_t i = atomic_fetch_add(&run->next, 1);
         if (i >= run->in->jobs.n) break;
         Job *job = &run->in->jobs.items[i];
+        if (job->done || !shard_owns(i, run->o->shard, run->o->shards)) continue;
         if (cache && cache_load(cache, job->cache_key, &job->r)) continue;
         if (!job->is_header) { // a unit must be readable UTF-8 text (headers were read already)
             int n = 0;

@@ -151,6 +151,10 @@ typedef struct {
 // Returns 1 and fills `r` when the cache holds `key` and none of its files changed.
 int  cache_load(const char *dir, const char *key, TuResult *r);
 void cache_store(const char *dir, const char *key, const TuResult *r);
+// A unit's result as a jansson value (cache.c): for the cache and for shard parts (shard.c).
+struct json_t;
+struct json_t *tu_out(const TuResult *r);
+void           tu_in(struct json_t *o, TuResult *r);
 
 typedef struct Model {
     Vec(Symbol *)     symbols;
