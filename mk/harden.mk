@@ -27,11 +27,11 @@ test-fault-injection: $(BUILD)/fault/test_fault
 
 # --- Sanitizer hooks (src/alloc/sanitizer.h) --------------------------------------------------
 # sanitizer-asan: the ASan side, a Criterion suite built with clang ASan+UBSan.
-SAN_TEST_SRC := $(sort $(wildcard tests/harden/sanitizer/*.c))
+SAN_TEST_SRC := $(sort $(wildcard tests/harden/sanitizer/*.c)) tests/support/death.c
 
-$(BUILD)/harden/test_sanitizer_asan: $(SAN_TEST_SRC) src/alloc/sanitizer.h | $(DEPS_TEST)
+$(BUILD)/harden/test_sanitizer_asan: $(SAN_TEST_SRC) src/alloc/sanitizer.h tests/support/death.h | $(DEPS_TEST)
 	@mkdir -p $(@D)
-	$(CLANG) $(CPPFLAGS) $(WARN) -Wno-missing-prototypes $(SANFLAGS) $(SAN_TEST_SRC) -lcriterion -o $@
+	$(CLANG) $(CPPFLAGS) -Itests/support $(WARN) -Wno-missing-prototypes $(SANFLAGS) $(SAN_TEST_SRC) -lcriterion -o $@
 
 TEST_SUITES += sanitizer-asan
 .PHONY: test-sanitizer-asan
