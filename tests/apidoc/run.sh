@@ -113,6 +113,22 @@ else
   fail "shards: a merge missing a part names its units and writes nothing" "$out"
 fi
 
+# --- each header is parsed with the flags of a unit that includes it -----------------------------
+mkdir -p "$tmp/flags/include/f" "$tmp/flags/src" "$tmp/flags/other"
+printf '///\n/// Feature.\n///\n/// TAGS: Query\n///\n#ifndef F_H\n#define F_H\n#ifdef WITH_FEATURE\n///\n/// Only with the feature.\n///\n/// TAGS: Query\n///\nint feature_on(void);\n#endif\n#endif\n' > "$tmp/flags/include/f/feature.h"
+printf 'int plain(void);\nint plain(void) { return 0; }\n' > "$tmp/flags/other/plain.c"
+printf '#include "f/feature.h"\nint use(void);\nint use(void) { return feature_on(); }\n' > "$tmp/flags/src/use.c"
+cat > "$tmp/flags/db.json" <<JSON
+[{"directory": "$tmp/flags/other", "file": "plain.c", "command": "cc -c plain.c"},
+ {"directory": "$tmp/flags/src", "file": "use.c", "command": "cc -DWITH_FEATURE -I../include -c use.c"}]
+JSON
+(cd "$tmp/flags" && "$apidoc" extract --tags "$root/docs/tags.yml" -p db.json -o api.json 2>/dev/null)
+if grep -q '"function:feature_on"' "$tmp/flags/api.json" 2>/dev/null && grep -q '"file": "src/use.c"' "$tmp/flags/api.json"; then
+  ok "flags: a header is parsed with the flags of the unit that includes it (-D, -I, its directory)"
+else
+  fail "flags: a header is parsed with the flags of the unit that includes it (-D, -I, its directory)"
+fi
+
 # --- apidoc lint api.json: the rules over that very file ---------------------------------------
 for case in sections kinds rank; do
   want=$(grep -v '^exit:\|documentation error' "tests/apidoc/cases/$case.stderr" | grep -v 'never attaches\|malformed\|unknown section' | sed 's/^\([^:]*\):[0-9]*:/\1:/' | sort)
