@@ -77,6 +77,23 @@ else
   fail "references: _Generic picks one arm, macro uses land at the call site, examples one per function" "$out"
 fi
 
+# --- no absolute path anywhere in api.json (types of unnamed records included) -------------------
+if ! grep -qF "$root" "$tmp/a.json" && ! grep -qF "$root" "$here/cases/model.json" && grep -q '"type": "<anon struct>"' "$here/cases/model.json"; then
+  ok "no absolute path: the repository's directory appears in no api.json; unnamed records are <anon struct>"
+else
+  fail "no absolute path: the repository's directory appears in no api.json; unnamed records are <anon struct>" "$(grep -nF "$root" "$tmp/a.json" | head -3)"
+fi
+
+# --- oracle on real Debian headers: apidoc's symbol set equals libclang's own list -------------
+if out=$(/usr/bin/python3 "$here/oracle_headers.py" "$apidoc" "$root/docs/tags.yml" /usr/include/zlib.h \
+           /usr/include/jansson.h /usr/include/yaml.h /usr/include/mimalloc.h /usr/include/cjson/cJSON.h \
+           /usr/include/x86_64-linux-gnu/curl/curl.h 2>&1); then
+  ok "oracle (python3-clang-14): zlib.h, jansson.h, yaml.h, mimalloc.h, cJSON.h, curl.h symbol sets equal libclang's"
+  echo "$out"
+else
+  fail "oracle (python3-clang-14): zlib.h, jansson.h, yaml.h, mimalloc.h, cJSON.h, curl.h symbol sets equal libclang's" "$out"
+fi
+
 # --- the per-unit cache: warm equals cold; a changed header is seen ----------------------------
 "$apidoc" extract --cache "$tmp/cache" -p build/compile_commands.json -o "$tmp/warm.json" 2>/dev/null
 if cmp -s "$tmp/a.json" "$tmp/cold.json" && cmp -s "$tmp/a.json" "$tmp/warm.json"; then

@@ -428,7 +428,7 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClient
                 Symbol *s = t->pending.items[i].sym;
                 if ((int)tl > s->line) continue; // typedef written apart from the definition
                 int anon = !*s->name;
-                if (!anon && strcmp(s->name, name) != 0) s->tag_name = s->name;
+                if (!anon) s->tag_name = s->name; // `typedef struct x_s {…} x_t;`: x_s resolves too
                 else free(s->name);
                 s->name = xstrdup(name);
                 s->ns = NS_ORDINARY;
