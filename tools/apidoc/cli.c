@@ -2,7 +2,7 @@
 // Command line of apidoc: `extract` and `lint` (the `markdown` stage is dispatched by main.c).
 // Parses options, runs the stages in order, prints diagnostics and returns the documented exit
 // code: 0 ok, 1 documentation or compile errors, 2 usage, 3 I/O.
-#include "model.h"
+#include "stages.h"
 
 #include <stdio.h>    // fprintf
 #include <stdlib.h>   // atoi
@@ -120,7 +120,13 @@ int cli_main(int argc, char **argv) {
         diag_print(&m.diags, "apidoc");
         return 3;
     }
-    int rc = extract_run(&o, &m);
+    Inputs in = {0};
+    int rc = inputs_load(&o, &m, &in);
+    if (rc == 0) {
+        extract_units(&o, &in);
+        rc = merge_units(&m, &in);
+    }
+    if (rc != 3) resolve_aliases(&m);
     if (rc == 3) {
         diag_sort(&m.diags);
         diag_print(&m.diags, "apidoc");

@@ -4,12 +4,10 @@
 // CXTranslationUnit_DetailedPreprocessingRecord so macros exist, two at a time on two threads.
 // Headers give the symbols (two passes: `///` blocks by line from comment.c, then cursors);
 // every unit gives raw uses (USR + written position + enclosing function) that xref.c resolves.
-// Entry point: extract_run.
-#include "model.h"
+// Entry point: extract_units (the units come from inputs.c; merge.c and resolve.c follow).
+#include "stages.h"
 
 #include <clang-c/Index.h>
-#include <dirent.h>   // opendir
-#include <jansson.h>  // compile_commands.json
 #include <limits.h>   // PATH_MAX
 #include <pthread.h>  // two parsing threads
 #include <stdatomic.h>
@@ -19,24 +17,9 @@
 #include <sys/stat.h> // stat
 
 typedef struct {
-    char  *file;   // relative path
-    StrVec args;
-    int    is_header;
-    HeaderFile *header;
-    char  *cache_key;
-    int    io_error; // unreadable or not UTF-8: exit 3
-    TuResult r;
-} Job;
-typedef Vec(Job) JobVec;
-
-typedef struct {
     const Options *o;
-    Job   *jobs;
-    size_t njobs;
-    atomic_size_t next;
-    char   root[PATH_MAX];
-    StrVec public_abs; // absolute paths of public headers, parallel to public_rel
-    StrVec public_rel;
+    Inputs        *in;
+    atomic_size_t  next;
 } Run;
 
 // ---- small helpers -------------------------------------------------------------------------
@@ -69,8 +52,8 @@ static const char *public_rel(Ctx *c, CXFile f) {
     char *name = cx(clang_getFileName(f)), abs[PATH_MAX];
     const char *rel = NULL;
     if (realpath(name, abs))
-        for (size_t i = 0; i < c->run->public_abs.n; i++)
-            if (strcmp(abs, c->run->public_abs.items[i]) == 0) rel = c->run->public_rel.items[i];
+        for (size_t i = 0; i < c->run->in->public_abs.n; i++)
+            if (strcmp(abs, c->run->in->public_abs.items[i]) == 0) rel = c->run->in->public_rel.items[i];
     free(name);
     if (c->nf < 64) c->fcache[c->nf].f = f, c->fcache[c->nf++].rel = rel;
     return rel;
@@ -547,18 +530,6 @@ static void inclusion_visit(CXFile f, CXSourceLocation *stack, unsigned depth, C
     vec_push((StrVec *)data, cx(clang_getFileName(f)));
 }
 
-static char *job_key(const Job *j) {
-    unsigned long long h = 1469598103934665603ULL;
-    const char *parts[3] = {j->file, j->is_header ? "header" : "unit", NULL};
-    for (int p = 0; p < 2; p++)
-        for (const char *s = parts[p]; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    for (size_t i = 0; i < j->args.n; i++) {
-        h = (h ^ 0xff) * 1099511628211ULL;
-        for (const char *s = j->args.items[i]; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    }
-    return xprintf("%016llx", h);
-}
-
 static void run_job(Run *run, Job *job, CXIndex index) {
     Ctx c = {0};
     c.run = run, c.job = job;
@@ -584,8 +555,8 @@ static void run_job(Run *run, Job *job, CXIndex index) {
             char *fname = f ? cx(clang_getFileName(f)) : xstrdup(job->file);
             char *msg = cx(clang_getDiagnosticSpelling(d));
             char abs[PATH_MAX], *shown = fname;
-            size_t rl = strlen(run->root);
-            if (realpath(fname, abs) && strncmp(abs, run->root, rl) == 0 && abs[rl] == '/') shown = abs + rl + 1;
+            size_t rl = strlen(run->in->root);
+            if (realpath(fname, abs) && strncmp(abs, run->in->root, rl) == 0 && abs[rl] == '/') shown = abs + rl + 1;
             diag_add(&job->r.diags, DIAG_ERROR, shown, (int)line, "does not compile: %s", msg);
             free(fname), free(msg);
             job->r.failed = 1;
@@ -621,8 +592,8 @@ static void *worker(void *arg) {
     const char *cache = run->o->cache_dir;
     for (;;) {
         size_t i = atomic_fetch_add(&run->next, 1);
-        if (i >= run->njobs) break;
-        Job *job = &run->jobs[i];
+        if (i >= run->in->jobs.n) break;
+        Job *job = &run->in->jobs.items[i];
         if (cache && cache_load(cache, job->cache_key, &job->r)) continue;
         if (!job->is_header) { // a unit must be readable UTF-8 text (headers were read already)
             int n = 0;
@@ -641,243 +612,13 @@ static void *worker(void *arg) {
     return NULL;
 }
 
-// ---- inputs ----------------------------------------------------------------------------------
-static void split_command(const char *cmd, StrVec *out) {
-    const char *p = cmd;
-    while (*p) {
-        while (*p == ' ' || *p == '\t') p++;
-        if (!*p) break;
-        char buf[4096];
-        size_t n = 0;
-        char q = 0;
-        for (; *p && (q || (*p != ' ' && *p != '\t')); p++) {
-            if (q && *p == q) q = 0;
-            else if (!q && (*p == '"' || *p == '\'')) q = *p;
-            else if (*p == '\\' && p[1]) { if (n < sizeof buf - 1) buf[n++] = *++p; }
-            else if (n < sizeof buf - 1) buf[n++] = *p;
-        }
-        vec_push(out, xstrndup(buf, n));
-    }
-}
-
-// Compiler flags only: drop the compiler, -c, -o X, the source and -Werror.
-static void clean_args(StrVec *raw, const char *file, const char *dir, StrVec *out) {
-    for (size_t i = 1; i < raw->n; i++) {
-        const char *a = raw->items[i];
-        if (strcmp(a, "-c") == 0 || strncmp(a, "-Werror", 7) == 0) continue;
-        if (strcmp(a, "-o") == 0) { i++; continue; }
-        if (strcmp(a, file) == 0) continue;
-        vec_push(out, xstrdup(a));
-    }
-    if (dir) vec_push(out, xprintf("-working-directory=%s", dir));
-    vec_push(out, xstrdup("-Wno-everything"));
-}
-
-static int load_ccdb(const Options *o, Run *run, JobVec *jobs, DiagVec *diags, StrVec *first_flags) {
-    json_error_t e;
-    json_t *db = json_load_file(o->ccdb, 0, &e);
-    if (!db) {
-        struct stat st;
-        if (stat(o->ccdb, &st) != 0)
-            diag_add(diags, DIAG_ERROR, o->ccdb, 0, "cannot open the compilation database (run `make all` to create it, or give files and flags: apidoc extract FILE... -- FLAGS)");
-        else
-            diag_add(diags, DIAG_ERROR, o->ccdb, e.line, "not a valid compilation database: %s", e.text);
-        return 3;
-    }
-    if (!json_is_array(db)) {
-        diag_add(diags, DIAG_ERROR, o->ccdb, 1, "not a valid compilation database: expected a JSON array");
-        json_decref(db);
-        return 3;
-    }
-    size_t i;
-    json_t *entry;
-    size_t rl = strlen(run->root);
-    json_array_foreach(db, i, entry) {
-        const char *file = json_string_value(json_object_get(entry, "file"));
-        const char *dir = json_string_value(json_object_get(entry, "directory"));
-        const char *cmd = json_string_value(json_object_get(entry, "command"));
-        json_t *args = json_object_get(entry, "arguments");
-        if (!file || (!cmd && !json_is_array(args))) {
-            diag_add(diags, DIAG_ERROR, o->ccdb, 0, "entry %zu has no `file` and `command`/`arguments`", i + 1);
-            json_decref(db);
-            return 3;
-        }
-        StrVec raw = {0};
-        if (cmd) split_command(cmd, &raw);
-        else {
-            size_t j;
-            json_t *a;
-            json_array_foreach(args, j, a) vec_push(&raw, xstrdup(json_string_value(a) ? json_string_value(a) : ""));
-        }
-        char path[PATH_MAX * 2], abs[PATH_MAX];
-        snprintf(path, sizeof path, "%s%s%s", file[0] == '/' || !dir ? "" : dir, file[0] == '/' || !dir ? "" : "/", file);
-        const char *rel = path;
-        if (realpath(path, abs) && strncmp(abs, run->root, rl) == 0 && abs[rl] == '/') rel = abs + rl + 1;
-        Job j = {0};
-        j.file = xstrdup(rel);
-        clean_args(&raw, file, dir, &j.args);
-        if (first_flags->n == 0) {
-            for (size_t k = 0; k < j.args.n; k++) vec_push(first_flags, xstrdup(j.args.items[k]));
-        }
-        vec_push(jobs, j);
-    }
-    json_decref(db);
-    return 0;
-}
-
-static int str_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-static void find_headers(const char *dir, StrVec *out) {
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.') continue;
-        char *p = xprintf("%s/%s", dir, e->d_name);
-        struct stat st;
-        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) find_headers(p, out), free(p);
-        else if (strlen(p) > 2 && strcmp(p + strlen(p) - 2, ".h") == 0) vec_push(out, p);
-        else free(p);
-    }
-    closedir(d);
-}
-
-typedef Vec(Symbol *) SymVec;
-
-static void merge_symbol(Model *m, Symbol *s, SymVec *aliases) {
-    if (!s->declaration) { // alias typedef: only its USR and maybe a doc
-        vec_push(aliases, s);
-        return;
-    }
-    Symbol *old = model_find(m, s->name);
-    if (!old) {
-        vec_push(&m->symbols, s);
-        return;
-    }
-    // a redeclaration: the documented one is the home; USRs are merged
-    Symbol *keep = old, *drop = s;
-    if (!old->doc && s->doc) keep = s, drop = old;
-    else if (!old->doc && !s->doc && (strcmp(s->header, old->header) < 0)) keep = s, drop = old;
-    if (old->doc && s->doc)
-        diag_add(&m->diags, DIAG_ERROR, s->header, s->line, "`%s` is documented twice (also at %s:%d)", s->name, old->header, old->line);
-    for (size_t i = 0; i < drop->usrs.n; i++) vec_push(&keep->usrs, drop->usrs.items[i]);
-    if (keep != old)
-        for (size_t i = 0; i < m->symbols.n; i++)
-            if (m->symbols.items[i] == old) m->symbols.items[i] = keep;
-}
-
-int extract_run(const Options *o, Model *m) {
+// ---- all units ------------------------------------------------------------------------------
+void extract_units(const Options *o, Inputs *in) {
     Run run = {0};
-    run.o = o;
-    if (!realpath(".", run.root)) return 3;
-    JobVec jobs = {0};
-    StrVec flags = {0};
-    // public headers
-    StrVec headers = {0};
-    for (size_t i = 0; i < o->headers.n; i++) vec_push(&headers, xstrdup(o->headers.items[i]));
-    if (!headers.n) find_headers("include", &headers);
-    if (headers.n) qsort(headers.items, headers.n, sizeof(char *), str_cmp);
-    if (!headers.n) {
-        diag_add(&m->diags, DIAG_ERROR, "include", 0, "no public header found");
-        return 3;
-    }
-    int io = 0;
-    for (size_t i = 0; i < headers.n; i++) {
-        HeaderFile *h = xcalloc(1, sizeof *h);
-        h->path = headers.items[i];
-        h->include = xstrdup(strncmp(h->path, "include/", 8) == 0 ? h->path + 8 : h->path);
-        h->lines = read_lines(h->path, &h->nlines, &m->diags);
-        if (!h->lines) { io = 1; continue; }
-        comment_parse_file(h->path, h->lines, h->nlines, &h->blocks, &m->diags);
-        for (size_t b = 0; b < h->blocks.n; b++)
-            if (h->blocks.items[b]->is_file_doc) h->doc = h->blocks.items[b], h->doc->used = 1;
-        vec_push(&m->files, h);
-        char abs[PATH_MAX];
-        if (realpath(h->path, abs)) {
-            vec_push(&run.public_abs, xstrdup(abs));
-            vec_push(&run.public_rel, xstrdup(h->path));
-        }
-    }
-    if (io) return 3;
-    if (o->ccdb) {
-        int rc = load_ccdb(o, &run, &jobs, &m->diags, &flags);
-        if (rc) return rc;
-    }
-    for (size_t i = 0; i < o->sources.n; i++) {
-        Job j = {0};
-        j.file = xstrdup(o->sources.items[i]);
-        for (size_t k = 0; k < o->flags.n; k++) vec_push(&j.args, xstrdup(o->flags.items[k]));
-        vec_push(&j.args, xstrdup("-Wno-everything"));
-        vec_push(&jobs, j);
-    }
-    if (o->flags.n || !flags.n) {
-        for (size_t k = 0; k < o->flags.n; k++) vec_push(&flags, xstrdup(o->flags.items[k]));
-        vec_push(&flags, xstrdup("-Wno-everything"));
-    }
-    // header jobs first (they take longest to matter), then the units
-    JobVec all = {0};
-    for (size_t i = 0; i < m->files.n; i++) {
-        Job j = {0};
-        j.file = xstrdup(m->files.items[i]->path);
-        j.is_header = 1;
-        j.header = m->files.items[i];
-        vec_push(&j.args, xstrdup("-x"));
-        vec_push(&j.args, xstrdup("c"));
-        for (size_t k = 0; k < flags.n; k++) vec_push(&j.args, xstrdup(flags.items[k]));
-        vec_push(&all, j);
-    }
-    for (size_t i = 0; i < jobs.n; i++) vec_push(&all, jobs.items[i]);
-    for (size_t i = 0; i < all.n; i++) all.items[i].cache_key = job_key(&all.items[i]);
-    run.jobs = all.items, run.njobs = all.n;
+    run.o = o, run.in = in;
     int nthreads = o->jobs > 0 ? o->jobs : 2;
     pthread_t th[16];
     if (nthreads > 16) nthreads = 16;
     for (int i = 0; i < nthreads; i++) pthread_create(&th[i], NULL, worker, &run);
     for (int i = 0; i < nthreads; i++) pthread_join(th[i], NULL);
-    // merge
-    int failed = 0;
-    for (size_t i = 0; i < all.n; i++) io |= all.items[i].io_error;
-    if (io) {
-        for (size_t i = 0; i < all.n; i++)
-            for (size_t k = 0; k < all.items[i].r.diags.n; k++) vec_push(&m->diags, all.items[i].r.diags.items[k]);
-        return 3;
-    }
-    SymVec aliases = {0};
-    for (size_t i = 0; i < all.n; i++) {
-        Job *j = &all.items[i];
-        failed |= j->r.failed;
-        for (size_t k = 0; k < j->r.diags.n; k++) vec_push(&m->diags, j->r.diags.items[k]);
-        for (size_t k = 0; k < j->r.refs.n; k++) vec_push(&m->raw_refs, j->r.refs.items[k]);
-        if (j->is_header) {
-            HeaderFile *h = j->header;
-            for (size_t k = 0; k < j->r.syms.n; k++) {
-                Symbol *s = j->r.syms.items[k];
-                Doc *d = comment_block_before(&h->blocks, h->lines, h->nlines, s->line);
-                if (d) s->doc = d, d->used = 1;
-            }
-            for (size_t k = 0; k < j->r.syms.n; k++) merge_symbol(m, j->r.syms.items[k], &aliases);
-            for (size_t b = 0; b < h->blocks.n; b++)
-                if (!h->blocks.items[b]->used)
-                    diag_add(&m->diags, DIAG_ERROR, h->path, h->blocks.items[b]->line,
-                             "doc block never attaches to a declaration (it must be followed, after blank lines only, by the declaration it documents)");
-        }
-    }
-    // alias typedefs (`typedef struct X X;`) denote their record
-    // (a doc block on the forward typedef documents the record when the definition has none)
-    for (size_t i = 0; i < aliases.n; i++) {
-        Symbol *a = aliases.items[i], *s = model_find(m, a->name);
-        if (!s) {
-            vec_push(&m->declared, xstrdup(a->name));
-            if (a->doc)
-                diag_add(&m->diags, DIAG_ERROR, a->header, a->doc->line,
-                         "doc block on a forward declaration of `%s`, which no public header defines", a->name);
-            continue;
-        }
-        for (size_t k = 0; k < a->usrs.n; k++) vec_push(&s->usrs, a->usrs.items[k]);
-        if (a->doc && !s->doc) s->doc = a->doc;
-        else if (a->doc)
-            diag_add(&m->diags, DIAG_ERROR, a->header, a->doc->line, "`%s` is documented twice (also at %s:%d)",
-                     a->name, s->header, s->doc->line);
-    }
-    return failed ? 1 : 0;
 }

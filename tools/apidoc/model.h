@@ -1,43 +1,11 @@
+// SPDX-License-Identifier: MIT
 // The documentation model: what `apidoc extract` finds, what lint checks and what the JSON and
 // Markdown generators print. Knows nothing of libclang (no CXCursor leaves extract.c).
 #ifndef APIDOC_MODEL_H
 #define APIDOC_MODEL_H
 
-#include <stddef.h> // size_t
-
-// A growable array: `Vec(T) v = {0}; vec_push(&v, x);` (the tool may use libc malloc).
-#define Vec(T) struct { T *items; size_t n, cap; }
-#define vec_push(v, x)                                                                             \
-    do {                                                                                           \
-        if ((v)->n == (v)->cap) {                                                                  \
-            (v)->cap = (v)->cap ? (v)->cap * 2 : 8;                                                \
-            (v)->items = xrealloc((v)->items, (v)->cap * sizeof *(v)->items);                      \
-        }                                                                                          \
-        (v)->items[(v)->n++] = (x);                                                                \
-    } while (0)
-
-typedef Vec(char *) StrVec;
-
-void *xrealloc(void *p, size_t bytes);
-void *xcalloc(size_t n, size_t bytes);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
-char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-// ---- diagnostics (diag.c) -----------------------------------------------------------------
-typedef enum { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR } DiagLevel;
-typedef struct {
-    DiagLevel level;
-    char     *file; // relative path, or NULL for a diagnostic about no file
-    int       line; // 1-based; 0 when unknown
-    char     *message;
-} Diag;
-typedef Vec(Diag) DiagVec;
-
-void diag_add(DiagVec *d, DiagLevel level, const char *file, int line, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-void diag_sort(DiagVec *d);
-int  diag_print(const DiagVec *d, const char *prog); // prints all, returns the number of errors
+#include "diag.h"
+#include "util.h"
 
 // ---- parsed `///` blocks (comment.c) ------------------------------------------------------
 typedef struct { char *name, *direction, *description; int line; } DocParam;
@@ -158,6 +126,7 @@ typedef struct Model {
     Vec(HeaderFile *) files;
     TagVec            tags;
     RawRefVec         raw_refs;
+    Vec(Symbol *)     aliases;  // alias typedefs (`typedef struct X X;`) until resolve_aliases
     StrVec            declared; // names declared in include/ that are no symbol (forward typedefs)
     DiagVec           diags;
 } Model;
@@ -182,7 +151,7 @@ typedef struct {
     int         jobs;
 } Options;
 
-int  extract_run(const Options *o, Model *m);  // libclang: fills symbols, files, raw_refs; 0 ok, 3 I/O
+// extraction: inputs.c, extract.c, merge.c (stages.h), then resolve.c:
 void xref_resolve(Model *m);                    // raw refs -> symbol refs, examples, uses
 void lint_run(Model *m);                        // adds diagnostics
 int  gen_json_write(const Model *m, const char *path); // 0 ok, 3 I/O

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
-// Cross-references: resolves the raw uses extract.c found (by USR) to public symbols, keeps one
-// entry per written position, derives each symbol's `uses` (what its own declaration refers to)
-// and ranks example candidates (examples and tests first, then shorter functions, then path),
-// one per enclosing function, with the function's source text. Entry point: xref_resolve.
-#include "model.h"
+// Resolution after the merge: alias typedefs join the record they name (resolve_aliases); the raw
+// uses extract.c found (by USR) become references of public symbols, one entry per written
+// position; each symbol's `uses` (what its own declaration refers to) are derived and example
+// candidates ranked (examples and tests first, then shorter functions, then path), one per
+// enclosing function, with the function's source text (xref_resolve).
+#include "stages.h"
 
 #include <ctype.h>  // isalnum
 #include <stdint.h> // uint64_t
@@ -218,4 +219,23 @@ void xref_resolve(Model *m) {
     }
     free(usr.slots);
     free(names.slots);
+}
+// Alias typedefs (`typedef struct X X;`) denote their record; a doc block on the forward
+// typedef documents the record when the definition has none.
+void resolve_aliases(Model *m) {
+    for (size_t i = 0; i < m->aliases.n; i++) {
+        Symbol *a = m->aliases.items[i], *s = model_find(m, a->name);
+        if (!s) {
+            vec_push(&m->declared, xstrdup(a->name));
+            if (a->doc)
+                diag_add(&m->diags, DIAG_ERROR, a->header, a->doc->line,
+                         "doc block on a forward declaration of `%s`, which no public header defines", a->name);
+            continue;
+        }
+        for (size_t k = 0; k < a->usrs.n; k++) vec_push(&s->usrs, a->usrs.items[k]);
+        if (a->doc && !s->doc) s->doc = a->doc;
+        else if (a->doc)
+            diag_add(&m->diags, DIAG_ERROR, a->header, a->doc->line, "`%s` is documented twice (also at %s:%d)",
+                     a->name, s->header, s->doc->line);
+    }
 }
