@@ -15,7 +15,8 @@ FUZZ_SRC    := $(foreach f,$(filter-out fuzz/fuzz_ops.c,$(wildcard fuzz/fuzz_*.c
 FUZZ_BINS   := $(sort $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%))
 
 # apidoc's `///` parser: the comment target links that stage of the tool, not the library.
-APIDOC_COMMENT_SRC := tools/apidoc/comment.c tools/apidoc/model.c tools/apidoc/diag.c
+APIDOC_COMMENT_SRC := tools/apidoc/comment.c tools/apidoc/comment_doxygen.c tools/apidoc/model.c tools/apidoc/diag.c \
+                      tools/apidoc/util.c
 
 $(BUILD)/fuzz/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_TEST)
 	@mkdir -p $(@D)

@@ -29,6 +29,14 @@ static void merge_symbol(Model *m, Symbol *s) {
             if (m->symbols.items[i] == old) m->symbols.items[i] = keep;
 }
 
+// A Doxygen block written before a struct member or enum constant documents it (the `///`
+// grammar documents members with FIELDS: or `///<` instead).
+static void member_doc(HeaderFile *h, char **trailing, int line) {
+    if (*trailing) return;
+    Doc *d = comment_block_before(&h->blocks, h->lines, h->nlines, line);
+    if (d && d->is_doxygen && !d->used) *trailing = xstrdup(d->description), d->used = 1;
+}
+
 int merge_units(Model *m, Inputs *in) {
     int failed = 0, io = 0;
     for (size_t i = 0; i < in->jobs.n; i++) io |= in->jobs.items[i].io_error;
@@ -48,6 +56,11 @@ int merge_units(Model *m, Inputs *in) {
                 Symbol *s = j->r.syms.items[k];
                 Doc *d = comment_block_before(&h->blocks, h->lines, h->nlines, s->line);
                 if (d) s->doc = d, d->used = 1;
+            }
+            for (size_t k = 0; k < j->r.syms.n; k++) {
+                Symbol *s = j->r.syms.items[k];
+                for (size_t f = 0; f < s->fields.n; f++) member_doc(h, &s->fields.items[f].trailing, s->fields.items[f].line);
+                for (size_t e = 0; e < s->enum_values.n; e++) member_doc(h, &s->enum_values.items[e].trailing, s->enum_values.items[e].line);
             }
             for (size_t k = 0; k < j->r.syms.n; k++) merge_symbol(m, j->r.syms.items[k]);
             for (size_t b = 0; b < h->blocks.n; b++)
