@@ -9,8 +9,9 @@ declare -A group=(
   # the suites of `make test`: second compiler and sanitizers, Criterion, valgrind, and the
   # out-of-tree consumer checks (pkg-config, CMake, C++, the ABI comparison)
   [test]="gcc g++ clang make pkg-config cmake libcriterion-dev libclang-rt-14-dev valgrind abigail-tools binutils"
-  # apidoc (libclang, jansson, libyaml), the Doxygen oracle, MkDocs + Material, Sphinx + Breathe
-  [docs]="libclang-dev libjansson-dev libyaml-dev doxygen mkdocs mkdocs-material python3-pygments python3-yaml python3-sphinx python3-breathe furo"
+  # apidoc (libclang, jansson, libyaml), the Doxygen oracle, MkDocs + Material, Sphinx + Breathe,
+  # the foreign Doxygen-commented headers (libgit2-dev) and the independent libclang lister
+  [docs]="libclang-dev libjansson-dev libyaml-dev doxygen mkdocs mkdocs-material python3-pygments python3-yaml python3-sphinx python3-breathe furo libgit2-dev python3-clang-14"
   # the browser tests of the site: Debian's chromium driven by playwright-core (npm)
   [browser]="chromium"
   # benchmark peers and the real programs timed on the shim

@@ -330,14 +330,17 @@ void comment_parse_file(const char *path, char **lines, int nlines, DocVec *out,
     }
 }
 
+// 1 when `l` is the preprocessor directive `#name…`.
+static int directive(const char *l, const char *name) {
+    const char *s = skip_ws(l);
+    return *s == '#' && strncmp(skip_ws(s + 1), name, strlen(name)) == 0;
+}
+
 // 1 for `#if…`, 2 for `#elif` / `#else`, 3 for `#endif`, else 0.
 static int conditional(const char *l) {
-    const char *s = skip_ws(l);
-    if (*s != '#') return 0;
-    s = skip_ws(s + 1);
-    if (strncmp(s, "endif", 5) == 0) return 3;
-    if (strncmp(s, "elif", 4) == 0 || strncmp(s, "else", 4) == 0) return 2;
-    return strncmp(s, "if", 2) == 0 ? 1 : 0;
+    if (directive(l, "endif")) return 3;
+    if (directive(l, "elif") || directive(l, "else")) return 2;
+    return directive(l, "if") ? 1 : 0;
 }
 
 // The 0-based index of the `#endif` closing the conditional that opens at lines[j].
@@ -358,11 +361,20 @@ Doc *comment_block_before(DocVec *docs, char **lines, int nlines, int line) {
         int j = d->end_line; // 0-based index of the line after the block
         while (j < nlines && is_blank(lines[j])) j++;
         if (j + 1 == line) return d;
-        // As Doxygen's preprocessor does, a Doxygen block before `#if` documents the first
-        // declaration of the branch the compiler keeps.
-        if (d->is_doxygen && !d->used && j < nlines && conditional(lines[j]) == 1 && line > j + 1 &&
-            line <= conditional_end(lines, nlines, j) + 1)
-            return d;
+        // As with Doxygen's preprocessor, a Doxygen block followed by `#include` lines and
+        // conditionals documents the first declaration of the branches the compiler keeps.
+        if (d->is_doxygen && !d->used)
+            for (int k = j; k < nlines && k + 1 < line;) {
+                if (is_blank(lines[k]) || directive(lines[k], "include")) {
+                    k++;
+                } else if (conditional(lines[k]) == 1) {
+                    int end = conditional_end(lines, nlines, k);
+                    if (line <= end + 1) return d;
+                    k = end + 1;
+                } else {
+                    break;
+                }
+            }
     }
     return NULL;
 }

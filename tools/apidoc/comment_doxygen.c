@@ -669,7 +669,7 @@ Doc *doxygen_block(const char *path, char **lines, int nlines, int start, int *n
     return d;
 }
 
-char *doxygen_trailing(const char *line) {
+Doc *doxygen_trailing_doc(const char *line, int lineno) {
     const char *p = strstr(line, "/**<"), *q = strstr(line, "/*!<"), *r = strstr(line, "//!<");
     if (!p || (q && q < p)) p = q;
     if (!p || (r && r < p)) p = r;
@@ -680,10 +680,16 @@ char *doxygen_trailing(const char *line) {
         if (close) *close = '\0';
     }
     DiagVec ignored = {0};
-    Doc *d = doxygen_parse("", &t, 1, 1, &ignored);
+    Doc *d = doxygen_parse("", &t, lineno, 1, &ignored);
     for (size_t i = 0; i < ignored.n; i++) free(ignored.items[i].file), free(ignored.items[i].message);
     free(ignored.items);
     free(t);
+    return d;
+}
+
+char *doxygen_trailing(const char *line) {
+    Doc *d = doxygen_trailing_doc(line, 1);
+    if (!d && !strstr(line, "/**<") && !strstr(line, "/*!<") && !strstr(line, "//!<")) return NULL;
     char *out = xstrdup(d ? d->description : "");
     doxygen_doc_free(d);
     return out;

@@ -30,6 +30,9 @@ Doc *doxygen_parse(const char *path, char *const *text, int first, int count, Di
 // inline commands converted; NULL when the line has none.
 char *doxygen_trailing(const char *line);
 
+// The same as a Doc (line `lineno`): what a trailing comment after a file-scope declaration says.
+Doc *doxygen_trailing_doc(const char *line, int lineno);
+
 // Frees a Doc returned by the functions above (or by comment.c's parser).
 void doxygen_doc_free(Doc *d);
 

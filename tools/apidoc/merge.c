@@ -3,6 +3,7 @@
 // header's symbols get the `///` block written before them, and a symbol declared in several
 // headers becomes one entry (the documented declaration is its home, USRs are united; documented
 // twice is an error). A block that attaches to nothing is an error. Entry point: merge_units.
+#include "comment_doxygen.h"
 #include "stages.h"
 
 #include <string.h> // strcmp
@@ -37,6 +38,16 @@ static void member_doc(HeaderFile *h, char **trailing, int line) {
     if (d && d->is_doxygen && !d->used) *trailing = xstrdup(d->description), d->used = 1;
 }
 
+// `typedef int64_t git_time_t; /**< doc */`: a Doxygen trailing comment documents a file-scope
+// declaration that has no block before it.
+static Doc *trailing_doc(HeaderFile *h, const Symbol *s) {
+    int line = s->end_line >= 1 && s->end_line <= h->nlines ? s->end_line : s->line;
+    if (line < 1 || line > h->nlines) return NULL;
+    Doc *d = doxygen_trailing_doc(h->lines[line - 1], line);
+    if (d) d->used = 1;
+    return d;
+}
+
 int merge_units(Model *m, Inputs *in) {
     int failed = 0, io = 0;
     for (size_t i = 0; i < in->jobs.n; i++) io |= in->jobs.items[i].io_error;
@@ -56,6 +67,7 @@ int merge_units(Model *m, Inputs *in) {
                 Symbol *s = j->r.syms.items[k];
                 Doc *d = comment_block_before(&h->blocks, h->lines, h->nlines, s->line);
                 if (d) s->doc = d, d->used = 1;
+                else s->doc = trailing_doc(h, s);
             }
             for (size_t k = 0; k < j->r.syms.n; k++) {
                 Symbol *s = j->r.syms.items[k];

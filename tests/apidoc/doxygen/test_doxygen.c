@@ -397,6 +397,25 @@ Test(doxygen, block_and_code_on_one_line) {
     release(&p);
 }
 
+Test(doxygen, block_before_includes_and_conditionals) {
+    Parsed p = parse("/** Portable types. */\n#include <sys/types.h>\n#ifdef AMIGA\n#include <stdint.h>\n#endif\n"
+                     "\n#if defined(_MSC_VER)\ntypedef __int64 off;\n#else\ntypedef long off;\n#endif\nint later;\n");
+    cr_assert_eq(p.docs.n, 1);
+    cr_expect_eq(comment_block_before(&p.docs, p.lines, p.n, 10), p.docs.items[0]);
+    cr_expect_null(comment_block_before(&p.docs, p.lines, p.n, 12));
+    release(&p);
+}
+
+Test(doxygen, trailing_doc_of_a_declaration) {
+    Doc *d = doxygen_trailing_doc("typedef long t; /**< Seconds since @p epoch. */", 7);
+    cr_assert_not_null(d);
+    cr_expect_eq(d->line, 7);
+    cr_expect_str_eq(d->brief, "Seconds since `epoch`.");
+    cr_expect(d->is_doxygen);
+    doxygen_doc_free(d);
+    cr_expect_null(doxygen_trailing_doc("typedef long t; ///< ours, not Doxygen's", 7));
+}
+
 Test(doxygen, block_before_a_conditional) {
     Parsed p = parse("/** Callback. */\n#if defined(_MSC_VER)\n# define CB(n) (__cdecl *n)\n#else\n"
                      "# define CB(n) (*n)\n#endif\nint after;\n///\n/// Ours.\n///\n#if X\nint x;\n#endif\n");
