@@ -30,12 +30,12 @@ static void merge_symbol(Model *m, Symbol *s) {
             if (m->symbols.items[i] == old) m->symbols.items[i] = keep;
 }
 
-// A Doxygen block written before a struct member or enum constant documents it (the `///`
-// grammar documents members with FIELDS: or `///<` instead).
+// A block written before a struct member or enum constant documents it, as in Doxygen (and
+// like `///<` after it), unless the member already has a trailing comment.
 static void member_doc(HeaderFile *h, char **trailing, int line) {
     if (*trailing) return;
     Doc *d = comment_block_before(&h->blocks, h->lines, h->nlines, line);
-    if (d && d->is_doxygen && !d->used) *trailing = xstrdup(d->description), d->used = 1;
+    if (d && !d->used) *trailing = xstrdup(d->description), d->used = 1;
 }
 
 // `typedef int64_t git_time_t; /**< doc */`: a Doxygen trailing comment documents a file-scope

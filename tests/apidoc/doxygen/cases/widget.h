@@ -34,6 +34,8 @@ typedef struct widget {
 	size_t cap;
 	//! The bytes.
 	char *data;
+	/// Plain `///` lines before a member document it too.
+	int flags;
 } widget;
 
 /** Widget kinds */
