@@ -92,14 +92,28 @@ ALLOC_BEGIN_DECLS
 ///
 #define HEAP_FREED_MAX 32
 
-// Descriptor of one page of a size class. Opaque: defined privately by the heap and stored in
-// memory the heap maps for itself, never inside user blocks. (private: src/alloc/heap_internal.h)
+///
+/// Descriptor of one page of a size class. Opaque: defined privately by the heap (in
+/// src/alloc/heap_internal.h) and stored in memory the heap maps for itself, never inside user
+/// blocks.
+///
+/// TAGS: Heap
+///
 typedef struct HeapPage HeapPage;
 
-// Descriptor of one segment (64 pages). Opaque, mapped apart from the segment's user memory. (private: src/alloc/heap_internal.h)
+///
+/// Descriptor of one segment (64 pages). Opaque (defined in src/alloc/heap_internal.h), mapped
+/// apart from the segment's user memory.
+///
+/// TAGS: Heap
+///
 typedef struct HeapSegment HeapSegment;
 
-// One slot of the heap's hash table of segments. Opaque. (private: src/alloc/heap_internal.h)
+///
+/// One slot of the heap's hash table of segments. Opaque (defined in src/alloc/heap_internal.h).
+///
+/// TAGS: Heap
+///
 typedef struct HeapSegmentSlot HeapSegmentSlot;
 
 ///

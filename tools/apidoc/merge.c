@@ -6,28 +6,35 @@
 #include "comment_doxygen.h"
 #include "stages.h"
 
+#include <stdlib.h> // free
 #include <string.h> // strcmp
 
-static void merge_symbol(Model *m, Symbol *s) {
-    if (!s->declaration) { // alias typedef: only its USR and maybe a doc
+// Symbols are keyed by (name space, name): a function and a macro of one name are two symbols.
+static char *symbol_key(const Symbol *s) { return xprintf("%d:%s", (int)s->ns, s->name); }
+
+static void merge_symbol(Model *m, Map *seen, Symbol *s) {
+    if (s->alias) { // `typedef struct X Y;`: resolve_aliases decides
         vec_push(&m->aliases, s);
         return;
     }
-    Symbol *old = model_find(m, s->name);
-    if (!old) {
+    char   *key = symbol_key(s);
+    size_t *at  = map_get(seen, key);
+    if (!at) {
+        at  = xcalloc(1, sizeof *at);
+        *at = m->symbols.n;
+        map_put(seen, key, at);
         vec_push(&m->symbols, s);
         return;
     }
+    free(key);
     // a redeclaration: the documented one is the home; USRs are merged
-    Symbol *keep = old, *drop = s;
+    Symbol *old = m->symbols.items[*at], *keep = old, *drop = s;
     if (!old->doc && s->doc) keep = s, drop = old;
     else if (!old->doc && !s->doc && (strcmp(s->header, old->header) < 0)) keep = s, drop = old;
     if (old->doc && s->doc)
         diag_add(&m->diags, DIAG_ERROR, s->header, s->line, "`%s` is documented twice (also at %s:%d)", s->name, old->header, old->line);
     for (size_t i = 0; i < drop->usrs.n; i++) vec_push(&keep->usrs, drop->usrs.items[i]);
-    if (keep != old)
-        for (size_t i = 0; i < m->symbols.n; i++)
-            if (m->symbols.items[i] == old) m->symbols.items[i] = keep;
+    m->symbols.items[*at] = keep;
 }
 
 // A block written before a struct member or enum constant documents it, as in Doxygen (and
@@ -50,6 +57,7 @@ static Doc *trailing_doc(HeaderFile *h, const Symbol *s) {
 
 int merge_units(Model *m, Inputs *in) {
     int failed = 0, io = 0;
+    Map seen = {0};
     for (size_t i = 0; i < in->jobs.n; i++) io |= in->jobs.items[i].io_error;
     if (io) {
         for (size_t i = 0; i < in->jobs.n; i++)
@@ -61,6 +69,7 @@ int merge_units(Model *m, Inputs *in) {
         failed |= j->r.failed;
         for (size_t k = 0; k < j->r.diags.n; k++) vec_push(&m->diags, j->r.diags.items[k]);
         for (size_t k = 0; k < j->r.refs.n; k++) vec_push(&m->raw_refs, j->r.refs.items[k]);
+        for (size_t k = 0; k < j->r.misuse.n; k++) vec_push(&m->misuse, j->r.misuse.items[k]);
         if (j->is_header) {
             HeaderFile *h = j->header;
             for (size_t k = 0; k < j->r.syms.n; k++) {
@@ -74,12 +83,13 @@ int merge_units(Model *m, Inputs *in) {
                 for (size_t f = 0; f < s->fields.n; f++) member_doc(h, &s->fields.items[f].trailing, s->fields.items[f].line);
                 for (size_t e = 0; e < s->enum_values.n; e++) member_doc(h, &s->enum_values.items[e].trailing, s->enum_values.items[e].line);
             }
-            for (size_t k = 0; k < j->r.syms.n; k++) merge_symbol(m, j->r.syms.items[k]);
+            for (size_t k = 0; k < j->r.syms.n; k++) merge_symbol(m, &seen, j->r.syms.items[k]);
             for (size_t b = 0; b < h->blocks.n; b++)
                 if (!h->blocks.items[b]->used)
                     diag_add(&m->diags, DIAG_ERROR, h->path, h->blocks.items[b]->line,
                              "doc block never attaches to a declaration (it must be followed, after blank lines only, by the declaration it documents)");
         }
     }
+    map_free(&seen);
     return failed ? 1 : 0;
 }

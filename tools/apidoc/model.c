@@ -8,14 +8,29 @@
 
 const char *kind_name(SymbolKind k) {
     static const char *const names[] = {"function", "function-macro", "object-macro", "struct",
-                                        "union", "enum", "typedef"};
+                                        "union", "enum", "typedef", "variable"};
     return names[k];
 }
 
+const char *namespace_name(Namespace n) {
+    static const char *const names[] = {"ordinary", "tag", "macro"};
+    return names[n];
+}
+
 Symbol *model_find(const Model *m, const char *name) {
+    if (m->index.cap) return map_get(&m->index, name);
     for (size_t i = 0; i < m->symbols.n; i++)
         if (strcmp(m->symbols.items[i]->name, name) == 0) return m->symbols.items[i];
     return NULL;
+}
+
+void model_index(Model *m) {
+    map_free(&m->index);
+    for (int ns = NS_ORDINARY; ns <= NS_MACRO; ns++)
+        for (size_t i = 0; i < m->symbols.n; i++)
+            if (m->symbols.items[i]->ns == (Namespace)ns) map_put(&m->index, m->symbols.items[i]->name, m->symbols.items[i]);
+    for (size_t i = 0; i < m->symbols.n; i++)
+        if (m->symbols.items[i]->tag_name) map_put(&m->index, m->symbols.items[i]->tag_name, m->symbols.items[i]);
 }
 
 static int symbol_cmp(const void *a, const void *b) {
