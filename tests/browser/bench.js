@@ -10,11 +10,11 @@ const os = require("node:os");
 const path = require("node:path");
 const zlib = require("node:zlib");
 const { execFileSync } = require("node:child_process");
-const { ROOT, serve, launch } = require("./helpers.js");
+const helpers = require("./helpers.js");
+const { ROOT, serve, launch } = helpers;
 
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "apidoc-bench-"));
 const MARKDOWN = path.join(ROOT, "build/site/markdown");
-const MINISEARCH = path.join(__dirname, "node_modules/minisearch/dist/umd/index.js");
 
 function time(fn) {
   const t0 = process.hrtime.bigint();
@@ -65,18 +65,7 @@ function synthetic() {
 }
 
 function buildSite(name, apiJson, sourceRoot) {
-  const dir = path.join(TMP, name), docs = path.join(dir, "docs");
-  fs.mkdirSync(path.join(docs, "assets/vendor"), { recursive: true });
-  fs.copyFileSync(path.join(ROOT, "docs/index.md"), path.join(docs, "index.md"));
-  for (const f of ["search.js", "apidoc.css"]) fs.copyFileSync(path.join(ROOT, "docs/assets", f), path.join(docs, "assets", f));
-  fs.copyFileSync(MINISEARCH, path.join(docs, "assets/vendor/minisearch.js"));
-  const markdown = time(() => execFileSync(MARKDOWN, ["--out", docs, "--tags", path.join(ROOT, "docs/tags.yml"),
-    "--source-root", sourceRoot, "--nav", path.join(dir, "nav.yml"), apiJson]));
-  fs.writeFileSync(path.join(dir, "mkdocs.yml"), `INHERIT: ${path.join(ROOT, "mkdocs.yml")}\ndocs_dir: docs\nsite_dir: site\n` +
-    fs.readFileSync(path.join(dir, "nav.yml"), "utf8"));
-  const mkdocs = time(() => execFileSync("/usr/bin/python3", ["-m", "mkdocs", "build", "--quiet", "--strict", "-f", path.join(dir, "mkdocs.yml")],
-    { env: { ...process.env, SOURCE_DATE_EPOCH: "0" } }));
-  return { site: path.join(dir, "site"), markdown, mkdocs };
+  return helpers.buildSite({ markdown: MARKDOWN, apiJson, sourceRoot, dir: path.join(TMP, name) });
 }
 
 function sizes(site) {
@@ -124,7 +113,8 @@ async function keystrokes(browser, site, queries) {
   const docsTime = time(() => execFileSync("make", ["--no-print-directory", "-s", "docs"], { cwd: ROOT, stdio: "ignore" }));
   const librarySite = path.join(ROOT, "site");
   const librarySymbols = JSON.parse(fs.readFileSync(libraryJson, "utf8")).symbols.length;
-  const synthJson = path.join(TMP, "synthetic.json");
+  fs.mkdirSync(path.join(TMP, "synth"));
+  const synthJson = path.join(TMP, "synth/api.json");
   const synth = synthetic();
   fs.writeFileSync(synthJson, JSON.stringify(synth));
   const fixture = buildSite("fixture", path.join(ROOT, "tests/site/fixture/api.json"), path.join(ROOT, "tests/site/fixture"));
