@@ -5,6 +5,8 @@ enclosing function and contain their use lines. Usage: check_refs.py api.json"""
 import json, re, sys
 
 data = json.load(open(sys.argv[1], encoding="utf-8"))
+for s in data["symbols"]:  # references are [file, line, column, kind, example] arrays
+    s["references"] = [dict(zip(("file", "line", "column", "kind", "example"), r)) for r in s["references"]]
 syms = {s["id"]: s for s in data["symbols"]}
 errors, lines = [], {}
 

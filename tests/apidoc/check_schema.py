@@ -18,7 +18,7 @@ KEYS = {
     "field": ["name", "type", "bits", "description", "line", "group", "fields"],
     "enum_value": ["name", "value", "description", "line"],
     "dispatch": ["type", "function", "function_id", "expression"],
-    "reference": ["file", "line", "column", "kind", "example"],
+    "reference": ["file", "line", "column", "kind", "example"],  # an array in this order
     "example": ["file", "function", "start", "end", "origin", "misuse", "code"],
     "example_use": ["example", "use_lines", "via"],
     "tag": ["name", "description", "synonyms", "symbols"],
@@ -75,8 +75,10 @@ for path in sys.argv[2:]:
         for x in s["enum_values"]: keys(x, "enum_value", w)
         for x in s["dispatch"]: keys(x, "dispatch", w)
         for x in s["references"]:
-            keys(x, "reference", w)
-            if x["example"] is not None and not 0 <= x["example"] < len(data["examples"]): errors.append(f"{w}: example index")
+            if not (isinstance(x, list) and len(x) == 5 and isinstance(x[0], str) and isinstance(x[1], int)
+                    and isinstance(x[2], int) and isinstance(x[3], str) and (x[4] is None or isinstance(x[4], int))):
+                errors.append(f"{w}: reference {x} is not [file, line, column, kind, example]")
+            elif x[4] is not None and not 0 <= x[4] < len(data["examples"]): errors.append(f"{w}: example index")
         for x in s["examples"]:
             keys(x, "example_use", w)
             if not 0 <= x["example"] < len(data["examples"]): errors.append(f"{w}: example index")

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Per-translation-unit cache of what extract.c found (symbols, raw uses, diagnostics), one JSON
-// file per unit keyed by its file and flags, valid while every file the unit read (and the
-// apidoc binary itself) keeps its size and modification time. Entry points: cache_load,
-// cache_store. A damaged or stale entry is a miss, never an error.
+// What extract.c found in one unit (symbols, raw uses, diagnostics) as JSON (tu_out, tu_in; shard
+// parts use them too), and the per-unit cache: one JSON file per unit keyed by its file and
+// flags, valid while every file the unit read (and the apidoc binary itself) keeps its size and
+// modification time. Entry points: cache_load, cache_store. A damaged or stale entry is a miss,
+// never an error.
 #include "model.h"
 #include "schema.h"
 
@@ -13,7 +14,7 @@
 #include <sys/stat.h> // stat, mkdir
 #include <unistd.h>   // getpid
 
-#define CACHE_FORMAT 2
+#define CACHE_FORMAT 3
 
 static const char *const REF_KINDS[] = {"generic-selection", "call", "macro-expansion", "reference", "type", "member"};
 
@@ -136,13 +137,8 @@ static json_t *stamp(const char *path) {
 
 static char *entry_path(const char *dir, const char *key) { return xprintf("%s/%s.json", dir, key); }
 
-void cache_store(const char *dir, const char *key, const TuResult *r) {
+json_t *tu_out(const TuResult *r) {
     json_t *root = json_object(), *a = json_array();
-    json_object_set_new(root, "format", json_integer(CACHE_FORMAT));
-    json_array_append_new(a, stamp("/proc/self/exe"));
-    for (size_t i = 0; i < r->deps.n; i++) json_array_append_new(a, stamp(r->deps.items[i]));
-    json_object_set_new(root, "deps", a);
-    a = json_array();
     for (size_t i = 0; i < r->syms.n; i++) json_array_append_new(a, sym_out(r->syms.items[i]));
     json_object_set_new(root, "syms", a);
     a = json_array();
@@ -162,6 +158,42 @@ void cache_store(const char *dir, const char *key, const TuResult *r) {
         json_array_append_new(a, json_pack("[i, o, i, s]", (int)d->level, jstr(d->file), d->line, d->message));
     }
     json_object_set_new(root, "diags", a);
+    json_object_set_new(root, "deps", strs(&r->deps));
+    json_object_set_new(root, "failed", json_integer(r->failed));
+    return root;
+}
+
+void tu_in(json_t *root, TuResult *r) {
+    size_t i;
+    json_t *x;
+    unstrs(json_object_get(root, "deps"), &r->deps);
+    json_array_foreach(json_object_get(root, "syms"), i, x) vec_push(&r->syms, sym_in(x));
+    json_array_foreach(json_object_get(root, "refs"), i, x) {
+        RawRef f = {sdup(json_array_get(x, 0)), sdup(json_array_get(x, 1)), sdup(json_array_get(x, 2)),
+                    intern_kind(json_string_value(json_array_get(x, 3)) ? json_string_value(json_array_get(x, 3)) : ""),
+                    (int)json_integer_value(json_array_get(x, 4)), (int)json_integer_value(json_array_get(x, 5)),
+                    (int)json_integer_value(json_array_get(x, 6)), (int)json_integer_value(json_array_get(x, 7))};
+        if (f.kind) vec_push(&r->refs, f);
+    }
+    json_array_foreach(json_object_get(root, "misuse"), i, x) {
+        Site site = {sdup(json_array_get(x, 0)), (int)json_integer_value(json_array_get(x, 1))};
+        vec_push(&r->misuse, site);
+    }
+    json_array_foreach(json_object_get(root, "diags"), i, x) {
+        Diag d = {(DiagLevel)json_integer_value(json_array_get(x, 0)), sdup(json_array_get(x, 1)),
+                  (int)json_integer_value(json_array_get(x, 2)), sdup(json_array_get(x, 3))};
+        vec_push(&r->diags, d);
+    }
+    r->failed = (int)json_integer_value(json_object_get(root, "failed"));
+}
+
+void cache_store(const char *dir, const char *key, const TuResult *r) {
+    json_t *root = json_object(), *a = json_array();
+    json_object_set_new(root, "format", json_integer(CACHE_FORMAT));
+    json_array_append_new(a, stamp("/proc/self/exe"));
+    for (size_t i = 0; i < r->deps.n; i++) json_array_append_new(a, stamp(r->deps.items[i]));
+    json_object_set_new(root, "stamps", a);
+    json_object_set_new(root, "unit", tu_out(r));
     mkdir(dir, 0777);
     char *path = entry_path(dir, key), *tmp = xprintf("%s.%d.tmp", path, (int)getpid());
     if (json_dump_file(root, tmp, JSON_COMPACT) == 0) rename(tmp, path);
@@ -181,35 +213,13 @@ int cache_load(const char *dir, const char *key, TuResult *r) {
     int ok = json_integer_value(json_object_get(root, "format")) == CACHE_FORMAT;
     size_t i;
     json_t *x;
-    json_array_foreach(json_object_get(root, "deps"), i, x) {
+    json_array_foreach(json_object_get(root, "stamps"), i, x) {
         if (!ok) break;
         json_t *now = stamp(json_string_value(json_array_get(x, 0)) ? json_string_value(json_array_get(x, 0)) : "");
         ok = json_equal(now, x);
         json_decref(now);
     }
-    if (!ok) {
-        json_decref(root);
-        return 0;
-    }
-    json_array_foreach(json_object_get(root, "deps"), i, x)
-        if (i > 0) vec_push(&r->deps, sdup(json_array_get(x, 0)));
-    json_array_foreach(json_object_get(root, "syms"), i, x) vec_push(&r->syms, sym_in(x));
-    json_array_foreach(json_object_get(root, "refs"), i, x) {
-        RawRef f = {sdup(json_array_get(x, 0)), sdup(json_array_get(x, 1)), sdup(json_array_get(x, 2)),
-                    intern_kind(json_string_value(json_array_get(x, 3)) ? json_string_value(json_array_get(x, 3)) : ""),
-                    (int)json_integer_value(json_array_get(x, 4)), (int)json_integer_value(json_array_get(x, 5)),
-                    (int)json_integer_value(json_array_get(x, 6)), (int)json_integer_value(json_array_get(x, 7))};
-        if (f.kind) vec_push(&r->refs, f);
-    }
-    json_array_foreach(json_object_get(root, "misuse"), i, x) {
-        Site site = {sdup(json_array_get(x, 0)), (int)json_integer_value(json_array_get(x, 1))};
-        vec_push(&r->misuse, site);
-    }
-    json_array_foreach(json_object_get(root, "diags"), i, x) {
-        Diag d = {(DiagLevel)json_integer_value(json_array_get(x, 0)), sdup(json_array_get(x, 1)),
-                  (int)json_integer_value(json_array_get(x, 2)), sdup(json_array_get(x, 3))};
-        vec_push(&r->diags, d);
-    }
+    if (ok) tu_in(json_object_get(root, "unit"), r);
     json_decref(root);
-    return 1;
+    return ok;
 }

@@ -67,9 +67,10 @@ static char *text_between(char **lines, int nlines, unsigned l1, unsigned c1, un
     size_t cap = 256, n = 0;
     char *s = xrealloc(NULL, cap);
     s[0] = '\0';
+    if (l1 < 1) l1 = 1, c1 = 1; // an extent that starts in no file (line 0) starts at the top
     for (unsigned l = l1; l <= l2 && (int)l <= nlines; l++) {
         const char *t = lines[l - 1];
-        size_t len = strlen(t), a = l == l1 ? c1 - 1 : 0, b = l == l2 ? c2 - 1 : len;
+        size_t len = strlen(t), a = l == l1 && c1 ? c1 - 1 : 0, b = l == l2 ? (c2 ? c2 - 1 : 0) : len;
         if (a > len) a = len;
         if (b > len) b = len;
         if (b < a) b = a;
@@ -342,7 +343,7 @@ static void macro_symbol(Ctx *c, CXCursor cur) {
     unsigned l2, c2, o;
     CXFile f;
     loc_of(clang_getRangeEnd(r), &f, &l2, &c2, &o);
-    const char *first = h->lines[s->line - 1], *hash = strchr(first, '#');
+    const char *first = s->line >= 1 && s->line <= h->nlines ? h->lines[s->line - 1] : "", *hash = strchr(first, '#');
     unsigned c1 = hash ? (unsigned)(hash - first) + 1 : 1;
     s->declaration = text_between(h->lines, h->nlines, (unsigned)s->line, c1, l2, c2);
     free(name);
@@ -701,11 +702,13 @@ static void inclusion_visit(CXFile f, CXSourceLocation *stack, unsigned depth, C
 static void run_job(Run *run, Job *job, CXIndex index) {
     Ctx c = {0};
     c.run = run, c.job = job;
-    const char **argv = xcalloc(job->args.n + 1, sizeof *argv);
-    for (size_t i = 0; i < job->args.n; i++) argv[i] = job->args.items[i];
+    // gcc has no bracket depth limit (it compiles 20,000 nested parentheses); clang stops at 256
+    const char **argv = xcalloc(job->args.n + 2, sizeof *argv);
+    argv[0] = "-fbracket-depth=100000";
+    for (size_t i = 0; i < job->args.n; i++) argv[i + 1] = job->args.items[i];
     CXTranslationUnit tu = NULL;
     enum CXErrorCode err = clang_parseTranslationUnit2(
-        index, job->file, argv, (int)job->args.n, NULL, 0,
+        index, job->file, argv, (int)job->args.n + 1, NULL, 0,
         CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing, &tu);
     free(argv);
     if (err != CXError_Success || !tu) {
@@ -763,6 +766,7 @@ static void *worker(void *arg) {
         size_t i = atomic_fetch_add(&run->next, 1);
         if (i >= run->in->jobs.n) break;
         Job *job = &run->in->jobs.items[i];
+        if (job->done || !shard_owns(i, run->o->shard, run->o->shards)) continue;
         if (cache && cache_load(cache, job->cache_key, &job->r)) continue;
         if (!job->is_header) { // a unit must be readable UTF-8 text (headers were read already)
             int n = 0;
@@ -774,7 +778,9 @@ static void *worker(void *arg) {
             for (int k = 0; k < n; k++) free(lines[k]);
             free(lines);
         }
+        watchdog_begin(job);
         run_job(run, job, index);
+        watchdog_end(job);
         if (cache && !job->r.failed) cache_store(cache, job->cache_key, &job->r);
     }
     clang_disposeIndex(index);
@@ -788,6 +794,16 @@ void extract_units(const Options *o, Inputs *in) {
     int nthreads = o->jobs > 0 ? o->jobs : 2;
     pthread_t th[16];
     if (nthreads > 16) nthreads = 16;
-    for (int i = 0; i < nthreads; i++) pthread_create(&th[i], NULL, worker, &run);
+    // libclang parses on the calling thread (LIBCLANG_NOTHREADS), which gets a large stack: the
+    // parser recurses per nesting level, and its own 8 MB safety thread dies at ~60,000 terms.
+    setenv("LIBCLANG_NOTHREADS", "1", 1);
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, (size_t)1 << 30); // address space only; pages come on use
+    for (int i = 0; i < nthreads; i++)
+        if (pthread_create(&th[i], &attr, worker, &run) != 0) pthread_create(&th[i], NULL, worker, &run);
+    pthread_attr_destroy(&attr);
+    watchdog_start(o, in);
     for (int i = 0; i < nthreads; i++) pthread_join(th[i], NULL);
+    watchdog_stop();
 }

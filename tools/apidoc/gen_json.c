@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // api.json from a const model (format of docs/api-json.md, key names from schema.h): fixed key
 // order, every key present (null or [] when empty), sorted lists, no timestamps; checked writes.
-// A streaming writer into one buffer: one-space indentation, and the small objects of long lists
-// (references, example uses, parameters, members) each on one line. A tree of json_t for a
+// A streaming writer into one buffer: one-space indentation, the small objects of long lists
+// (example uses, parameters, members) each on one line, references as one-line arrays. A tree of json_t for a
 // multi-megabyte file cost more than everything else of a warm run. Entry: gen_json_write.
 #include "model.h"
 #include "schema.h"
@@ -288,15 +288,18 @@ static void symbol_json(W *w, const Model *m, const Symbol *s) {
     k_int(w, K_USE_COUNT, (long long)s->refs.n);
     key(w, K_REFERENCES);
     open_(w, "[");
-    for (size_t i = 0; i < s->refs.n; i++) {
+    for (size_t i = 0; i < s->refs.n; i++) { // the longest list: each a [file, line, column, kind, example]
         const Reference *r = &s->refs.items[i];
-        open_flat(w);
-        k_str(w, K_FILE, r->file);
-        k_int(w, K_LINE, r->line);
-        k_int(w, K_COLUMN, r->column);
-        k_str(w, K_KIND, r->kind);
-        k_int_or_null(w, K_EXAMPLE, r->example >= 0, r->example);
-        close_(w, "}");
+        char b[64];
+        item(w);
+        put(w, "[", 1);
+        quoted(w, r->file);
+        snprintf(b, sizeof b, ", %d, %d, ", r->line, r->column);
+        puts_(w, b);
+        quoted(w, r->kind);
+        if (r->example >= 0) snprintf(b, sizeof b, ", %d]", r->example);
+        else snprintf(b, sizeof b, ", null]");
+        puts_(w, b);
     }
     close_(w, "]");
     key(w, K_EXAMPLES);

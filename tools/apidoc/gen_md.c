@@ -44,8 +44,9 @@ static MdTag *md_add_tag(MdModel *m, const char *name) {
 }
 
 // format_version 2 stores each enclosing function once (root "examples") and has symbols point
-// at it by index. The page writers read an example's (and a reference's) function facts from the
-// entry itself, so each use and reference gets them copied in (shared json_t, no text copied).
+// at it by index, and writes references as arrays. The page writers read an example's (and a
+// reference's) facts from the entry itself, so each use and reference gets them (shared json_t,
+// no text copied) and each reference becomes an object {file, line, column, kind, function}.
 static void md_expand_examples(MdModel *m) {
     json_t *table = json_object_get(m->root, "examples");
     size_t  i, k;
@@ -59,10 +60,14 @@ static void md_expand_examples(MdModel *m) {
                 json_object_set(x, keys[j], json_object_get(e, keys[j]));
             json_object_set(x, "category", json_object_get(e, "origin"));
         }
-        json_array_foreach(json_object_get(s, "references"), k, x) {
-            json_t *at = json_object_get(x, "example");
+        json_t *refs = json_object_get(s, "references");
+        json_array_foreach(refs, k, x) { // [file, line, column, kind, example] -> an object
+            json_t *at = json_array_get(x, 4);
             json_t *e  = json_is_integer(at) ? json_array_get(table, (size_t)json_integer_value(at)) : NULL;
-            json_object_set(x, "function", e ? json_object_get(e, "function") : json_null());
+            json_t *r  = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "file", json_array_get(x, 0), "line",
+                                   json_array_get(x, 1), "column", json_array_get(x, 2), "kind", json_array_get(x, 3),
+                                   "example", at ? at : json_null(), "function", e ? json_object_get(e, "function") : json_null());
+            if (r) json_array_set_new(refs, k, r);
         }
     }
 }

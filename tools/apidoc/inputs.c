@@ -95,21 +95,43 @@ static int load_ccdb(const Options *o, Inputs *run, JobVec *jobs, DiagVec *diags
     return 0;
 }
 
+
 static int str_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static void find_headers(const char *dir, StrVec *out) {
+// Every *.h under `dir`, entries walked in name order. Each directory and file is taken once by
+// its (device, inode): a link back to a directory already walked (`loop -> .`, `up -> ..`) or a
+// second path to a header is a warning naming the link, never a loop.
+static void find_headers(const char *dir, StrVec *out, Map *seen, DiagVec *diags) {
     DIR *d = opendir(dir);
     if (!d) return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.') continue;
-        char *p = xprintf("%s/%s", dir, e->d_name);
-        struct stat st;
-        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) find_headers(p, out), free(p);
-        else if (strlen(p) > 2 && strcmp(p + strlen(p) - 2, ".h") == 0) vec_push(out, p);
-        else free(p);
-    }
+    StrVec names = {0};
+    for (struct dirent *e; (e = readdir(d));)
+        if (e->d_name[0] != '.') vec_push(&names, xstrdup(e->d_name));
     closedir(d);
+    if (names.n) qsort(names.items, names.n, sizeof(char *), str_cmp);
+    for (size_t i = 0; i < names.n; i++) {
+        char *p = xprintf("%s/%s", dir, names.items[i]);
+        free(names.items[i]);
+        struct stat st;
+        int is_dir = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+        int is_h = !is_dir && strlen(p) > 2 && strcmp(p + strlen(p) - 2, ".h") == 0;
+        if (!is_dir && !is_h) {
+            free(p);
+            continue;
+        }
+        char *id = xprintf("%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+        const char *first = map_get(seen, id);
+        if (first) {
+            diag_add(diags, DIAG_WARNING, p, 0, "%s already read as %s; skipped (a link loop or a second path)",
+                     is_dir ? "directory" : "header", first);
+            free(id), free(p);
+            continue;
+        }
+        map_put(seen, id, xstrdup(p));
+        if (is_dir) find_headers(p, out, seen, diags), free(p);
+        else vec_push(out, p);
+    }
+    free(names.items);
 }
 
 static char *job_key(const Job *j) {
@@ -131,7 +153,13 @@ int inputs_load(const Options *o, Model *m, Inputs *in) {
     // public headers
     StrVec headers = {0};
     for (size_t i = 0; i < o->headers.n; i++) vec_push(&headers, xstrdup(o->headers.items[i]));
-    if (!headers.n) find_headers("include", &headers);
+    if (!headers.n) {
+        Map seen = {0};
+        struct stat st;
+        if (stat("include", &st) == 0)
+            map_put(&seen, xprintf("%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino), "include");
+        find_headers("include", &headers, &seen, &m->diags);
+    }
     if (headers.n) qsort(headers.items, headers.n, sizeof(char *), str_cmp);
     if (!headers.n) {
         diag_add(&m->diags, DIAG_ERROR, "include", 0, "no public header found");

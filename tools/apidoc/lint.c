@@ -142,6 +142,13 @@ static void lint_symbol(LintCtx *c, Symbol *s) {
     int record = s->kind == KIND_STRUCT || s->kind == KIND_UNION || s->kind == KIND_ENUM;
     if (!record && d->fields.n)
         diag_add(&m->diags, DIAG_ERROR, s->header, d->fields_line, "`%s` is a %s: it has no members for `FIELDS:`", s->name, kind);
+    for (size_t k = 0; k < d->fields.n; k++)
+        for (size_t j = 0; j < k; j++)
+            if (strcmp(d->fields.items[j].name, d->fields.items[k].name) == 0) {
+                diag_add(&m->diags, DIAG_ERROR, s->header, d->fields.items[k].line, "FIELDS: `%s` is listed twice (also at line %d)",
+                         d->fields.items[k].name, d->fields.items[j].line);
+                break;
+            }
     for (size_t k = 0; record && k < d->fields.n; k++) {
         const char *n = d->fields.items[k].name;
         int found = 0;

@@ -151,6 +151,10 @@ typedef struct {
 // Returns 1 and fills `r` when the cache holds `key` and none of its files changed.
 int  cache_load(const char *dir, const char *key, TuResult *r);
 void cache_store(const char *dir, const char *key, const TuResult *r);
+// A unit's result as a jansson value (cache.c): for the cache and for shard parts (shard.c).
+struct json_t;
+struct json_t *tu_out(const TuResult *r);
+void           tu_in(struct json_t *o, TuResult *r);
 
 typedef struct Model {
     Vec(Symbol *)     symbols;
@@ -183,6 +187,9 @@ typedef struct {
     StrVec      sources;    // extra sources given on the command line
     StrVec      flags;      // flags for the command-line sources and the headers
     int         jobs;
+    double      unit_time;   // seconds one unit may take (0: unbounded)
+    double      unit_memory; // MB of resident memory while parsing (0: unbounded)
+    int         shard, shards; // extract --shard I/N: this run parses units i with i % N == I - 1
 } Options;
 
 // extraction: inputs.c, extract.c, merge.c (stages.h), then resolve.c:

@@ -71,7 +71,7 @@
 #define K_FUNCTION_ID "function_id"
 #define K_EXPRESSION  "expression"
 
-// Reference: file, line, column, kind, example
+// Reference: the array [file, line, column, kind, example] (readers name the items so)
 #define K_FILE    "file"
 #define K_COLUMN  "column"
 #define K_EXAMPLE "example"

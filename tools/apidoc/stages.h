@@ -17,6 +17,7 @@ typedef struct {
     HeaderFile *header;
     char       *cache_key;
     int         io_error; // unreadable or not UTF-8: exit 3
+    int         done;     // its result is in `r` already (read from a shard part)
     TuResult    r;
 } Job;
 typedef Vec(Job) JobVec;
@@ -36,5 +37,16 @@ void extract_units(const Options *o, Inputs *in);
 int  merge_units(Model *m, Inputs *in);
 // Alias typedefs (`typedef struct X X;`) into the record they name (their USRs and doc).
 void resolve_aliases(Model *m);
+
+// Shards (shard.c): unit i belongs to shard I of N when i % N == I - 1.
+static inline int shard_owns(size_t i, int shard, int shards) { return shards <= 1 || (int)(i % (size_t)shards) == shard - 1; }
+int shard_write(const char *path, const Inputs *in, int shard, int shards); // 0 ok, 3 I/O
+int shard_read(const char *path, Inputs *in, DiagVec *diags);               // 0 ok, 3 not a part
+
+// The per-unit bounds (watchdog.c): Options.unit_time seconds, Options.unit_memory MB resident.
+void watchdog_start(const Options *o, Inputs *in);
+void watchdog_stop(void);
+void watchdog_begin(const Job *job);
+void watchdog_end(const Job *job);
 
 #endif
