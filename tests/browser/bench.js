@@ -121,7 +121,8 @@ async function keystrokes(browser, site, queries) {
   const big = buildSite("synthetic", synthJson, TMP);
   const browser = await launch();
   const queries = ["Free", "deallocate", "tag:Page alloc", "kind:function in:H4", "pagealocator", "table bytes"];
-  const kl = await keystrokes(browser, librarySite, ["Free", "deallocate", "tag:Page alloc", "kind:function in:Heap", "pagealocator", "double free"]);
+  const kl = await keystrokes(browser, librarySite, ["Free", "deallocate", "tag:Page alloc", "kind:function in:Heap", "pagealocator", "double free",
+    "PageAllocator *", "size -> void *"]);
   const kf = await keystrokes(browser, fixture.site, queries);
   const ks = await keystrokes(browser, big.site, queries);
   await browser.close();
@@ -152,11 +153,11 @@ Each sample types one character into the search box: "work" is the handler (pars
 DOM update, \`performance.now()\`), "frame" runs until the next animation frame after it.
 Queries: ${queries.map((q) => "`" + q + "`").join(", ")}.
 
-| site | keystrokes | work median | work p95 | work max | frame median | frame max | goal |
-|---|---:|---:|---:|---:|---:|---:|---|
-| library | ${kl.n} | ${ms(kl.work.median)} | ${ms(kl.work.p95)} | ${ms(kl.work.max)} | ${ms(kl.frame.median)} | ${ms(kl.frame.max)} | ≤ 16 ms |
-| fixture | ${kf.n} | ${ms(kf.work.median)} | ${ms(kf.work.p95)} | ${ms(kf.work.max)} | ${ms(kf.frame.median)} | ${ms(kf.frame.max)} | ≤ 16 ms |
-| synthetic 2000 functions | ${ks.n} | ${ms(ks.work.median)} | ${ms(ks.work.p95)} | ${ms(ks.work.max)} | ${ms(ks.frame.median)} | ${ms(ks.frame.max)} | ≤ 16 ms |
+| site | keystrokes | work median | work p95 | work max | frame median | frame p95 | frame max | goal |
+|---|---:|---:|---:|---:|---:|---:|---:|---|
+| library | ${kl.n} | ${ms(kl.work.median)} | ${ms(kl.work.p95)} | ${ms(kl.work.max)} | ${ms(kl.frame.median)} | ${ms(kl.frame.p95)} | ${ms(kl.frame.max)} | p95 ≤ 16 ms |
+| fixture | ${kf.n} | ${ms(kf.work.median)} | ${ms(kf.work.p95)} | ${ms(kf.work.max)} | ${ms(kf.frame.median)} | ${ms(kf.frame.p95)} | ${ms(kf.frame.max)} | p95 ≤ 16 ms |
+| synthetic 2000 functions | ${ks.n} | ${ms(ks.work.median)} | ${ms(ks.work.p95)} | ${ms(ks.work.max)} | ${ms(ks.frame.median)} | ${ms(ks.frame.p95)} | ${ms(ks.frame.max)} | p95 ≤ 16 ms |
 
 ## Sizes
 
