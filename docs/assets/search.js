@@ -234,35 +234,53 @@
   }
 
   // The tier of one name key against the query's words (flattened: letters and digits only).
+  var typoCache = [];
   function keyTier(k, flats, qflat) {
     if (!qflat) return 0;
-    if (k.flat === qflat || k.lower === qflat) return T_EXACT;
-    if (k.flat.indexOf(qflat) === 0) return T_PREFIX;
-    var starts = k.starts, i, w, part = 0, whole = true, inOrder = true;
-    for (w = 0; w < flats.length && inOrder; w++) {
-      for (i = part; i < starts.length; i++) if (k.flat.startsWith(flats[w], starts[i])) break;
-      if (i === starts.length) { inOrder = false; break; }
-      var end = starts[i] + flats[w].length;
-      if (end !== k.flat.length && starts.indexOf(end) < 0) whole = false;
-      part = i + 1;
-      while (part < starts.length && starts[part] < end) part++;
+    var flatName = k.flat, starts = k.starts, i, w;
+    var sub = true;
+    for (w = 0; w < flats.length && sub; w++) sub = flatName.indexOf(flats[w]) >= 0;
+    if (sub) {
+      if (flatName === qflat || k.lower === qflat) return T_EXACT;
+      if (flatName.indexOf(qflat) === 0) return T_PREFIX;
+      var part = 0, whole = true, inOrder = true;
+      for (w = 0; w < flats.length && inOrder; w++) {
+        for (i = part; i < starts.length; i++) if (flatName.startsWith(flats[w], starts[i])) break;
+        if (i === starts.length) { inOrder = false; break; }
+        var end = starts[i] + flats[w].length;
+        if (end !== flatName.length && starts.indexOf(end) < 0) whole = false;
+        part = i + 1;
+        while (part < starts.length && starts[part] < end) part++;
+      }
+      if (inOrder) return whole ? T_PARTS_WHOLE : T_PARTS;
+      var any = true;
+      for (w = 0; w < flats.length && any; w++) {
+        var atPart = false;
+        for (i = 0; i < starts.length && !atPart; i++) atPart = flatName.startsWith(flats[w], starts[i]);
+        any = atPart;
+      }
+      return any ? T_PARTS_ANY : T_SUBSTRING;
     }
-    if (inOrder) return whole ? T_PARTS_WHOLE : T_PARTS;
-    var any = true, sub = true;
-    for (w = 0; w < flats.length; w++) {
-      var atPart = false;
-      for (i = 0; i < starts.length && !atPart; i++) atPart = k.flat.startsWith(flats[w], starts[i]);
-      any = any && atPart;
-      sub = sub && k.flat.indexOf(flats[w]) >= 0;
-    }
-    if (any) return T_PARTS_ANY;
-    if (sub) return T_SUBSTRING;
     var max = maxEdits(qflat.length);
-    if (max && distance(qflat, k.flat, 0, false, max) <= max) return T_TYPO_WHOLE;
+    if (max && Math.abs(flatName.length - qflat.length) <= max && distance(qflat, flatName, 0, false, max) <= max)
+      return T_TYPO_WHOLE;
     for (w = 0; w < flats.length; w++) {
-      var mw = maxEdits(flats[w].length), ok = false;
-      for (i = 0; i < starts.length && !ok; i++)
-        ok = mw ? distance(flats[w], k.flat, starts[i], true, mw) <= mw : k.flat.startsWith(flats[w], starts[i]);
+      var word = flats[w], mw = maxEdits(word.length), ok = false;
+      for (i = 0; i < starts.length && !ok; i++) {
+        var at = starts[i];
+        if (!mw) { ok = flatName.startsWith(word, at); continue; }
+        // Within mw edits, one of the word's first mw + 1 letters is among the next 2 mw + 1.
+        var near = false;
+        for (var x = 0; x <= mw && !near; x++) {
+          var c = word.charCodeAt(x);
+          for (var y = at; y <= at + 2 * mw && y < flatName.length && !near; y++) near = flatName.charCodeAt(y) === c;
+        }
+        if (!near) continue;
+        // The distance depends only on the next |word| + mw letters: names share them.
+        var head = flatName.substr(at, word.length + mw), d = typoCache[w].get(head);
+        if (d === undefined) typoCache[w].set(head, d = distance(word, head, 0, true, mw));
+        ok = d <= mw;
+      }
       if (!ok) return 0;
     }
     return T_TYPO;
@@ -312,6 +330,7 @@
       var flats = q.words.map(function (w) { return w.replace(/[^a-z0-9]/g, ""); }).filter(Boolean);
       var qflat = flats.join("");
       var textScore = null;
+      typoCache = flats.map(function () { return new Map(); });
       for (i = 0; i < entries.length; i++) {
         var e = entries[i];
         if (!passesFilters(e, q)) continue;
@@ -359,7 +378,7 @@
     return e;
   }
 
-  var overlay, panel, input, facetsBox, statusBox, list, button, opener = null, selected = 0, current = [];
+  var overlay, panel, input, facetsBox, statusBox, list, button, opener = null, selected = 0, current = [], urlTimer = 0;
 
   function build() {
     overlay = el("div", "apidoc-search");
@@ -453,6 +472,7 @@
     overlay.hidden = true;
     document.documentElement.classList.remove("apidoc-search-open");
     input.setAttribute("aria-expanded", "false");
+    clearTimeout(urlTimer);
     setUrlQuery("");
     var back = opener && opener.isConnected ? opener : button;
     opener = null;
@@ -538,7 +558,9 @@
     statusBox.classList.toggle("apidoc-search__count--error", out.q.errors.length > 0);
     if (value.trim()) renderFacets(out.results, out.q);
     else renderFacets(entries.map(function (e) { return { e: e }; }), { tags: [] });
-    setUrlQuery(value.trim());
+    // The URL follows once typing pauses: history.replaceState costs more than a ranking.
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(function () { if (!overlay.hidden) setUrlQuery(input.value.trim()); }, 250);
     api.lastMs = performance.now() - t0;
   }
 

@@ -122,7 +122,8 @@ test("unknown_tag_kind_and_in_values_say_so", async () => {
 
 test("the_query_is_mirrored_in_the_url_and_read_back_from_it", async () => {
   await openSearch("page alloc");
-  assert.equal(new URL(page.url()).searchParams.get("q"), "page alloc");
+  // Mirrored once typing pauses (a quarter of a second).
+  await page.waitForURL((u) => u.searchParams.get("q") === "page alloc", { timeout: 2000 });
   await page.keyboard.press("Escape");
   assert.equal(new URL(page.url()).searchParams.get("q"), null);
   await page.goto(http.url + "api/PageAllocator.html?q=free_entries");
