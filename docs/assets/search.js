@@ -344,9 +344,11 @@
           var s = textScore[w];
           if (s === null) continue;
           any = true;
+          var hit = s[e.id];
+          if (hit === 2) continue;
           if (wordInName(e, flats[w] || "")) continue;
-          if (!s[e.id]) all = false;
-          else if (s[e.id] !== 2) exact = false;
+          if (!hit) all = false;
+          else exact = false;
         }
         if (all && any) results.push({ e: e, tier: exact ? T_TEXT + 1 : T_TEXT });
       }
@@ -362,7 +364,7 @@
     return qwords.map(function (w) {
       var stemmed = stem(w.replace(/[^a-z0-9_]/g, ""));
       if (common[stemmed] || stemmed.length < 3 || !ms) return null;
-      var scores = {};
+      var scores = new Uint8Array(entries.length);
       ms.search(w, { prefix: w.length >= 4 }).forEach(function (r) {
         scores[r.id] = r.terms.indexOf(stemmed) >= 0 ? 2 : 1;
       });
@@ -378,7 +380,7 @@
     return e;
   }
 
-  var overlay, panel, input, facetsBox, statusBox, list, button, opener = null, selected = 0, current = [], urlTimer = 0;
+  var overlay, panel, input, facetsBox, statusBox, list, button, opener = null, selected = 0, current = [], urlTimer = 0, facetsKey = null;
 
   function build() {
     overlay = el("div", "apidoc-search");
@@ -494,6 +496,9 @@
     var order = Array.from(counts.keys()).sort(function (a, b) {
       return counts.get(b) - counts.get(a) || (tags[a].name < tags[b].name ? -1 : 1);
     });
+    var key = order.map(function (t) { return t + ":" + counts.get(t) + (q.tags.indexOf(t) >= 0 ? "*" : ""); }).join(",");
+    if (key === facetsKey) return; // the same chips: leave the DOM alone
+    facetsKey = key;
     facetsBox.replaceChildren();
     order.forEach(function (t) {
       var chip = el("button", "apidoc-facet");
@@ -511,36 +516,50 @@
   }
 
   var KIND_LABEL = { "function-macro": "macro()", "object-macro": "macro", "enum-constant": "constant" };
+  function resultItem(r, i) {
+    var li = el("li", "apidoc-result");
+    li.setAttribute("role", "none");
+    var a = el("a", "apidoc-result__link");
+    a.href = r.e.url;
+    a.id = "apidoc-result-" + i;
+    a.tabIndex = -1;
+    a.setAttribute("role", "option");
+    a.setAttribute("aria-selected", "false");
+    var head = el("div", "apidoc-result__head");
+    head.append(el("span", "apidoc-result__kind", KIND_LABEL[r.e.kind] || r.e.kind),
+      el("span", "apidoc-result__name", r.e.name),
+      el("span", "apidoc-result__file", r.e.kind === "guide" ? r.e.sig : r.e.file));
+    a.append(head);
+    if (r.e.kind !== "guide") a.append(el("code", "apidoc-result__sig", r.e.sig));
+    if (r.e.brief) a.append(el("div", "apidoc-result__brief", r.e.brief));
+    li.append(a);
+    return li;
+  }
+
+  // The first FIRST_SHOWN results are built with the keystroke (a phone or a desktop panel shows
+  // fewer); the rest of the MAX_SHOWN follow right after the frame is painted.
+  var FIRST_SHOWN = 12, restTimer = 0;
+  function renderRest() {
+    clearTimeout(restTimer);
+    for (var i = list.children.length; i < current.length; i++) list.append(resultItem(current[i], i));
+  }
   function renderResults(results) {
     current = results.slice(0, MAX_SHOWN);
-    var items = current.map(function (r, i) {
-      var li = el("li", "apidoc-result");
-      li.setAttribute("role", "none");
-      var a = el("a", "apidoc-result__link");
-      a.href = r.e.url;
-      a.id = "apidoc-result-" + i;
-      a.tabIndex = -1;
-      a.setAttribute("role", "option");
-      var head = el("div", "apidoc-result__head");
-      head.append(el("span", "apidoc-result__kind", KIND_LABEL[r.e.kind] || r.e.kind),
-        el("span", "apidoc-result__name", r.e.name),
-        el("span", "apidoc-result__file", r.e.kind === "guide" ? r.e.sig : r.e.file));
-      a.append(head);
-      if (r.e.kind !== "guide") a.append(el("code", "apidoc-result__sig", r.e.sig));
-      if (r.e.brief) a.append(el("div", "apidoc-result__brief", r.e.brief));
-      li.append(a);
-      return li;
-    });
-    list.replaceChildren.apply(list, items);
-    input.setAttribute("aria-expanded", items.length ? "true" : "false");
+    clearTimeout(restTimer);
+    list.replaceChildren.apply(list, current.slice(0, FIRST_SHOWN).map(resultItem));
+    if (current.length > FIRST_SHOWN) restTimer = setTimeout(renderRest, 0);
+    input.setAttribute("aria-expanded", current.length ? "true" : "false");
     select(0);
   }
 
   function select(i, scroll) {
+    if (i >= list.children.length) renderRest();
     var links = list.querySelectorAll(".apidoc-result__link");
     if (!links.length) { input.removeAttribute("aria-activedescendant"); return; }
+    var before = links[selected];
     selected = Math.max(0, Math.min(i, links.length - 1));
-    for (var k = 0; k < links.length; k++) links[k].setAttribute("aria-selected", k === selected ? "true" : "false");
+    if (before) before.setAttribute("aria-selected", "false");
+    links[selected].setAttribute("aria-selected", "true");
     input.setAttribute("aria-activedescendant", links[selected].id);
     if (scroll) links[selected].scrollIntoView({ block: "nearest" }); // forces layout: keys only
   }
