@@ -233,8 +233,34 @@
     return prefix ? best : prevRow[n];
   }
 
+  // The same prefix distance by Myers' bit-parallel algorithm (Hyyrö's anchored form): one
+  // machine word per letter of `b` for a word of n < 32 letters; peq: its letters' bit masks.
+  function prefixDistance(n, peq, b, from, max) {
+    var high = 1 << (n - 1), mask = (1 << n) - 1 | 0;
+    var pv = mask, mv = 0, score = n, best = n, end = Math.min(b.length, from + n + max);
+    for (var j = from; j < end; j++) {
+      var c = b.charCodeAt(j), eq = c < 128 ? peq[c] : 0;
+      var xv = eq | mv;
+      var xh = ((((eq & pv) + pv) & mask) ^ pv) | eq;
+      var ph = mv | ~(xh | pv);
+      var mh = pv & xh;
+      if (ph & high) score++; else if (mh & high) score--;
+      ph = ((ph << 1) | 1) & mask;
+      mh = (mh << 1) & mask;
+      pv = (mh | ~(xv | ph)) & mask;
+      mv = ph & xv;
+      if (score < best) best = score;
+    }
+    return best;
+  }
+  function peqOf(word) {
+    var peq = new Int32Array(128);
+    for (var i = 0; i < word.length && i < 31; i++) peq[word.charCodeAt(i) & 127] |= 1 << i;
+    return peq;
+  }
+
   // The tier of one name key against the query's words (flattened: letters and digits only).
-  var typoCache = [];
+  var peqs = [];
   function keyTier(k, flats, qflat) {
     if (!qflat) return 0;
     var flatName = k.flat, starts = k.starts, i, w;
@@ -275,11 +301,8 @@
           var c = word.charCodeAt(x);
           for (var y = at; y <= at + 2 * mw && y < flatName.length && !near; y++) near = flatName.charCodeAt(y) === c;
         }
-        if (!near) continue;
-        // The distance depends only on the next |word| + mw letters: names share them.
-        var head = flatName.substr(at, word.length + mw), d = typoCache[w].get(head);
-        if (d === undefined) typoCache[w].set(head, d = distance(word, head, 0, true, mw));
-        ok = d <= mw;
+        ok = near && (word.length < 32 ? prefixDistance(word.length, peqs[w], flatName, at, mw)
+          : distance(word, flatName, at, true, mw)) <= mw;
       }
       if (!ok) return 0;
     }
@@ -330,7 +353,7 @@
       var flats = q.words.map(function (w) { return w.replace(/[^a-z0-9]/g, ""); }).filter(Boolean);
       var qflat = flats.join("");
       var textScore = null;
-      typoCache = flats.map(function () { return new Map(); });
+      peqs = flats.map(peqOf);
       for (i = 0; i < entries.length; i++) {
         var e = entries[i];
         if (!passesFilters(e, q)) continue;

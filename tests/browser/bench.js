@@ -153,7 +153,10 @@ mkdocs build --strict): ${docsTime.toFixed(2)} s (goal ≤ 10 s).
 ## Search: keystroke to rendered results
 
 Each sample types one character into the search box: "work" is the handler (parse, rank, facets,
-DOM update, \`performance.now()\`), "frame" runs until the next animation frame after it.
+DOM update); "rendered" adds the style and layout of the new results, forced at once (what the
+paint of the next frame needs); "next frame" runs until the next animation frame callback, so it
+also holds the wait for the display's next 16.7 ms tick. Load average at the start: ${os.loadavg()[0].toFixed(1)}
+on ${os.cpus().length} cores (other jobs share the machine: compare rows of one run, not runs).
 Queries: ${queries.map((q) => "`" + q + "`").join(", ")} (library: ${libraryQueries.map((q) => "`" + q + "`").join(", ")}).
 
 | site | keystrokes | work median | work p95 | rendered median | rendered p95 | rendered max | next frame median | next frame p95 | goal |
