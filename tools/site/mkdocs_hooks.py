@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: MIT
 # MkDocs hooks of the reference site (listed under `hooks:` in every generated mkdocs.yml):
 # what makes site/ publishable anywhere.
-# - on_config: the version from VERSION in the footer; SITE_URL (environment) as site_url, so
-#   sitemap.xml lists real URLs; the rendered CHANGELOG.md in the nav.
+# - on_config: "<extra.project> <version>" in the footer, the version read from extra.version_file
+#   (VERSION); SITE_URL (environment) as site_url, so sitemap.xml lists real URLs; extra.changelog
+#   (CHANGELOG.md) in the nav. Files are named relative to the repository root; a site of another
+#   project (mk/foreign.mk) sets them to null.
 # - on_files: site/ holds only the site: docs/Doxyfile, docs/tags.yml and docs/sphinx/ (inputs of
-#   other builds) and Material's search assets (its search plugin is off) stay out; CHANGELOG.md
+#   other builds) and Material's search assets (its search plugin is off) stay out; the changelog
 #   at the repository root becomes CHANGELOG.html; the api.json named by APIDOC_API_JSON
 #   (environment) is published as api.json at the root of the site, linked from the home page.
 # - on_post_build: 404.html made independent of where the site is served (a sub-path such as
@@ -20,20 +22,22 @@ ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = ("Doxyfile", "tags.yml", "sphinx/", "assets/javascripts/lunr/", "assets/javascripts/workers/search")
 
 
-def version():
-    path = ROOT / "VERSION"
-    return path.read_text(encoding="utf-8").strip() if path.exists() else "unknown"
+def project_file(config, key):
+    """The file named by extra.<key> (relative to the repository root), or None when unset."""
+    name = (config.get("extra") or {}).get(key)
+    return ROOT / name if name and (ROOT / name).exists() else None
 
 
 def on_config(config):
     url = os.environ.get("SITE_URL", "").strip()
     if url:
         config["site_url"] = url if url.endswith("/") else url + "/"
-    config["copyright"] = f"alloc {version()}"
-    config["extra"]["version"] = version()
-    if (ROOT / "CHANGELOG.md").exists() and isinstance(config.get("nav"), list):
+    version = project_file(config, "version_file")
+    if version:
+        config["copyright"] = f"{config['extra'].get('project', '')} {version.read_text(encoding='utf-8').strip()}".strip()
+    if project_file(config, "changelog") and isinstance(config.get("nav"), list):
         if not any(isinstance(item, dict) and "Changelog" in item for item in config["nav"]):
-            config["nav"].append({"Changelog": "CHANGELOG.md"})
+            config["nav"].append({"Changelog": config["extra"]["changelog"]})
     return config
 
 
@@ -41,8 +45,9 @@ def on_files(files, config):
     for f in list(files):
         if f.src_uri.startswith(LEFT_OUT):
             files.remove(f)
-    if (ROOT / "CHANGELOG.md").exists() and not files.get_file_from_path("CHANGELOG.md"):
-        files.append(File("CHANGELOG.md", str(ROOT), config["site_dir"], config["use_directory_urls"]))
+    changelog = project_file(config, "changelog")
+    if changelog and not files.get_file_from_path(config["extra"]["changelog"]):
+        files.append(File(config["extra"]["changelog"], str(ROOT), config["site_dir"], config["use_directory_urls"]))
     api = os.environ.get("APIDOC_API_JSON")
     if api:
         api = Path(api).resolve()
