@@ -187,14 +187,29 @@ static json_t *md_search_signatures(const MdModel *m, MdSearch *x, const MdSym *
 
 // --- Entries -------------------------------------------------------------------------------
 
-// A one-line signature: the declaration with whitespace collapsed, macro bodies cut.
-static char *md_search_signature(const MdSym *s) {
+// A one-line signature: the declaration with whitespace collapsed, macro bodies cut, and the
+// leading attribute macros of the API (`ALLOC_API`, `ALLOC_NORETURN`: object-like macros before
+// the declaration proper) left out.
+static char *md_search_signature(const MdModel *m, const MdSym *s) {
     MdBuf b = {0};
     if (!strcmp(s->kind, "struct") || !strcmp(s->kind, "union") || !strcmp(s->kind, "enum")) {
         md_printf(&b, "%s %s", s->kind, s->name);
     } else {
+        const char *p = s->decl;
+        while (p && strncmp(p, "#define", 7)) {
+            const char *w = p;
+            while (isalnum((unsigned char)*w) || *w == '_') w++;
+            char word[128];
+            size_t n = (size_t)(w - p);
+            if (!n || n >= sizeof word || !isspace((unsigned char)*w)) break;
+            memcpy(word, p, n);
+            word[n] = '\0';
+            const MdSym *macro = md_find(m, word);
+            if (!macro || strcmp(macro->kind, "object-macro")) break;
+            for (p = w; isspace((unsigned char)*p);) p++;
+        }
         int space = 0;
-        for (const char *p = s->decl; p && *p && b.len < 160; p++) {
+        for (; p && *p && b.len < 160; p++) {
             if (*p == '\\' && (p[1] == '\n' || p[1] == '\0')) continue;
             if (*p == '\n' && !strncmp(s->decl, "#define", 7)) break;
             if (isspace((unsigned char)*p)) {
@@ -283,7 +298,7 @@ static void md_search_symbol(const MdModel *m, MdSearch *x, const MdSym *s) {
     json_decref(known);
     long uses = md_json_int(s->json, "use_count");
     if (!json_object_get(s->json, "use_count")) uses = (long)json_array_size(json_object_get(s->json, "references"));
-    char *sig = md_search_signature(s);
+    char *sig = md_search_signature(m, s);
     md_search_row(x, s->name, s->kind, s->include, sig, md_json_str(s->doc, "brief"), tags, words, uses,
                   md_search_rank(s), NULL, md_search_signatures(m, x, s));
     free(sig);
