@@ -91,6 +91,30 @@ test("guides_are_found_by_heading_and_by_text_and_link_to_the_heading", async ()
   assert.ok((await hrefs()).some((h) => /guides\/violation-catalogue\.html#/.test(h)));
 });
 
+test("every_heading_entry_of_the_search_data_links_to_an_anchor_that_exists", async () => {
+  const data = fs.readFileSync(path.join(SITE, "api/search-index.js"), "utf8");
+  const index = JSON.parse(data.slice(data.indexOf("{"), data.lastIndexOf("}") + 1));
+  const byPage = new Map();
+  for (const r of index.entries) {
+    if (index.kinds[r[1]] !== "guide") continue;
+    const file = index.files[r[2]].replace(/\.md$/, ".html");
+    if (!byPage.has(file)) byPage.set(file, []);
+    byPage.get(file).push({ heading: r[0], anchor: r[8] });
+  }
+  assert.ok(byPage.size >= 4);
+  for (const [file, headings] of byPage) {
+    await page.goto(http.url + file);
+    const ids = await page.evaluate(() => Array.from(document.querySelectorAll("h1, h2, h3, h4, h5, h6"))
+      .map((h) => [h.id, h.textContent.replace(/¶$/, "").trim()]));
+    for (const h of headings) {
+      if (!h.anchor) continue; // the page title links the page
+      const found = ids.find(([id]) => id === h.anchor);
+      assert.ok(found, `${file}#${h.anchor}`);
+      assert.equal(found[1], h.heading, `${file}#${h.anchor}`);
+    }
+  }
+});
+
 test("type_search_finds_functions_and_generic_macros_by_parameter_and_return_types", async () => {
   const takes = (s, type) => s.params.some((p) => p.type === type);
   const arms = (s) => s.dispatch.map((d) => d.function_id && byId[d.function_id]).filter(Boolean);
