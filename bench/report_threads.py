@@ -44,6 +44,10 @@ def main(path, rounds, md, svg):
                          f"({B.fmt(B.ratio_median(mine, wall.get((w, 'glibc'), {})))}×)")
         out.append(f"| {w} | " + " | ".join(cells) + " |")
     out += ["", "Median wall ns/op (× glibc, per-round median).", ""]
+    B.aims_table(out, "The aim of issue 10 (two threads)", [
+        (f"{w}: the shim ≤ 1.0× glibc (wall)", B.ratio_median(wall.get((w, "shim"), {}),
+                                                            wall.get((w, "glibc"), {})), 1.0)
+        for w in workloads])
     for w in workloads:
         out += [f"## {w}", "", WHAT.get(w, w) + ".", "",
                 "| malloc | wall ns/op | spread | × glibc | × mimalloc | CPU ns/op | CPU × glibc |",
