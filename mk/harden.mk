@@ -42,7 +42,9 @@ test-sanitizer-asan: $(BUILD)/harden/test_sanitizer_asan
 # replaying their seed corpora (tests/harden/valgrind.sh). Plain gcc builds with -DALLOC_VALGRIND.
 VG_FLAGS    := -O1 -g -DALLOC_VALGRIND -DALLOC_FAULT_INJECTION
 VG_OBJ      := $(LIB_SRC:src/alloc/%.c=$(BUILD)/valgrind/obj/%.o) $(BUILD)/valgrind/obj/fuzz_ops.o
-VG_REPLAYS  := $(sort $(patsubst fuzz/fuzz_%.c,$(BUILD)/valgrind/replay_%,$(FUZZ_SRC)))
+# fuzz_tu replays whole units through libclang: ASan covers it in fuzz-short; memcheck over
+# libclang would take minutes per input.
+VG_REPLAYS  := $(sort $(patsubst fuzz/fuzz_%.c,$(BUILD)/valgrind/replay_%,$(filter-out fuzz/fuzz_tu.c,$(FUZZ_SRC))))
 VG_PROGRAMS := $(BUILD)/valgrind/vg_hooks $(BUILD)/valgrind/vg_uaf $(VG_REPLAYS)
 
 $(BUILD)/valgrind/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_TEST)
