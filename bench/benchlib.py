@@ -6,6 +6,7 @@ import csv
 import math
 import os
 import statistics
+import subprocess
 from collections import defaultdict
 from xml.sax.saxutils import escape
 
@@ -67,6 +68,19 @@ def aims_table(out, title, aims):
     out.append("")
 
 
+def source_line():
+    """The commit the measured library was built from (and whether the tree had changes)."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--",
+                                "src", "include", "bench/alloc", "bench/threads"],
+                               capture_output=True, text=True).stdout
+        return f"commit {commit}" + (" with uncommitted changes" if dirty.strip() else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown commit"
+
+
 def machine_line():
     """Cores, CPU model and the load average (other agents share this machine)."""
     model = "unknown CPU"
@@ -80,7 +94,8 @@ def machine_line():
             load = " ".join(f.read().split()[:3])
     except OSError:
         load = "unknown"
-    return (f"{os.cpu_count()} cores, {model}; load average {load} when the report was written "
+    return (f"{os.cpu_count()} cores, {model}; library at {source_line()}; load average {load} "
+            f"when the report was written "
             f"(the machine is shared with other agents' builds and tests, so absolute times are "
             f"noisy: compare the ratios, taken within a round, and the instruction counts)")
 
