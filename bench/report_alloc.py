@@ -154,9 +154,12 @@ def main(raw, rounds, md, svg, svg_dyn):
            "inside the timed loop only (it includes filling and draining the live set: 1000 "
            "blocks each way, ≤ 1% of the ops). Every block's first and last byte is written.", "",
            f"Loop overhead (allocator `loop`: the precomputed tables read, the block touched, "
-           f"nothing allocated): {B.fmt(min(loop))}–{B.fmt(max(loop))} ns/op, "
-           f"{B.fmt(min(loop_ir), 1)}–{B.fmt(max(loop_ir), 1)} instructions/op across the "
-           "workloads. Charts: [alloc.svg](alloc.svg), [alloc-dyn.svg](alloc-dyn.svg).", ""]
+           f"nothing allocated): median {B.fmt(B.median(loop))} ns/op over the workloads (from "
+           f"{B.fmt(min(loop))} to {B.fmt(max(loop))}; the large workloads run few ops, so their "
+           f"figure is the least precise), {B.fmt(min(loop_ir), 1)}–{B.fmt(max(loop_ir), 1)} "
+           "instructions/op, up to three of them stores (the two touches and the slot); on a "
+           "core shared with other processes a store-bound loop runs at about half speed. "
+           "Charts: [alloc.svg](alloc.svg), [alloc-dyn.svg](alloc-dyn.svg).", ""]
     aims(out, times, workloads)
     summary(out, times, workloads)
     details(out, times, order, ir, refused, workloads)
