@@ -33,7 +33,9 @@ def main(path, rounds, md, svg):
            "`build/liballoc-malloc.so` (LD_PRELOAD). Two threads, not pinned (they need both "
            "cores); an op is one malloc or one free; every block's first and last byte is written. "
            "Wall ns/op is the figure that matters for threads; CPU ns/op adds both threads' time, "
-           "including a waiting thread's spinning before it yields.", "",
+           "including a waiting thread's spinning before it yields. No instruction counts here: "
+           "callgrind runs threads one at a time, so a waiting thread's spinning would be "
+           "counted as the allocator's work.", "",
            "| workload | " + " | ".join(MALLOCS) + " |", "|---" + "|---:" * len(MALLOCS) + "|"]
     for w in workloads:
         cells = []
