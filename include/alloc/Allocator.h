@@ -171,6 +171,27 @@ struct Allocator {
 };
 
 ///
+/// An allocator's private map from an address to its own bookkeeping (a segment, a slab, a block
+/// record): an open-addressing hash table the allocator maps from the OS, never inside user
+/// blocks. Its layout is the library's business; it is public only so allocators can embed it.
+/// The zero value is an empty map (no OS call until the first insert).
+///
+/// FIELDS:
+/// - slots : The table (private layout), or NULL while the map is empty and unmapped.
+/// - len   : Entries in the map.
+/// - bytes : Mapped length of `slots` in bytes.
+/// - bits  : log2 of the number of slots (0 while `slots` is NULL).
+///
+/// TAGS: Allocator, Memory
+///
+typedef struct AllocatorAddressMap {
+    struct AllocatorAddressSlot *slots;
+    size_t                       len;
+    size_t                       bytes;
+    uint32_t                     bits;
+} AllocatorAddressMap;
+
+///
 /// Magic of `PageAllocator`: the characters `pageallc` read as a little-endian `uint64_t`.
 ///
 /// TAGS: Allocator, Page

@@ -99,9 +99,6 @@ typedef struct HeapPage HeapPage;
 // Descriptor of one segment (64 pages). Opaque, mapped apart from the segment's user memory. (private: src/alloc/heap_internal.h)
 typedef struct HeapSegment HeapSegment;
 
-// One slot of the heap's hash table of segments. Opaque. (private: src/alloc/heap_internal.h)
-typedef struct HeapSegmentSlot HeapSegmentSlot;
-
 ///
 /// The state a heap keeps per size class.
 ///
@@ -176,11 +173,8 @@ typedef struct HeapRun {
 ///                    unmapped.
 /// - hot_segment    : Descriptor of the segment at `hot_base`, or NULL.
 /// - classes        : Per size class state; see `HeapSizeClass`.
-/// - segments       : Open-addressing hash table of this heap's segments, keyed by address; NULL
-///                    until the first small allocation.
-/// - segments_cap   : Slots in `segments`, a power of two (0 when NULL).
-/// - segments_len   : Segments mapped.
-/// - segments_bytes : Mapped length of the `segments` table in bytes.
+/// - segments       : This heap's segments keyed by address (segment base -> descriptor): the
+///                    library's address map, read before any descriptor derived from a pointer.
 /// - free_segments  : List of segments that have an unused page.
 /// - empty_segments : Segments with no page in use (at most 1 is kept).
 /// - dirty_pages    : Unused pages whose contents were not yet discarded (at most
@@ -204,10 +198,7 @@ struct HeapAllocator {
     uintptr_t        hot_base;      // segment of the last free, 1 for none
     HeapSegment     *hot_segment;
     HeapSizeClass    classes[HEAP_CLASS_COUNT];
-    HeapSegmentSlot *segments;
-    size_t           segments_cap;  // slots, power of two
-    size_t           segments_len;  // segments
-    size_t           segments_bytes;
+    AllocatorAddressMap segments;   // segment base -> HeapSegment *
     HeapSegment     *free_segments;
     uint32_t         empty_segments;
     uint32_t         dirty_pages;

@@ -10,6 +10,7 @@
 // "alloc: fatal: heap_allocator_deallocate: foreign pointer 0x...".
 #include "alloc/Heap.h"
 #include "alloc/Types.h" // opt-in short names (size, u8, i8…)
+#include "addrmap.h"  // the over-aligned blocks' owners
 #include "internal.h" // alloc_os_map, alloc_os_unmap, alloc_os_page_size
 
 #include <errno.h>   // ENOMEM, EINVAL
@@ -64,15 +65,10 @@ static int             ready;                         // read without the lock o
 static pthread_key_t   thread_key;                    // its destructor hands the heap back
 static u32             next_shared;                   // round-robin when the pool is exhausted
 
-// Over-aligned blocks: open addressing (linear probing) from address to aligned[] index, in
-// memory mapped from the OS, guarded by aligned_lock. Empty slot: ptr == NULL.
-typedef struct Owner {
-    void *ptr;
-    u32   heap;
-} Owner;
-static Owner *owners;
-static size   owners_cap; // slots, power of two; 0 while unmapped
-static size   owners_len; // slots used (read without the lock: 0 means "skip the lookup")
+// Over-aligned blocks: the library's address map from block address to aligned[] index + 1,
+// guarded by aligned_lock; `aligned_count` mirrors its length for the lock-free "none" test.
+static AllocatorAddressMap owners;
+static size                aligned_count;
 
 // Per thread: the re-entrancy depth and the thread's own heap. initial-exec: no allocation.
 #define THREAD_LOCAL static _Thread_local __attribute__((tls_model("initial-exec")))
@@ -201,75 +197,25 @@ static Pooled *owner_of(const void *ptr) {
 
 // --- Over-aligned blocks (aligned_lock held) --------------------------------------------------
 
-static size owner_slot(const void *ptr) {
-    uintptr_t h = (uintptr_t)ptr >> 4;
-    h ^= h >> 17;
-    h *= (uintptr_t)0x9E3779B97F4A7C15ULL;
-    return (size)(h >> 7) & (owners_cap - 1);
-}
-
-static int owners_grow(void) {
-    size   cap   = owners_cap ? owners_cap * 2 : 1024;
-    Owner *table = alloc_os_map(NULL, cap * sizeof(Owner));
-    if (!table) return 0;
-    Owner *old = owners;
-    size   n   = owners_cap;
-    owners     = table;
-    owners_cap = cap;
-    for (size i = 0; i < n; ++i) {
-        if (!old[i].ptr) continue;
-        size s = owner_slot(old[i].ptr);
-        while (owners[s].ptr) s = (s + 1) & (cap - 1);
-        owners[s] = old[i];
-    }
-    if (old) alloc_os_unmap(NULL, old, n * sizeof(Owner));
-    return 1;
-}
-
 static int owner_add(void *ptr, u32 heap) {
-    if ((owners_len + 1) * 2 > owners_cap && !owners_grow()) return 0;
-    size s = owner_slot(ptr);
-    while (owners[s].ptr) s = (s + 1) & (owners_cap - 1);
-    owners[s] = (Owner){ptr, heap};
-    __atomic_store_n(&owners_len, owners_len + 1, __ATOMIC_RELAXED);
+    if (!addrmap_insert(&owners, NULL, (uintptr_t)ptr, heap + 1)) return 0;
+    __atomic_store_n(&aligned_count, owners.len, __ATOMIC_RELAXED);
     return 1;
 }
 
-// Slot of `ptr`, or owners_cap when absent.
-static size owner_find(const void *ptr) {
-    if (!owners_len) return owners_cap;
-    size s = owner_slot(ptr);
-    while (owners[s].ptr) {
-        if (owners[s].ptr == ptr) return s;
-        s = (s + 1) & (owners_cap - 1);
-    }
-    return owners_cap;
+static void owner_remove(void *ptr) {
+    addrmap_remove(&owners, (uintptr_t)ptr);
+    __atomic_store_n(&aligned_count, owners.len, __ATOMIC_RELAXED);
 }
 
-// Remove slot `s`, shifting later members of its cluster back (no tombstones).
-static void owner_remove(size s) {
-    size mask     = owners_cap - 1;
-    owners[s].ptr = NULL;
-    __atomic_store_n(&owners_len, owners_len - 1, __ATOMIC_RELAXED);
-    for (size i = (s + 1) & mask; owners[i].ptr; i = (i + 1) & mask) {
-        size home = owner_slot(owners[i].ptr);
-        // Move the entry at i into the hole s unless its home lies cyclically in (s, i].
-        if (((i - home) & mask) >= ((i - s) & mask)) {
-            owners[s]     = owners[i];
-            owners[i].ptr = NULL;
-            s             = i;
-        }
-    }
-}
-
-// If `ptr` is an over-aligned block, lock aligned_lock and return its slot; else owners_cap
-// with nothing locked. Blocks are only added by allocations that happened before the free.
-static size aligned_find_locked(const void *ptr) {
-    if (!__atomic_load_n(&owners_len, __ATOMIC_RELAXED)) return owners_cap;
+// If `ptr` is an over-aligned block, lock aligned_lock and return its aligned[] index + 1; else
+// 0 with nothing locked. Blocks are only added by allocations that happened before the free.
+static u32 aligned_find_locked(const void *ptr) {
+    if (!__atomic_load_n(&aligned_count, __ATOMIC_RELAXED)) return 0;
     pthread_mutex_lock(&aligned_lock);
-    size s = owner_find(ptr);
-    if (s == owners_cap) pthread_mutex_unlock(&aligned_lock);
-    return s;
+    u32 k = (u32)addrmap_find(&owners, (uintptr_t)ptr);
+    if (!k) pthread_mutex_unlock(&aligned_lock);
+    return k;
 }
 
 // --- Allocation -------------------------------------------------------------------------------
@@ -322,11 +268,10 @@ void *calloc(size_t count, size_t bytes) {
 void free(void *ptr) {
     if (!ptr || from_bootstrap(ptr)) return;
     if (!enter()) return; // re-entered from the fatal path: leak rather than deadlock
-    size slot = aligned_find_locked(ptr);
-    if (slot < owners_cap) {
-        u32 k = owners[slot].heap;
-        owner_remove(slot);
-        heap_allocator_deallocate(&aligned[k], ptr);
+    u32 k1 = aligned_find_locked(ptr);
+    if (k1) {
+        owner_remove(ptr);
+        heap_allocator_deallocate(&aligned[k1 - 1], ptr);
         pthread_mutex_unlock(&aligned_lock);
     } else {
         Pooled *owner = owner_of(ptr);
@@ -350,12 +295,11 @@ static void *realloc_reentered(void *ptr, size bytes) {
     return moved;
 }
 
-static void *realloc_aligned(size slot, void *ptr, size bytes) { // aligned_lock held
-    u32   k     = owners[slot].heap;
-    void *moved = heap_allocator_remap(&aligned[k], ptr, bytes);
+static void *realloc_aligned(u32 k1, void *ptr, size bytes) { // aligned_lock held
+    void *moved = heap_allocator_remap(&aligned[k1 - 1], ptr, bytes);
     if (moved && moved != ptr) {
-        owner_remove(slot);
-        owner_add(moved, k); // cannot fail: a slot was just freed
+        owner_remove(ptr);
+        owner_add(moved, k1 - 1); // cannot fail: an entry was just removed
     }
     pthread_mutex_unlock(&aligned_lock);
     return moved;
@@ -399,8 +343,8 @@ void *realloc(void *ptr, size_t bytes) {
         return moved;
     }
     if (!enter()) return realloc_reentered(ptr, bytes);
-    size  slot  = aligned_find_locked(ptr);
-    void *moved = slot < owners_cap ? realloc_aligned(slot, ptr, bytes)
+    u32   k1    = aligned_find_locked(ptr);
+    void *moved = k1 ? realloc_aligned(k1, ptr, bytes)
                                     : realloc_in(owner_of(ptr), ptr, bytes);
     leave();
     if (!moved) errno = ENOMEM;
@@ -413,10 +357,10 @@ size_t malloc_usable_size(void *ptr) {
     if (!ptr) return 0;
     if (from_bootstrap(ptr)) return bootstrap_room(ptr);
     if (!enter()) return 0;
-    size   slot = aligned_find_locked(ptr);
+    u32    k1 = aligned_find_locked(ptr);
     size_t n;
-    if (slot < owners_cap) {
-        n = HeapAllocatorUsableSize(&aligned[owners[slot].heap], ptr);
+    if (k1) {
+        n = HeapAllocatorUsableSize(&aligned[k1 - 1], ptr);
         pthread_mutex_unlock(&aligned_lock);
     } else {
         Pooled *owner = owner_of(ptr);
