@@ -136,6 +136,16 @@ typedef struct AllocatorStats {
 /// - `remap` may move: NULL means failure and the old block is untouched; `remap(NULL, n)`
 ///   allocates zero-filled memory; `remap(p, 0)` frees `p` and returns NULL.
 /// - `deallocate(NULL)` returns 0; otherwise it returns the bytes released.
+/// - What each kind may refuse (never with an abort, and never for a valid block other than as
+///   listed): `PageAllocator` and `HeapAllocator` refuse a `resize` the pages behind (or inside
+///   the size class of) the block cannot hold; `SlabAllocator` and `BudgetAllocator` refuse any
+///   request, `resize` or `remap` past their slot size, and `BudgetAllocator` an allocation when
+///   every slot is taken; `ArenaAllocator` refuses a `resize` past an older block's effective
+///   size (the most recent block grows into its chunk's room) and releases nothing on the
+///   `deallocate` of a block other than the most recent (it returns 0; the bytes come back at
+///   `ArenaAllocatorReset`), but its `remap` moves any block; `DebugAllocator` refuses a `resize`
+///   past the block's own mapping. Every kind's `allocate` and `remap` return NULL when memory is
+///   exhausted.
 /// - A pointer the allocator did not hand out, a double free, an interior pointer, a call on an
 ///   uninitialised or deinitialised allocator and a call with the wrong allocator type abort via
 ///   `AllocFatal` with a fixed reason; running out of memory is never fatal.

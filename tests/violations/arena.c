@@ -111,13 +111,6 @@ static void realloc_foreign(void) {
     arena_allocator_remap(&arena, violation_global, 200);
 }
 
-static void remap_non_last(void) {
-    char *a = fresh(24);
-    (void)arena_allocator_allocate(&arena, 24, 0);
-    violation_point(a);
-    arena_allocator_remap(&arena, a, 100);
-}
-
 // Two neighbouring blocks; bytes at `offset` from the end of the first are overwritten.
 static void smash_neighbour(long offset, size n) {
     char *a = fresh(32);
@@ -202,9 +195,6 @@ const ViolationCase violation_cases[] = {
      NULL, interior_pointer},
     {"unaligned_pointer", FATAL(FREE, "misaligned pointer"), NULL, unaligned_pointer},
     {"realloc_foreign", FATAL("arena_allocator_remap", "foreign pointer"), NULL, realloc_foreign},
-    {"remap_non_last",
-     FATAL("arena_allocator_remap", "remap of a block that is not the most recent"),
-     "the arena does not know the block's size, so it cannot copy it", remap_non_last},
     {"overflow_1", VIOLATION_SURVIVES, NULL, NEIGHBOUR, NULL, overflow_1},
     {"overflow_8", VIOLATION_SURVIVES, NULL, NEIGHBOUR, NULL, overflow_8},
     {"underflow_1", VIOLATION_SURVIVES, NULL, NEIGHBOUR, NULL, underflow_1},
