@@ -66,14 +66,15 @@ ALLOC_BEGIN_DECLS
 #define HEAP_RETAINED_MAX_BYTES ((size_t)8 << 20)
 
 ///
-/// Smallest page run (1 MiB) that `heap_allocator_remap` moves with `mremap` when it cannot grow
-/// in place. Smaller runs move by allocating, copying and freeing: moving page tables costs a TLB
-/// flush on every CPU the process ran on, far more than copying less than 1 MiB, and the copy
-/// lands in a retained run when one of the right length is at hand.
+/// How much longer than a request (64×) a retained page run's mapping may be and still be reused
+/// for it. The block gets its page-rounded size; the rest of the mapping stays with it, so the
+/// block can grow into it later without a system call (a buffer that grows by doubling, is freed
+/// and grown again finds its largest mapping again). Bounded by the retention limits, so at most
+/// `HEAP_RETAINED_MAX_BYTES` of memory is held this way.
 ///
 /// TAGS: Heap, Config, Reallocation
 ///
-#define HEAP_REMAP_MOVE_MIN ((size_t)1 << 20)
+#define HEAP_RUN_REUSE_RATIO 64
 
 ///
 /// Most unused pages (64, i.e. 4 MiB) a heap keeps with their contents; each further page that
@@ -123,13 +124,17 @@ typedef struct HeapSizeClass {
 ///
 /// FIELDS:
 /// - base  : First byte of the run (page aligned, or aligned to the heap's alignment if larger).
-/// - bytes : Mapped length in bytes, a multiple of the OS page size: the block's effective size.
+/// - bytes : The block's effective size in bytes, a multiple of the OS page size (for a retained
+///           run, its whole mapping: `cap`).
+/// - cap   : Mapped length in bytes from `base`, at least `bytes`: the block grows into the rest
+///           without a system call.
 ///
 /// TAGS: Heap, Memory
 ///
 typedef struct HeapRun {
     void *base;
     size_t bytes;
+    size_t cap;
 } HeapRun;
 
 ///
@@ -281,10 +286,12 @@ ALLOC_API int8_t heap_allocator_resize(HeapAllocator *self, void *ptr, size_t ne
 ///
 /// Resize a block, moving it when it must.
 ///
-/// Stays in place when `new_size` fits the small block's slot, or when a page run can be shrunk
-/// or extended where it is; a page run of at least `HEAP_REMAP_MOVE_MIN` bytes otherwise moves
-/// with `mremap` (no copy) when the heap's alignment is at most the page size. Everything else
-/// allocates a new block, copies `min(old, new)` bytes and frees the old block.
+/// Stays in place when `new_size` fits the small block's slot, or when a page run fits its
+/// mapping (no system call) or can be shrunk or extended where it is (mremap); a page run
+/// otherwise moves with `mremap` (its page tables move, no byte is copied) when the heap's
+/// alignment is at most the page size. Everything else (a small block that outgrows its slot, a
+/// run of an over-aligned heap) allocates a new block, copies `min(old, new)` bytes and frees the
+/// old block.
 ///
 /// self[in,out] : An initialised heap.
 /// ptr[in]      : A live block of `self`, or NULL to allocate zero-filled memory.

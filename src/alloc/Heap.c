@@ -410,10 +410,9 @@ void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size) {
         alloc_stats_reallocated(&self->base, new_size, old, old);
         return ptr;
     }
-    // Runs below HEAP_REMAP_MOVE_MIN move by copy (into a retained run when one fits, so a
-    // repeated growth pattern faults nothing); larger ones move their page tables with mremap,
-    // which keeps only page alignment.
-    bool  may_move  = old >= HEAP_REMAP_MOVE_MIN && self->base.alignment <= heap_os_page(self);
+    // A run grows into its mapping, else with mremap (in place or moving its page tables, never
+    // copying); mremap keeps only page alignment, so an over-aligned heap's runs move by copy.
+    bool  may_move  = self->base.alignment <= heap_os_page(self);
     size  effective = 0;
     void *moved     = heap_large_resize(self, block.run, new_size, may_move, &effective);
     if (moved) {
@@ -457,11 +456,13 @@ void HeapAllocatorDeinit(HeapAllocator *self) {
         alloc_os_unmap(&self->base, seg, seg->desc_bytes);
     }
     addrmap_release(&self->segments, &self->base);
-    for (size i = 0; i < self->large_len; ++i)
-        alloc_os_unmap(&self->base, self->large[i].base, self->large[i].bytes);
+    for (size i = 0; i < self->large_len; ++i) {
+        alloc_sanitize_region_unmapping(self, self->large[i].base, self->large[i].cap);
+        alloc_os_unmap(&self->base, self->large[i].base, self->large[i].cap);
+    }
     for (size i = 0; i < self->retained_len; ++i) {
-        alloc_sanitize_region_unmapping(self, self->retained[i].base, self->retained[i].bytes);
-        alloc_os_unmap(&self->base, self->retained[i].base, self->retained[i].bytes);
+        alloc_sanitize_region_unmapping(self, self->retained[i].base, self->retained[i].cap);
+        alloc_os_unmap(&self->base, self->retained[i].base, self->retained[i].cap);
     }
     alloc_sanitize_pool_destroy(self);
     alloc_os_unmap(&self->base, self->large, self->large_bytes);

@@ -150,20 +150,22 @@ static size check_runs(const HeapAllocator *self, size *live) {
         BROKEN("run table");
     for (size i = 0; i < self->large_len; ++i) {
         const HeapRun *run = &self->large[i];
-        if (!run->base || !run->bytes || run->bytes % page ||
+        if (!run->base || !run->bytes || run->bytes % page || run->cap < run->bytes ||
+            run->cap % page ||
             !alloc_is_aligned(run->base, self->base.alignment > page ? self->base.alignment : page))
             BROKEN("run table");
         if (i + 1 < self->large_len &&
-            (uintptr_t)run->base + run->bytes > (uintptr_t)self->large[i + 1].base)
+            (uintptr_t)run->base + run->cap > (uintptr_t)self->large[i + 1].base)
             BROKEN("run table");
         *live += run->bytes;
-        mapped += run->bytes;
+        mapped += run->cap;
     }
     size retained = 0;
     if (self->retained_len > HEAP_RETAINED_MAX) BROKEN("retained runs");
     for (size i = 0; i < self->retained_len; ++i) {
-        if (!self->retained[i].base || self->retained[i].bytes % page) BROKEN("retained runs");
-        retained += self->retained[i].bytes;
+        const HeapRun *run = &self->retained[i];
+        if (!run->base || run->cap % page || run->bytes != run->cap) BROKEN("retained runs");
+        retained += run->cap;
     }
     if (retained != self->retained_bytes || retained > HEAP_RETAINED_MAX_BYTES)
         BROKEN("retained runs");

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
-// HeapAllocator, page runs: blocks above HEAP_SMALL_MAX are runs of OS pages mapped one by one
-// and recorded in a table sorted by address (binary search); freed runs are retained in a small
-// bounded cache, and recently unmapped addresses remembered for the double-free diagnosis.
-// Entry points: heap_large_allocate, _find, _release, _resize (see heap_internal.h).
+// HeapAllocator, page runs: blocks above HEAP_SMALL_MAX are runs of OS pages recorded in a table
+// sorted by address (binary search). A run's mapping (`cap`) may be longer than the block
+// (`bytes`): a block grows into it without a system call, and past it with mremap (in place, else
+// moved; the pages are never copied). Freed runs are retained in a small bounded cache and reused
+// best-fit (a mapping up to HEAP_RUN_REUSE_RATIO times the request), so a block that keeps
+// growing and being freed finds its old mapping again; recently unmapped addresses are
+// remembered for the double-free diagnosis. Entry points: heap_large_allocate, _upper, _find,
+// _release, _resize (see heap_internal.h).
 #include "alloc/Heap.h"
 #include "heap_internal.h"
 #include "sanitizer.h"
@@ -44,11 +48,11 @@ static bool large_reserve(HeapAllocator *self) {
 }
 
 // [ a | c ] + b => [ a | b | c ]   (room reserved by the caller)
-static void large_insert(HeapAllocator *self, void *base, size bytes) {
+static void large_insert(HeapAllocator *self, void *base, size bytes, size cap) {
     size i = heap_large_upper(self, base);
     if (i < self->large_len)
         memmove(&self->large[i + 1], &self->large[i], (self->large_len - i) * sizeof(HeapRun));
-    self->large[i] = (HeapRun){base, bytes};
+    self->large[i] = (HeapRun){base, bytes, cap};
     self->large_len++;
 }
 
@@ -83,15 +87,25 @@ static HeapRun retained_remove(HeapAllocator *self, size i) {
         memmove(&self->retained[i], &self->retained[i + 1],
                 (self->retained_len - i - 1) * sizeof(HeapRun));
     self->retained_len--;
-    self->retained_bytes -= run.bytes;
+    self->retained_bytes -= run.cap;
     return run;
 }
 
-// A retained run of exactly `bytes`, taken out of the cache; NULL if there is none.
-static void *retained_take(HeapAllocator *self, size bytes) {
-    for (size i = 0; i < self->retained_len; ++i)
-        if (self->retained[i].bytes == bytes) return retained_remove(self, i).base;
-    return NULL;
+// The retained run that fits `bytes` best (the shortest mapping of at least `bytes`, at most
+// HEAP_RUN_REUSE_RATIO times longer; the most recent among equals), taken out of the cache; its
+// mapped length in `*cap`. NULL if none fits.
+static void *retained_take(HeapAllocator *self, size bytes, size *cap) {
+    size best = HEAP_RETAINED_MAX;
+    for (size i = 0; i < self->retained_len; ++i) {
+        size c = self->retained[i].cap;
+        if (c >= bytes && c / HEAP_RUN_REUSE_RATIO <= bytes &&
+            (best == HEAP_RETAINED_MAX || c <= self->retained[best].cap))
+            best = i;
+    }
+    if (best == HEAP_RETAINED_MAX) return NULL;
+    HeapRun run = retained_remove(self, best);
+    *cap        = run.cap;
+    return run.base;
 }
 
 // Keep a freed run for reuse, evicting the oldest runs to stay within the bounds.
@@ -103,9 +117,9 @@ static void retain(HeapAllocator *self, void *base, size bytes) {
     while (self->retained_len == HEAP_RETAINED_MAX ||
            self->retained_bytes + bytes > HEAP_RETAINED_MAX_BYTES) {
         HeapRun old = retained_remove(self, 0);
-        unmap_run(self, old.base, old.bytes);
+        unmap_run(self, old.base, old.cap);
     }
-    self->retained[self->retained_len++] = (HeapRun){base, bytes};
+    self->retained[self->retained_len++] = (HeapRun){base, bytes, bytes};
     self->retained_bytes += bytes;
 }
 
@@ -120,8 +134,9 @@ static void *map_run(HeapAllocator *self, size bytes) {
 void *heap_large_allocate(HeapAllocator *self, size bytes, i8 zeroed, size *effective) {
     size len = alloc_align_up(bytes, heap_os_page(self));
     if (!len || !large_reserve(self)) return NULL;
-    void *base = retained_take(self, len);
-    if (base) {
+    size  cap  = len;
+    void *base = retained_take(self, len, &cap);
+    if (base) { // the rest of its mapping, [len, cap), stays poisoned: not part of the block
         alloc_sanitize_allocated(self, base, len, zeroed != 0);
         if (zeroed) memset(base, 0, len);
     } else {
@@ -129,7 +144,7 @@ void *heap_large_allocate(HeapAllocator *self, size bytes, i8 zeroed, size *effe
         alloc_sanitize_allocated(self, base, len, true);
         freed_forget(self, base);
     }
-    large_insert(self, base, len);
+    large_insert(self, base, len, cap);
     *effective = len;
     return base;
 }
@@ -138,8 +153,48 @@ size heap_large_release(HeapAllocator *self, size index) {
     HeapRun run = self->large[index];
     large_erase(self, index);
     alloc_sanitize_freed(self, run.base, run.bytes);
-    retain(self, run.base, run.bytes);
+    retain(self, run.base, run.cap); // the whole mapping
     return run.bytes;
+}
+
+// Grow or shrink run `index` within its mapping: no system call. [ block | room ] => [ block+ | room- ]
+static void *resize_within(HeapAllocator *self, HeapRun *run, size len) {
+    alloc_sanitize_resized(self, run->base, run->bytes, len);
+    run->bytes = len;
+    return run->base;
+}
+
+// Shrink run `index` to `len` bytes and give the rest of its mapping back to the OS.
+static void *shrink_mapping(HeapAllocator *self, HeapRun *run, size len) {
+    alloc_sanitize_resized(self, run->base, run->bytes, len);
+    alloc_sanitize_region_unmapping(self, (char *)run->base + len, run->cap - len);
+    alloc_os_remap(&self->base, run->base, run->cap, len, false); // unmaps the tail: cannot fail
+    run->bytes = run->cap = len;
+    return run->base;
+}
+
+// Grow run `index` past its mapping with mremap: in place, else (when `may_move`) moved with its
+// page tables; the pages are never copied. NULL (run untouched) when neither is possible.
+static void *grow_mapping(HeapAllocator *self, size index, size len, bool may_move) {
+    HeapRun *run  = &self->large[index];
+    char    *room = (char *)run->base + run->bytes;
+    alloc_sanitize_region_unmapping(self, room, run->cap - run->bytes); // about to change hands
+    void *moved = alloc_os_remap(&self->base, run->base, run->cap, len, may_move);
+    if (!moved) {
+        alloc_sanitize_region_mapped(self, room, run->cap - run->bytes);
+        return NULL;
+    }
+    if (moved == run->base) {
+        alloc_sanitize_resized(self, moved, run->bytes, len);
+        run->bytes = run->cap = len;
+        return moved;
+    }
+    alloc_sanitize_moved(self, run->base, moved, len);
+    freed_remember(self, run->base); // the old address is now a freed block
+    freed_forget(self, moved);
+    large_erase(self, index);
+    large_insert(self, moved, len, len);
+    return moved;
 }
 
 void *heap_large_resize(HeapAllocator *self, size index, size new_size, bool may_move,
@@ -147,21 +202,8 @@ void *heap_large_resize(HeapAllocator *self, size index, size new_size, bool may
     HeapRun *run = &self->large[index];
     size     len = alloc_align_up(new_size, heap_os_page(self));
     if (!len) return NULL;
-    void *moved = alloc_os_remap(&self->base, run->base, run->bytes, len, may_move);
-    if (!moved) return NULL;
     *effective = len;
-    if (moved == run->base) {
-        alloc_sanitize_resized(self, moved, run->bytes, len);
-        if (len < run->bytes) // mremap unmapped the cut tail
-            alloc_sanitize_region_unmapping(self, (char *)moved + len, run->bytes - len);
-        run->bytes = len;
-        return moved;
-    }
-    alloc_sanitize_moved(self, run->base, moved, len);
-    freed_remember(self, run->base); // the old address is now a freed block
-    freed_forget(self, moved);
-    large_erase(self, index);
-    large_insert(self, moved, len);
-    return moved;
+    if (len < run->bytes) return shrink_mapping(self, run, len);
+    if (len <= run->cap) return resize_within(self, run, len);
+    return grow_mapping(self, index, len, may_move);
 }
-
