@@ -163,14 +163,14 @@ typedef struct DebugAllocatorConfig {
 /// TAGS: Debug, Config
 ///
 #define DebugAllocatorConfigDefault()                                                              \
-    ((DebugAllocatorConfig){.canary_bytes           = DEBUG_ALLOCATOR_DEFAULT_CANARY_BYTES,       \
-                            .page_mode              = 0,                                          \
-                            .guard_page             = 1,                                          \
-                            .report_leaks_at_deinit = 1,                                          \
-                            .check_thread           = 1,                                          \
-                            .quarantine             = DEBUG_ALLOCATOR_DEFAULT_QUARANTINE,         \
-                            .backtrace_depth        = DEBUG_ALLOCATOR_DEFAULT_BACKTRACE_DEPTH,    \
-                            .report                 = 0,                                          \
+    ((DebugAllocatorConfig){.canary_bytes           = DEBUG_ALLOCATOR_DEFAULT_CANARY_BYTES,        \
+                            .page_mode              = 0,                                           \
+                            .guard_page             = 1,                                           \
+                            .report_leaks_at_deinit = 1,                                           \
+                            .check_thread           = 1,                                           \
+                            .quarantine             = DEBUG_ALLOCATOR_DEFAULT_QUARANTINE,          \
+                            .backtrace_depth        = DEBUG_ALLOCATOR_DEFAULT_BACKTRACE_DEPTH,     \
+                            .report                 = 0,                                           \
                             .report_context         = 0})
 
 ///
@@ -244,13 +244,13 @@ ALLOC_STATIC_ASSERT(offsetof(DebugAllocator, base) == 0, "DebugAllocator must st
 /// TAGS: Debug, Init
 ///
 #define DEBUG_ALLOCATOR_BASE(N)                                                                    \
-    ((Allocator){.allocate    = (AllocatorAllocateFn)debug_allocator_allocate,                    \
-                 .resize      = (AllocatorResizeFn)debug_allocator_resize,                        \
-                 .remap       = (AllocatorRemapFn)debug_allocator_remap,                          \
-                 .deallocate  = (AllocatorDeallocateFn)debug_allocator_deallocate,                \
-                 .alignment   = (N),                                                              \
-                 .effort      = ALLOCATOR_EFFORT_ONCE,                                            \
-                 .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                                    \
+    ((Allocator){.allocate    = (AllocatorAllocateFn)debug_allocator_allocate,                     \
+                 .resize      = (AllocatorResizeFn)debug_allocator_resize,                         \
+                 .remap       = (AllocatorRemapFn)debug_allocator_remap,                           \
+                 .deallocate  = (AllocatorDeallocateFn)debug_allocator_deallocate,                 \
+                 .alignment   = (N),                                                               \
+                 .effort      = ALLOCATOR_EFFORT_ONCE,                                             \
+                 .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                                     \
                  .magic       = DEBUG_ALLOCATOR_MAGIC})
 
 ///
@@ -276,7 +276,7 @@ ALLOC_STATIC_ASSERT(offsetof(DebugAllocator, base) == 0, "DebugAllocator must st
 ///
 /// TAGS: Debug, Init, Config
 ///
-#define DebugAllocatorInitAlignedWith(N, settings)                                                \
+#define DebugAllocatorInitAlignedWith(N, settings)                                                 \
     ((DebugAllocator){.base = DEBUG_ALLOCATOR_BASE(N), .config = (settings)})
 
 ///

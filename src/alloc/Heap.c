@@ -468,3 +468,7 @@ void HeapAllocatorDeinit(HeapAllocator *self) {
     alloc_os_unmap(&self->base, self->large, self->large_bytes);
     memset(self, 0, sizeof *self);
 }
+
+HeapAllocator heap_allocator_init(size_t alignment) {
+    return HeapAllocatorInitAligned(alignment);
+}
