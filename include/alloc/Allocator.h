@@ -301,9 +301,12 @@ ALLOC_API size_t debug_allocator_deallocate(DebugAllocator *self, void *ptr);
 /// SUCCESS: A block aligned to at least `self->alignment` holding `bytes` bytes.
 /// FAILURE: NULL when `bytes` is 0 or every attempt failed (`failed_allocations` counts it).
 ///          Aborts via `AllocFatal` when `self` is NULL, uninitialised (zero magic, "uninitialised
-///          allocator"), of an unknown type ("unknown allocator type"), has a NULL vtable slot
-///          ("corrupted allocator: NULL function pointer") or a bad alignment ("corrupted
-///          allocator: alignment is not a power of two").
+///          allocator"), of an unknown type ("unknown allocator type"), has a NULL in the vtable
+///          slot it is about to call ("corrupted allocator: NULL function pointer"; each `_dyn`
+///          function checks the slot it calls, `allocator_realloc_dyn` and the statistics
+///          functions all four) or a bad alignment ("corrupted allocator: alignment is not a
+///          power of two"). The typed function called then checks only its own magic: the
+///          allocator is validated once.
 ///
 /// TAGS: Allocator, Allocation
 ///
