@@ -205,6 +205,27 @@ typedef struct AllocatorAddressMap {
 } AllocatorAddressMap;
 
 ///
+/// A run of whole OS pages an allocator mapped for one block: a row of the run tables
+/// `PageAllocator` and `HeapAllocator` keep out of band (live blocks sorted by address, freed
+/// runs kept for reuse sorted by size).
+///
+/// FIELDS:
+/// - ptr   : Start of the run; the address handed to the user. Aligned to the larger of the page
+///           size and the allocator's alignment.
+/// - bytes : The block's effective size in bytes, a multiple of the page size: what a free of it
+///           returns (for a retained run, its whole mapping).
+/// - cap   : Mapped length in bytes from `ptr`, at least `bytes`: a block may grow into the rest
+///           without a system call (`PageAllocator` keeps it equal to `bytes`).
+///
+/// TAGS: Allocator, Memory
+///
+typedef struct AllocatorRun {
+    void  *ptr;
+    size_t bytes;
+    size_t cap;
+} AllocatorRun;
+
+///
 /// Magic of `PageAllocator`: the characters `pageallc` read as a little-endian `uint64_t`.
 ///
 /// TAGS: Allocator, Page

@@ -50,8 +50,8 @@ ALLOC_BEGIN_DECLS
 #define HEAP_CLASS_COUNT 32
 
 ///
-/// Most freed page runs a heap keeps mapped for reuse (8). A freed large block of the same
-/// length as a retained run reuses it without a system call.
+/// Most freed page runs a heap keeps mapped for reuse (8). A large request that a retained run
+/// fits (see `HEAP_RUN_REUSE_RATIO`) reuses it without a system call.
 ///
 /// TAGS: Heap, Config, Memory
 ///
@@ -59,7 +59,8 @@ ALLOC_BEGIN_DECLS
 
 ///
 /// Upper bound on the bytes of freed page runs a heap keeps mapped, 8 MiB. A freed run that would
-/// exceed it evicts the oldest retained runs first; a run larger than the bound is unmapped at once.
+/// exceed it (or find the cache full) evicts the shortest retained runs that are shorter than it,
+/// and is unmapped itself when that is not enough; a run larger than the bound is unmapped at once.
 ///
 /// TAGS: Heap, Config, Memory
 ///
@@ -130,22 +131,13 @@ typedef struct HeapSizeClass {
 } HeapSizeClass;
 
 ///
-/// A run of whole OS pages: a large block, or a freed one kept for reuse.
-///
-/// FIELDS:
-/// - base  : First byte of the run (page aligned, or aligned to the heap's alignment if larger).
-/// - bytes : The block's effective size in bytes, a multiple of the OS page size (for a retained
-///           run, its whole mapping: `cap`).
-/// - cap   : Mapped length in bytes from `base`, at least `bytes`: the block grows into the rest
-///           without a system call.
+/// A run of whole OS pages: a large block, or a freed one kept for reuse; an `AllocatorRun`
+/// whose mapping (`cap`) may be longer than the block (`bytes`), so the block grows into it
+/// without a system call.
 ///
 /// TAGS: Heap, Memory
 ///
-typedef struct HeapRun {
-    void *base;
-    size_t bytes;
-    size_t cap;
-} HeapRun;
+typedef AllocatorRun HeapRun;
 
 ///
 /// The general-purpose allocator: size classes for small blocks, page runs for large ones, every
@@ -198,7 +190,8 @@ typedef struct HeapRun {
 /// - large_len      : Live runs in `large`.
 /// - large_cap      : Capacity of `large` in entries.
 /// - large_bytes    : Mapped length of the `large` table in bytes.
-/// - retained       : Freed runs kept mapped for reuse, oldest first.
+/// - retained       : Freed runs kept mapped for reuse, sorted by mapped length (the library's
+///                    page-run table; the most recent last among equals).
 /// - retained_len   : Entries used in `retained`.
 /// - retained_bytes : Sum of the retained runs' lengths, at most `HEAP_RETAINED_MAX_BYTES`.
 /// - freed          : Ring of recently unmapped run addresses, for the "double free" diagnosis.

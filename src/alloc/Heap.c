@@ -457,12 +457,12 @@ void HeapAllocatorDeinit(HeapAllocator *self) {
     }
     addrmap_release(&self->segments, &self->base);
     for (size i = 0; i < self->large_len; ++i) {
-        alloc_sanitize_region_unmapping(self, self->large[i].base, self->large[i].cap);
-        alloc_os_unmap(&self->base, self->large[i].base, self->large[i].cap);
+        alloc_sanitize_region_unmapping(self, self->large[i].ptr, self->large[i].cap);
+        alloc_os_unmap(&self->base, self->large[i].ptr, self->large[i].cap);
     }
     for (size i = 0; i < self->retained_len; ++i) {
-        alloc_sanitize_region_unmapping(self, self->retained[i].base, self->retained[i].cap);
-        alloc_os_unmap(&self->base, self->retained[i].base, self->retained[i].cap);
+        alloc_sanitize_region_unmapping(self, self->retained[i].ptr, self->retained[i].cap);
+        alloc_os_unmap(&self->base, self->retained[i].ptr, self->retained[i].cap);
     }
     alloc_sanitize_pool_destroy(self);
     alloc_os_unmap(&self->base, self->large, self->large_bytes);

@@ -23,12 +23,12 @@ static const char *large_reason(const HeapAllocator *self, const void *ptr) {
     size i = heap_large_upper(self, ptr);
     if (i) {
         const HeapRun *run = &self->large[i - 1];
-        if ((uintptr_t)ptr < (uintptr_t)run->base + run->bytes)
+        if ((uintptr_t)ptr < (uintptr_t)run->ptr + run->bytes)
             return alloc_is_aligned(ptr, self->base.alignment) ? "interior pointer"
                                                                : "misaligned pointer";
     }
     for (size r = 0; r < self->retained_len; ++r)
-        if (self->retained[r].base == ptr) return "double free";
+        if (self->retained[r].ptr == ptr) return "double free";
     for (size f = 0; f < HEAP_FREED_MAX; ++f)
         if (self->freed[f] == ptr) return "double free";
     return "foreign pointer";
@@ -150,12 +150,12 @@ static size check_runs(const HeapAllocator *self, size *live) {
         BROKEN("run table");
     for (size i = 0; i < self->large_len; ++i) {
         const HeapRun *run = &self->large[i];
-        if (!run->base || !run->bytes || run->bytes % page || run->cap < run->bytes ||
+        if (!run->ptr || !run->bytes || run->bytes % page || run->cap < run->bytes ||
             run->cap % page ||
-            !alloc_is_aligned(run->base, self->base.alignment > page ? self->base.alignment : page))
+            !alloc_is_aligned(run->ptr, self->base.alignment > page ? self->base.alignment : page))
             BROKEN("run table");
         if (i + 1 < self->large_len &&
-            (uintptr_t)run->base + run->cap > (uintptr_t)self->large[i + 1].base)
+            (uintptr_t)run->ptr + run->cap > (uintptr_t)self->large[i + 1].ptr)
             BROKEN("run table");
         *live += run->bytes;
         mapped += run->cap;
@@ -164,7 +164,9 @@ static size check_runs(const HeapAllocator *self, size *live) {
     if (self->retained_len > HEAP_RETAINED_MAX) BROKEN("retained runs");
     for (size i = 0; i < self->retained_len; ++i) {
         const HeapRun *run = &self->retained[i];
-        if (!run->base || run->cap % page || run->bytes != run->cap) BROKEN("retained runs");
+        if (!run->ptr || run->cap % page || run->bytes != run->cap ||
+            (i && self->retained[i - 1].cap > run->cap))
+            BROKEN("retained runs");
         retained += run->cap;
     }
     if (retained != self->retained_bytes || retained > HEAP_RETAINED_MAX_BYTES)

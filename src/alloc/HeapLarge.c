@@ -9,83 +9,62 @@
 // _release, _resize (see heap_internal.h).
 #include "alloc/Heap.h"
 #include "heap_internal.h"
+#include "runs.h"
 #include "sanitizer.h"
 
 #include <string.h> // memmove, memset
 
-// --- Run table ----------------------------------------------------------------------------------
+// --- Run table (the library's page-run table, runs.h) --------------------------------------------
 
-// Index of the first live run whose base is above `ptr`.
 size heap_large_upper(const HeapAllocator *self, const void *ptr) {
-    size lo = 0, hi = self->large_len;
-    while (lo < hi) {
-        size mid = lo + (hi - lo) / 2;
-        if ((uintptr_t)self->large[mid].base <= (uintptr_t)ptr) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
+    return runs_upper(self->large, self->large_len, (uintptr_t)ptr);
 }
 
 i64 heap_large_find(const HeapAllocator *self, const void *ptr) {
-    size i = heap_large_upper(self, ptr);
-    return i && self->large[i - 1].base == ptr ? (i64)(i - 1) : -1;
+    size i = runs_find(self->large, self->large_len, ptr);
+    return i < self->large_len ? (i64)i : -1;
 }
 
 // Make room for one more live run, doubling the table (mapped directly from the OS).
 static bool large_reserve(HeapAllocator *self) {
-    if (self->large_len < self->large_cap) return true;
-    size     bytes = self->large_bytes ? self->large_bytes * 2 : heap_os_page(self);
-    HeapRun *table = alloc_os_map(&self->base, bytes);
-    if (!table) return false;
-    if (self->large) {
-        memcpy(table, self->large, self->large_len * sizeof *table);
-        alloc_os_unmap(&self->base, self->large, self->large_bytes);
-    }
-    self->large       = table;
-    self->large_cap   = bytes / sizeof *table;
-    self->large_bytes = bytes;
+    if (!runs_reserve(&self->base, &self->large, &self->large_bytes, self->large_len)) return false;
+    self->large_cap = self->large_bytes / sizeof(HeapRun);
     return true;
 }
 
 // [ a | c ] + b => [ a | b | c ]   (room reserved by the caller)
-static void large_insert(HeapAllocator *self, void *base, size bytes, size cap) {
-    size i = heap_large_upper(self, base);
-    if (i < self->large_len)
-        memmove(&self->large[i + 1], &self->large[i], (self->large_len - i) * sizeof(HeapRun));
-    self->large[i] = (HeapRun){base, bytes, cap};
+static void large_insert(HeapAllocator *self, void *ptr, size bytes, size cap) {
+    runs_insert(self->large, self->large_len, heap_large_upper(self, ptr), (HeapRun){ptr, bytes, cap});
     self->large_len++;
 }
 
 // [ a | b | c ] - b => [ a | c ]
 static void large_erase(HeapAllocator *self, size i) {
-    if (i + 1 < self->large_len)
-        memmove(&self->large[i], &self->large[i + 1], (self->large_len - i - 1) * sizeof(HeapRun));
+    runs_erase(self->large, self->large_len, i);
     self->large_len--;
 }
 
-// --- Freed addresses and retained runs ------------------------------------------------------
+// --- Freed addresses and retained runs (sorted by mapped length) ----------------------------------
 
-static void freed_remember(HeapAllocator *self, void *base) {
-    self->freed[self->freed_next] = base;
+static void freed_remember(HeapAllocator *self, void *ptr) {
+    self->freed[self->freed_next] = ptr;
     self->freed_next              = (self->freed_next + 1) % HEAP_FREED_MAX;
 }
 
-static void freed_forget(HeapAllocator *self, const void *base) {
+static void freed_forget(HeapAllocator *self, const void *ptr) {
     for (size i = 0; i < HEAP_FREED_MAX; ++i)
-        if (self->freed[i] == base) self->freed[i] = NULL;
+        if (self->freed[i] == ptr) self->freed[i] = NULL;
 }
 
-static void unmap_run(HeapAllocator *self, void *base, size bytes) {
-    alloc_sanitize_region_unmapping(self, base, bytes); // a freed (poisoned) run
-    alloc_os_unmap(&self->base, base, bytes);
-    freed_remember(self, base);
+static void unmap_run(HeapAllocator *self, void *ptr, size bytes) {
+    alloc_sanitize_region_unmapping(self, ptr, bytes); // a freed (poisoned) run
+    alloc_os_unmap(&self->base, ptr, bytes);
+    freed_remember(self, ptr);
 }
 
 static HeapRun retained_remove(HeapAllocator *self, size i) {
     HeapRun run = self->retained[i];
-    if (i + 1 < self->retained_len)
-        memmove(&self->retained[i], &self->retained[i + 1],
-                (self->retained_len - i - 1) * sizeof(HeapRun));
+    runs_erase(self->retained, self->retained_len, i);
     self->retained_len--;
     self->retained_bytes -= run.cap;
     return run;
@@ -95,31 +74,32 @@ static HeapRun retained_remove(HeapAllocator *self, size i) {
 // HEAP_RUN_REUSE_RATIO times longer; the most recent among equals), taken out of the cache; its
 // mapped length in `*cap`. NULL if none fits.
 static void *retained_take(HeapAllocator *self, size bytes, size *cap) {
-    size best = HEAP_RETAINED_MAX;
-    for (size i = 0; i < self->retained_len; ++i) {
-        size c = self->retained[i].cap;
-        if (c >= bytes && c / HEAP_RUN_REUSE_RATIO <= bytes &&
-            (best == HEAP_RETAINED_MAX || c <= self->retained[best].cap))
-            best = i;
-    }
-    if (best == HEAP_RETAINED_MAX) return NULL;
-    HeapRun run = retained_remove(self, best);
+    size at = runs_fit(self->retained, self->retained_len, bytes, HEAP_RUN_REUSE_RATIO);
+    if (at == self->retained_len) return NULL;
+    HeapRun run = retained_remove(self, at);
     *cap        = run.cap;
-    return run.base;
+    return run.ptr;
 }
 
-// Keep a freed run for reuse, evicting the oldest runs to stay within the bounds.
-static void retain(HeapAllocator *self, void *base, size bytes) {
-    if (bytes > HEAP_RETAINED_MAX_BYTES) {
-        unmap_run(self, base, bytes);
+// Keep a freed run of `bytes` mapped bytes for reuse. Within the bounds the shortest runs go
+// first (the longest are the dearest to map and fault in again); a run shorter than every
+// retained one when the cache is full is unmapped itself.
+static void retain(HeapAllocator *self, void *ptr, size bytes) {
+    while (bytes <= HEAP_RETAINED_MAX_BYTES &&
+           (self->retained_len == HEAP_RETAINED_MAX ||
+            self->retained_bytes + bytes > HEAP_RETAINED_MAX_BYTES)) {
+        if (self->retained[0].cap > bytes) break; // every retained run is longer
+        HeapRun shortest = retained_remove(self, 0);
+        unmap_run(self, shortest.ptr, shortest.cap);
+    }
+    if (bytes > HEAP_RETAINED_MAX_BYTES || self->retained_len == HEAP_RETAINED_MAX ||
+        self->retained_bytes + bytes > HEAP_RETAINED_MAX_BYTES) {
+        unmap_run(self, ptr, bytes);
         return;
     }
-    while (self->retained_len == HEAP_RETAINED_MAX ||
-           self->retained_bytes + bytes > HEAP_RETAINED_MAX_BYTES) {
-        HeapRun old = retained_remove(self, 0);
-        unmap_run(self, old.base, old.cap);
-    }
-    self->retained[self->retained_len++] = (HeapRun){base, bytes, bytes};
+    size at = runs_upper_by_size(self->retained, self->retained_len, bytes);
+    runs_insert(self->retained, self->retained_len, at, (HeapRun){ptr, bytes, bytes});
+    self->retained_len++;
     self->retained_bytes += bytes;
 }
 
@@ -152,45 +132,45 @@ void *heap_large_allocate(HeapAllocator *self, size bytes, i8 zeroed, size *effe
 size heap_large_release(HeapAllocator *self, size index) {
     HeapRun run = self->large[index];
     large_erase(self, index);
-    alloc_sanitize_freed(self, run.base, run.bytes);
-    retain(self, run.base, run.cap); // the whole mapping
+    alloc_sanitize_freed(self, run.ptr, run.bytes);
+    retain(self, run.ptr, run.cap); // the whole mapping
     return run.bytes;
 }
 
 // Grow or shrink run `index` within its mapping: no system call. [ block | room ] => [ block+ | room- ]
 static void *resize_within(HeapAllocator *self, HeapRun *run, size len) {
-    alloc_sanitize_resized(self, run->base, run->bytes, len);
+    alloc_sanitize_resized(self, run->ptr, run->bytes, len);
     run->bytes = len;
-    return run->base;
+    return run->ptr;
 }
 
 // Shrink run `index` to `len` bytes and give the rest of its mapping back to the OS.
 static void *shrink_mapping(HeapAllocator *self, HeapRun *run, size len) {
-    alloc_sanitize_resized(self, run->base, run->bytes, len);
-    alloc_sanitize_region_unmapping(self, (char *)run->base + len, run->cap - len);
-    alloc_os_remap(&self->base, run->base, run->cap, len, false); // unmaps the tail: cannot fail
+    alloc_sanitize_resized(self, run->ptr, run->bytes, len);
+    alloc_sanitize_region_unmapping(self, (char *)run->ptr + len, run->cap - len);
+    alloc_os_remap(&self->base, run->ptr, run->cap, len, false); // unmaps the tail: cannot fail
     run->bytes = run->cap = len;
-    return run->base;
+    return run->ptr;
 }
 
 // Grow run `index` past its mapping with mremap: in place, else (when `may_move`) moved with its
 // page tables; the pages are never copied. NULL (run untouched) when neither is possible.
 static void *grow_mapping(HeapAllocator *self, size index, size len, bool may_move) {
     HeapRun *run  = &self->large[index];
-    char    *room = (char *)run->base + run->bytes;
+    char    *room = (char *)run->ptr + run->bytes;
     alloc_sanitize_region_unmapping(self, room, run->cap - run->bytes); // about to change hands
-    void *moved = alloc_os_remap(&self->base, run->base, run->cap, len, may_move);
+    void *moved = alloc_os_remap(&self->base, run->ptr, run->cap, len, may_move);
     if (!moved) {
         alloc_sanitize_region_mapped(self, room, run->cap - run->bytes);
         return NULL;
     }
-    if (moved == run->base) {
+    if (moved == run->ptr) {
         alloc_sanitize_resized(self, moved, run->bytes, len);
         run->bytes = run->cap = len;
         return moved;
     }
-    alloc_sanitize_moved(self, run->base, moved, len);
-    freed_remember(self, run->base); // the old address is now a freed block
+    alloc_sanitize_moved(self, run->ptr, moved, len);
+    freed_remember(self, run->ptr); // the old address is now a freed block
     freed_forget(self, moved);
     large_erase(self, index);
     large_insert(self, moved, len, len);
