@@ -143,8 +143,8 @@ typedef struct AllocatorStats {
 ///   listed): `PageAllocator` and `HeapAllocator` refuse a `resize` the pages behind (or inside
 ///   the size class of) the block cannot hold; `SlabAllocator` and `BudgetAllocator` refuse any
 ///   request, `resize` or `remap` past their slot size, and `BudgetAllocator` an allocation when
-///   every slot is taken; `ArenaAllocator` refuses a `resize` past an older block's effective
-///   size (the most recent block grows into its chunk's room) and releases nothing on the
+///   every slot is taken; `ArenaAllocator` refuses a `resize` of any block but the most recent
+///   (which grows into its chunk's room) and releases nothing on the
 ///   `deallocate` of a block other than the most recent (it returns 0; the bytes come back at
 ///   `ArenaAllocatorReset`), but its `remap` moves any block; `DebugAllocator` refuses a `resize`
 ///   past the block's own mapping. Every kind's `allocate` and `remap` return NULL when memory is
@@ -323,7 +323,7 @@ ALLOC_API size_t debug_allocator_deallocate(DebugAllocator *self, void *ptr);
 /// FAILURE: NULL when `bytes` is 0 or every attempt failed (`failed_allocations` counts it).
 ///          Aborts via `AllocFatal` when `self` is NULL, uninitialised (zero magic, "uninitialised
 ///          allocator"), of an unknown type ("unknown allocator type"), has a NULL in the vtable
-///          slot it is about to call ("corrupted allocator: NULL function pointer"; each `_dyn`
+///          slot it is about to call ("corrupted allocator: NULL function pointer"; each dynamic
 ///          function checks the slot it calls, `allocator_realloc_dyn` and the statistics
 ///          functions all four) or a bad alignment ("corrupted allocator: alignment is not a
 ///          power of two"). The typed function called then checks only its own magic: the

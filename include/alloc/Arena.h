@@ -76,7 +76,7 @@ typedef struct ArenaChunk {
 ///   any other block of the arena it does nothing and returns 0 (the bytes stay in use until
 ///   `ArenaAllocatorReset`);
 /// - `arena_allocator_resize` grows or shrinks the most recent block in place when its chunk has
-///   room; any other block "resizes" only within its effective size (1), never beyond (0);
+///   room, and returns 0 for any other block (`remap` moves it);
 /// - `arena_allocator_remap` moves any block when it cannot stay: the most recent one grows in
 ///   place when its chunk has room, else moves to a new chunk; an older one stays when `new_size`
 ///   fits its effective size, else moves to a new block (`min(old, new)` bytes copied, the old
@@ -191,12 +191,11 @@ typedef struct ArenaAllocator {
 ALLOC_API void *arena_allocator_allocate(ArenaAllocator *self, size_t bytes, int8_t zeroed);
 
 ///
-/// Resize a block of the arena in place, never moving it.
+/// Resize the arena's most recent block in place, never moving it.
 ///
-/// For the most recent block, shrinking always succeeds and gives the tail back to the arena;
-/// growing succeeds when the current chunk has room after the block. Any other block succeeds
-/// when `new_size` fits its effective size (found from the block starts; it keeps that size) and
-/// returns 0 otherwise: it cannot grow into the block after it.
+/// Shrinking always succeeds and gives the tail back to the arena; growing succeeds when the
+/// current chunk has room after the block. Any other block of the arena is not resized and
+/// returns 0 (`arena_allocator_remap` moves it, or keeps it when it is large enough).
 ///
 /// self[in,out] : An initialised arena.
 /// ptr[in]      : A block of `self`; NULL returns 0.
@@ -206,15 +205,13 @@ ALLOC_API void *arena_allocator_allocate(ArenaAllocator *self, size_t bytes, int
 ///          up to the alignment, and its first `min(old, new)` bytes are unchanged; bytes past the
 ///          old size are not guaranteed to be zero. Counts one reallocation.
 /// FAILURE: Returns 0 and leaves the block untouched when `ptr` is NULL, `new_size` is 0, `ptr`
-///          is an older block and `new_size` exceeds its effective size, or the chunk has no room
-///          after the most recent block; none of these counts as a failed allocation. Aborts via
-///          `AllocFatal` (naming `arena_allocator_resize`) with the allocator reasons of
-///          `arena_allocator_allocate`, and on a pointer that is not a block start of this arena
-///          with "foreign pointer" (outside every chunk: stack, libc, another allocator),
-///          "misaligned pointer" (inside a chunk but not on the alignment), "interior pointer"
-///          (aligned, in use, but not where a block starts) or "double free" (inside a chunk but
-///          past the memory in use: the block was already released by a free or
-///          `ArenaAllocatorReset`).
+///          is a block of the arena other than the most recent one, or the chunk has no room;
+///          none of these counts as a failed allocation. Aborts via `AllocFatal` (naming
+///          `arena_allocator_resize`) with the allocator reasons of `arena_allocator_allocate`,
+///          and on a pointer that is not a block of this arena with "foreign pointer" (outside
+///          every chunk: stack, libc, another allocator), "misaligned pointer" (inside a chunk but
+///          not on the alignment) or "double free" (inside a chunk but past the memory in use:
+///          the block was already released by a free or `ArenaAllocatorReset`).
 ///
 /// USAGE:
 ///     ArenaAllocator arena = ArenaAllocatorInit();

@@ -312,10 +312,8 @@ i8 arena_allocator_resize(ArenaAllocator *self, void *ptr, size new_size) {
     check_header(self, __func__);
     if (!ptr) return 0;
     if (ptr == self->last) return new_size && resize_last(self, new_size);
-    size old = older_block_bytes(self, ptr, __func__); // an older block resizes within itself
-    if (!new_size || new_size > old) return 0;
-    alloc_stats_reallocated(base_of(self), new_size, old, old);
-    return 1;
+    check_older_block(self, ptr, __func__); // an older block never resizes: remap moves it
+    return 0;
 }
 
 void *arena_allocator_remap(ArenaAllocator *self, void *ptr, size new_size) {

@@ -30,10 +30,6 @@ enum { ALLOC_PROT_NONE = 0, ALLOC_PROT_READ = 1, ALLOC_PROT_WRITE = 2 };
 bool alloc_os_protect(void *ptr, size bytes, int prot);
 // Give the pages' contents back to the OS but keep the range mapped (reads as zero after).
 void alloc_os_discard(void *ptr, size bytes);
-// Grow a table mapped from the OS (`*table`, mapped length `*bytes`, NULL/0 for none yet) to at
-// least `need` bytes: page-rounded, at least doubling, contents kept (moved by mremap on Linux,
-// never copied page by page). False when the OS refuses or the size overflows: the table untouched.
-bool alloc_os_grow(Allocator *owner, void **table, size *bytes, size need);
 
 // --- Validation (Allocator.c) -----------------------------------------------------------------
 
@@ -122,5 +118,12 @@ static inline bool alloc_is_aligned(const void *ptr, size align) {
 
 #define ALLOC_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define ALLOC_LIKELY(x)   __builtin_expect(!!(x), 1)
+
+// --- Tables mapped from the OS (os.c) -----------------------------------------------------------
+
+// Grow a table mapped from the OS (`*table`, mapped length `*bytes`, NULL/0 for none yet) to at
+// least `need` bytes: page-rounded, at least doubling, contents kept (moved by mremap on Linux,
+// never copied page by page). False when the OS refuses or the size overflows: the table untouched.
+bool alloc_os_grow(Allocator *owner, void **table, size *bytes, size need);
 
 #endif // ALLOC_INTERNAL_H
