@@ -94,6 +94,9 @@ typedef struct SlabInfo {
 ///                    with it before it looks anything up.
 /// - hot_live       : The live bitmap of the slab at `hot_start` (NULL when none).
 /// - hot_id         : `slab << id_shift` of the slab at `hot_start`.
+/// - cached         : The slot freed last, kept out of the stack (the next allocation takes it
+///                    without decoding an id), or NULL.
+/// - cached_id      : The free id of `cached`.
 /// - slabs          : The slab table, one `SlabInfo` per slab in the order they were mapped; its
 ///                    own mapping, NULL before the first slab.
 /// - len            : Number of slabs mapped (rows of `slabs` and `live` in use).
@@ -133,6 +136,8 @@ typedef struct SlabAllocator {
     uintptr_t hot_start;      // slab of the last free, 1 for none
     uint64_t *hot_live;       // its live bitmap
     uint32_t  hot_id;         // its number << id_shift
+    char     *cached;         // last freed slot, or NULL
+    uint32_t  cached_id;      // its free id
     SlabInfo *slabs;          // in mapping order
     uint32_t  len;            // slabs mapped
     size_t    slabs_bytes;    // bytes mapped for slabs

@@ -128,16 +128,26 @@ static inline void *pop_slot(SlabAllocator *self, size bytes, i8 zeroed) {
     return block;
 }
 
+// The slot freed last (it is not fresh: it was handed out before, so it is zeroed on request).
+static inline void *take_cached(SlabAllocator *self, size bytes, i8 zeroed) {
+    char *block  = self->cached;
+    self->cached = NULL;
+    slots_mark_live(self->live, self->cached_id);
+    alloc_sanitize_allocated(self, block, self->stride, zeroed != 0);
+    alloc_stats_allocated(base_of(self), bytes, self->stride);
+    return zeroed ? memset(block, 0, self->stride) : block;
+}
+
 __attribute__((noinline, cold)) static void *allocate_slow(SlabAllocator *self, size bytes,
                                                            i8 zeroed, const char *function) {
     check_header(self, function);
     if (!bytes) return NULL;
     if (!self->stride) set_up(self, function);
-    if (bytes > self->stride || (!self->free_len && !add_slab(self))) {
+    if (bytes > self->stride || (!self->cached && !self->free_len && !add_slab(self))) {
         alloc_stats_failed(base_of(self));
         return NULL;
     }
-    return pop_slot(self, bytes, zeroed);
+    return self->cached ? take_cached(self, bytes, zeroed) : pop_slot(self, bytes, zeroed);
 }
 
 // The slab of `ptr` and its slot index, after checking that it is a live slot; aborts otherwise
@@ -185,8 +195,10 @@ __attribute__((noinline)) static size free_slow(SlabAllocator *self, void *ptr, 
 void *slab_allocator_allocate(SlabAllocator *self, size bytes, i8 zeroed) {
     // `bytes - 1 < stride` is `0 < bytes <= stride`; a stride of 0 (not set up) sends every
     // request to the slow path.
-    if (ALLOC_UNLIKELY(!is_slab(self) || bytes - 1 >= self->stride || !self->free_len))
+    if (ALLOC_UNLIKELY(!is_slab(self) || bytes - 1 >= self->stride))
         return allocate_slow(self, bytes, zeroed, __func__);
+    if (ALLOC_LIKELY(self->cached != NULL)) return take_cached(self, bytes, zeroed);
+    if (ALLOC_UNLIKELY(!self->free_len)) return allocate_slow(self, bytes, zeroed, __func__);
     return pop_slot(self, bytes, zeroed);
 }
 
@@ -224,7 +236,10 @@ size slab_allocator_deallocate(SlabAllocator *self, void *ptr) {
         return free_slow(self, ptr, __func__);
     alloc_sanitize_freed(self, ptr, self->stride);
     *word &= ~bit;
-    self->free_ids[self->free_len++] = self->hot_id | slot;
+    if (ALLOC_UNLIKELY(self->cached != NULL)) // the older cached slot goes on the stack
+        self->free_ids[self->free_len++] = self->cached_id;
+    self->cached    = ptr;
+    self->cached_id = self->hot_id | slot;
     alloc_stats_deallocated(base_of(self), self->stride);
     return self->stride;
 }
@@ -332,7 +347,18 @@ static void check_free_ids(const SlabAllocator *self, const char *function, size
             AllocFatal(function, "corrupted allocator: free list", self->free_ids);
         slots_mark_live(bitmap_of(self, slab), slot);
     }
-    bool complete = live + self->free_len == (size)self->len * self->slots_per_slab;
+    if (self->cached) { // the cached slot: free, not on the stack, at the address its id says
+        u32 slab = self->cached_id >> self->id_shift, slot = self->cached_id & mask;
+        if (slab >= self->len || slot >= self->slots_per_slab ||
+            slots_is_live(bitmap_of(self, slab), slot) ||
+            self->cached != self->slabs[slab].start + (size)slot * self->stride)
+            AllocFatal(function, "corrupted allocator: free list", self->free_ids);
+        slots_mark_live(bitmap_of(self, slab), slot);
+    }
+    bool complete = live + self->free_len + (self->cached != NULL) ==
+                    (size)self->len * self->slots_per_slab;
+    if (self->cached)
+        slots_mark_free(bitmap_of(self, self->cached_id >> self->id_shift), self->cached_id & mask);
     for (u32 i = 0; i < self->free_len; ++i) {
         u32 id = self->free_ids[i];
         slots_mark_free(bitmap_of(self, id >> self->id_shift), id & mask);
