@@ -61,8 +61,8 @@ for r in $(seq 1 "$rounds"); do
   measure 1 "$r" apidoc-warm-header "" "$apidoc" extract -p compile_commands.json --cache "$work/cache" -o "$work/api-warm.json"
 done
 # shards: 3 parts merged must be the single run's api.json
-for i in 1 2 3; do "$apidoc" extract --shard "$i/3" -p compile_commands.json -o "$work/part-$i.json" 2>/dev/null; done
-"$apidoc" merge -p compile_commands.json -o "$work/api-merged.json" "$work"/part-*.json 2>/dev/null
+for i in 1 2 3; do "$apidoc" extract --shard "$i/3" -p compile_commands.json -o "$work/part-$i.part" 2>/dev/null; done
+"$apidoc" merge -p compile_commands.json -o "$work/api-merged.json" "$work"/part-*.part 2>/dev/null
 shards=no
 cmp -s "$work/api-1.json" "$work/api-merged.json" && shards=yes
 cd "$root"
