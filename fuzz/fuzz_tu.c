@@ -11,6 +11,7 @@
 #include <stdio.h>    // fopen
 #include <stdlib.h>   // mkdtemp
 #include <sys/stat.h> // mkdir
+#include <unistd.h>   // rmdir
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 const char *__asan_default_options(void);
@@ -24,10 +25,19 @@ static int write_file(const char *path, const void *data, size_t len) {
     return fclose(f) == 0 && put == len ? 0 : -1;
 }
 
+static char dir[] = "/tmp/apidoc-fuzz-tu-XXXXXX", *header, *unit, *flag;
+
+static void clean_up(void) { // the scratch tree goes when the fuzzer exits
+    remove(header), remove(unit);
+    char *inc = xprintf("%s/include", dir);
+    rmdir(inc), rmdir(dir);
+    free(inc);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len) {
-    static char dir[] = "/tmp/apidoc-fuzz-tu-XXXXXX", *header, *unit, *flag;
     if (!header) { // absolute paths: libFuzzer's corpus paths are relative to the working directory
         if (!mkdtemp(dir)) return 0;
+        atexit(clean_up);
         char *inc = xprintf("%s/include", dir);
         mkdir(inc, 0777);
         header = xprintf("%s/t.h", inc), unit = xprintf("%s/u.c", dir), flag = xprintf("-I%s", inc);
