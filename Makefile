@@ -17,8 +17,10 @@ CLANG   := clang
 
 WARN     := -std=c11 -Wall -Wextra -Werror -pedantic -Wmissing-prototypes -Wstrict-prototypes \
             -Wundef -Wshadow
+# The library's own code is held to more: conversions, alignment casts, VLAs, float promotion.
+LIB_WARN := $(WARN) -Wconversion -Wsign-conversion -Wcast-align -Wvla -Wdouble-promotion
 CPPFLAGS := -Iinclude -Isrc/alloc -D_GNU_SOURCE
-CFLAGS   := -O2 -g -fPIC -fvisibility=hidden $(WARN)
+CFLAGS   := -O2 -g -fPIC -fvisibility=hidden $(LIB_WARN)
 SANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 LIB_SRC  := $(sort $(wildcard src/alloc/*.c))
@@ -36,7 +38,7 @@ DEPS_BROWSER := $(BUILD)/.deps-browser # chromium, node and npm
 DEPS_BENCH   := $(BUILD)/.deps-bench   # mimalloc, jemalloc, tcmalloc, the real programs
 
 # Suites run by `make test`; mk/*.mk fragments append theirs and define test-<suite>.
-TEST_SUITES := alloc alloc-asan
+TEST_SUITES := alloc alloc-asan alloc-debug3
 
 .PHONY: all lib test install clean
 all: lib $(BUILD)/compile_commands.json
@@ -81,20 +83,35 @@ $(BUILD)/tests/test_alloc: $(TEST_SRC) $(TEST_HDR) $(BUILD)/liballoc.a | $(DEPS_
 
 $(BUILD)/asan/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_TEST)
 	@mkdir -p $(@D)
-	$(CLANG) $(CPPFLAGS) $(WARN) $(SANFLAGS) -c $< -o $@
+	$(CLANG) $(CPPFLAGS) $(LIB_WARN) $(SANFLAGS) -c $< -o $@
 
 $(BUILD)/asan/test_alloc: $(TEST_SRC) $(TEST_HDR) $(ASAN_OBJ)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) -Itests/support $(WARN) -Wno-missing-prototypes $(SANFLAGS) \
 	    $(TEST_SRC) $(ASAN_OBJ) -lcriterion -o $@
 
-.PHONY: test-alloc test-alloc-asan
+# The whole suite once more with the library and the tests at ALLOC_DEBUG=3 (internal assertions
+# and a full self-check after every operation; src/alloc/internal.h).
+DEBUG3_OBJ := $(LIB_SRC:src/alloc/%.c=$(BUILD)/debug3/obj/%.o)
+$(BUILD)/debug3/obj/%.o: src/alloc/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -DALLOC_DEBUG=3 -O1 -g $(LIB_WARN) -c $< -o $@
+
+$(BUILD)/debug3/test_alloc: $(TEST_SRC) $(TEST_HDR) $(DEBUG3_OBJ) | $(DEPS_TEST)
+	$(CC) $(CPPFLAGS) -DALLOC_DEBUG=3 -Itests/support -O1 -g $(WARN) -Wno-missing-prototypes \
+	    $(TEST_SRC) $(DEBUG3_OBJ) -lcriterion -o $@
+.SECONDARY: $(DEBUG3_OBJ)
+
+.PHONY: test-alloc test-alloc-asan test-alloc-debug3
 test-alloc: $(BUILD)/tests/test_alloc
 	@tests/run-suite.sh alloc $< --jobs 2
 
 test-alloc-asan: $(BUILD)/asan/test_alloc
 	@ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	    tests/run-suite.sh alloc-asan $< --jobs 2
+
+test-alloc-debug3: $(BUILD)/debug3/test_alloc
+	@tests/run-suite.sh alloc-debug3 $< --jobs 2
 
 -include $(sort $(wildcard mk/*.mk))
 

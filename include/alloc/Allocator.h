@@ -84,7 +84,8 @@ typedef size_t (*AllocatorDeallocateFn)(Allocator *self, void *ptr);
 ///
 /// FIELDS:
 /// - ALLOCATOR_EFFORT_ONCE  : One attempt; a NULL from the allocator is returned at once.
-/// - ALLOCATOR_EFFORT_RETRY : Up to `retry_limit + 1` attempts before NULL is returned.
+/// - ALLOCATOR_EFFORT_RETRY : Up to `retry_limit + 1` attempts before NULL is returned; the call
+///                            still counts at most one `failed_allocations`.
 ///
 /// TAGS: Allocator, Config
 ///
@@ -108,6 +109,8 @@ typedef enum AllocatorEffort {
 /// - reallocations      : Successful resizes and remaps of a live block.
 /// - deallocations      : Blocks released (including a remap to size 0).
 /// - failed_allocations : Allocations, resizes and remaps that returned NULL or 0 for lack of memory.
+///                        One call is one failure however many attempts `ALLOCATOR_EFFORT_RETRY`
+///                        made; a call whose retry succeeded counts none.
 ///
 /// TAGS: Allocator, Stats
 ///

@@ -27,6 +27,7 @@ typedef struct Doc {
     int    fields_line;  // line of FIELDS:, 0 when absent
     int    used;         // attached to something
     int    is_file_doc;
+    int    is_doxygen;   // written in the Doxygen dialect (comment_doxygen.c)
 } Doc;
 
 typedef Vec(Doc *) DocVec;
