@@ -27,6 +27,20 @@ char *cx(CXString s) {
 
 static const char NOT_PUBLIC[] = "";
 
+static Target NOT_TARGET; // remembered misses
+
+const Target *target_of(Ctx *c, CXFile f) {
+    if (!f) return NULL;
+    Target *t = map_get_p(&c->targets, f);
+    if (t) return t == &NOT_TARGET ? NULL : t;
+    for (size_t i = 0; i < c->targets.cap; i++) { // CXFile handles may differ for one file
+        Target *x = c->targets.slots[i].value;
+        if (c->targets.slots[i].hash && x != &NOT_TARGET && clang_File_isEqual(x->file, f)) return x;
+    }
+    map_put_p(&c->targets, f, &NOT_TARGET);
+    return NULL;
+}
+
 // Relative path of a public header, or NULL when the file is not public.
 const char *public_rel(Ctx *c, CXFile f) {
     if (!f) return NULL;
@@ -155,13 +169,48 @@ static void run_job(Run *run, Job *job, CXIndex index) {
     c.tu = tu;
     c.main_file = clang_getFile(tu, path);
     free(path);
+    Target *main_t = xcalloc(1, sizeof *main_t);
+    *main_t = (Target){c.main_file, job->file, job->header, 0};
+    if (c.main_file) map_put_p(&c.targets, c.main_file, main_t);
+    Vec(HeaderFile *) missed = {0};
+    for (size_t i = 0; i < job->owned.n; i++) {
+        char *abs = xprintf("%s/%s", run->in->root, job->owned.items[i]->path);
+        CXFile f = clang_getFile(tu, abs);
+        free(abs);
+        if (!f) { // the include scan saw it, the preprocessor did not take it: parse it on its own
+            vec_push(&missed, job->owned.items[i]);
+            continue;
+        }
+        Target *t = xcalloc(1, sizeof *t);
+        *t = (Target){f, job->owned.items[i]->path, job->owned.items[i], (int)i + 1};
+        map_put_p(&c.targets, f, t);
+    }
     clang_getInclusions(tu, inclusion_visit, &job->r.deps);
-    if (job->is_header) header_symbols(&c);
+    if (job->is_header || job->owned.n) header_symbols(&c);
     walk_unit(&c);
     attribute_to_functions(&c);
     for (size_t i = 0; i < c.funcs.n; i++) free(c.funcs.items[i].function);
     free(c.funcs.items);
     map_free(&c.macro_starts);
+    for (size_t i = 0; i < c.targets.cap; i++)
+        if (c.targets.slots[i].hash && c.targets.slots[i].value != &NOT_TARGET) free(c.targets.slots[i].value);
+    for (size_t i = 0; i < missed.n; i++) {
+        Job h = {0};
+        h.file = missed.items[i]->path, h.is_header = 1, h.header = missed.items[i];
+        vec_push(&h.args, "-x");
+        vec_push(&h.args, "c");
+        for (size_t k = 0; k < job->args.n; k++) vec_push(&h.args, job->args.items[k]);
+        run_job(run, &h, index);
+        for (size_t k = 0; k < h.r.syms.n; k++) vec_push(&job->r.syms, h.r.syms.items[k]);
+        for (size_t k = 0; k < h.r.refs.n; k++) vec_push(&job->r.refs, h.r.refs.items[k]);
+        for (size_t k = 0; k < h.r.misuse.n; k++) vec_push(&job->r.misuse, h.r.misuse.items[k]);
+        for (size_t k = 0; k < h.r.diags.n; k++) vec_push(&job->r.diags, h.r.diags.items[k]);
+        for (size_t k = 0; k < h.r.deps.n; k++) vec_push(&job->r.deps, h.r.deps.items[k]);
+        job->r.failed |= h.r.failed;
+        free(h.args.items);
+    }
+    free(missed.items);
+    map_free(&c.targets);
     map_free(&c.files);
     clang_disposeTranslationUnit(tu);
 }

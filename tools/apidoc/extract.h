@@ -25,9 +25,15 @@ typedef struct {
     // reference walk state
     const char *func;
     int fstart, fend, in_generic;
-    Map macro_starts;           // offsets (+1) of macro expansions in the main file
-    Vec(RawRef) funcs;          // function definitions of the main file (name, start, end)
+    Map targets;                // CXFile -> Target: the files whose symbols and uses this job reads
+    const struct Target *at;    // the file of the cursor being read
+    Map macro_starts;           // (file id, offset + 1) of macro expansions
+    Vec(RawRef) funcs;          // function definitions in the target files (file, name, start, end)
 } Ctx;
+
+// A file this job reads: the unit itself (id 0, header NULL) or a public header it owns.
+typedef struct Target { CXFile file; const char *rel; HeaderFile *header; int id; } Target;
+const Target *target_of(Ctx *c, CXFile f); // NULL for a file this job does not read
 
 char       *cx(CXString s);                                   // a copy, the CXString disposed
 const char *public_rel(Ctx *c, CXFile f);                     // relative path of a public header, or NULL

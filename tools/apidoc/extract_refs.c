@@ -17,7 +17,7 @@
 static void written_at(Ctx *c, CXSourceLocation l, unsigned *line, unsigned *col, unsigned *off) {
     CXFile f;
     clang_getSpellingLocation(l, &f, line, col, off);
-    if (f && clang_File_isEqual(f, c->main_file)) return;
+    if (f && c->at && clang_File_isEqual(f, c->at->file)) return;
     clang_getExpansionLocation(l, &f, line, col, off);
 }
 
@@ -31,7 +31,7 @@ static void add_ref(Ctx *c, CXCursor target, CXSourceLocation at, const char *ki
         if (!public_rel(c, f)) return;
     }
     written_at(c, at, &line, &col, &off);
-    RawRef r = {cx(clang_getCursorUSR(target)), xstrdup(c->job->file), c->func ? xstrdup(c->func) : NULL,
+    RawRef r = {cx(clang_getCursorUSR(target)), xstrdup(c->at->rel), c->func ? xstrdup(c->func) : NULL,
                 kind, (int)line, (int)col, c->fstart, c->fend};
     if (!*r.usr) {
         free(r.usr), free(r.file), free(r.function);
@@ -51,7 +51,7 @@ static enum CXChildVisitResult collect_visit(CXCursor cur, CXCursor parent, CXCl
 static int from_macro_body(Ctx *c, CXSourceLocation l) {
     unsigned line, col, off;
     written_at(c, l, &line, &col, &off);
-    return map_get_p(&c->macro_starts, (void *)(uintptr_t)(off + 1)) != NULL;
+    return map_get_p(&c->macro_starts, (void *)(((uintptr_t)c->at->id << 40) | (off + 1))) != NULL;
 }
 
 // The function an argument names (`body` in `expect_death(body, …)`), through casts and parens.
@@ -91,8 +91,9 @@ static void note_death_bodies(Ctx *c, CXCursor call, CXCursor callee) {
         CXFile file;
         unsigned line, col, off;
         loc_of(clang_getRangeStart(clang_getCursorExtent(def)), &file, &line, &col, &off);
-        if (!file || !clang_File_isEqual(file, c->main_file)) continue;
-        Site site = {xstrdup(c->job->file), (int)line};
+        const Target *t = target_of(c, file);
+        if (!t) continue;
+        Site site = {xstrdup(t->rel), (int)line};
         vec_push(&c->job->r.misuse, site);
     }
 }
@@ -131,12 +132,13 @@ static enum CXChildVisitResult walk_visit(CXCursor cur, CXCursor parent, CXClien
     CXFile file;
     unsigned line, col, off;
     loc_of(loc, &file, &line, &col, &off);
-    if (!file || !clang_File_isEqual(file, c->main_file)) return CXChildVisit_Continue;
+    c->at = target_of(c, file);
+    if (!c->at) return CXChildVisit_Continue;
     enum CXCursorKind k = clang_getCursorKind(cur);
     if (k == CXCursor_MacroExpansion) {
         unsigned wl, wc, wo;
         written_at(c, loc, &wl, &wc, &wo);
-        map_put_p(&c->macro_starts, (void *)(uintptr_t)(wo + 1), c);
+        map_put_p(&c->macro_starts, (void *)(((uintptr_t)c->at->id << 40) | (wo + 1)), c);
         add_ref(c, clang_getCursorReferenced(cur), loc, "macro-expansion");
         return CXChildVisit_Continue;
     }
@@ -147,7 +149,7 @@ static enum CXChildVisitResult walk_visit(CXCursor cur, CXCursor parent, CXClien
         loc_of(clang_getRangeStart(r), &file, &l1, &cc, &o);
         loc_of(clang_getRangeEnd(r), &file, &l2, &cc, &o);
         f.func = name, f.fstart = (int)l1, f.fend = (int)l2;
-        RawRef fr = {NULL, NULL, xstrdup(name), NULL, 0, 0, (int)l1, (int)l2};
+        RawRef fr = {NULL, (char *)c->at->rel, xstrdup(name), NULL, 0, 0, (int)l1, (int)l2};
         vec_push(&c->funcs, fr);
         vec_push(&w->stack, f);
         return CXChildVisit_Recurse;
@@ -193,10 +195,11 @@ void walk_unit(Ctx *c) {
 
 static int func_cmp(const void *a, const void *b) {
     const RawRef *x = a, *y = b;
+    int c = strcmp(x->file, y->file);
+    if (c) return c;
     return x->function_start != y->function_start ? (x->function_start < y->function_start ? -1 : 1)
                                                   : (x->function_end > y->function_end ? -1 : x->function_end < y->function_end);
 }
-
 // Macro expansions are visited at the top level: give each its enclosing function, found by
 // binary search over the unit's function definitions (sorted by start; they do not nest in C).
 void attribute_to_functions(Ctx *c) {
@@ -205,15 +208,18 @@ void attribute_to_functions(Ctx *c) {
     for (size_t i = 0; i < c->job->r.refs.n; i++) {
         RawRef *r = &c->job->r.refs.items[i];
         if (r->function) continue;
-        size_t lo = 0, hi = c->funcs.n; // first function starting after the line
+        size_t lo = 0, hi = c->funcs.n; // first function after (file, line)
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            if (c->funcs.items[mid].function_start <= r->line) lo = mid + 1;
+            int cmp = strcmp(c->funcs.items[mid].file, r->file);
+            if (cmp < 0 || (cmp == 0 && c->funcs.items[mid].function_start <= r->line)) lo = mid + 1;
             else hi = mid;
         }
-        if (lo == 0) continue;
+        if (lo == 0 || strcmp(c->funcs.items[lo - 1].file, r->file) != 0) continue;
         size_t at = lo - 1; // of the definitions starting on one line (a macro-made test and its
-        while (at > 0 && c->funcs.items[at - 1].function_start == c->funcs.items[lo - 1].function_start) at--;
+        while (at > 0 && strcmp(c->funcs.items[at - 1].file, r->file) == 0 &&
+               c->funcs.items[at - 1].function_start == c->funcs.items[lo - 1].function_start)
+            at--;
         RawRef *fn = &c->funcs.items[at]; // helpers), the longest: it is first in the order
         if (fn->function_end < r->line) continue;
         r->function = xstrdup(fn->function);

@@ -21,8 +21,8 @@ static Symbol *new_symbol(Ctx *c, const char *name, SymbolKind kind, CXCursor cu
     s->ns       = kind == KIND_FUNCTION_MACRO || kind == KIND_OBJECT_MACRO     ? NS_MACRO
                   : kind == KIND_STRUCT || kind == KIND_UNION || kind == KIND_ENUM ? NS_TAG
                                                                                : NS_ORDINARY;
-    s->header   = xstrdup(c->job->header->path);
-    s->include  = xstrdup(c->job->header->include);
+    s->header   = xstrdup(c->at->header->path);
+    s->include  = xstrdup(c->at->header->include);
     s->line     = (int)l1;
     s->end_line = (int)l2;
     char *usr = cx(clang_getCursorUSR(cur));
@@ -36,7 +36,7 @@ static char *decl_text(Ctx *c, CXCursor cur) {
     CXFile f;
     loc_of(clang_getRangeStart(r), &f, &l1, &c1, &o);
     loc_of(clang_getRangeEnd(r), &f, &l2, &c2, &o);
-    HeaderFile *h = c->job->header;
+    HeaderFile *h = c->at->header;
     return text_between(h->lines, h->nlines, l1, c1, l2, c2);
 }
 
@@ -57,7 +57,7 @@ static enum CXChildVisitResult field_visit(CXCursor cur, CXCursor parent, CXClie
     FieldCtx *fc = data;
     while (fc->stack.n > 1 && !clang_equalCursors(fc->stack.items[fc->stack.n - 1].record, parent)) fc->stack.n--;
     FieldFrame top = fc->stack.items[fc->stack.n - 1];
-    HeaderFile *h = fc->c->job->header;
+    HeaderFile *h = fc->c->at->header;
     enum CXCursorKind k = clang_getCursorKind(cur);
     unsigned line, col, off;
     CXFile f;
@@ -69,9 +69,12 @@ static enum CXChildVisitResult field_visit(CXCursor cur, CXCursor parent, CXClie
             free(name);
             return CXChildVisit_Continue;
         }
+        unsigned first, fc0, fo;
+        CXFile ff;
+        loc_of(clang_getRangeStart(clang_getCursorExtent(cur)), &ff, &first, &fc0, &fo);
         Field fl = {name, type_of(clang_getCursorType(cur)),
                     top.group ? xstrdup(top.group) : NULL, comment_trailing(trail), (int)line,
-                    clang_getFieldDeclBitWidth(cur), {0}};
+                    clang_getFieldDeclBitWidth(cur), first >= 1 && first <= line ? (int)first : (int)line, {0}};
         CXCursor rec = record_of_type(clang_getCursorType(cur));
         FieldFrame *tf = &fc->stack.items[fc->stack.n - 1];
         if (tf->pending && clang_equalCursors(clang_getCanonicalCursor(rec), clang_getCanonicalCursor(tf->pending_rec))) {
@@ -143,7 +146,7 @@ static char *tok_text(Ctx *c, CXToken *toks, unsigned a, unsigned b) { // tokens
     CXFile f;
     clang_getSpellingLocation(clang_getRangeStart(r1), &f, &l1, &c1, &o);
     clang_getSpellingLocation(clang_getRangeEnd(r2), &f, &l2, &c2, &o);
-    HeaderFile *h = c->job->header;
+    HeaderFile *h = c->at->header;
     char *raw = text_between(h->lines, h->nlines, l1, c1, l2, c2), *r = collapse_ws(raw);
     free(raw);
     return r;
@@ -169,7 +172,7 @@ static void macro_symbol(Ctx *c, CXCursor cur) {
             } else free(t);
         }
     }
-    if (!fnlike && i >= n && is_include_guard(c->job->header, name, s->line)) {
+    if (!fnlike && i >= n && is_include_guard(c->at->header, name, s->line)) {
         clang_disposeTokens(c->tu, toks, n);
         free(name);
         return; // include guard
@@ -219,7 +222,7 @@ static void macro_symbol(Ctx *c, CXCursor cur) {
     }
     clang_disposeTokens(c->tu, toks, n);
     // declaration: verbatim from `#define` to the end of the body
-    HeaderFile *h = c->job->header;
+    HeaderFile *h = c->at->header;
     CXSourceRange r = clang_getCursorExtent(cur);
     unsigned l2, c2, o;
     CXFile f;
@@ -268,7 +271,8 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClient
     unsigned line, col, off;
     CXFile f;
     loc_of(clang_getCursorLocation(cur), &f, &line, &col, &off);
-    if (!f || !clang_File_isEqual(f, c->main_file)) return CXChildVisit_Continue;
+    c->at = target_of(c, f);
+    if (!c->at || !c->at->header) return CXChildVisit_Continue; // the unit's own file has no symbols
     enum CXCursorKind k = clang_getCursorKind(cur);
     if (k == CXCursor_MacroDefinition) macro_symbol(c, cur);
     else if (k == CXCursor_FunctionDecl) function_symbol(c, cur);

@@ -64,6 +64,7 @@ typedef struct FieldVec { Field *items; size_t n, cap; } FieldVec;
 struct Field {
     char    *name, *type, *group, *trailing;
     int      line, bits;
+    int      start; // first line of the member's declaration (`union {` for `union {…} data;`)
     FieldVec sub;
 };
 typedef struct { char *name, *trailing; long long value; int line; } EnumValue;
