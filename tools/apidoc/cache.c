@@ -56,7 +56,7 @@ static void w_fields(Buf *b, const FieldVec *v) {
     for (size_t i = 0; i < v->n; i++) {
         const Field *f = &v->items[i];
         w_str(b, f->name), w_str(b, f->type), w_str(b, f->group), w_str(b, f->trailing);
-        w_int(b, f->line), w_int(b, f->bits), w_int(b, f->start);
+        w_int(b, f->line), w_int(b, f->bits), w_int(b, f->decl_line);
         w_fields(b, &f->sub);
     }
 }
@@ -137,7 +137,7 @@ static void r_fields(R *r, FieldVec *v, int depth) {
     for (size_t i = 0, n = r_count(r); i < n && !r->bad; i++) {
         Field f = {0};
         f.name = r_str(r), f.type = r_str(r), f.group = r_str(r), f.trailing = r_str(r);
-        f.line = (int)r_int(r), f.bits = (int)r_int(r), f.start = (int)r_int(r);
+        f.line = (int)r_int(r), f.bits = (int)r_int(r), f.decl_line = (int)r_int(r);
         r_fields(r, &f.sub, depth + 1);
         vec_push(v, f);
     }

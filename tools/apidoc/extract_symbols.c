@@ -74,7 +74,7 @@ static enum CXChildVisitResult field_visit(CXCursor cur, CXCursor parent, CXClie
         loc_of(clang_getRangeStart(clang_getCursorExtent(cur)), &ff, &first, &fc0, &fo);
         Field fl = {name, type_of(clang_getCursorType(cur)),
                     top.group ? xstrdup(top.group) : NULL, comment_trailing(trail), (int)line,
-                    clang_getFieldDeclBitWidth(cur), first >= 1 && first <= line ? (int)first : (int)line, {0}};
+                    clang_getFieldDeclBitWidth(cur), {0}, first >= 1 && first <= line ? (int)first : (int)line};
         CXCursor rec = record_of_type(clang_getCursorType(cur));
         FieldFrame *tf = &fc->stack.items[fc->stack.n - 1];
         if (tf->pending && clang_equalCursors(clang_getCanonicalCursor(rec), clang_getCanonicalCursor(tf->pending_rec))) {

@@ -31,8 +31,10 @@ static void merge_symbol(Model *m, Map *seen, Symbol *s) {
     Symbol *old = m->symbols.items[*at], *keep = old, *drop = s;
     if (!old->doc && s->doc) keep = s, drop = old;
     else if (!old->doc && !s->doc && (strcmp(s->header, old->header) < 0)) keep = s, drop = old;
+    // Both documented (a forward `typedef struct x_s x_t;` with a block, then the definition
+    // with another): valid C, so a warning; the first one in source order is the home.
     if (old->doc && s->doc)
-        diag_add(&m->diags, DIAG_ERROR, s->header, s->line, "`%s` is documented twice (also at %s:%d)", s->name, old->header, old->line);
+        diag_add(&m->diags, DIAG_WARNING, s->header, s->line, "`%s` is documented twice (also at %s:%d); the first block is kept", s->name, old->header, old->line);
     for (size_t i = 0; i < drop->usrs.n; i++) vec_push(&keep->usrs, drop->usrs.items[i]);
     m->symbols.items[*at] = keep;
 }
@@ -48,7 +50,7 @@ static void member_doc(HeaderFile *h, char **trailing, int line) {
 // The same for every member, also those nested in an unnamed record's `sub`.
 static void fields_doc(HeaderFile *h, FieldVec *v) {
     for (size_t i = 0; i < v->n; i++) {
-        member_doc(h, &v->items[i].trailing, v->items[i].start);
+        member_doc(h, &v->items[i].trailing, v->items[i].decl_line ? v->items[i].decl_line : v->items[i].line);
         fields_doc(h, &v->items[i].sub);
     }
 }

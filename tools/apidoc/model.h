@@ -64,8 +64,8 @@ typedef struct FieldVec { Field *items; size_t n, cap; } FieldVec;
 struct Field {
     char    *name, *type, *group, *trailing;
     int      line, bits;
-    int      start; // first line of the member's declaration (`union {` for `union {…} data;`)
     FieldVec sub;
+    int      decl_line; // first line of the member's declaration (`union {` of `union {…} data;`)
 };
 typedef struct { char *name, *trailing; long long value; int line; } EnumValue;
 typedef struct { char *type, *expression, *function; } Dispatch;
