@@ -69,7 +69,7 @@ site-fixture: $(FIXTURE_DIR)/site/index.html
 $(FIXTURE_DIR)/site/index.html: $(BUILD)/site/markdown $(NODE_STAMP) $(SITE_ASSETS) \
                                 $(wildcard tests/site/fixture/*.json tests/site/fixture/*/* tests/site/fixture/*/*/*)
 	rm -rf $(FIXTURE_DIR)/docs && mkdir -p $(FIXTURE_DIR)/docs/assets
-	cp -rL docs/*.md docs/guides $(FIXTURE_DIR)/docs/ # -L: the chart links point outside docs/
+	cp -rL docs/*.md docs/guides $(FIXTURE_DIR)/docs/  # -L: the guides' charts are links into bench/results
 	cp docs/assets/*.js docs/assets/*.css $(FIXTURE_DIR)/docs/assets/
 	$(call site_build,$(BUILD)/site/markdown,tests/site/fixture/api.json,tests/site/fixture,$(FIXTURE_DIR)/docs,$(FIXTURE_DIR),$(FIXTURE_DIR)/site)
 

@@ -43,6 +43,7 @@ static inline size runs_upper_by_size(const AllocatorRun *rows, size len, size b
 // least `bytes` and at most `ratio` times `bytes` (the last, most recent, among equals); `len` if
 // none.
 static inline size runs_fit(const AllocatorRun *rows, size len, size bytes, size ratio) {
+    ALLOC_ASSERT(bytes != 0 && ratio != 0);
     size at = runs_upper_by_size(rows, len, bytes - 1); // the first mapping of at least `bytes`
     if (at == len || rows[at].cap / ratio > bytes) return len;
     while (at + 1 < len && rows[at + 1].cap == rows[at].cap) at++;
@@ -51,12 +52,14 @@ static inline size runs_fit(const AllocatorRun *rows, size len, size bytes, size
 
 // Open a hole at `at` and put `row` there: [ a | c ] => [ a | row | c ]. The caller counts it.
 static inline void runs_insert(AllocatorRun *rows, size len, size at, AllocatorRun row) {
+    ALLOC_ASSERT(at <= len); // room for len + 1 rows: runs_reserve came first
     if (at < len) memmove(rows + at + 1, rows + at, (len - at) * sizeof *rows);
     rows[at] = row;
 }
 
 // Close the hole at `at`: [ a | b | c ] => [ a | c ]. The caller counts it.
 static inline void runs_erase(AllocatorRun *rows, size len, size at) {
+    ALLOC_ASSERT(at < len);
     if (at + 1 < len) memmove(rows + at, rows + at + 1, (len - at - 1) * sizeof *rows);
 }
 
