@@ -123,10 +123,13 @@ typedef struct {
     Target      target;
     int         note_at, group_at;     // the note / parameter group being written
     int         fresh;                 // the next text starts a new paragraph of its target
+    int         hard_break;            // `@n` came: the next line break is a Markdown hard one
     Str        *last;                  // the target and line of the last text written
     int         last_line;
     int         code_mode, code_line;  // 1 in @code, 2 in @verbatim; where it opened
     int         has_brief, has_deprecated, has_return, file, group, braces;
+    const Command *pending;            // a word command at a line's end: its word opens the next
+    int         pending_line;
 } P;
 
 static Str *target_str(P *p) {
@@ -201,8 +204,11 @@ static void emit(P *p, const char *t, size_t n) {
     size_t k = 0;
     while (k < n && isspace((unsigned char)t[k])) k++;
     if (k == n && (p->fresh || newline)) return; // nothing yet on this line
-    if (s->n) str_cat(s, p->fresh ? "\n\n" : newline ? "\n" : "");
-    p->fresh     = 0;
+    if (s->n && (p->fresh || newline)) { // a line ends: no trailing blanks, but `@n`'s hard break
+        while (s->n && (s->buf[s->n - 1] == ' ' || s->buf[s->n - 1] == '\t')) s->buf[--s->n] = '\0';
+        str_cat(s, p->fresh ? "\n\n" : p->hard_break ? "  \n" : "\n");
+    }
+    p->fresh = p->hard_break = 0;
     p->last      = s;
     p->last_line = p->line;
     str_add(s, t, n);
@@ -405,15 +411,19 @@ static const char *run_command(P *p, const Command *c, const char *s) {
         p->fresh = 0, p->last = t0, p->last_line = p->line;
         return skip_ws(s);
     }
-    case C_NEWLINE: // a hard line break
-        if (target_str(p)->n) str_cat(target_str(p), "  ");
-        p->last_line = -1;
+    case C_NEWLINE: // a hard line break before the next text
+        p->hard_break = 1;
+        p->last_line  = -1;
         return skip_ws(s);
     case C_CODEWORD:
     case C_EMWORD:
     case C_BOLDWORD:
     case C_REF:
         w = word(s, &e);
+        if (e == w && is_blank(s)) { // `… the @a` / `buffer …`: the word is on the next line
+            p->pending = c, p->pending_line = p->line;
+            return s;
+        }
         if (e == w) {
             error(p, "`@%s` without an argument", c->name);
             return s;
@@ -458,6 +468,11 @@ static void parse_line(P *p, const char *s) {
     Str piece = {0};
     int tick  = 0;
     str_cat(&piece, "");
+    if (p->pending && !p->code_mode) {
+        const Command *c = p->pending;
+        p->pending = NULL;
+        s = run_command(p, c, s);
+    }
     while (*s) {
         if (p->code_mode) {
             const char *end = NULL;
@@ -478,6 +493,12 @@ static void parse_line(P *p, const char *s) {
             continue;
         }
         if (*s == '`') tick = !tick;
+        // `%word`: Doxygen's mark against auto-linking, not shown (`\%` is a literal `%`)
+        if (!tick && *s == '%' && (isalpha((unsigned char)s[1]) || s[1] == '_') &&
+            (piece.n == 0 || !is_name_char(piece.buf[piece.n - 1])) && (piece.n == 0 || piece.buf[piece.n - 1] != '\\')) {
+            s++;
+            continue;
+        }
         size_t      len = 0;
         const Command *c = NULL;
         if (!tick && (*s == '@' || *s == '\\')) {
@@ -501,6 +522,16 @@ static void parse_line(P *p, const char *s) {
     }
     if (!p->code_mode) emit(p, piece.buf, piece.n);
     free(piece.buf);
+}
+
+// A word command whose word never came (the paragraph or the block ended first).
+static void unpend(P *p) {
+    if (!p->pending) return;
+    int line = p->line;
+    p->line  = p->pending_line;
+    error(p, "`@%s` without an argument", p->pending->name);
+    p->line    = line;
+    p->pending = NULL;
 }
 
 // The first sentence of a description (autobrief): up to `. ` or the end of the paragraph.
@@ -536,6 +567,7 @@ static char *str_take(Str *s) { // trimmed, or NULL when empty
 
 static Doc *finish(P *p) {
     Doc *d = p->d;
+    unpend(p);
     set_target(p, T_DESC);
     if (p->code_mode) {
         p->line = p->code_line;
@@ -597,7 +629,7 @@ Doc *doxygen_parse(const char *path, char *const *text, int first, int count, Di
         p.line = first + i;
         if (p.code_mode && is_blank(text[i])) add_code_line(&p, "", 0);
         else if (p.code_mode) parse_line(&p, text[i]);
-        else if (is_blank(text[i])) set_target(&p, T_DESC);
+        else if (is_blank(text[i])) unpend(&p), set_target(&p, T_DESC);
         else parse_line(&p, text[i]);
     }
     return finish(&p);

@@ -45,6 +45,26 @@ static void member_doc(HeaderFile *h, char **trailing, int line) {
     if (d && !d->used) *trailing = xstrdup(d->description), d->used = 1;
 }
 
+// Where a member whose type is an unnamed record written in place (`struct { … } name;`) starts:
+// the line of the `{` that the `}` before its name closes.
+static int member_start(const HeaderFile *h, const Field *f) {
+    int depth = 0;
+    for (int l = f->line; f->sub.n && l >= 1 && l <= h->nlines; l--)
+        for (size_t i = strlen(h->lines[l - 1]); i-- > 0;) {
+            char c = h->lines[l - 1][i];
+            if (c == '}') depth++;
+            else if (c == '{' && depth > 0 && --depth == 0) return l;
+        }
+    return f->line;
+}
+
+static void member_docs(HeaderFile *h, FieldVec *fields) {
+    for (size_t i = 0; i < fields->n; i++) {
+        member_doc(h, &fields->items[i].trailing, member_start(h, &fields->items[i]));
+        member_docs(h, &fields->items[i].sub);
+    }
+}
+
 // `typedef int64_t git_time_t; /**< doc */`: a Doxygen trailing comment documents a file-scope
 // declaration that has no block before it.
 static Doc *trailing_doc(HeaderFile *h, const Symbol *s) {
@@ -80,7 +100,7 @@ int merge_units(Model *m, Inputs *in) {
             }
             for (size_t k = 0; k < j->r.syms.n; k++) {
                 Symbol *s = j->r.syms.items[k];
-                for (size_t f = 0; f < s->fields.n; f++) member_doc(h, &s->fields.items[f].trailing, s->fields.items[f].line);
+                member_docs(h, &s->fields);
                 for (size_t e = 0; e < s->enum_values.n; e++) member_doc(h, &s->enum_values.items[e].trailing, s->enum_values.items[e].line);
             }
             for (size_t k = 0; k < j->r.syms.n; k++) merge_symbol(m, &seen, j->r.syms.items[k]);

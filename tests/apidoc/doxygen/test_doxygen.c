@@ -310,8 +310,23 @@ Test(doxygen, endcode_without_code) {
     release(&p);
 }
 
+Test(doxygen, word_on_the_next_line) {
+    Parsed p = parse("/** Writes to the @a\n * buffer, then @p\n * len. 100% of it, %s and \\%literal, not %Auto_link.\n */\n"
+                     "int f(void);\n");
+    no_diags(&p);
+    cr_expect_str_eq(only(&p)->description, "Writes to the\n*buffer*, then\n`len`. 100% of it, s and \\%literal, not Auto_link.");
+    release(&p);
+}
+
+Test(doxygen, hard_line_break) {
+    Parsed p = parse("/** F.\n * line one @n line two\n * three\n */\nint f(void);\n");
+    no_diags(&p);
+    cr_expect_str_eq(only(&p)->description, "F.\nline one  \nline two\nthree");
+    release(&p);
+}
+
 Test(doxygen, inline_command_without_argument) {
-    Parsed p = parse("/** F @p\n */\nint f(void);\n");
+    Parsed p = parse("/** F @p\n *\n * G.\n */\nint f(void);\n");
     one_diag(&p, DIAG_ERROR, 1, "`@p` without an argument");
     release(&p);
 }
