@@ -692,6 +692,20 @@ Doc *doxygen_block(const char *path, char **lines, int nlines, int start, int *n
             vec_push(&text, xstrdup(t));
         }
     }
+    // Lines without `*` decoration keep the comment's indentation: remove what they share (not
+    // the opening line's), so a paragraph never turns into a Markdown code block.
+    size_t first = open[1] == '/' ? 0 : 1, common = (size_t)-1;
+    for (size_t i = first; i < text.n; i++) {
+        size_t n = 0;
+        while (text.items[i][n] == ' ' || text.items[i][n] == '\t') n++;
+        if (text.items[i][n] && n < common) common = n;
+    }
+    if (common != (size_t)-1 && common)
+        for (size_t i = first; i < text.n; i++) {
+            size_t n = 0;
+            while (n < common && (text.items[i][n] == ' ' || text.items[i][n] == '\t')) n++;
+            memmove(text.items[i], text.items[i] + n, strlen(text.items[i] + n) + 1);
+        }
     *next  = end + 1;
     Doc *d = doxygen_parse(path, text.items, start + 1, (int)text.n, diags);
     // `/** Doc. */ int f(void);` documents the declaration on its own closing line.

@@ -318,6 +318,21 @@ Test(doxygen, word_on_the_next_line) {
     release(&p);
 }
 
+Test(doxygen, undecorated_lines_lose_their_common_indent) {
+    Parsed p = parse("/**\n\tOpen a repository.\n\n\tMore text:\n\t  - an item\n\t@param x the thing\n */\nint f(int x);\n");
+    no_diags(&p);
+    cr_expect_str_eq(only(&p)->description, "Open a repository.\n\nMore text:\n  - an item");
+    cr_expect_str_eq(only(&p)->params.items[0].description, "the thing");
+    release(&p);
+}
+
+Test(doxygen, direct_block_wins_over_a_conditional_one) {
+    Parsed p = parse("/** A. */\n#if X\n/** B. */\nint b;\n#endif\n");
+    cr_assert_eq(p.docs.n, 2);
+    cr_expect_eq(comment_block_before(&p.docs, p.lines, p.n, 4), p.docs.items[1]);
+    release(&p);
+}
+
 Test(doxygen, hard_line_break) {
     Parsed p = parse("/** F.\n * line one @n line two\n * three\n */\nint f(void);\n");
     no_diags(&p);
