@@ -499,6 +499,11 @@ static void parse_line(P *p, const char *s) {
             s++;
             continue;
         }
+        if (!tick && *s == '\\' && s[1] == ' ') { // `e.g.\ this`: a space that ends no sentence
+            str_cat(&piece, "\u00a0");
+            s += 2;
+            continue;
+        }
         size_t      len = 0;
         const Command *c = NULL;
         if (!tick && (*s == '@' || *s == '\\')) {

@@ -89,6 +89,13 @@ Test(doxygen, javadoc_block_autobrief_params_return) {
     release(&p);
 }
 
+Test(doxygen, escaped_space_ends_no_sentence) {
+    Parsed p = parse("/** Uses a buffer, e.g.\\ a stack array. Then more.\n */\nint f(void);\n");
+    no_diags(&p);
+    cr_expect_str_eq(only(&p)->brief, "Uses a buffer, e.g.\u00a0a stack array.");
+    release(&p);
+}
+
 Test(doxygen, explicit_brief_then_details) {
     Parsed p = parse("/*!\n"
                      "  \\brief Git blob routines\n"
