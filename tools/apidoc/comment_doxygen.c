@@ -3,10 +3,12 @@
 // `/** … */`, `/*! … */`, `//!` runs and `///` runs that use commands, with `@` or `\`:
 // brief/short, autobrief (first sentence), details, param[in|out|in,out], return(s)/result,
 // retval, note, warning/attention, remark(s), since and other labelled paragraphs (as notes),
-// see/sa, deprecated, code{.ext}…endcode (the examples), verbatim, par, li, ingroup (as tags),
+// see/sa, deprecated, code{.ext}…endcode and verbatim (the examples), par, li, ingroup (as tags),
 // file (the header's summary) and the grouping commands (a block that only groups documents
-// nothing). Inline p/c/a/e/em/b/ref/n become Markdown. An unknown command is kept as text; a
-// malformed one is a `file:line` error. A pure module: text in, Doc and diagnostics out.
+// nothing). Inline p/c/ref become code spans, a/e/em/b plain words (the model's text has
+// paragraphs, lists and code spans only), escapes (`\@`, `\\`, `\<` …) their character. An
+// unknown command is kept as text; a malformed one is a `file:line` error. A pure module: text
+// in, Doc and diagnostics out.
 #include "comment_doxygen.h"
 
 #include <ctype.h>  // isalnum, isalpha, isdigit, isspace, isupper
@@ -123,7 +125,6 @@ typedef struct {
     Target      target;
     int         note_at, group_at;     // the note / parameter group being written
     int         fresh;                 // the next text starts a new paragraph of its target
-    int         hard_break;            // `@n` came: the next line break is a Markdown hard one
     Str        *last;                  // the target and line of the last text written
     int         last_line;
     int         code_mode, code_line;  // 1 in @code, 2 in @verbatim; where it opened
@@ -204,11 +205,11 @@ static void emit(P *p, const char *t, size_t n) {
     size_t k = 0;
     while (k < n && isspace((unsigned char)t[k])) k++;
     if (k == n && (p->fresh || newline)) return; // nothing yet on this line
-    if (s->n && (p->fresh || newline)) { // a line ends: no trailing blanks, but `@n`'s hard break
+    if (s->n && (p->fresh || newline)) { // a line ends, without trailing blanks
         while (s->n && (s->buf[s->n - 1] == ' ' || s->buf[s->n - 1] == '\t')) s->buf[--s->n] = '\0';
-        str_cat(s, p->fresh ? "\n\n" : p->hard_break ? "  \n" : "\n");
+        str_cat(s, p->fresh ? "\n\n" : "\n");
     }
-    p->fresh = p->hard_break = 0;
+    p->fresh     = 0;
     p->last      = s;
     p->last_line = p->line;
     str_add(s, t, n);
@@ -261,22 +262,13 @@ static char *dedented(const char *s) {
     return out.buf;
 }
 
-// A closed @code block goes to the examples (d->usage); a @verbatim block into the description.
+// A closed @code or @verbatim block goes to the examples (d->usage): the model's text has
+// paragraphs, lists and code spans only, and the site shows the examples as code blocks.
 static void close_code(P *p) {
     char *code = dedented(p->code.buf ? p->code.buf : "");
     if (*code) {
-        if (p->code_mode == 1) {
-            if (p->usage.n) str_cat(&p->usage, "\n\n");
-            str_cat(&p->usage, code);
-        } else {
-            Str *s = &p->details;
-            if (s->n) str_cat(s, "\n\n");
-            str_cat(s, "```\n");
-            str_cat(s, code);
-            str_cat(s, "\n```");
-            p->last = NULL;
-            if (p->target == T_DESC) p->fresh = 1;
-        }
+        if (p->usage.n) str_cat(&p->usage, "\n\n");
+        str_cat(&p->usage, code);
     }
     free(code);
     p->code.n = 0;
@@ -398,9 +390,8 @@ static const char *run_command(P *p, const Command *c, const char *s) {
         set_target(p, T_DESC);
         if (!is_blank(s)) {
             t = trimmed(s, strlen(s));
-            char *b = xprintf("**%s**", t);
-            emit(p, b, strlen(b));
-            free(b), free(t);
+            emit(p, t, strlen(t));
+            free(t);
             p->fresh = 1;
         }
         return s + strlen(s);
@@ -411,9 +402,8 @@ static const char *run_command(P *p, const Command *c, const char *s) {
         p->fresh = 0, p->last = t0, p->last_line = p->line;
         return skip_ws(s);
     }
-    case C_NEWLINE: // a hard line break before the next text
-        p->hard_break = 1;
-        p->last_line  = -1;
+    case C_NEWLINE: // the next text starts a new line
+        p->last_line = -1;
         return skip_ws(s);
     case C_CODEWORD:
     case C_EMWORD:
@@ -436,8 +426,8 @@ static const char *run_command(P *p, const Command *c, const char *s) {
                 return close + 1;
             }
         }
-        t = xprintf("%s%.*s%s", c->cmd == C_EMWORD ? "*" : c->cmd == C_BOLDWORD ? "**" : "`", (int)(e - w), w,
-                    c->cmd == C_EMWORD ? "*" : c->cmd == C_BOLDWORD ? "**" : "`");
+        // code becomes a code span; emphasis is not in the model's text, the word stays plain
+        t = c->cmd == C_CODEWORD || c->cmd == C_REF ? xprintf("`%.*s`", (int)(e - w), w) : xstrndup(w, (size_t)(e - w));
         emit(p, t, strlen(t));
         free(t);
         return e;
@@ -497,6 +487,16 @@ static void parse_line(P *p, const char *s) {
         if (!tick && *s == '%' && (isalpha((unsigned char)s[1]) || s[1] == '_') &&
             (piece.n == 0 || !is_name_char(piece.buf[piece.n - 1])) && (piece.n == 0 || piece.buf[piece.n - 1] != '\\')) {
             s++;
+            continue;
+        }
+        if (!tick && *s == '\\' && s[1] == ':' && s[2] == ':') { // `\::`
+            str_cat(&piece, "::");
+            s += 3;
+            continue;
+        }
+        if (!tick && *s == '\\' && s[1] && strchr("\\@&$#<>%\".|-", s[1])) {
+            str_add(&piece, s + 1, 1); // `\@`, `\\`, `\<` …: the character itself
+            s += 2;
             continue;
         }
         if (!tick && *s == '\\' && s[1] == ' ') { // `e.g.\ this`: a space that ends no sentence
@@ -608,7 +608,7 @@ static Doc *finish(P *p) {
     for (size_t i = 0; i < p->notes.n; i++) {
         Note *n = &p->notes.items[i];
         char *text = str_take(&n->text);
-        DocNote dn = {xstrdup(n->kind), n->label ? xprintf("**%s:** %s", n->label, text ? text : "") : xstrdup(text ? text : "")};
+        DocNote dn = {xstrdup(n->kind), n->label ? xprintf("%s: %s", n->label, text ? text : "") : xstrdup(text ? text : "")};
         vec_push(&d->notes, dn);
         free(text);
     }
