@@ -98,7 +98,8 @@ typedef struct {
 
 typedef struct Symbol {
     char      *id, *name, *header, *include, *declaration, *return_type;
-    char      *tag_name; // `typedef struct x_s {…} x_t;`: "x_s" (an alias search and links resolve)
+    char      *tag_name; // the tag of a record named by a typedef (`typedef struct x_s {…} x_t;`:
+                         // "x_s", an alias search and links resolve), or of an opaque typedef
     SymbolKind kind;
     Namespace  ns;
     int        line, end_line;
