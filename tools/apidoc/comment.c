@@ -296,6 +296,7 @@ static const char *doc_prefix(const char *l) {
 }
 
 void comment_parse_file(const char *path, char **lines, int nlines, DocVec *out, DiagVec *diags) {
+    int first_code = 0; // the first line that is neither blank nor a `//` comment, once known
     for (int i = 0; i < nlines;) {
         int start = i;
         Doc *d;
@@ -320,9 +321,9 @@ void comment_parse_file(const char *path, char **lines, int nlines, DocVec *out,
         // A block at the top followed by the include guard documents the file.
         int j = i;
         while (j < nlines && is_blank(lines[j])) j++;
-        int code_before = 0;
-        for (int k = 0; k < start; k++)
-            if (!is_blank(lines[k]) && strncmp(skip_ws(lines[k]), "//", 2) != 0) code_before = 1;
+        while (first_code < start && (is_blank(lines[first_code]) || strncmp(skip_ws(lines[first_code]), "//", 2) == 0))
+            first_code++;
+        int code_before = first_code < start;
         if (!code_before && j < nlines &&
             (strncmp(skip_ws(lines[j]), "#ifndef", 7) == 0 || strncmp(skip_ws(lines[j]), "#pragma once", 12) == 0))
             d->is_file_doc = 1;
@@ -354,28 +355,40 @@ static int conditional_end(char **lines, int nlines, int j) {
     return nlines - 1;
 }
 
+// As with Doxygen's preprocessor, a Doxygen block followed by `#include` lines and conditionals
+// documents the first declaration of the branches the compiler keeps: 1 when `line` is in them.
+static int before_conditional(const Doc *d, char **lines, int nlines, int line) {
+    if (!d->is_doxygen || d->used || d->is_file_doc) return 0;
+    for (int k = d->end_line; k < nlines && k + 1 < line;) {
+        if (is_blank(lines[k]) || directive(lines[k], "include")) {
+            k++;
+        } else if (conditional(lines[k]) == 1) {
+            int end = conditional_end(lines, nlines, k);
+            if (line <= end + 1) return 1;
+            k = end + 1;
+        } else {
+            return 0;
+        }
+    }
+    return 0;
+}
+
 Doc *comment_block_before(DocVec *docs, char **lines, int nlines, int line) {
-    for (size_t i = 0; i < docs->n; i++) {
-        Doc *d = docs->items[i];
-        if (d->is_file_doc) continue;
+    // blocks are in line order: only the last one ending before `line` can be right before it
+    size_t lo = 0, hi = docs->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (docs->items[mid]->end_line < line) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo > 0 && !docs->items[lo - 1]->is_file_doc) {
+        Doc *d = docs->items[lo - 1];
         int j = d->end_line; // 0-based index of the line after the block
         while (j < nlines && is_blank(lines[j])) j++;
         if (j + 1 == line) return d;
-        // As with Doxygen's preprocessor, a Doxygen block followed by `#include` lines and
-        // conditionals documents the first declaration of the branches the compiler keeps.
-        if (d->is_doxygen && !d->used)
-            for (int k = j; k < nlines && k + 1 < line;) {
-                if (is_blank(lines[k]) || directive(lines[k], "include")) {
-                    k++;
-                } else if (conditional(lines[k]) == 1) {
-                    int end = conditional_end(lines, nlines, k);
-                    if (line <= end + 1) return d;
-                    k = end + 1;
-                } else {
-                    break;
-                }
-            }
     }
+    for (size_t i = lo; i-- > 0;)
+        if (before_conditional(docs->items[i], lines, nlines, line)) return docs->items[i];
     return NULL;
 }
 

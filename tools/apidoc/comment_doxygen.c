@@ -3,10 +3,12 @@
 // `/** … */`, `/*! … */`, `//!` runs and `///` runs that use commands, with `@` or `\`:
 // brief/short, autobrief (first sentence), details, param[in|out|in,out], return(s)/result,
 // retval, note, warning/attention, remark(s), since and other labelled paragraphs (as notes),
-// see/sa, deprecated, code{.ext}…endcode (the examples), verbatim, par, li, ingroup (as tags),
+// see/sa, deprecated, code{.ext}…endcode and verbatim (the examples), par, li, ingroup (as tags),
 // file (the header's summary) and the grouping commands (a block that only groups documents
-// nothing). Inline p/c/a/e/em/b/ref/n become Markdown. An unknown command is kept as text; a
-// malformed one is a `file:line` error. A pure module: text in, Doc and diagnostics out.
+// nothing). Inline p/c/ref become code spans, a/e/em/b plain words (the model's text has
+// paragraphs, lists and code spans only), escapes (`\@`, `\\`, `\<` …) their character. An
+// unknown command is kept as text; a malformed one is a `file:line` error. A pure module: text
+// in, Doc and diagnostics out.
 #include "comment_doxygen.h"
 
 #include <ctype.h>  // isalnum, isalpha, isdigit, isspace, isupper
@@ -127,8 +129,8 @@ typedef struct {
     int         last_line;
     int         code_mode, code_line;  // 1 in @code, 2 in @verbatim; where it opened
     int         has_brief, has_deprecated, has_return, file, group, braces;
-    const Command *awaiting;           // `@a` at a line's end: its word is the next line's first
-    int         awaiting_line;
+    const Command *pending;            // a word command at a line's end: its word opens the next
+    int         pending_line;
 } P;
 
 static Str *target_str(P *p) {
@@ -203,7 +205,10 @@ static void emit(P *p, const char *t, size_t n) {
     size_t k = 0;
     while (k < n && isspace((unsigned char)t[k])) k++;
     if (k == n && (p->fresh || newline)) return; // nothing yet on this line
-    if (s->n) str_cat(s, p->fresh ? "\n\n" : newline ? "\n" : "");
+    if (s->n && (p->fresh || newline)) { // a line ends, without trailing blanks
+        while (s->n && (s->buf[s->n - 1] == ' ' || s->buf[s->n - 1] == '\t')) s->buf[--s->n] = '\0';
+        str_cat(s, p->fresh ? "\n\n" : "\n");
+    }
     p->fresh     = 0;
     p->last      = s;
     p->last_line = p->line;
@@ -257,22 +262,13 @@ static char *dedented(const char *s) {
     return out.buf;
 }
 
-// A closed @code block goes to the examples (d->usage); a @verbatim block into the description.
+// A closed @code or @verbatim block goes to the examples (d->usage): the model's text has
+// paragraphs, lists and code spans only, and the site shows the examples as code blocks.
 static void close_code(P *p) {
     char *code = dedented(p->code.buf ? p->code.buf : "");
     if (*code) {
-        if (p->code_mode == 1) {
-            if (p->usage.n) str_cat(&p->usage, "\n\n");
-            str_cat(&p->usage, code);
-        } else {
-            Str *s = &p->details;
-            if (s->n) str_cat(s, "\n\n");
-            str_cat(s, "```\n");
-            str_cat(s, code);
-            str_cat(s, "\n```");
-            p->last = NULL;
-            if (p->target == T_DESC) p->fresh = 1;
-        }
+        if (p->usage.n) str_cat(&p->usage, "\n\n");
+        str_cat(&p->usage, code);
     }
     free(code);
     p->code.n = 0;
@@ -394,9 +390,8 @@ static const char *run_command(P *p, const Command *c, const char *s) {
         set_target(p, T_DESC);
         if (!is_blank(s)) {
             t = trimmed(s, strlen(s));
-            char *b = xprintf("**%s**", t);
-            emit(p, b, strlen(b));
-            free(b), free(t);
+            emit(p, t, strlen(t));
+            free(t);
             p->fresh = 1;
         }
         return s + strlen(s);
@@ -407,8 +402,7 @@ static const char *run_command(P *p, const Command *c, const char *s) {
         p->fresh = 0, p->last = t0, p->last_line = p->line;
         return skip_ws(s);
     }
-    case C_NEWLINE: // a hard line break
-        if (target_str(p)->n) str_cat(target_str(p), "  ");
+    case C_NEWLINE: // the next text starts a new line
         p->last_line = -1;
         return skip_ws(s);
     case C_CODEWORD:
@@ -416,8 +410,12 @@ static const char *run_command(P *p, const Command *c, const char *s) {
     case C_BOLDWORD:
     case C_REF:
         w = word(s, &e);
-        if (e == w) { // as Doxygen, the argument may start the next line of the paragraph
-            p->awaiting = c, p->awaiting_line = p->line;
+        if (e == w && is_blank(s)) { // `… the @a` / `buffer …`: the word is on the next line
+            p->pending = c, p->pending_line = p->line;
+            return s;
+        }
+        if (e == w) {
+            error(p, "`@%s` without an argument", c->name);
             return s;
         }
         if (c->cmd == C_REF) { // `@ref name "text"`: the text, else the name as code
@@ -428,8 +426,8 @@ static const char *run_command(P *p, const Command *c, const char *s) {
                 return close + 1;
             }
         }
-        t = xprintf("%s%.*s%s", c->cmd == C_EMWORD ? "*" : c->cmd == C_BOLDWORD ? "**" : "`", (int)(e - w), w,
-                    c->cmd == C_EMWORD ? "*" : c->cmd == C_BOLDWORD ? "**" : "`");
+        // code becomes a code span; emphasis is not in the model's text, the word stays plain
+        t = c->cmd == C_CODEWORD || c->cmd == C_REF ? xprintf("`%.*s`", (int)(e - w), w) : xstrndup(w, (size_t)(e - w));
         emit(p, t, strlen(t));
         free(t);
         return e;
@@ -456,26 +454,14 @@ static const char *run_command(P *p, const Command *c, const char *s) {
 }
 
 // One text line: commands run, escapes and unknown commands kept, code spans left alone.
-// A word command left waiting at the end of the previous line takes this line's first word; a
-// blank line (the paragraph's end) or the block's end leaves it without one.
-static const char *take_awaited_word(P *p, const char *s) {
-    const Command *c = p->awaiting;
-    p->awaiting      = NULL;
-    if (!is_blank(s)) return run_command(p, c, skip_ws(s));
-    int line = p->line;
-    p->line  = p->awaiting_line;
-    error(p, "`@%s` without an argument", c->name);
-    p->line = line;
-    return s;
-}
-
 static void parse_line(P *p, const char *s) {
     Str piece = {0};
     int tick  = 0;
     str_cat(&piece, "");
-    if (p->awaiting && !p->code_mode) {
-        emit(p, " ", 1);
-        s = take_awaited_word(p, s);
+    if (p->pending && !p->code_mode) {
+        const Command *c = p->pending;
+        p->pending = NULL;
+        s = run_command(p, c, s);
     }
     while (*s) {
         if (p->code_mode) {
@@ -497,6 +483,27 @@ static void parse_line(P *p, const char *s) {
             continue;
         }
         if (*s == '`') tick = !tick;
+        // `%word`: Doxygen's mark against auto-linking, not shown (`\%` is a literal `%`)
+        if (!tick && *s == '%' && (isalpha((unsigned char)s[1]) || s[1] == '_') &&
+            (piece.n == 0 || !is_name_char(piece.buf[piece.n - 1])) && (piece.n == 0 || piece.buf[piece.n - 1] != '\\')) {
+            s++;
+            continue;
+        }
+        if (!tick && *s == '\\' && s[1] == ':' && s[2] == ':') { // `\::`
+            str_cat(&piece, "::");
+            s += 3;
+            continue;
+        }
+        if (!tick && *s == '\\' && s[1] && strchr("\\@&$#<>%\".|-", s[1])) {
+            str_add(&piece, s + 1, 1); // `\@`, `\\`, `\<` …: the character itself
+            s += 2;
+            continue;
+        }
+        if (!tick && *s == '\\' && s[1] == ' ') { // `e.g.\ this`: a space that ends no sentence
+            str_cat(&piece, "\u00a0");
+            s += 2;
+            continue;
+        }
         size_t      len = 0;
         const Command *c = NULL;
         if (!tick && (*s == '@' || *s == '\\')) {
@@ -520,6 +527,16 @@ static void parse_line(P *p, const char *s) {
     }
     if (!p->code_mode) emit(p, piece.buf, piece.n);
     free(piece.buf);
+}
+
+// A word command whose word never came (the paragraph or the block ended first).
+static void unpend(P *p) {
+    if (!p->pending) return;
+    int line = p->line;
+    p->line  = p->pending_line;
+    error(p, "`@%s` without an argument", p->pending->name);
+    p->line    = line;
+    p->pending = NULL;
 }
 
 // The first sentence of a description (autobrief): up to `. ` or the end of the paragraph.
@@ -555,7 +572,7 @@ static char *str_take(Str *s) { // trimmed, or NULL when empty
 
 static Doc *finish(P *p) {
     Doc *d = p->d;
-    if (p->awaiting) take_awaited_word(p, "");
+    unpend(p);
     set_target(p, T_DESC);
     if (p->code_mode) {
         p->line = p->code_line;
@@ -591,7 +608,7 @@ static Doc *finish(P *p) {
     for (size_t i = 0; i < p->notes.n; i++) {
         Note *n = &p->notes.items[i];
         char *text = str_take(&n->text);
-        DocNote dn = {xstrdup(n->kind), n->label ? xprintf("**%s:** %s", n->label, text ? text : "") : xstrdup(text ? text : "")};
+        DocNote dn = {xstrdup(n->kind), n->label ? xprintf("%s: %s", n->label, text ? text : "") : xstrdup(text ? text : "")};
         vec_push(&d->notes, dn);
         free(text);
     }
@@ -617,7 +634,7 @@ Doc *doxygen_parse(const char *path, char *const *text, int first, int count, Di
         p.line = first + i;
         if (p.code_mode && is_blank(text[i])) add_code_line(&p, "", 0);
         else if (p.code_mode) parse_line(&p, text[i]);
-        else if (is_blank(text[i])) set_target(&p, T_DESC);
+        else if (is_blank(text[i])) unpend(&p), set_target(&p, T_DESC);
         else parse_line(&p, text[i]);
     }
     return finish(&p);
@@ -680,6 +697,20 @@ Doc *doxygen_block(const char *path, char **lines, int nlines, int start, int *n
             vec_push(&text, xstrdup(t));
         }
     }
+    // Lines without `*` decoration keep the comment's indentation: remove what they share (not
+    // the opening line's), so a paragraph never turns into a Markdown code block.
+    size_t first = open[1] == '/' ? 0 : 1, common = (size_t)-1;
+    for (size_t i = first; i < text.n; i++) {
+        size_t n = 0;
+        while (text.items[i][n] == ' ' || text.items[i][n] == '\t') n++;
+        if (text.items[i][n] && n < common) common = n;
+    }
+    if (common != (size_t)-1 && common)
+        for (size_t i = first; i < text.n; i++) {
+            size_t n = 0;
+            while (n < common && (text.items[i][n] == ' ' || text.items[i][n] == '\t')) n++;
+            memmove(text.items[i], text.items[i] + n, strlen(text.items[i] + n) + 1);
+        }
     *next  = end + 1;
     Doc *d = doxygen_parse(path, text.items, start + 1, (int)text.n, diags);
     // `/** Doc. */ int f(void);` documents the declaration on its own closing line.

@@ -31,10 +31,11 @@ static void merge_symbol(Model *m, Map *seen, Symbol *s) {
     Symbol *old = m->symbols.items[*at], *keep = old, *drop = s;
     if (!old->doc && s->doc) keep = s, drop = old;
     else if (!old->doc && !s->doc && (strcmp(s->header, old->header) < 0)) keep = s, drop = old;
-    // Both documented (a forward `typedef struct x_s x_t;` with a block, then the definition
-    // with another): valid C, so a warning; the first one in source order is the home.
+    // Doxygen merges the blocks of a redeclaration, so Doxygen-commented headers do it: a warning
+    // there; in the project's own `///` grammar a second block is an error.
     if (old->doc && s->doc)
-        diag_add(&m->diags, DIAG_WARNING, s->header, s->line, "`%s` is documented twice (also at %s:%d); the first block is kept", s->name, old->header, old->line);
+        diag_add(&m->diags, old->doc->is_doxygen || s->doc->is_doxygen ? DIAG_WARNING : DIAG_ERROR, s->header, s->line,
+                 "`%s` is documented twice (also at %s:%d)", s->name, old->header, old->line);
     for (size_t i = 0; i < drop->usrs.n; i++) vec_push(&keep->usrs, drop->usrs.items[i]);
     m->symbols.items[*at] = keep;
 }

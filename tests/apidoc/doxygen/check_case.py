@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Compares the documentation apidoc extracted from a Doxygen-dialect case with the case's
 expected model: for each symbol its brief, description, parameter rows (name, direction, text),
-returns, success, failure, usage, notes, see-also, deprecated, tags and member descriptions, and
+returns, success, failure, usage, notes, see-also, deprecated, tags and member descriptions (nested
+members of unnamed records included), and
 the header's file block. Only these parts of api.json are compared, so the golden file does not
 change with unrelated schema keys. --write prints the model instead (to refresh a golden file).
 Usage: check_case.py API_JSON EXPECTED_JSON [--write]"""
@@ -25,11 +26,16 @@ def doc_model(doc):
     return m
 
 
+def member(f):  # [name, description] or, for an unnamed record written in place, its members too
+    nested = f.get("fields") or []
+    return [f["name"], f["description"]] + ([[member(n) for n in nested]] if nested else [])
+
+
 def model(api):
     out = {"file": doc_model(api["files"][0]["doc"]) if api["files"] else None, "symbols": {}}
     for s in api["symbols"]:
         m = {"kind": s["kind"], "doc": doc_model(s["doc"])}
-        members = [[f["name"], f["description"]] for f in s["fields"] + s["enum_values"]]
+        members = [member(f) for f in s["fields"] + s["enum_values"]]
         if members:
             m["members"] = members
         out["symbols"][s["name"]] = m

@@ -89,6 +89,13 @@ Test(doxygen, javadoc_block_autobrief_params_return) {
     release(&p);
 }
 
+Test(doxygen, escaped_space_ends_no_sentence) {
+    Parsed p = parse("/** Uses a buffer, e.g.\\ a stack array. Then more.\n */\nint f(void);\n");
+    no_diags(&p);
+    cr_expect_str_eq(only(&p)->brief, "Uses a buffer, e.g.\u00a0a stack array.");
+    release(&p);
+}
+
 Test(doxygen, explicit_brief_then_details) {
     Parsed p = parse("/*!\n"
                      "  \\brief Git blob routines\n"
@@ -180,7 +187,7 @@ Test(doxygen, notes_warnings_since) {
     no_diags(&p);
     Doc *d = only(&p);
     const char *kinds[] = {"note", "warn", "warn", "info", "info", "info"};
-    const char *texts[] = {"Read it.", "Hot.", "Sharp.", "Aside.", "**Since:** 1.2", "**To do:** Later."};
+    const char *texts[] = {"Read it.", "Hot.", "Sharp.", "Aside.", "Since: 1.2", "To do: Later."};
     cr_assert_eq(d->notes.n, 6);
     for (size_t i = 0; i < 6; i++) {
         cr_expect_str_eq(d->notes.items[i].kind, kinds[i]);
@@ -200,7 +207,7 @@ Test(doxygen, see_names_and_prose) {
     cr_expect_str_eq(d->see.items[1], "git_b");
     cr_expect_str_eq(d->see.items[2], "git_c");
     cr_assert_eq(d->notes.n, 1);
-    cr_expect_str_eq(d->notes.items[0].text, "**See also:** git_tag_create for rules.");
+    cr_expect_str_eq(d->notes.items[0].text, "See also: git_tag_create for rules.");
     release(&p);
 }
 
@@ -235,20 +242,21 @@ Test(doxygen, code_blocks_are_the_examples) {
     release(&p);
 }
 
-Test(doxygen, verbatim_goes_to_the_description) {
+Test(doxygen, verbatim_is_an_example_too) {
     Parsed p = parse("/** F.\n * @verbatim\n *   raw @b text\n * @endverbatim\n */\nint f(void);\n");
     no_diags(&p);
-    cr_expect_str_eq(only(&p)->description, "F.\n\n```\nraw @b text\n```");
+    cr_expect_str_eq(only(&p)->description, "F.");
+    cr_expect_str_eq(only(&p)->usage, "raw @b text");
     release(&p);
 }
 
-Test(doxygen, inline_commands_become_markdown) {
+Test(doxygen, inline_commands_become_code_spans_or_plain_words) {
     Parsed p = parse("/** Sets @p x to \\c NULL, @a really @b now; see @ref git_x and @ref y \"the y\".\n"
                      " * Code spans stay: `a\\nb @p c`. Mail a@b.org, escape \\@ and \\\\.\n */\nint f(int x);\n");
     no_diags(&p);
     cr_expect_str_eq(only(&p)->description,
-                     "Sets `x` to `NULL`, *really* **now**; see `git_x` and the y.\n"
-                     "Code spans stay: `a\\nb @p c`. Mail a@b.org, escape \\@ and \\\\.");
+                     "Sets `x` to `NULL`, really now; see `git_x` and the y.\n"
+                     "Code spans stay: `a\\nb @p c`. Mail a@b.org, escape @ and \\.");
     release(&p);
 }
 
@@ -262,7 +270,7 @@ Test(doxygen, unknown_commands_are_kept_as_text) {
 Test(doxygen, par_and_list_items) {
     Parsed p = parse("/** F.\n * @par Thread safety\n * Not safe.\n * @li one\n * @li two\n */\nint f(void);\n");
     no_diags(&p);
-    cr_expect_str_eq(only(&p)->description, "F.\n\n**Thread safety**\n\nNot safe.\n- one\n- two");
+    cr_expect_str_eq(only(&p)->description, "F.\n\nThread safety\n\nNot safe.\n- one\n- two");
     release(&p);
 }
 
@@ -310,8 +318,38 @@ Test(doxygen, endcode_without_code) {
     release(&p);
 }
 
+Test(doxygen, word_on_the_next_line) {
+    Parsed p = parse("/** Writes to the @a\n * buffer, then @p\n * len. 100% of it, %s and \\%literal, not %Auto_link.\n */\n"
+                     "int f(void);\n");
+    no_diags(&p);
+    cr_expect_str_eq(only(&p)->description, "Writes to the\nbuffer, then\n`len`. 100% of it, s and %literal, not Auto_link.");
+    release(&p);
+}
+
+Test(doxygen, undecorated_lines_lose_their_common_indent) {
+    Parsed p = parse("/**\n\tOpen a repository.\n\n\tMore text:\n\t  - an item\n\t@param x the thing\n */\nint f(int x);\n");
+    no_diags(&p);
+    cr_expect_str_eq(only(&p)->description, "Open a repository.\n\nMore text:\n  - an item");
+    cr_expect_str_eq(only(&p)->params.items[0].description, "the thing");
+    release(&p);
+}
+
+Test(doxygen, direct_block_wins_over_a_conditional_one) {
+    Parsed p = parse("/** A. */\n#if X\n/** B. */\nint b;\n#endif\n");
+    cr_assert_eq(p.docs.n, 2);
+    cr_expect_eq(comment_block_before(&p.docs, p.lines, p.n, 4), p.docs.items[1]);
+    release(&p);
+}
+
+Test(doxygen, newline_command) {
+    Parsed p = parse("/** F.\n * line one @n line two\n * three\n */\nint f(void);\n");
+    no_diags(&p);
+    cr_expect_str_eq(only(&p)->description, "F.\nline one\nline two\nthree");
+    release(&p);
+}
+
 Test(doxygen, inline_command_without_argument) {
-    Parsed p = parse("/** F @p\n */\nint f(void);\n");
+    Parsed p = parse("/** F @p\n *\n * G.\n */\nint f(void);\n");
     one_diag(&p, DIAG_ERROR, 1, "`@p` without an argument");
     release(&p);
 }

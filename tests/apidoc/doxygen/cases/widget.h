@@ -36,6 +36,12 @@ typedef struct widget {
 	char *data;
 	/// Plain `///` lines before a member document it too.
 	int flags;
+	/** Where the bytes came from (an unnamed record written in place). */
+	struct {
+		/** The file, or NULL. */
+		const char *file;
+		int line; /**< Its line. */
+	} origin;
 } widget;
 
 /** Widget kinds */
