@@ -1,16 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The bookkeeping of DebugAllocator, all in memory it maps itself: the record table (one record
-// per block, with its backtraces), the open-addressing index from block address to record, the
-// quarantine ring of freed records, and the report lines (backtrace capture and symbolisation,
-// the stderr/callback sink). Entry points: debug_record_take, debug_index_*, debug_quarantine_push,
-// debug_emit_*; see debug_internal.h.
+// per block), the open-addressing index from block address to record, and the quarantine ring
+// of freed records, bounded in entries and in bytes. Entry points: debug_record_take,
+// debug_index_*, debug_quarantine_*; see debug_internal.h.
 #include "debug_internal.h"
-
-#include <unistd.h> // write
-#if defined(__GLIBC__)
-#include <dlfcn.h>    // dladdr: symbol and module of a frame, without malloc
-#include <execinfo.h> // backtrace
-#endif
 
 enum { FIRST_RECORDS = 64 };
 
@@ -92,8 +85,8 @@ static bool index_rebuild(DebugAllocator *self, u32 record_cap) {
 static bool records_grow(DebugAllocator *self) {
     size old_bytes = self->records_bytes;
     size new_bytes = old_bytes ? 2 * old_bytes
-                               : alloc_align_up(FIRST_RECORDS * self->record_stride, self->page_size);
-    size new_cap   = new_bytes / self->record_stride;
+                               : alloc_align_up(FIRST_RECORDS * sizeof(DebugRecord), self->page_size);
+    size new_cap   = new_bytes / sizeof(DebugRecord);
     if (new_bytes < old_bytes || new_cap > (u32)-1 / 4) return false;
     u8 *records = old_bytes ? alloc_os_remap(&self->base, self->records, old_bytes, new_bytes, true)
                             : alloc_os_map(&self->base, new_bytes);
@@ -126,41 +119,65 @@ void debug_record_give_back(DebugAllocator *self, u32 index) {
     self->record_free = index + 1;
 }
 
-DebugRecord *debug_find_containing(const DebugAllocator *self, uintptr_t ptr) {
+// Whether `ptr` lies in the record's block or, with `with_pages`, in its mapping.
+static bool contains(const DebugRecord *record, uintptr_t ptr, bool with_pages) {
+    if (!record->ptr) return false;
+    if (ptr >= record->ptr && ptr - record->ptr < (record->bytes ? record->bytes : 1)) return true;
+    if (!with_pages || !debug_record_mapped(record) || record->released) return false;
+    return ptr >= (uintptr_t)record->raw && ptr - (uintptr_t)record->raw < record->map_bytes;
+}
+
+DebugRecord *debug_find_containing(const DebugAllocator *self, uintptr_t ptr, bool with_pages) {
+    DebugRecord *freed = NULL;
     for (u32 i = 0; i < self->record_used; ++i) {
         DebugRecord *record = debug_record_at(self, i);
-        if (record->state == DEBUG_RECORD_UNUSED) continue;
-        if (ptr >= record->ptr && ptr - record->ptr < (record->bytes ? record->bytes : 1)) return record;
+        if (record->state == DEBUG_RECORD_UNUSED || !contains(record, ptr, with_pages)) continue;
+        if (record->state == DEBUG_RECORD_LIVE) return record;
+        if (!freed || record->serial > freed->serial) freed = record; // the latest free
     }
-    return NULL;
+    return freed;
 }
 
 void debug_tables_release(DebugAllocator *self) {
     alloc_os_unmap(&self->base, self->records, self->records_bytes);
     alloc_os_unmap(&self->base, self->index, self->index_bytes);
     alloc_os_unmap(&self->base, self->quarantine, self->quarantine_bytes);
+    debug_stacks_release(self);
 }
 
 // --- Quarantine -------------------------------------------------------------------------------
 
-u32 debug_quarantine_push(DebugAllocator *self, u32 index) {
+bool debug_quarantine_push(DebugAllocator *self, u32 index) {
     u32 cap = self->config.quarantine;
-    if (cap == 0) return index + 1;
+    if (cap == 0) return false;
     if (!self->quarantine) {
         size bytes = alloc_align_up((size)cap * sizeof(u32), self->page_size);
         self->quarantine = alloc_os_map(&self->base, bytes);
-        if (!self->quarantine) return index + 1; // no ring: forget the record at once
+        if (!self->quarantine) return false; // no ring: forget the record at once
         self->quarantine_bytes = bytes;
     }
-    if (self->quarantine_len < cap) {
-        self->quarantine[(self->quarantine_head + self->quarantine_len++) % cap] = index;
-        return 0;
-    }
-    // Full ring: [ oldest | ... ] => [ ... | index ], the oldest comes back to the caller.
-    u32 oldest                             = self->quarantine[self->quarantine_head];
-    self->quarantine[self->quarantine_head] = index;
-    self->quarantine_head                   = (self->quarantine_head + 1) % cap;
-    return oldest + 1;
+    if (self->quarantine_len == cap) return false; // the caller pops before it pushes
+    self->quarantine[(self->quarantine_head + self->quarantine_len++) % cap] = index;
+    self->quarantined_bytes += debug_record_at(self, index)->bytes;
+    return true;
+}
+
+bool debug_quarantine_full(const DebugAllocator *self) {
+    return self->quarantine_len != 0 && self->quarantine_len == self->config.quarantine;
+}
+
+bool debug_quarantine_over(const DebugAllocator *self) {
+    return self->quarantine_len > 1 && self->config.quarantine_bytes &&
+           self->quarantined_bytes > self->config.quarantine_bytes;
+}
+
+u32 debug_quarantine_pop(DebugAllocator *self) {
+    // [ oldest | ... ] => [ ... ]: FIFO, the block freed first leaves first.
+    u32 oldest            = self->quarantine[self->quarantine_head];
+    self->quarantine_head = (self->quarantine_head + 1) % self->config.quarantine;
+    self->quarantine_len -= 1;
+    self->quarantined_bytes -= debug_record_at(self, oldest)->bytes;
+    return oldest;
 }
 
 bool debug_quarantine_holds(const DebugAllocator *self, u32 index) {
@@ -168,133 +185,4 @@ bool debug_quarantine_holds(const DebugAllocator *self, u32 index) {
     for (u32 i = 0; i < self->quarantine_len; ++i)
         if (self->quarantine[(self->quarantine_head + i) % cap] == index) return true;
     return false;
-}
-
-// --- Backtraces -------------------------------------------------------------------------------
-
-// Frames to drop: debug_capture itself and the public entry point that called it.
-enum { SKIPPED_FRAMES = 2 };
-
-__attribute__((noinline)) void debug_capture(DebugTrace *trace, u32 depth) {
-    trace->depth = 0;
-#if defined(__GLIBC__)
-    if (depth == 0) return;
-    void *all[DEBUG_ALLOCATOR_MAX_BACKTRACE_DEPTH + SKIPPED_FRAMES];
-    int   got = backtrace(all, (int)depth + SKIPPED_FRAMES);
-    if (got <= SKIPPED_FRAMES) return;
-    trace->depth = (u32)got - SKIPPED_FRAMES;
-    memcpy(trace->frames, all + SKIPPED_FRAMES, trace->depth * sizeof(void *));
-#else
-    (void)depth;
-#endif
-}
-
-// --- Report lines -----------------------------------------------------------------------------
-
-void debug_line_start(DebugLine *line) {
-    line->len = 0;
-    debug_line_text(line, "alloc: debug: ");
-}
-
-void debug_line_text(DebugLine *line, const char *text) {
-    while (*text && line->len + 2 < sizeof line->text) line->text[line->len++] = *text++;
-    line->text[line->len] = '\0';
-}
-
-static void line_digits(DebugLine *line, u64 value, u32 base) {
-    char digits[24];
-    int  n = 0;
-    do {
-        digits[n++] = "0123456789abcdef"[value % base];
-        value /= base;
-    } while (value);
-    char text[24];
-    int  at = 0;
-    while (n) text[at++] = digits[--n];
-    text[at] = '\0';
-    debug_line_text(line, text);
-}
-
-void debug_line_number(DebugLine *line, u64 value) { line_digits(line, value, 10); }
-
-void debug_line_pointer(DebugLine *line, const void *pointer) {
-    if (!pointer) {
-        debug_line_text(line, "(nil)");
-        return;
-    }
-    debug_line_text(line, "0x");
-    line_digits(line, (u64)(uintptr_t)pointer, 16);
-}
-
-static void write_all(const char *text, size len) {
-    while (len) {
-        ssize_t written = write(2, text, len);
-        if (written <= 0) return;
-        text += written;
-        len -= (size)written;
-    }
-}
-
-void debug_line_emit(const DebugAllocator *self, DebugLine *line) {
-    if (self->config.report) {
-        self->config.report(line->text, self->config.report_context);
-        return;
-    }
-    line->text[line->len] = '\n'; // room kept by debug_line_text
-    write_all(line->text, line->len + 1);
-    line->text[line->len] = '\0';
-}
-
-static void line_frame_symbol(DebugLine *line, void *frame) {
-#if defined(__GLIBC__)
-    Dl_info info;
-    if (!dladdr(frame, &info)) return;
-    if (info.dli_sname && info.dli_saddr) {
-        debug_line_text(line, " ");
-        debug_line_text(line, info.dli_sname);
-        debug_line_text(line, "+0x");
-        line_digits(line, (u64)((uintptr_t)frame - (uintptr_t)info.dli_saddr), 16);
-    }
-    if (info.dli_fname && info.dli_fbase) {
-        debug_line_text(line, " (");
-        debug_line_text(line, info.dli_fname);
-        debug_line_text(line, "+0x");
-        line_digits(line, (u64)((uintptr_t)frame - (uintptr_t)info.dli_fbase), 16);
-        debug_line_text(line, ")");
-    }
-#else
-    (void)line;
-    (void)frame;
-#endif
-}
-
-void debug_emit_trace(const DebugAllocator *self, void *const *frames, u32 depth) {
-    DebugLine line;
-    if (depth == 0) {
-        debug_line_start(&line);
-        debug_line_text(&line, "    (no backtrace recorded)");
-        debug_line_emit(self, &line);
-    }
-    for (u32 i = 0; i < depth; ++i) {
-        debug_line_start(&line);
-        debug_line_text(&line, "    #");
-        debug_line_number(&line, i);
-        debug_line_text(&line, " ");
-        debug_line_pointer(&line, frames[i]);
-        line_frame_symbol(&line, frames[i]);
-        debug_line_emit(self, &line);
-    }
-}
-
-void debug_emit_block(const DebugAllocator *self, const char *what, const DebugRecord *record) {
-    DebugLine line;
-    debug_line_start(&line);
-    debug_line_text(&line, what);
-    debug_line_text(&line, ": ");
-    debug_line_number(&line, record->bytes);
-    debug_line_text(&line, " bytes at ");
-    debug_line_pointer(&line, (const void *)record->ptr);
-    debug_line_text(&line, " allocated at:");
-    debug_line_emit(self, &line);
-    debug_emit_trace(self, record->frames, record->alloc_depth);
 }
