@@ -35,7 +35,7 @@ TEST_SUITES := alloc alloc-asan
 .PHONY: all lib test install clean
 all: lib $(BUILD)/compile_commands.json
 
-lib: $(BUILD)/liballoc.a $(BUILD)/liballoc.so
+lib: $(BUILD)/liballoc.a $(BUILD)/liballoc.so $(BUILD)/liballoc-debug.so
 
 $(BUILD)/.deps-%: tools/deps.sh
 	@mkdir -p $(@D)
@@ -94,6 +94,7 @@ install: lib
 	install -m 644 include/alloc/*.h $(DESTDIR)$(PREFIX)/include/alloc/
 	install -m 644 $(BUILD)/liballoc.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(BUILD)/liballoc.so $(DESTDIR)$(PREFIX)/lib/liballoc.so.0
+	install -m 755 $(BUILD)/liballoc-debug.so $(DESTDIR)$(PREFIX)/lib/liballoc-debug.so
 	ln -sf liballoc.so.0 $(DESTDIR)$(PREFIX)/lib/liballoc.so
 	sed -e 's|@PREFIX@|$(PREFIX)|g' tools/alloc.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/alloc.pc
 

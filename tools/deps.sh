@@ -8,7 +8,7 @@ set -euo pipefail
 declare -A group=(
   # the suites of `make test`: second compiler and sanitizers, Criterion, valgrind, and the
   # out-of-tree consumer checks (pkg-config, CMake, C++, the ABI comparison)
-  [test]="gcc g++ clang make pkg-config cmake libcriterion-dev libclang-rt-14-dev valgrind abigail-tools binutils"
+  [test]="gcc g++ clang make pkg-config cmake libcriterion-dev libclang-rt-14-dev valgrind abigail-tools binutils sqlite3"
   # apidoc (libclang, jansson, libyaml), the Doxygen oracle, MkDocs + Material, Sphinx + Breathe
   [docs]="libclang-dev libjansson-dev libyaml-dev doxygen mkdocs mkdocs-material python3-pygments python3-yaml python3-sphinx python3-breathe furo"
   # the browser tests of the site: Debian's chromium driven by playwright-core (npm)

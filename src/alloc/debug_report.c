@@ -104,7 +104,7 @@ void debug_emit_bug(const DebugAllocator *self, const char *bug, const void *add
     if (at < record->ptr) {
         debug_line_text(&line, ": ");
         debug_line_number(&line, record->ptr - at);
-        debug_line_text(&line, " bytes before the start of");
+        debug_line_text(&line, record->ptr - at == 1 ? " byte before the start of" : " bytes before the start of");
     } else {
         debug_line_text(&line, ": offset ");
         debug_line_number(&line, at - record->ptr);

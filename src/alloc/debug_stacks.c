@@ -81,6 +81,7 @@ static int add_module(struct dl_phdr_info *info, size_t bytes, void *context) {
 static void text_refresh(DebugAllocator *self) {
     if (self->text_ranges && self->serial - self->text_serial < TEXT_REFRESH) return;
     self->text_serial = self->serial;
+    if (!self->page_size) self->page_size = alloc_os_page_size(); // a walk before the first use
     if (!self->text_ranges) {
         self->text_ranges = alloc_os_map(&self->base, self->page_size);
         if (!self->text_ranges) return;
