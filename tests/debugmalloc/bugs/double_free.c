@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bug: the same block freed twice.
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bug: free of a pointer to a global array.
 #include <stdlib.h>
 

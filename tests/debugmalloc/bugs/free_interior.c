@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bug: free of a pointer into the middle of a block (past a header the caller skipped).
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bug: free of a pointer one byte into a block (a pointer bumped past a length prefix).
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bug: blocks lost (no pointer to them is left), from two places; one block still referenced
 // from a global is not a leak.
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bug: a block from the aligned operator new released by the plain operator delete.
 #include <new>
 

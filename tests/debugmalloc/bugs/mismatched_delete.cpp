@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bug: an array from new[] released by delete (not delete[]).
 struct Point {
     int x, y;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bug: one byte written past the end of a block (the classic off-by-one of a terminator).
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bug: a write 100 bytes past the end of a block (a stale length on a smaller buffer).
 #include <stdlib.h>
 #include <string.h>

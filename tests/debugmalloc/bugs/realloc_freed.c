@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bug: realloc of a block already freed.
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bug: the old pointer used after realloc moved the block.
 #include <stdlib.h>
 

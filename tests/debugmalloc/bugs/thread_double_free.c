@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bug: a worker thread frees a block the main thread frees too.
 #include <pthread.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bug: a worker thread writes past the end of the block it was given.
 #include <pthread.h>
 #include <stdlib.h>

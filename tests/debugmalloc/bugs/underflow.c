@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bug: a write one element before the start of a block.
 #include <stdlib.h>
 

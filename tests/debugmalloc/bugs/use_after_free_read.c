@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bug: a block read after it was freed.
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bug: a block written after it was freed.
 #include <stdlib.h>
 #include <string.h>
