@@ -3,16 +3,24 @@
 # the library, and runs every suite; the last line it prints is "N passed, N failed".
 # Each area (apidoc, docs, bench, fuzz) adds its targets and suites in mk/<area>.mk.
 
-PREFIX  ?= /usr/local
-DESTDIR ?=
+PREFIX     ?= /usr/local
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DESTDIR    ?=
+# One VERSION file drives the soname (liballoc.so.MAJOR), alloc.pc, the CMake package and the site.
+VERSION       := $(strip $(file <VERSION))
+VERSION_MAJOR := $(firstword $(subst ., ,$(VERSION)))
+SONAME        := liballoc.so.$(VERSION_MAJOR)
 BUILD   := build
 CC      := gcc
 CLANG   := clang
 
 WARN     := -std=c11 -Wall -Wextra -Werror -pedantic -Wmissing-prototypes -Wstrict-prototypes \
             -Wundef -Wshadow
+# The library's own code is held to more: conversions, alignment casts, VLAs, float promotion.
+LIB_WARN := $(WARN) -Wconversion -Wsign-conversion -Wcast-align -Wvla -Wdouble-promotion
 CPPFLAGS := -Iinclude -Isrc/alloc -D_GNU_SOURCE
-CFLAGS   := -O2 -g -fPIC -fvisibility=hidden $(WARN)
+CFLAGS   := -O2 -g -fPIC -fvisibility=hidden $(LIB_WARN)
 SANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 LIB_SRC  := $(sort $(wildcard src/alloc/*.c))
@@ -30,7 +38,7 @@ DEPS_BROWSER := $(BUILD)/.deps-browser # chromium, node and npm
 DEPS_BENCH   := $(BUILD)/.deps-bench   # mimalloc, jemalloc, tcmalloc, the real programs
 
 # Suites run by `make test`; mk/*.mk fragments append theirs and define test-<suite>.
-TEST_SUITES := alloc alloc-asan
+TEST_SUITES := alloc alloc-asan alloc-debug3
 
 .PHONY: all lib test install clean
 all: lib $(BUILD)/compile_commands.json
@@ -49,14 +57,23 @@ $(BUILD)/obj/%.o: src/alloc/%.c $(LIB_HDR)
 $(BUILD)/liballoc.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/liballoc.so: $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,liballoc.so.0 -o $@ $^
+# The real file is liballoc.so.VERSION with soname liballoc.so.MAJOR; build/liballoc.so and
+# build/liballoc.so.MAJOR are links to it, as in an installed tree.
+$(BUILD)/liballoc.so.$(VERSION): $(LIB_OBJ) VERSION
+	$(CC) -shared -Wl,-soname,$(SONAME) -o $@ $(LIB_OBJ)
+
+$(BUILD)/liballoc.so: $(BUILD)/liballoc.so.$(VERSION)
+	ln -sf liballoc.so.$(VERSION) $(BUILD)/$(SONAME)
+	ln -sf liballoc.so.$(VERSION) $@
 
 # compile_commands.json for every translation unit apidoc reads: library, tests, bench, examples.
 CC_SOURCES = $(LIB_SRC) $(TEST_SRC) $(wildcard bench/*.c examples/*.c)
-$(BUILD)/compile_commands.json: tools/compile_commands.sh Makefile $(wildcard mk/*.mk) $(CC_SOURCES)
-	@mkdir -p $(@D)
-	tools/compile_commands.sh "$(CC) $(CPPFLAGS) $(WARN) -Itests/support" $(CC_SOURCES) > $@
+# Written by make itself ($(file)), so `make` needs no shell tool beyond coreutils.
+comma := ,
+ccdb_entry = {"directory": "$(CURDIR)", "file": "$(1)", "command": "$(2) -c $(1)"}
+ccdb_json  = [$(subst } {,}$(comma) {,$(foreach f,$(1),$(call ccdb_entry,$(f),$(2))))]
+$(BUILD)/compile_commands.json: Makefile $(wildcard mk/*.mk) $(CC_SOURCES) | $(BUILD)/obj/Allocator.o
+	$(file >$@,$(call ccdb_json,$(CC_SOURCES),$(CC) $(CPPFLAGS) $(WARN) -Itests/support))
 
 # --- library tests -------------------------------------------------------------------------
 $(BUILD)/tests/test_alloc: $(TEST_SRC) $(TEST_HDR) $(BUILD)/liballoc.a | $(DEPS_TEST)
@@ -66,14 +83,26 @@ $(BUILD)/tests/test_alloc: $(TEST_SRC) $(TEST_HDR) $(BUILD)/liballoc.a | $(DEPS_
 
 $(BUILD)/asan/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_TEST)
 	@mkdir -p $(@D)
-	$(CLANG) $(CPPFLAGS) $(WARN) $(SANFLAGS) -c $< -o $@
+	$(CLANG) $(CPPFLAGS) $(LIB_WARN) $(SANFLAGS) -c $< -o $@
 
 $(BUILD)/asan/test_alloc: $(TEST_SRC) $(TEST_HDR) $(ASAN_OBJ)
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) -Itests/support $(WARN) -Wno-missing-prototypes $(SANFLAGS) \
 	    $(TEST_SRC) $(ASAN_OBJ) -lcriterion -o $@
 
-.PHONY: test-alloc test-alloc-asan
+# The whole suite once more with the library and the tests at ALLOC_DEBUG=3 (internal assertions
+# and a full self-check after every operation; src/alloc/internal.h).
+DEBUG3_OBJ := $(LIB_SRC:src/alloc/%.c=$(BUILD)/debug3/obj/%.o)
+$(BUILD)/debug3/obj/%.o: src/alloc/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -DALLOC_DEBUG=3 -O1 -g $(LIB_WARN) -c $< -o $@
+
+$(BUILD)/debug3/test_alloc: $(TEST_SRC) $(TEST_HDR) $(DEBUG3_OBJ) | $(DEPS_TEST)
+	$(CC) $(CPPFLAGS) -DALLOC_DEBUG=3 -Itests/support -O1 -g $(WARN) -Wno-missing-prototypes \
+	    $(TEST_SRC) $(DEBUG3_OBJ) -lcriterion -o $@
+.SECONDARY: $(DEBUG3_OBJ)
+
+.PHONY: test-alloc test-alloc-asan test-alloc-debug3
 test-alloc: $(BUILD)/tests/test_alloc
 	@tests/run-suite.sh alloc $< --jobs 2
 
@@ -81,22 +110,15 @@ test-alloc-asan: $(BUILD)/asan/test_alloc
 	@ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	    tests/run-suite.sh alloc-asan $< --jobs 2
 
+test-alloc-debug3: $(BUILD)/debug3/test_alloc
+	@tests/run-suite.sh alloc-debug3 $< --jobs 2
+
 -include $(sort $(wildcard mk/*.mk))
 
 test: | $(DEPS_TEST) $(DEPS_DOCS) $(DEPS_BROWSER)
 	@rm -rf $(BUILD)/results
 	@$(MAKE) -k --no-print-directory $(TEST_SUITES:%=test-%) || true
 	@tests/summarize.sh $(TEST_SUITES)
-
-# --- install -------------------------------------------------------------------------------
-install: lib
-	install -d $(DESTDIR)$(PREFIX)/include/alloc $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 644 include/alloc/*.h $(DESTDIR)$(PREFIX)/include/alloc/
-	install -m 644 $(BUILD)/liballoc.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(BUILD)/liballoc.so $(DESTDIR)$(PREFIX)/lib/liballoc.so.0
-	install -m 755 $(BUILD)/liballoc-debug.so $(DESTDIR)$(PREFIX)/lib/liballoc-debug.so
-	ln -sf liballoc.so.0 $(DESTDIR)$(PREFIX)/lib/liballoc.so
-	sed -e 's|@PREFIX@|$(PREFIX)|g' tools/alloc.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/alloc.pc
 
 clean:
 	rm -rf $(BUILD) site site-sphinx docs/api docs/tags

@@ -1,93 +1,69 @@
 #!/usr/bin/env bash
-# Real programs under three mallocs: glibc's (nothing preloaded), mimalloc (LD_PRELOAD) and this
-# library's shim build/liballoc-malloc.so (LD_PRELOAD). Each program runs ROUNDS times per malloc,
-# interleaved (round 1: every program under every malloc, then round 2, ...), so load on a shared
-# machine hits all three alike. Reports the median wall time (date +%s%N), the ratio to glibc taken
-# from those medians, and the median CPU time (user + sys, from /usr/bin/time) into
-# bench/results/programs.md. Outputs are checked against glibc's on every run.
+# SPDX-License-Identifier: MIT
+# Real programs under five mallocs: glibc's (nothing preloaded), mimalloc, jemalloc, tcmalloc and
+# this library's shim build/liballoc-malloc.so (each through LD_PRELOAD). Each program runs ROUNDS
+# times per malloc, interleaved (round 1: every program under every malloc, each program starting
+# one malloc further down the list; then round 2, ...), so load on a shared machine hits all alike.
+# Every run's output is compared with glibc's (a difference stops the benchmark). Records wall time
+# (date +%s%N), user + sys CPU time and minor page faults (/usr/bin/time) per run into
+# build/bench/programs.tsv; report_programs.py writes bench/results/programs.md and programs.svg.
 # Usage: bench/run_programs.sh SHIM.so [ROUNDS]
 set -euo pipefail
 shim=$(realpath "$1"); rounds=${2:-5}
 root=$(cd "$(dirname "$0")/.." && pwd)
-mimalloc=/usr/lib/$(gcc -print-multiarch)/libmimalloc.so.2
+lib=/usr/lib/$(gcc -print-multiarch)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-out=$root/bench/results/programs.md
 raw=$root/build/bench/programs.tsv
-mkdir -p "$(dirname "$raw")" "$(dirname "$out")"
+mkdir -p "$(dirname "$raw")"
 
-# Inputs: 500k pseudo-random lines (deterministic) and a library source for gcc.
+# Inputs: 500k pseudo-random lines (16 MB, deterministic), its first 4 MB, and a source for gcc.
 awk 'BEGIN { x = 12345; for (i = 0; i < 500000; i++) { x = (x * 1103515245 + 12345) % 2147483648;
      printf "%d %s line-%d\n", x % 100000, substr("qwertyuiopasdfghjklzxcvbnm", x % 26 + 1, 5), i } }' \
     >"$work/lines.txt"
+head -n 125000 "$work/lines.txt" >"$work/lines-4mb.txt" # xz is slow: a quarter of the file
 
-names=(sort gzip-gunzip python3 python3-malloc gcc-c)
+programs=(python3 python3-malloc perl sqlite3 gcc sort gzip xz)
 declare -A commands=(
+    [python3]="/usr/bin/python3 '$root/bench/programs/workload.py'"
+    [python3-malloc]="PYTHONMALLOC=malloc /usr/bin/python3 '$root/bench/programs/workload.py'"
+    [perl]="perl '$root/bench/programs/workload.pl'"
+    [sqlite3]="sqlite3 :memory: <'$root/bench/programs/workload.sql'"
+    [gcc]="gcc -O2 -g -c -I'$root/include' -I'$root/src/alloc' -D_GNU_SOURCE '$root/src/alloc/Debug.c' -o /dev/stdout"
     [sort]="sort '$work/lines.txt'"
-    [gzip-gunzip]="gzip -c -6 '$work/lines.txt' | gunzip -c"
-    [python3]="/usr/bin/python3 '$root/tests/shim/workload.py'"
-    [python3-malloc]="PYTHONMALLOC=malloc /usr/bin/python3 '$root/tests/shim/workload.py'"
-    [gcc-c]="gcc -O2 -g -c -I'$root/include' -I'$root/src/alloc' -D_GNU_SOURCE '$root/src/alloc/Debug.c' -o /dev/stdout"
+    [gzip]="gzip -c -6 '$work/lines.txt' | gunzip -c"
+    [xz]="xz -c -3 -T1 '$work/lines-4mb.txt' | xz -dc"
 )
-declare -A describe=(
-    [sort]="\`sort\` of 500k lines (16 MB), GNU sort's default buffer and threads"
-    [gzip-gunzip]="\`gzip -c -6 \\| gunzip -c\` of the same file"
-    [python3]="\`python3 tests/shim/workload.py\` (dicts, lists, strings, 3 threads; pymalloc on)"
-    [python3-malloc]="the same with \`PYTHONMALLOC=malloc\`: every object through malloc"
-    [gcc-c]="\`gcc -O2 -g -c src/alloc/Debug.c\` (cc1 and as)"
-)
-mallocs=(glibc mimalloc shim)
-declare -A preload=([glibc]="" [mimalloc]="$mimalloc" [shim]="$shim")
+mallocs=(glibc mimalloc jemalloc tcmalloc shim)
+declare -A preload=([glibc]="" [mimalloc]="$lib/libmimalloc.so.2" [jemalloc]="$lib/libjemalloc.so.2"
+                    [tcmalloc]="$lib/libtcmalloc_minimal.so.4" [shim]="$shim")
 
-printf 'round\tprogram\tmalloc\twall_s\tcpu_s\n' >"$raw"
-for name in "${names[@]}"; do # reference outputs
+printf 'round\tprogram\tmalloc\twall_s\tcpu_s\tminor_faults\n' >"$raw"
+for name in "${programs[@]}"; do # reference outputs
     sh -c "${commands[$name]}" >"$work/$name.expected" 2>/dev/null
 done
 for round in $(seq 1 "$rounds"); do
-    for name in "${names[@]}"; do
-        for m in "${mallocs[@]}"; do
+    for p in "${!programs[@]}"; do
+        name=${programs[$p]}
+        for i in "${!mallocs[@]}"; do
+            m=${mallocs[$(((i + p + round) % ${#mallocs[@]}))]}
             start=$(date +%s%N)
-            LD_PRELOAD=${preload[$m]} /usr/bin/time -f '%U %S' -o "$work/cpu" \
+            LD_PRELOAD=${preload[$m]} /usr/bin/time -f '%U %S %R' -o "$work/usage" \
                 sh -c "${commands[$name]}" >"$work/got" 2>"$work/err"
             end=$(date +%s%N)
             if ! cmp -s "$work/got" "$work/$name.expected"; then
                 echo "bench: $name under $m printed something else than under glibc" >&2
                 cat "$work/err" >&2; exit 1
             fi
-            read -r user sys <"$work/cpu"
-            printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$m" \
-                "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" \
-                "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')" >>"$raw"
+            read -r user sys faults <"$work/usage"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$m" \
+                "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')" \
+                "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')" "$faults" >>"$raw"
         done
     done
     echo "bench-programs: round $round/$rounds done" >&2
 done
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-col() { awk -F'\t' -v p="$1" -v m="$2" -v c="$3" '$2 == p && $3 == m { print $c }' "$raw"; }
-{
-    echo "# Real programs under glibc, mimalloc and the liballoc shim"
-    echo
-    echo "Generated by \`make bench-programs\` (bench/run_programs.sh): $rounds interleaved rounds on"
-    echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'));"
-    echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg). Wall time is the median over"
-    echo "the rounds (ratio: median / glibc's median); CPU is user + sys, median. Every run's output"
-    echo "was compared with glibc's. The shim is \`build/liballoc-malloc.so\` (src/shim/malloc_shim.c):"
-    echo "a HeapAllocator per thread for blocks up to 8 KiB, one shared heap for larger ones, a mutex"
-    echo "per heap. Not pinned to a core: sort and python3 run several threads. When the load average"
-    echo "exceeds the core count, wall time is mostly waiting for a core; compare the CPU columns."
-    echo
-    echo "| program | glibc wall | mimalloc wall | shim wall | glibc CPU | mimalloc CPU | shim CPU |"
-    echo "|---|---|---|---|---|---|---|"
-    for name in "${names[@]}"; do
-        g=$(col "$name" glibc 4 | median)
-        row="| ${describe[$name]} | ${g} s"
-        for m in mimalloc shim; do
-            w=$(col "$name" "$m" 4 | median)
-            row+=" | ${w} s ($(awk -v a="$w" -v b="$g" 'BEGIN { printf "%.2f", a / b }')×)"
-        done
-        for m in "${mallocs[@]}"; do row+=" | $(col "$name" "$m" 5 | median) s"; done
-        echo "$row |"
-    done
-} >"$out"
-cat "$out"
+/usr/bin/python3 -B "$root/bench/report_programs.py" "$raw" "$rounds" "$root/bench/results/programs.md" \
+    "$root/bench/results/programs.svg"
+echo "bench-programs: wrote bench/results/programs.md, programs.svg" >&2

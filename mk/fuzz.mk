@@ -10,12 +10,16 @@ FUZZ_OBJ    := $(LIB_SRC:src/alloc/%.c=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/
 # A target whose code under test has not landed yet is skipped: fuzz_<t>.c needs FUZZ_NEEDS_<t>.
 FUZZ_NEEDS_vec     := include/alloc/Vec.h
 FUZZ_NEEDS_comment := tools/apidoc/comment.c
+FUZZ_NEEDS_tu      := tools/apidoc/stages.h
 fuzz_landed = $(if $(FUZZ_NEEDS_$(1:fuzz/fuzz_%.c=%)),$(if $(wildcard $(FUZZ_NEEDS_$(1:fuzz/fuzz_%.c=%))),$(1)),$(1))
 FUZZ_SRC    := $(foreach f,$(filter-out fuzz/fuzz_ops.c,$(wildcard fuzz/fuzz_*.c)),$(call fuzz_landed,$(f)))
 FUZZ_BINS   := $(sort $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%))
 
 # apidoc's `///` parser: the comment target links that stage of the tool, not the library.
-APIDOC_COMMENT_SRC := tools/apidoc/comment.c tools/apidoc/model.c tools/apidoc/diag.c
+APIDOC_COMMENT_SRC := tools/apidoc/comment.c tools/apidoc/comment_doxygen.c tools/apidoc/model.c tools/apidoc/diag.c \
+                      tools/apidoc/util.c
+# apidoc over whole translation units: every stage but the command line and the Markdown pages.
+APIDOC_TU_SRC := $(filter-out tools/apidoc/main.c tools/apidoc/cli.c tools/apidoc/gen_md%,$(wildcard tools/apidoc/*.c))
 
 $(BUILD)/fuzz/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_TEST)
 	@mkdir -p $(@D)
@@ -32,6 +36,11 @@ $(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_ops.h $(FUZZ_OBJ)
 $(BUILD)/fuzz/fuzz_comment: fuzz/fuzz_comment.c $(APIDOC_COMMENT_SRC) tools/apidoc/model.h | $(DEPS_TEST)
 	@mkdir -p $(@D)
 	$(CLANG) -D_GNU_SOURCE -Itools/apidoc $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(APIDOC_COMMENT_SRC) -o $@
+
+$(BUILD)/fuzz/fuzz_tu: fuzz/fuzz_tu.c $(APIDOC_TU_SRC) $(wildcard tools/apidoc/*.h) | $(DEPS_TEST)
+	@mkdir -p $(@D)
+	$(CLANG) -D_GNU_SOURCE -Itools/apidoc -I/usr/lib/llvm-14/include $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer $< \
+	    $(APIDOC_TU_SRC) -L/usr/lib/llvm-14/lib -lclang -ljansson -lyaml -lpthread -Wl,-rpath,/usr/lib/llvm-14/lib -o $@
 
 .PHONY: fuzz fuzz-build test-fuzz-short
 fuzz-build: $(FUZZ_BINS)

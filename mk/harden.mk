@@ -27,11 +27,11 @@ test-fault-injection: $(BUILD)/fault/test_fault
 
 # --- Sanitizer hooks (src/alloc/sanitizer.h) --------------------------------------------------
 # sanitizer-asan: the ASan side, a Criterion suite built with clang ASan+UBSan.
-SAN_TEST_SRC := $(sort $(wildcard tests/harden/sanitizer/*.c))
+SAN_TEST_SRC := $(sort $(wildcard tests/harden/sanitizer/*.c)) tests/support/death.c
 
-$(BUILD)/harden/test_sanitizer_asan: $(SAN_TEST_SRC) src/alloc/sanitizer.h | $(DEPS_TEST)
+$(BUILD)/harden/test_sanitizer_asan: $(SAN_TEST_SRC) src/alloc/sanitizer.h tests/support/death.h | $(DEPS_TEST)
 	@mkdir -p $(@D)
-	$(CLANG) $(CPPFLAGS) $(WARN) -Wno-missing-prototypes $(SANFLAGS) $(SAN_TEST_SRC) -lcriterion -o $@
+	$(CLANG) $(CPPFLAGS) -Itests/support $(WARN) -Wno-missing-prototypes $(SANFLAGS) $(SAN_TEST_SRC) -lcriterion -o $@
 
 TEST_SUITES += sanitizer-asan
 .PHONY: test-sanitizer-asan
@@ -42,7 +42,9 @@ test-sanitizer-asan: $(BUILD)/harden/test_sanitizer_asan
 # replaying their seed corpora (tests/harden/valgrind.sh). Plain gcc builds with -DALLOC_VALGRIND.
 VG_FLAGS    := -O1 -g -DALLOC_VALGRIND -DALLOC_FAULT_INJECTION
 VG_OBJ      := $(LIB_SRC:src/alloc/%.c=$(BUILD)/valgrind/obj/%.o) $(BUILD)/valgrind/obj/fuzz_ops.o
-VG_REPLAYS  := $(sort $(patsubst fuzz/fuzz_%.c,$(BUILD)/valgrind/replay_%,$(FUZZ_SRC)))
+# fuzz_tu replays whole units through libclang: ASan covers it in fuzz-short; memcheck over
+# libclang would take minutes per input.
+VG_REPLAYS  := $(sort $(patsubst fuzz/fuzz_%.c,$(BUILD)/valgrind/replay_%,$(filter-out fuzz/fuzz_tu.c,$(FUZZ_SRC))))
 VG_PROGRAMS := $(BUILD)/valgrind/vg_hooks $(BUILD)/valgrind/vg_uaf $(VG_REPLAYS)
 
 $(BUILD)/valgrind/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_TEST)

@@ -1,15 +1,18 @@
-# The violation catalogue (tests/violations/): one program per allocator kind, each a table of
-# misuse cases; tests/violations/run.sh runs every case in its own process, checks the exact fatal
-# line (or the documented behaviour) and that docs/guides/violation-catalogue.md matches.
-VIOL_DRIVER := tests/violations/driver.c
-VIOL_KINDS  := $(patsubst tests/violations/%.c,%,$(filter-out $(VIOL_DRIVER),$(wildcard tests/violations/*.c)))
-VIOL_BINS   := $(VIOL_KINDS:%=$(BUILD)/violations/%)
+# The violation catalogue (tests/violations/): one program per allocator kind, each the shared
+# misuses of cases.c (compiled for that kind with kinds/<kind>.h) plus the kind's table and own
+# cases (kinds/<kind>.c), run by driver.c through the death harness (tests/support/death.c).
+# tests/violations/run.sh runs every program and checks docs/guides/violation-catalogue.md.
+VIOL_KINDS := $(patsubst tests/violations/kinds/%.c,%,$(wildcard tests/violations/kinds/*.c))
+VIOL_BINS  := $(VIOL_KINDS:%=$(BUILD)/violations/%)
+VIOL_COMMON := tests/violations/cases.c tests/violations/driver.c tests/support/death.c
+VIOL_FLAGS  = $(CPPFLAGS) -Itests/violations -Itests/violations/kinds -Itests/support \
+              -DVIOLATION_KIND_HEADER='"$*.h"'
 
-$(BUILD)/violations/%: tests/violations/%.c $(VIOL_DRIVER) tests/violations/violations.h $(BUILD)/liballoc.a | $(DEPS_TEST)
+$(BUILD)/violations/%: tests/violations/kinds/%.c tests/violations/kinds/%.h $(VIOL_COMMON) \
+                       tests/violations/violations.h tests/support/death.h $(BUILD)/liballoc.a
 	@mkdir -p $(@D)
-	$(CLANG) $(CPPFLAGS) -Itests/violations $(WARN) -fsyntax-only $< $(VIOL_DRIVER)
-	$(CC) $(CPPFLAGS) -Itests/violations -O1 -g $(WARN) $< $(VIOL_DRIVER) $(BUILD)/liballoc.a \
-	    -pthread -o $@
+	$(CLANG) $(VIOL_FLAGS) $(WARN) -fsyntax-only $< $(VIOL_COMMON)
+	$(CC) $(VIOL_FLAGS) -O1 -g $(WARN) $< $(VIOL_COMMON) $(BUILD)/liballoc.a -pthread -o $@
 
 TEST_SUITES += violations
 .PHONY: test-violations violation-catalogue

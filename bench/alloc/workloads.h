@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The allocator workloads of shared/design/BENCH.md, written once against a small table of
 // operations. Each workload is `static inline` and forced inline, and is called with a constant
 // ops table, so the compiler turns every `ops->allocate(...)` into a direct call: a typed
@@ -15,7 +16,8 @@ typedef struct BenchOps {
     void (*reset)(void *ctx);                                // NULL: free blocks one by one
 } BenchOps;
 
-// Precomputed random choices, so the loop itself costs well under a nanosecond per op.
+// Precomputed random choices, so the loop itself costs a few instructions per op (the "loop"
+// allocator of bench_kinds.c measures it). The tables stay small enough for the L2 cache.
 typedef struct BenchPlan {
     uint32_t *sizes; // per op: a size in the workload's range
     uint32_t *slots; // per op: a slot index in [0, live)
@@ -34,15 +36,18 @@ BENCH_INLINE void bench_touch(void *ptr, size_t bytes) {
 // live set of `live` slots; each op frees a random slot and allocates a random size into it.
 BENCH_INLINE void bench_random_pair(const BenchOps *ops, void *ctx, const BenchPlan *plan,
                                     void **slots, size_t live, size_t iterations) {
+    // Locals, not plan->...: the touches are volatile stores the compiler must assume alias the
+    // plan, so reading it through the pointer would reload three fields every op.
+    const uint32_t *sizes = plan->sizes, *which = plan->slots;
+    const size_t    mask  = plan->count - 1;
     for (size_t i = 0; i < live; ++i) {
-        size_t bytes = plan->sizes[i & (plan->count - 1)];
+        size_t bytes = sizes[i & mask];
         slots[i]     = ops->allocate(ctx, bytes);
         bench_touch(slots[i], bytes);
     }
     for (size_t i = 0; i < iterations; ++i) {
-        size_t op    = i & (plan->count - 1);
-        size_t slot  = plan->slots[op];
-        size_t bytes = plan->sizes[op];
+        size_t slot  = which[i & mask];
+        size_t bytes = sizes[i & mask];
         ops->release(ctx, slots[slot]);
         slots[slot] = ops->allocate(ctx, bytes);
         bench_touch(slots[slot], bytes);
@@ -53,8 +58,10 @@ BENCH_INLINE void bench_random_pair(const BenchOps *ops, void *ctx, const BenchP
 // allocate then free at once: the ping-pong that punishes an allocator without hysteresis.
 BENCH_INLINE void bench_lifo_pair(const BenchOps *ops, void *ctx, const BenchPlan *plan,
                                   size_t iterations) {
+    const uint32_t *sizes = plan->sizes;
+    const size_t    mask  = plan->count - 1;
     for (size_t i = 0; i < iterations; ++i) {
-        size_t bytes = plan->sizes[i & (plan->count - 1)];
+        size_t bytes = sizes[i & mask];
         void  *ptr   = ops->allocate(ctx, bytes);
         bench_touch(ptr, bytes);
         ops->release(ctx, ptr);

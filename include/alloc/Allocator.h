@@ -84,7 +84,8 @@ typedef size_t (*AllocatorDeallocateFn)(Allocator *self, void *ptr);
 ///
 /// FIELDS:
 /// - ALLOCATOR_EFFORT_ONCE  : One attempt; a NULL from the allocator is returned at once.
-/// - ALLOCATOR_EFFORT_RETRY : Up to `retry_limit + 1` attempts before NULL is returned.
+/// - ALLOCATOR_EFFORT_RETRY : Up to `retry_limit + 1` attempts before NULL is returned; the call
+///                            still counts at most one `failed_allocations`.
 ///
 /// TAGS: Allocator, Config
 ///
@@ -108,6 +109,8 @@ typedef enum AllocatorEffort {
 /// - reallocations      : Successful resizes and remaps of a live block.
 /// - deallocations      : Blocks released (including a remap to size 0).
 /// - failed_allocations : Allocations, resizes and remaps that returned NULL or 0 for lack of memory.
+///                        One call is one failure however many attempts `ALLOCATOR_EFFORT_RETRY`
+///                        made; a call whose retry succeeded counts none.
 ///
 /// TAGS: Allocator, Stats
 ///
@@ -342,6 +345,7 @@ ALLOC_API size_t allocator_free_dyn(Allocator *self, void *ptr);
 ///
 ALLOC_API void *allocator_realloc_dyn(Allocator *self, void *ptr, size_t new_size);
 
+#ifndef __cplusplus
 ///
 /// Convert a pointer to any allocator into its `Allocator *` base.
 ///
@@ -488,6 +492,7 @@ ALLOC_API void *allocator_realloc_dyn(Allocator *self, void *ptr, size_t new_siz
         BudgetAllocator *: budget_allocator_deallocate,                                            \
         DebugAllocator *: debug_allocator_deallocate,                                              \
         Allocator *: allocator_free_dyn)((self), (ptr))
+#endif // __cplusplus: the overloads at the end of this header
 
 ///
 /// Resize a block in place if possible, else move it: `realloc` for any allocator.
@@ -638,5 +643,43 @@ ALLOC_API void allocator_reset_stats(Allocator *self);
 #define AllocatorFootprintBytes(a) ((size_t)ALLOCATOR_OF(a)->footprint_bytes)
 
 ALLOC_END_DECLS
+
+#ifdef __cplusplus
+// C++ has no _Generic: the same dispatch as overloads. A typed pointer calls its allocator's
+// function directly, `Allocator *` the validating dynamic path, any other type does not compile.
+inline Allocator *allocator_of(Allocator *self) { return self; }
+inline void *AllocatorAlloc(Allocator *self, size_t bytes, int8_t zeroed) {
+    return allocator_alloc_dyn(self, bytes, zeroed);
+}
+inline int8_t AllocatorResize(Allocator *self, void *ptr, size_t new_size) {
+    return allocator_resize_dyn(self, ptr, new_size);
+}
+inline void *AllocatorRemap(Allocator *self, void *ptr, size_t new_size) {
+    return allocator_remap_dyn(self, ptr, new_size);
+}
+inline size_t AllocatorFree(Allocator *self, void *ptr) { return allocator_free_dyn(self, ptr); }
+
+#define ALLOC_CXX_DISPATCH(Kind, prefix)                                                           \
+    inline Allocator *allocator_of(Kind *self) { return reinterpret_cast<Allocator *>(self); }    \
+    inline void *AllocatorAlloc(Kind *self, size_t bytes, int8_t zeroed) {                         \
+        return prefix##_allocate(self, bytes, zeroed);                                             \
+    }                                                                                              \
+    inline int8_t AllocatorResize(Kind *self, void *ptr, size_t new_size) {                        \
+        return prefix##_resize(self, ptr, new_size);                                               \
+    }                                                                                              \
+    inline void *AllocatorRemap(Kind *self, void *ptr, size_t new_size) {                          \
+        return prefix##_remap(self, ptr, new_size);                                                \
+    }                                                                                              \
+    inline size_t AllocatorFree(Kind *self, void *ptr) { return prefix##_deallocate(self, ptr); }
+ALLOC_CXX_DISPATCH(PageAllocator, page_allocator)
+ALLOC_CXX_DISPATCH(HeapAllocator, heap_allocator)
+ALLOC_CXX_DISPATCH(ArenaAllocator, arena_allocator)
+ALLOC_CXX_DISPATCH(SlabAllocator, slab_allocator)
+ALLOC_CXX_DISPATCH(BudgetAllocator, budget_allocator)
+ALLOC_CXX_DISPATCH(DebugAllocator, debug_allocator)
+#undef ALLOC_CXX_DISPATCH
+
+#define ALLOCATOR_OF(allocator_ptr) allocator_of(allocator_ptr)
+#endif // __cplusplus
 
 #endif // ALLOC_ALLOCATOR_H

@@ -328,6 +328,24 @@ ALLOC_API void *arena_allocator_vtable_remap(Allocator *self, void *ptr, size_t 
 ALLOC_API size_t arena_allocator_vtable_deallocate(Allocator *self, void *ptr);
 
 ///
+/// The allocator `ArenaAllocatorInitAlignedChunk` yields, returned by a function: what that macro
+/// expands to in C++, which has no compound literals. C code uses the macro.
+///
+/// alignment[in]  : Alignment in bytes of every block; a power of two (checked on first use).
+/// chunk_bytes[in]: Size of the first chunk; 0 means `ARENA_ALLOCATOR_DEFAULT_CHUNK_BYTES`.
+///
+/// SUCCESS: Returns `ArenaAllocatorInitAlignedChunk(alignment, chunk_bytes)` by value; no OS call.
+/// FAILURE: Cannot fail; invalid arguments are reported by the first call on the allocator,
+///          exactly as for the macro.
+///
+/// TAGS: Allocator, Arena, Init
+///
+ALLOC_API ArenaAllocator arena_allocator_init(size_t alignment, size_t chunk_bytes);
+
+#ifdef __cplusplus
+#define ArenaAllocatorInitAlignedChunk(N, chunk) arena_allocator_init((size_t)(N), (size_t)(chunk))
+#else
+///
 /// An `ArenaAllocator` with alignment `N` whose first chunk is `chunk` bytes.
 ///
 /// Expands to a compound literal: no system call, cannot fail, usable as an initializer. The
@@ -352,15 +370,16 @@ ALLOC_API size_t arena_allocator_vtable_deallocate(Allocator *self, void *ptr);
 /// TAGS: Allocator, Arena, Init
 ///
 #define ArenaAllocatorInitAlignedChunk(N, chunk)                                                   \
-    ((ArenaAllocator){.base        = {.allocate    = arena_allocator_vtable_allocate,             \
-                                      .resize      = arena_allocator_vtable_resize,               \
-                                      .remap       = arena_allocator_vtable_remap,                \
-                                      .deallocate  = arena_allocator_vtable_deallocate,           \
-                                      .alignment   = (size_t)(N),                                   \
-                                      .effort      = ALLOCATOR_EFFORT_ONCE,                       \
-                                      .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,               \
-                                      .magic       = ARENA_ALLOCATOR_MAGIC},                      \
+    ((ArenaAllocator){.base        = {.allocate    = arena_allocator_vtable_allocate,              \
+                                      .resize      = arena_allocator_vtable_resize,                \
+                                      .remap       = arena_allocator_vtable_remap,                 \
+                                      .deallocate  = arena_allocator_vtable_deallocate,            \
+                                      .alignment   = (size_t)(N),                                  \
+                                      .effort      = ALLOCATOR_EFFORT_ONCE,                        \
+                                      .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                \
+                                      .magic       = ARENA_ALLOCATOR_MAGIC},                       \
                       .chunk_bytes = (size_t)(chunk)})
+#endif
 
 ///
 /// An `ArenaAllocator` with the default alignment (`ALLOCATOR_DEFAULT_ALIGNMENT`) and first chunk

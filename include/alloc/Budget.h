@@ -37,7 +37,7 @@ ALLOC_BEGIN_DECLS
 /// TAGS: Allocator, Budget, Config
 ///
 #define BudgetAllocatorBufferBytesAligned(N, n, slot)                                              \
-    ((size_t)7 + ((size_t)(n) + 63) / 64 * 8 + (size_t)(n) * 4 + ((size_t)(N) - 1) +                       \
+    ((size_t)7 + ((size_t)(n) + 63) / 64 * 8 + (size_t)(n) * 4 + ((size_t)(N) - 1) +               \
      (size_t)(n) * (((size_t)(slot) + (size_t)(N) - 1) / (size_t)(N) * (size_t)(N)))
 
 ///
@@ -297,6 +297,26 @@ ALLOC_API void *budget_allocator_vtable_remap(Allocator *self, void *ptr, size_t
 ALLOC_API size_t budget_allocator_vtable_deallocate(Allocator *self, void *ptr);
 
 ///
+/// The allocator `BudgetAllocatorInitAligned` yields, returned by a function: what that macro
+/// expands to in C++, which has no compound literals. C code uses the macro.
+///
+/// alignment[in]   : Alignment in bytes of every slot; a power of two (checked on first use).
+/// buffer[in]      : The caller-owned buffer the slots live in.
+/// buffer_bytes[in]: Length of `buffer` in bytes.
+/// slot_bytes[in]  : Slot size in bytes (checked by the first allocation).
+///
+/// SUCCESS: Returns `BudgetAllocatorInitAligned(alignment, buffer, buffer_bytes, slot_bytes)` by value; no OS call.
+/// FAILURE: Cannot fail; invalid arguments are reported by the first call on the allocator,
+///          exactly as for the macro.
+///
+/// TAGS: Allocator, Budget, Init
+///
+ALLOC_API BudgetAllocator budget_allocator_init(size_t alignment, void *buffer, size_t buffer_bytes, size_t slot_bytes);
+
+#ifdef __cplusplus
+#define BudgetAllocatorInitAligned(N, buf, bytes, slot) budget_allocator_init((size_t)(N), (buf), (size_t)(bytes), (size_t)(slot))
+#else
+///
 /// A `BudgetAllocator` of `slot` -byte slots aligned to `N` bytes in the caller's buffer `buf`.
 ///
 /// Expands to a compound literal: no system call, cannot fail, usable as an initializer; the
@@ -325,17 +345,18 @@ ALLOC_API size_t budget_allocator_vtable_deallocate(Allocator *self, void *ptr);
 /// TAGS: Allocator, Budget, Init
 ///
 #define BudgetAllocatorInitAligned(N, buf, bytes, slot)                                            \
-    ((BudgetAllocator){.base         = {.allocate    = budget_allocator_vtable_allocate,          \
-                                        .resize      = budget_allocator_vtable_resize,            \
-                                        .remap       = budget_allocator_vtable_remap,             \
-                                        .deallocate  = budget_allocator_vtable_deallocate,        \
-                                        .alignment   = (size_t)(N),                                 \
-                                        .effort      = ALLOCATOR_EFFORT_ONCE,                     \
-                                        .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,             \
-                                        .magic       = BUDGET_ALLOCATOR_MAGIC},                   \
-                       .buffer       = (buf),                                                     \
-                       .buffer_bytes = (size_t)(bytes),                                             \
+    ((BudgetAllocator){.base         = {.allocate    = budget_allocator_vtable_allocate,           \
+                                        .resize      = budget_allocator_vtable_resize,             \
+                                        .remap       = budget_allocator_vtable_remap,              \
+                                        .deallocate  = budget_allocator_vtable_deallocate,         \
+                                        .alignment   = (size_t)(N),                                \
+                                        .effort      = ALLOCATOR_EFFORT_ONCE,                      \
+                                        .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,              \
+                                        .magic       = BUDGET_ALLOCATOR_MAGIC},                    \
+                       .buffer       = (buf),                                                      \
+                       .buffer_bytes = (size_t)(bytes),                                            \
                        .slot_size    = (size_t)(slot)})
+#endif
 
 ///
 /// A `BudgetAllocator` of `slot` -byte slots with the default alignment

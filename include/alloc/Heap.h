@@ -92,14 +92,28 @@ ALLOC_BEGIN_DECLS
 ///
 #define HEAP_FREED_MAX 32
 
-// Descriptor of one page of a size class. Opaque: defined privately by the heap and stored in
-// memory the heap maps for itself, never inside user blocks. (private: src/alloc/heap_internal.h)
+///
+/// Descriptor of one page of a size class. Opaque: defined privately by the heap (in
+/// src/alloc/heap_internal.h) and stored in memory the heap maps for itself, never inside user
+/// blocks.
+///
+/// TAGS: Heap
+///
 typedef struct HeapPage HeapPage;
 
-// Descriptor of one segment (64 pages). Opaque, mapped apart from the segment's user memory. (private: src/alloc/heap_internal.h)
+///
+/// Descriptor of one segment (64 pages). Opaque (defined in src/alloc/heap_internal.h), mapped
+/// apart from the segment's user memory.
+///
+/// TAGS: Heap
+///
 typedef struct HeapSegment HeapSegment;
 
-// One slot of the heap's hash table of segments. Opaque. (private: src/alloc/heap_internal.h)
+///
+/// One slot of the heap's hash table of segments. Opaque (defined in src/alloc/heap_internal.h).
+///
+/// TAGS: Heap
+///
 typedef struct HeapSegmentSlot HeapSegmentSlot;
 
 ///
@@ -402,6 +416,23 @@ ALLOC_API void *heap_allocator_vtable_remap(Allocator *self, void *ptr, size_t n
 ALLOC_API size_t heap_allocator_vtable_deallocate(Allocator *self, void *ptr);
 
 ///
+/// The allocator `HeapAllocatorInitAligned` yields, returned by a function: what that macro
+/// expands to in C++, which has no compound literals. C code uses the macro.
+///
+/// alignment[in]: Alignment in bytes of every block; a power of two (checked on first use, as by the macro).
+///
+/// SUCCESS: Returns `HeapAllocatorInitAligned(alignment)` by value; no OS call.
+/// FAILURE: Cannot fail; invalid arguments are reported by the first call on the allocator,
+///          exactly as for the macro.
+///
+/// TAGS: Allocator, Heap, Init
+///
+ALLOC_API HeapAllocator heap_allocator_init(size_t alignment);
+
+#ifdef __cplusplus
+#define HeapAllocatorInitAligned(N) heap_allocator_init((size_t)(N))
+#else
+///
 /// A `HeapAllocator` whose blocks are aligned to `N` bytes.
 ///
 /// Expands to a compound literal: no system call, cannot fail, usable as an initializer. Up to 16
@@ -426,19 +457,20 @@ ALLOC_API size_t heap_allocator_vtable_deallocate(Allocator *self, void *ptr);
 /// TAGS: Allocator, Heap, Init
 ///
 #define HeapAllocatorInitAligned(N)                                                                \
-    ((HeapAllocator){.base        = {.allocate    = heap_allocator_vtable_allocate,               \
-                                     .resize      = heap_allocator_vtable_resize,                 \
-                                     .remap       = heap_allocator_vtable_remap,                  \
-                                     .deallocate  = heap_allocator_vtable_deallocate,             \
-                                     .alignment   = (size_t)(N),                                    \
-                                     .effort      = ALLOCATOR_EFFORT_ONCE,                        \
-                                     .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                \
-                                     .magic       = HEAP_ALLOCATOR_MAGIC},                        \
+    ((HeapAllocator){.base        = {.allocate    = heap_allocator_vtable_allocate,                \
+                                     .resize      = heap_allocator_vtable_resize,                  \
+                                     .remap       = heap_allocator_vtable_remap,                   \
+                                     .deallocate  = heap_allocator_vtable_deallocate,              \
+                                     .alignment   = (size_t)(N),                                   \
+                                     .effort      = ALLOCATOR_EFFORT_ONCE,                         \
+                                     .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                 \
+                                     .magic       = HEAP_ALLOCATOR_MAGIC},                         \
                      .small_limit = ((size_t)(N) != 0 && ((size_t)(N) & ((size_t)(N) - 1)) == 0 &&      \
-                                     (size_t)(N) <= 16)                                             \
-                                        ? HEAP_SMALL_MAX                                          \
-                                        : 0,                                              \
+                                     (size_t)(N) <= 16)                                            \
+                                        ? HEAP_SMALL_MAX                                           \
+                                        : 0,                                                       \
                      .hot_base    = 1})
+#endif
 
 ///
 /// A `HeapAllocator` with the default alignment, `ALLOCATOR_DEFAULT_ALIGNMENT` (16).

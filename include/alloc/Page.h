@@ -351,6 +351,23 @@ ALLOC_API void *page_allocator_vtable_remap(Allocator *self, void *ptr, size_t n
 ALLOC_API size_t page_allocator_vtable_deallocate(Allocator *self, void *ptr);
 
 ///
+/// The allocator `PageAllocatorInitAligned` yields, returned by a function: what that macro
+/// expands to in C++, which has no compound literals. C code uses the macro.
+///
+/// alignment[in]: Alignment in bytes of every block; a power of two (checked on first use, as by the macro).
+///
+/// SUCCESS: Returns `PageAllocatorInitAligned(alignment)` by value; no OS call.
+/// FAILURE: Cannot fail; invalid arguments are reported by the first call on the allocator,
+///          exactly as for the macro.
+///
+/// TAGS: Allocator, Page, Init
+///
+ALLOC_API PageAllocator page_allocator_init(size_t alignment);
+
+#ifdef __cplusplus
+#define PageAllocatorInitAligned(N) page_allocator_init((size_t)(N))
+#else
+///
 /// A `PageAllocator` whose blocks are aligned to `N` bytes (and always at least to the page size).
 ///
 /// Expands to a compound literal: no system call, cannot fail, usable as an initializer. An `N`
@@ -374,14 +391,15 @@ ALLOC_API size_t page_allocator_vtable_deallocate(Allocator *self, void *ptr);
 /// TAGS: Allocator, Page, Init
 ///
 #define PageAllocatorInitAligned(N)                                                                \
-    ((PageAllocator){.base = {.allocate    = page_allocator_vtable_allocate,                      \
-                              .resize      = page_allocator_vtable_resize,                        \
-                              .remap       = page_allocator_vtable_remap,                         \
-                              .deallocate  = page_allocator_vtable_deallocate,                    \
-                              .alignment   = (size_t)(N),                                           \
-                              .effort      = ALLOCATOR_EFFORT_ONCE,                               \
-                              .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                       \
+    ((PageAllocator){.base = {.allocate    = page_allocator_vtable_allocate,                       \
+                              .resize      = page_allocator_vtable_resize,                         \
+                              .remap       = page_allocator_vtable_remap,                          \
+                              .deallocate  = page_allocator_vtable_deallocate,                     \
+                              .alignment   = (size_t)(N),                                          \
+                              .effort      = ALLOCATOR_EFFORT_ONCE,                                \
+                              .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                        \
                               .magic       = PAGE_ALLOCATOR_MAGIC}})
+#endif
 
 ///
 /// A `PageAllocator` with the default alignment (`ALLOCATOR_DEFAULT_ALIGNMENT`; blocks are

@@ -306,6 +306,24 @@ ALLOC_API void *slab_allocator_vtable_remap(Allocator *self, void *ptr, size_t n
 ALLOC_API size_t slab_allocator_vtable_deallocate(Allocator *self, void *ptr);
 
 ///
+/// The allocator `SlabAllocatorInitAligned` yields, returned by a function: what that macro
+/// expands to in C++, which has no compound literals. C code uses the macro.
+///
+/// alignment[in] : Alignment in bytes of every slot; a power of two (checked on first use).
+/// slot_bytes[in]: Slot size in bytes (checked by the first allocation).
+///
+/// SUCCESS: Returns `SlabAllocatorInitAligned(alignment, slot_bytes)` by value; no OS call.
+/// FAILURE: Cannot fail; invalid arguments are reported by the first call on the allocator,
+///          exactly as for the macro.
+///
+/// TAGS: Allocator, Slab, Init
+///
+ALLOC_API SlabAllocator slab_allocator_init(size_t alignment, size_t slot_bytes);
+
+#ifdef __cplusplus
+#define SlabAllocatorInitAligned(N, slot) slab_allocator_init((size_t)(N), (size_t)(slot))
+#else
+///
 /// A `SlabAllocator` of `slot` -byte slots aligned to `N` bytes.
 ///
 /// Expands to a compound literal: no system call, cannot fail, usable as an initializer. The
@@ -330,15 +348,16 @@ ALLOC_API size_t slab_allocator_vtable_deallocate(Allocator *self, void *ptr);
 /// TAGS: Allocator, Slab, Init
 ///
 #define SlabAllocatorInitAligned(N, slot)                                                          \
-    ((SlabAllocator){.base      = {.allocate    = slab_allocator_vtable_allocate,                 \
-                                   .resize      = slab_allocator_vtable_resize,                   \
-                                   .remap       = slab_allocator_vtable_remap,                    \
-                                   .deallocate  = slab_allocator_vtable_deallocate,               \
-                                   .alignment   = (size_t)(N),                                      \
-                                   .effort      = ALLOCATOR_EFFORT_ONCE,                          \
-                                   .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                  \
-                                   .magic       = SLAB_ALLOCATOR_MAGIC},                          \
+    ((SlabAllocator){.base      = {.allocate    = slab_allocator_vtable_allocate,                  \
+                                   .resize      = slab_allocator_vtable_resize,                    \
+                                   .remap       = slab_allocator_vtable_remap,                     \
+                                   .deallocate  = slab_allocator_vtable_deallocate,                \
+                                   .alignment   = (size_t)(N),                                     \
+                                   .effort      = ALLOCATOR_EFFORT_ONCE,                           \
+                                   .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                   \
+                                   .magic       = SLAB_ALLOCATOR_MAGIC},                           \
                      .slot_size = (size_t)(slot)})
+#endif
 
 ///
 /// A `SlabAllocator` of `slot` -byte slots with the default alignment

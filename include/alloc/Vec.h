@@ -55,6 +55,10 @@ ALLOC_BEGIN_DECLS
         Allocator *allocator;                                                                      \
     }
 
+#ifdef __cplusplus
+// C++ has no designated initializers before C++20: the same fields by position.
+#define VecInit(allocator_ptr) {NULL, 0, 0, ALLOCATOR_OF(allocator_ptr)}
+#else
 ///
 /// Initializer of an empty vector that will allocate from `allocator_ptr`.
 ///
@@ -80,6 +84,7 @@ ALLOC_BEGIN_DECLS
 ///
 #define VecInit(allocator_ptr)                                                                     \
     { .data = NULL, .len = 0, .cap = 0, .allocator = ALLOCATOR_OF(allocator_ptr) }
+#endif
 
 ///
 /// Grow a vector's buffer to room for at least `min_cap` elements: the out-of-line slow path
@@ -165,7 +170,7 @@ static inline size_t vec_pop_index(size_t *len, const void *vec) {
 /// TAGS: Container, Vec, Reallocation
 ///
 #define VecReserve(v, n)                                                                           \
-    ((size_t)(n) <= (v)->cap                                                                         \
+    ((size_t)(n) <= (v)->cap                                                                       \
          ? 1                                                                                       \
          : vec_grow((v)->allocator, &(v)->data, &(v)->cap, sizeof *(v)->data, (size_t)(n)))
 

@@ -5,6 +5,13 @@
 #include "alloc/Allocator.h"
 #include "internal.h"
 
+#include "alloc/Arena.h"  // the kinds' self-checks, for ALLOC_DEBUG >= 3
+#include "alloc/Budget.h"
+#include "alloc/Debug.h"
+#include "alloc/Heap.h"
+#include "alloc/Page.h"
+#include "alloc/Slab.h"
+
 static bool magic_is_known(u64 magic) {
     switch (magic) {
     case PAGE_ALLOCATOR_MAGIC:
@@ -50,34 +57,65 @@ static u32 attempts_of(const Allocator *self) {
     return self->effort == ALLOCATOR_EFFORT_RETRY ? self->retry_limit + 1 : 1;
 }
 
+// Each attempt that fails counts one failure in the typed allocator; a retried call is still one
+// allocation: it ends with the count it had plus one if every attempt failed, plus none if one
+// succeeded.
+static void count_one_outcome(Allocator *self, u64 failures_before, bool failed) {
+    self->stats.failed_allocations = failures_before + (failed ? 1 : 0);
+}
+
+// At ALLOC_DEBUG >= 3 every operation through the dynamic path ends with the kind's full
+// self-check (typed calls reach their kind directly and are not seen here). The kind is known by
+// its vtable, not by its magic alone: a foreign implementation may borrow a known magic (the
+// tests' reference allocator does).
+static void self_check(Allocator *self) {
+    AllocatorAllocateFn allocate = self->allocate;
+    if (allocate == page_allocator_vtable_allocate) PageAllocatorCheck((const PageAllocator *)self);
+    if (allocate == heap_allocator_vtable_allocate) HeapAllocatorCheck((const HeapAllocator *)self);
+    if (allocate == arena_allocator_vtable_allocate) ArenaAllocatorCheck((const ArenaAllocator *)self);
+    if (allocate == slab_allocator_vtable_allocate) SlabAllocatorCheck((const SlabAllocator *)self);
+    if (allocate == budget_allocator_vtable_allocate) BudgetAllocatorCheck((const BudgetAllocator *)self);
+    if (self->magic == DEBUG_ALLOCATOR_MAGIC && allocate == (AllocatorAllocateFn)debug_allocator_allocate)
+        DebugAllocatorCheck((DebugAllocator *)self);
+}
+
 void *allocator_alloc_dyn(Allocator *self, size bytes, i8 zeroed) {
     check_any(self, __func__);
     if (bytes == 0) return NULL;
-    for (u32 attempt = attempts_of(self); attempt; --attempt) {
-        void *ptr = self->allocate(self, bytes, zeroed);
-        if (ptr) return ptr;
-    }
-    return NULL;
+    u64   failures = self->stats.failed_allocations;
+    void *ptr      = NULL;
+    for (u32 attempt = attempts_of(self); attempt && !ptr; --attempt)
+        ptr = self->allocate(self, bytes, zeroed);
+    count_one_outcome(self, failures, ptr == NULL);
+    ALLOC_SELF_CHECK(self_check(self));
+    return ptr;
 }
 
 i8 allocator_resize_dyn(Allocator *self, void *ptr, size new_size) {
     check_any(self, __func__);
-    return self->resize(self, ptr, new_size);
+    i8 resized = self->resize(self, ptr, new_size);
+    ALLOC_SELF_CHECK(self_check(self));
+    return resized;
 }
 
 void *allocator_remap_dyn(Allocator *self, void *ptr, size new_size) {
     check_any(self, __func__);
-    if (new_size == 0) return self->remap(self, ptr, 0);
-    for (u32 attempt = attempts_of(self); attempt; --attempt) {
-        void *moved = self->remap(self, ptr, new_size);
-        if (moved) return moved;
+    u64   failures = self->stats.failed_allocations;
+    void *moved    = self->remap(self, ptr, new_size);
+    if (new_size != 0) {
+        for (u32 attempt = attempts_of(self) - 1; attempt && !moved; --attempt)
+            moved = self->remap(self, ptr, new_size);
+        count_one_outcome(self, failures, moved == NULL);
     }
-    return NULL;
+    ALLOC_SELF_CHECK(self_check(self));
+    return moved;
 }
 
 size allocator_free_dyn(Allocator *self, void *ptr) {
     check_any(self, __func__);
-    return self->deallocate(self, ptr);
+    size released = self->deallocate(self, ptr);
+    ALLOC_SELF_CHECK(self_check(self));
+    return released;
 }
 
 void *allocator_realloc_dyn(Allocator *self, void *ptr, size new_size) {

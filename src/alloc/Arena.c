@@ -347,3 +347,7 @@ void ArenaAllocatorCheck(const ArenaAllocator *self) {
         (self->last && self->live_blocks == 0))
         AllocFatal(function, "corrupted allocator: statistics", self);
 }
+
+ArenaAllocator arena_allocator_init(size_t alignment, size_t chunk_bytes) {
+    return ArenaAllocatorInitAlignedChunk(alignment, chunk_bytes);
+}

@@ -260,3 +260,7 @@ void BudgetAllocatorCheck(const BudgetAllocator *self) {
         AllocFatal(function, "corrupted allocator: footprint", self);
     check_slots(self, function);
 }
+
+BudgetAllocator budget_allocator_init(size_t alignment, void *buffer, size_t buffer_bytes, size_t slot_bytes) {
+    return BudgetAllocatorInitAligned(alignment, buffer, buffer_bytes, slot_bytes);
+}

@@ -500,3 +500,7 @@ void *heap_allocator_vtable_remap(Allocator *self, void *ptr, size new_size) {
 size heap_allocator_vtable_deallocate(Allocator *self, void *ptr) {
     return heap_allocator_deallocate((HeapAllocator *)self, ptr);
 }
+
+HeapAllocator heap_allocator_init(size_t alignment) {
+    return HeapAllocatorInitAligned(alignment);
+}

@@ -4,6 +4,7 @@
 // handler or writes it to stderr with a backtrace, then aborts.
 #include "alloc/Log.h"
 #include "alloc/Types.h" // size (opt-in short names)
+#include "internal.h"      // alloc_assert_failed
 
 #include <stdlib.h> // abort
 #include <string.h> // strlen
@@ -81,4 +82,24 @@ _Noreturn void AllocFatal(const char *function, const char *reason, const void *
         print_backtrace();
     }
     abort();
+}
+
+// ALLOC_ASSERT's failure (internal.h): the reason names the condition and where it is written.
+void alloc_assert_failed(const char *cond, const char *file, int line, const char *function) {
+    char digits[12];
+    int  n = 0;
+    for (unsigned v = line > 0 ? (unsigned)line : 0u; n == 0 || v; v /= 10)
+        digits[n++] = (char)('0' + v % 10);
+    char number[12];
+    for (int i = 0; i < n; ++i) number[i] = digits[n - 1 - i];
+    number[n] = '\0';
+    char reason[256];
+    size at = append(reason, 0, sizeof reason, "internal assertion failed: ");
+    at      = append(reason, at, sizeof reason, cond);
+    at      = append(reason, at, sizeof reason, " (");
+    at      = append(reason, at, sizeof reason, file);
+    at      = append(reason, at, sizeof reason, ":");
+    at      = append(reason, at, sizeof reason, number);
+    append(reason, at, sizeof reason, ")");
+    AllocFatal(function, reason, NULL);
 }

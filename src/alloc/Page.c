@@ -404,3 +404,7 @@ void PageAllocatorCheck(const PageAllocator *self) {
     if (live + retained + self->entries_bytes + self->free_entries_bytes != self->base.footprint_bytes)
         corrupted(self, "footprint");
 }
+
+PageAllocator page_allocator_init(size_t alignment) {
+    return PageAllocatorInitAligned(alignment);
+}

@@ -355,3 +355,7 @@ void SlabAllocatorCheck(const SlabAllocator *self) {
     if (self->base.stats.bytes_in_use != live * self->stride)
         AllocFatal(function, "corrupted allocator: statistics", self);
 }
+
+SlabAllocator slab_allocator_init(size_t alignment, size_t slot_bytes) {
+    return SlabAllocatorInitAligned(alignment, slot_bytes);
+}

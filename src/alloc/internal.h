@@ -41,6 +41,31 @@ void alloc_os_discard(void *ptr, size bytes);
 void alloc_check_header(const Allocator *self, u64 expected_magic, const char *type_name,
                         const char *function);
 
+// --- Assertion tiers (ALLOC_DEBUG, like mimalloc's MI_DEBUG) -----------------------------------
+// Level 1 (the default): the argument and ownership checks of the contract, always on: they are
+//   the fatal diagnostics the headers document.
+// Level 2: internal invariants and the preconditions of private helpers (ALLOC_ASSERT), which a
+//   correct library never violates; a failure names the condition, file and line.
+// Level 3: also the kind's full self-check (XxxAllocatorCheck) after every operation
+//   (ALLOC_SELF_CHECK). `make test` runs the library's whole suite once built at level 3.
+#ifndef ALLOC_DEBUG
+#define ALLOC_DEBUG 1
+#endif
+
+// Abort via AllocFatal(function, "internal assertion failed: <cond> (<file>:<line>)", NULL).
+ALLOC_NORETURN void alloc_assert_failed(const char *cond, const char *file, int line,
+                                        const char *function);
+#if ALLOC_DEBUG >= 2
+#define ALLOC_ASSERT(cond) ((cond) ? (void)0 : alloc_assert_failed(#cond, __FILE__, __LINE__, __func__))
+#else // compiled (so the condition stays valid code) but never evaluated
+#define ALLOC_ASSERT(cond) (0 ? (void)(cond) : (void)0)
+#endif
+#if ALLOC_DEBUG >= 3
+#define ALLOC_SELF_CHECK(call) (call)
+#else // compiled (so it stays valid) but never called
+#define ALLOC_SELF_CHECK(call) (0 ? (call) : (void)0)
+#endif
+
 // --- Statistics -------------------------------------------------------------------------------
 // Inline: they run on every allocation and free of every allocator's fast path.
 
@@ -68,6 +93,7 @@ static inline void alloc_stats_reallocated(Allocator *self, size requested, size
 }
 
 static inline void alloc_stats_deallocated(Allocator *self, size effective) {
+    ALLOC_ASSERT(effective <= self->stats.bytes_in_use);
     self->stats.bytes_in_use -= effective;
     self->stats.deallocations += 1;
 }
@@ -80,11 +106,13 @@ static inline bool alloc_is_power_of_two(size x) { return x != 0 && (x & (x - 1)
 
 // Round `x` up to a multiple of `align` (a power of two); 0 when that overflows.
 static inline size alloc_align_up(size x, size align) {
+    ALLOC_ASSERT(alloc_is_power_of_two(align));
     size rounded = (x + align - 1) & ~(align - 1);
     return rounded < x ? 0 : rounded;
 }
 
 static inline bool alloc_is_aligned(const void *ptr, size align) {
+    ALLOC_ASSERT(alloc_is_power_of_two(align));
     return ((uintptr_t)ptr & (align - 1)) == 0;
 }
 

@@ -30,7 +30,14 @@ static void charge(Allocator *owner, size bytes) {
 
 static void refund(Allocator *owner, size bytes) {
     FAULT_ACCOUNT(bytes, -1);
+    ALLOC_ASSERT(!owner || owner->footprint_bytes >= bytes);
     if (owner) owner->footprint_bytes -= bytes;
+}
+
+// The precondition of every call below: page-aligned start (NULL: not checked), whole pages.
+static inline bool whole_pages(const void *ptr, size bytes) {
+    size page = alloc_os_page_size();
+    return bytes % page == 0 && alloc_is_aligned(ptr, page);
 }
 
 #ifdef _WIN32
@@ -103,6 +110,7 @@ static void *os_reserve(size bytes) {
 static void os_release(void *ptr, size bytes) { munmap(ptr, bytes); }
 
 void *alloc_os_remap(Allocator *owner, void *ptr, size old_bytes, size new_bytes, bool may_move) {
+    ALLOC_ASSERT(whole_pages(ptr, old_bytes) && whole_pages(NULL, new_bytes));
     if (new_bytes == old_bytes) return ptr;
     if (new_bytes < old_bytes) {
         os_release((char *)ptr + new_bytes, old_bytes - new_bytes);
@@ -125,6 +133,7 @@ void *alloc_os_remap(Allocator *owner, void *ptr, size old_bytes, size new_bytes
 }
 
 bool alloc_os_protect(void *ptr, size bytes, int prot) {
+    ALLOC_ASSERT(whole_pages(ptr, bytes));
     int flags = PROT_NONE;
     if (prot & ALLOC_PROT_READ) flags |= PROT_READ;
     if (prot & ALLOC_PROT_WRITE) flags |= PROT_READ | PROT_WRITE;
@@ -132,6 +141,7 @@ bool alloc_os_protect(void *ptr, size bytes, int prot) {
 }
 
 void alloc_os_discard(void *ptr, size bytes) {
+    ALLOC_ASSERT(whole_pages(ptr, bytes));
 #if defined(__linux__)
     madvise(ptr, bytes, MADV_DONTNEED);
 #else
@@ -141,6 +151,7 @@ void alloc_os_discard(void *ptr, size bytes) {
 
 void *alloc_os_map_aligned(Allocator *owner, size bytes, size alignment) {
     size page = alloc_os_page_size();
+    ALLOC_ASSERT(alloc_is_power_of_two(alignment));
     if (alignment <= page) return alloc_os_map(owner, bytes);
     if (bytes + alignment < bytes || FAULT_FAILS()) return NULL;
     // Over-map by `alignment`, then trim the unaligned head and the tail:
@@ -159,6 +170,7 @@ void *alloc_os_map_aligned(Allocator *owner, size bytes, size alignment) {
 #endif
 
 void *alloc_os_map(Allocator *owner, size bytes) {
+    ALLOC_ASSERT(bytes != 0 && whole_pages(NULL, bytes));
     if (FAULT_FAILS()) return NULL;
     void *ptr = os_reserve(bytes);
     if (ptr) charge(owner, bytes);
@@ -167,6 +179,7 @@ void *alloc_os_map(Allocator *owner, size bytes) {
 
 void alloc_os_unmap(Allocator *owner, void *ptr, size bytes) {
     if (!ptr) return;
+    ALLOC_ASSERT(whole_pages(ptr, bytes));
     os_release(ptr, bytes);
     refund(owner, bytes);
 }

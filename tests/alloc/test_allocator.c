@@ -13,10 +13,11 @@ static int  fake_failures_left;
 static char fake_block[64];
 
 static void *fake_allocate(Allocator *self, size bytes, i8 zeroed) {
-    (void)self; (void)bytes; (void)zeroed;
+    (void)bytes; (void)zeroed;
     fake_calls++;
     if (fake_failures_left > 0) {
         fake_failures_left--;
+        self->stats.failed_allocations += 1; // as every typed allocator counts its own failures
         return NULL;
     }
     return fake_block;
@@ -26,10 +27,11 @@ static i8 fake_resize(Allocator *self, void *ptr, size new_size) {
     return new_size <= sizeof fake_block;
 }
 static void *fake_remap(Allocator *self, void *ptr, size new_size) {
-    (void)self; (void)new_size;
+    (void)new_size;
     fake_calls++;
     if (fake_failures_left > 0) {
         fake_failures_left--;
+        self->stats.failed_allocations += 1;
         return NULL;
     }
     return ptr ? ptr : fake_block;
@@ -61,6 +63,25 @@ Test(allocator_dyn, effort_retry_makes_retry_limit_plus_one_attempts) {
     fake_calls = 0; fake_failures_left = 2;
     cr_assert_eq(AllocatorAlloc(&a, 8, 0), fake_block);
     cr_assert_eq(fake_calls, 3);
+}
+
+Test(allocator_dyn, a_retried_allocation_that_fails_counts_one_failure) {
+    Allocator a = fake(ALLOCATOR_EFFORT_RETRY, 2);
+    fake_failures_left = 10;
+    cr_assert_null(AllocatorAlloc(&a, 8, 0));
+    cr_assert_eq(AllocatorFailedAllocations(&a), 1);
+    fake_failures_left = 10;
+    cr_assert_null(AllocatorRemap(&a, fake_block, 32));
+    cr_assert_eq(AllocatorFailedAllocations(&a), 2);
+}
+
+Test(allocator_dyn, a_retried_allocation_that_succeeds_counts_no_failure) {
+    Allocator a = fake(ALLOCATOR_EFFORT_RETRY, 2);
+    fake_failures_left = 2;
+    cr_assert_eq(AllocatorAlloc(&a, 8, 0), fake_block);
+    fake_failures_left = 1;
+    cr_assert_eq(AllocatorRemap(&a, fake_block, 32), fake_block);
+    cr_assert_eq(AllocatorFailedAllocations(&a), 0);
 }
 
 Test(allocator_dyn, remap_retries_too) {

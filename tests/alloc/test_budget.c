@@ -356,3 +356,12 @@ static void check_lost_slot(void) {
 Test(budget_death, check_finds_a_slot_that_is_neither_live_nor_free) {
     expect_death(check_lost_slot, "alloc: fatal: BudgetAllocatorCheck: corrupted allocator: live bitmap");
 }
+
+Test(budget, a_retried_failure_through_the_dynamic_path_counts_once) {
+    unsigned char   buffer[BudgetAllocatorBufferBytes(1, 32)];
+    BudgetAllocator budget = BudgetAllocatorInit(buffer, sizeof buffer, 32);
+    budget.base.effort     = ALLOCATOR_EFFORT_RETRY; // retry_limit 2: three attempts
+    cr_assert_null(AllocatorAlloc(ALLOCATOR_OF(&budget), 64, 0)); // larger than a slot
+    cr_assert_eq(AllocatorFailedAllocations(&budget), 1);
+    BudgetAllocatorDeinit(&budget);
+}

@@ -10,13 +10,15 @@
 #include "sanitizer.h" // ALLOC_ASAN: the same detection as the library's
 
 #if ALLOC_ASAN
+#include "death.h"
+
 #include <criterion/criterion.h>
 #include <inttypes.h> // PRIxPTR
 #include <stdint.h>   // uintptr_t
 #include <stdio.h>    // fprintf, snprintf
 #include <string.h>   // strstr
-#include <sys/wait.h> // waitpid
-#include <unistd.h>   // fork, pipe, dup2, read, _exit
+#include <sys/wait.h> // WIFEXITED
+#include <unistd.h>   // _exit
 
 // What a use-after-free body does: set up an allocator, free a block, then touch it.
 typedef void (*UseAfterFree)(void);
@@ -39,33 +41,16 @@ static void touch_write(volatile char *stale) {
     _exit(2);
 }
 
-// Run `body` in a forked child and check that ASan stopped it with a use-after-poison (or
-// heap-use-after-free) report on exactly the address the child announced.
+// Run `body` in a child of the death-test harness and check that ASan stopped it with a
+// use-after-poison (or heap-use-after-free) report on exactly the address the child announced.
 static void expect_use_after_free(UseAfterFree body) {
-    int fds[2];
-    cr_assert(pipe(fds) == 0);
-    fflush(NULL);
-    pid_t child = fork();
-    cr_assert_geq(child, 0);
-    if (child == 0) {
-        close(fds[0]);
-        dup2(fds[1], 2);
-        body();
-        _exit(4); // the body returned without touching anything
-    }
-    close(fds[1]);
-    static char output[16384];
-    size_t      used = 0;
-    ssize_t     got;
-    while (used + 1 < sizeof output &&
-           (got = read(fds[0], output + used, sizeof output - 1 - used)) > 0)
-        used += (size_t)got;
-    output[used] = '\0';
-    close(fds[0]);
-    int status = 0;
-    waitpid(child, &status, 0);
-    cr_assert(!(WIFEXITED(status) && WEXITSTATUS(status) >= 2),
-              "the use after free went unnoticed: %s", output);
+    static DeathRun run;
+    death_run(body, &run);
+    const char *output = run.err;
+    // ASan ends the child with exit status 1; 2 and 3 come from a touch that went unnoticed, 0
+    // from a body that returned without touching anything.
+    cr_assert(!(WIFEXITED(run.status) && WEXITSTATUS(run.status) != 1),
+              "the use after free went unnoticed (%d): %s", run.status, output);
     const char *note = strstr(output, "touching ");
     cr_assert_not_null(note, "no address announced: %s", output);
     char expected[128];

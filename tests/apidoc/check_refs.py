@@ -5,6 +5,8 @@ enclosing function and contain their use lines. Usage: check_refs.py api.json"""
 import json, re, sys
 
 data = json.load(open(sys.argv[1], encoding="utf-8"))
+for s in data["symbols"]:  # references are [file, line, column, kind, example] arrays
+    s["references"] = [dict(zip(("file", "line", "column", "kind", "example"), r)) for r in s["references"]]
 syms = {s["id"]: s for s in data["symbols"]}
 errors, lines = [], {}
 
@@ -13,6 +15,12 @@ def src(path):
         lines[path] = open(path, encoding="utf-8").read().split("\n")
     return lines[path]
 
+for e in data["examples"]:  # the shared table: one entry per enclosing function, sorted
+    if e["code"].count("\n") != e["end"] - e["start"] + 1:
+        errors.append(f"example {e['file']}:{e['start']}: code does not match its span")
+keys = [(e["file"], e["start"]) for e in data["examples"]]
+if keys != sorted(set(keys)):
+    errors.append("the examples table is not one entry per function, sorted by (file, start)")
 generic_hits = 0
 for s in data["symbols"]:
     arms = [d["function_id"] for d in s["dispatch"] if d["function_id"]]
@@ -41,7 +49,8 @@ for s in data["symbols"]:
         before = text[:r["column"] - 1]
         if "//" in before or before.count('"') % 2 == 1:
             errors.append(f"{s['name']}: {r['file']}:{r['line']} is in a comment or a string")
-    for e in s["examples"]:
+    for u in s["examples"]:
+        e = dict(data["examples"][u["example"]], use_lines=u["use_lines"])
         key = (e["file"], e["start"])
         if key in seen:
             errors.append(f"{s['name']}: two examples from {key}")

@@ -77,6 +77,23 @@ else
   fail "references: _Generic picks one arm, macro uses land at the call site, examples one per function" "$out"
 fi
 
+# --- no absolute path anywhere in api.json (types of unnamed records included) -------------------
+if ! grep -qF "$root" "$tmp/a.json" && ! grep -qF "$root" "$here/cases/model.json" && grep -q '"type": "<anon struct>"' "$here/cases/model.json"; then
+  ok "no absolute path: the repository's directory appears in no api.json; unnamed records are <anon struct>"
+else
+  fail "no absolute path: the repository's directory appears in no api.json; unnamed records are <anon struct>" "$(grep -nF "$root" "$tmp/a.json" | head -3)"
+fi
+
+# --- oracle on real Debian headers: apidoc's symbol set equals libclang's own list -------------
+if out=$(/usr/bin/python3 "$here/oracle_headers.py" "$apidoc" "$root/docs/tags.yml" /usr/include/zlib.h \
+           /usr/include/jansson.h /usr/include/yaml.h /usr/include/mimalloc.h /usr/include/cjson/cJSON.h \
+           /usr/include/x86_64-linux-gnu/curl/curl.h 2>&1); then
+  ok "oracle (python3-clang-14): zlib.h, jansson.h, yaml.h, mimalloc.h, cJSON.h, curl.h symbol sets equal libclang's"
+  echo "$out"
+else
+  fail "oracle (python3-clang-14): zlib.h, jansson.h, yaml.h, mimalloc.h, cJSON.h, curl.h symbol sets equal libclang's" "$out"
+fi
+
 # --- the per-unit cache: warm equals cold; a changed header is seen ----------------------------
 "$apidoc" extract --cache "$tmp/cache" -p build/compile_commands.json -o "$tmp/warm.json" 2>/dev/null
 if cmp -s "$tmp/a.json" "$tmp/cold.json" && cmp -s "$tmp/a.json" "$tmp/warm.json"; then
@@ -93,6 +110,101 @@ if ! grep -q added_later "$tmp/tree/one.json" && grep -q '"function:added_later"
   ok "cache: an edited header is parsed again"
 else
   fail "cache: an edited header is parsed again"
+fi
+
+# --- shards: extract --shard I/N + merge equals one run, byte for byte ---------------------------
+for n in 1 2 3 7; do
+  parts=()
+  for i in $(seq 1 $n); do
+    "$apidoc" extract --shard "$i/$n" -p build/compile_commands.json -o "$tmp/part-$i-of-$n.json" 2>/dev/null
+    parts+=("$tmp/part-$i-of-$n.json")
+  done
+  "$apidoc" merge -p build/compile_commands.json -o "$tmp/merged-$n.json" "${parts[@]}" 2>/dev/null
+  if cmp -s "$tmp/a.json" "$tmp/merged-$n.json"; then ok "shards: $n part(s) merged are byte-identical to one run"
+  else fail "shards: $n part(s) merged are byte-identical to one run"; fi
+done
+out=$("$apidoc" merge -p build/compile_commands.json -o "$tmp/short.json" "$tmp/part-1-of-3.json" "$tmp/part-2-of-3.json" 2>&1; echo "exit $?")
+if [[ $out == *"this unit is in none of the parts given: merge every shard 1..N"*"exit 3" && ! -e $tmp/short.json ]]; then
+  ok "shards: a merge missing a part names its units and writes nothing"
+else
+  fail "shards: a merge missing a part names its units and writes nothing" "$out"
+fi
+
+# --- each header is parsed with the flags of a unit that includes it -----------------------------
+mkdir -p "$tmp/flags/include/f" "$tmp/flags/src" "$tmp/flags/other"
+printf '///\n/// Feature.\n///\n/// TAGS: Query\n///\n#ifndef F_H\n#define F_H\n#ifdef WITH_FEATURE\n///\n/// Only with the feature.\n///\n/// TAGS: Query\n///\nint feature_on(void);\n#endif\n#endif\n' > "$tmp/flags/include/f/feature.h"
+printf 'int plain(void);\nint plain(void) { return 0; }\n' > "$tmp/flags/other/plain.c"
+printf '#include "f/feature.h"\nint use(void);\nint use(void) { return feature_on(); }\n' > "$tmp/flags/src/use.c"
+cat > "$tmp/flags/db.json" <<JSON
+[{"directory": "$tmp/flags/other", "file": "plain.c", "command": "cc -c plain.c"},
+ {"directory": "$tmp/flags/src", "file": "use.c", "command": "cc -DWITH_FEATURE -I../include -c use.c"}]
+JSON
+(cd "$tmp/flags" && "$apidoc" extract --tags "$root/docs/tags.yml" -p db.json -o api.json 2>/dev/null)
+if grep -q '"function:feature_on"' "$tmp/flags/api.json" 2>/dev/null && grep -q '"file": "src/use.c"' "$tmp/flags/api.json"; then
+  ok "flags: a header is parsed with the flags of the unit that includes it (-D, -I, its directory)"
+else
+  fail "flags: a header is parsed with the flags of the unit that includes it (-D, -I, its directory)"
+fi
+
+# --- apidoc lint api.json: the rules over that very file ---------------------------------------
+for case in sections kinds rank; do
+  want=$(grep -v '^exit:\|documentation error' "tests/apidoc/cases/$case.stderr" | grep -v 'never attaches\|malformed\|unknown section' | sed 's/^\([^:]*\):[0-9]*:/\1:/' | sort)
+  got=$(cd tests/apidoc/cases && "$apidoc" lint "$case.json" 2>&1 | grep -v 'documentation error' | sed 's/^\([^:]*\):[0-9]*:/\1:/' | sort)
+  if [[ "$want" == "$got" ]]; then ok "lint $case.json: the model's diagnostics of linting its sources"
+  else fail "lint $case.json: the model's diagnostics of linting its sources" "$(diff <(echo "$want") <(echo "$got"))"; fi
+done
+/usr/bin/python3 - "$here/cases/kinds.json" "$tmp/edited.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for s in d["symbols"]:
+    if s["doc"] and s["doc"]["params"]:
+        s["doc"]["params"].pop(0); break
+json.dump(d, open(sys.argv[2], "w"))
+PY
+out=$(cd "$tmp" && "$apidoc" lint edited.json 2>&1; echo "exit $?")
+if [[ $out == *"parameter \`p\` is not documented"*"exit 1" ]]; then
+  ok "lint api.json: a parameter row removed from the file is reported"
+else
+  fail "lint api.json: a parameter row removed from the file is reported"
+fi
+
+# --- docs/tags.yml through libyaml: any valid YAML shape; errors with line and column --------
+mkdir -p "$tmp/yaml"
+cp tests/apidoc/cases/kinds.h tests/apidoc/cases/kinds.c "$tmp/yaml/"
+/usr/bin/python3 - docs/tags.yml "$tmp/yaml/block.yml" <<'PY'
+import re, sys
+out = ["# the same vocabulary in block style, plain and quoted scalars mixed", "tags:"]
+for line in open(sys.argv[1]):
+    m = re.match(r'\s+(\w+):\s*\{description: "(.*)", synonyms: \[(.*)\]\}', line)
+    if not m: continue
+    name, desc, syns = m.groups()
+    out += [f"  {name}:", f"    description: '{desc.replace(chr(39), chr(39) * 2)}'"]
+    syns = [x.strip() for x in syns.split(",") if x.strip()]
+    out += ["    synonyms:"] + [f"      - {x}" for x in syns] if syns else []
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+PY
+(cd "$tmp/yaml" && "$apidoc" extract --tags "$root/docs/tags.yml" --header kinds.h kinds.c -o flow.json -- -I. 2>/dev/null
+ "$apidoc" extract --tags block.yml --header kinds.h kinds.c -o block.json -- -I. 2>/dev/null)
+if [[ -s $tmp/yaml/flow.json ]] && cmp -s "$tmp/yaml/flow.json" "$tmp/yaml/block.json"; then
+  ok "tags.yml: block style gives the same api.json as flow style"
+else
+  fail "tags.yml: block style gives the same api.json as flow style"
+fi
+printf 'tags:\n  Query:\n  Init: Creates things.\n  Alloc:\n    synonyms: Allocate\n' > "$tmp/yaml/short.yml"
+if (cd "$tmp/yaml" && "$apidoc" extract --tags short.yml --header kinds.h kinds.c -o short.json -- -I. 2>/dev/null) &&
+   /usr/bin/python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["tags"]; sys.exit(0 if [(x["name"],x["description"],x["synonyms"]) for x in t]==[("Query","",[]),("Init","Creates things.",[]),("Alloc","",["Allocate"])] else 1)' "$tmp/yaml/short.json"; then
+  ok "tags.yml: entries without synonyms or description are read"
+else
+  fail "tags.yml: entries without synonyms or description are read"
+fi
+printf 'tags:\n  Query: {description: "x", synonyms: [A, B}\n' > "$tmp/yaml/broken.yml"
+printf 'tags:\n  Query:\n    colour: red\n' > "$tmp/yaml/shape.yml"
+e1=$(cd "$tmp/yaml" && "$apidoc" extract --tags broken.yml --header kinds.h -o x.json -- -I. 2>&1; echo "exit $?")
+e2=$(cd "$tmp/yaml" && "$apidoc" extract --tags shape.yml --header kinds.h -o x.json -- -I. 2>&1; echo "exit $?")
+if [[ $e1 == *"broken.yml:2: error: column "*"not valid YAML"*"exit 3" && $e2 == "shape.yml:3: error: column 5: unknown key in a tag"*"exit 3" ]]; then
+  ok "tags.yml: a YAML error and a wrong shape are file:line diagnostics with the column"
+else
+  fail "tags.yml: a YAML error and a wrong shape are file:line diagnostics with the column" "$e1"$'\n'"$e2"
 fi
 
 # --- Doxygen oracle -----------------------------------------------------------------------------

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Render the violation catalogue (docs/guides/violation-catalogue.md) from what run.sh observed.
 
   catalogue.py RESULTS.tsv          print the generated Markdown (the part between the markers)
   catalogue.py --extract DOC        print the generated part of DOC as committed
   catalogue.py --splice DOC NEW.md  replace the generated part of DOC with NEW.md
 
-RESULTS.tsv has one line per case: program, kind, case, row, misuse, outcome, function, reason
-(or why it is not detected), note, observed ("alloc: fatal: f: reason" without the pointer,
-"SIGSEGV", "survived: ..." or "FAILED").
+RESULTS.tsv has one line per case and path: program, kind, case, path ("typed" or "Allocator *"),
+row, misuse, outcome, function, reason (or why it is not detected), note, observed ("alloc: fatal:
+f: reason" without the pointer, "SIGSEGV", "survived: ..." or "FAILED"). The matrix shows the
+typed path; each kind's table says what the same misuse did through `Allocator *`.
 """
 import sys
 
@@ -50,9 +52,11 @@ def exact(r):
 
 
 def render(path):
-    fields = ["program", "kind", "case", "row", "misuse", "outcome", "function", "reason", "note",
-              "observed"]
-    rows = [dict(zip(fields, line.rstrip("\n").split("\t"))) for line in open(path) if line.strip()]
+    fields = ["program", "kind", "case", "path", "row", "misuse", "outcome", "function", "reason",
+              "note", "observed"]
+    every = [dict(zip(fields, line.rstrip("\n").split("\t"))) for line in open(path) if line.strip()]
+    rows = [r for r in every if r["path"] == "typed"]
+    dynamic = {(r["kind"], r["case"]): r for r in every if r["path"] != "typed"}
     kinds = sorted({r["kind"] for r in rows},
                    key=lambda k: (ORDER.index(k) if k in ORDER else len(ORDER), k))
     misuses = sorted({(r["row"], r["misuse"]) for r in rows})
@@ -74,11 +78,15 @@ def render(path):
         out += ["", "## " + kind, "",
                 "Program `build/violations/%s`; run one case with `build/violations/%s CASE`." %
                 (mine[0]["program"], mine[0]["program"]), "",
-                "| misuse | case | what happens | note |", "|---|---|---|---|"]
+                "| misuse | case | what happens | through `Allocator *` | note |",
+                "|---|---|---|---|---|"]
         for r in mine:
             note = "" if r["note"] == "-" else r["note"]
-            out.append("| %s | `%s` | %s | %s |" %
-                       (cell(r["misuse"]), r["case"], cell(exact(r)), cell(note)))
+            other = dynamic.get((kind, r["case"]))
+            through = "—" if not other else "the same" if other["observed"] == r["observed"] \
+                else cell(exact(other))
+            out.append("| %s | `%s` | %s | %s | %s |" %
+                       (cell(r["misuse"]), r["case"], cell(exact(r)), through, cell(note)))
     return "\n".join(out) + "\n"
 
 

@@ -1,19 +1,26 @@
-// Driver of a violation-catalogue program (see violations.h): lists the cases of the kind it is
-// linked with, with the catalogue's row label of each misuse, or runs one case by name.
+// SPDX-License-Identifier: MIT
+// Driver of a violation-catalogue program (see violations.h), linked with cases.c and one
+// kinds/<kind>.c:
+//   prog --list              the kind's rows, one line per row and path (tab-separated)
+//   prog --run RESULTS.tsv   every row in its own child (tests/support/death.h), checked; prints
+//                            "ok"/"FAIL" lines and "N passed, N failed", appends what each row
+//                            ended in to RESULTS.tsv (read by run.sh and catalogue.py)
+//   prog CASE [--dyn]        one case in this process, for a look under a debugger
+#include "death.h"
 #include "violations.h"
 
-#include <stdio.h>  // printf, fprintf, fflush
+#include <signal.h> // SIGSEGV
+#include <stdio.h>  // printf, fprintf, fflush, fopen
 #include <stdlib.h> // exit
-#include <string.h> // strcmp
-#include <unistd.h> // alarm
+#include <string.h> // strcmp, strncmp, strchr
 
 _Alignas(64) char violation_global[256];
 
-// The catalogue's rows, in order: case name and the misuse as the doc's table shows it.
+// The catalogue's rows, in order: misuse name and the label the doc's tables show.
 static const struct {
     const char *name;
     const char *label;
-} misuses[] = {
+} labels[] = {
     {"double_free_small", "double free, small block"},
     {"double_free_large", "double free, large block"},
     {"double_free_unretained", "double free, block too large to retain"},
@@ -41,16 +48,17 @@ static const struct {
     {"use_after_deinit", "free after Deinit"},
     {"deinit_twice", "Deinit twice"},
 };
-enum { MISUSE_COUNT = sizeof misuses / sizeof misuses[0] };
+enum { LABEL_COUNT = sizeof labels / sizeof labels[0] };
 
-static int misuse_index(const char *name) {
-    for (int i = 0; i < MISUSE_COUNT; ++i)
-        if (strcmp(misuses[i].name, name) == 0) return i;
+static int label_index(const char *name) {
+    for (int i = 0; i < LABEL_COUNT; ++i)
+        if (strcmp(labels[i].name, name) == 0) return i;
     return -1;
 }
 
 void violation_point(const void *pointer) {
-    printf("pointer: %p\n", pointer);
+    death_note_pointer(pointer);
+    printf("pointer: %p\n", pointer); // for a run by hand
     fflush(stdout);
 }
 
@@ -78,35 +86,157 @@ static const char *outcome_name(ViolationOutcome outcome) {
     return "?";
 }
 
-// One line per case, tab-separated: kind, case, row, label, outcome, function, reason, note.
-static int list_cases(void) {
-    for (size i = 0; i < violation_case_count; ++i) {
-        const ViolationCase *c   = &violation_cases[i];
-        int                  row = misuse_index(c->name);
-        if (row < 0) {
-            fprintf(stderr, "%s: case %s is not in driver.c's misuse list\n", violation_kind, c->name);
-            return 2;
+// The body a row runs: the kind's own misuse, or the shared one of cases.c with that name.
+static const ViolationMisuse *shared_misuse(const char *name) {
+    for (size_t i = 0; i < violation_misuse_count; ++i)
+        if (strcmp(violation_misuses[i].name, name) == 0) return &violation_misuses[i];
+    return NULL;
+}
+static void (*body_of(const ViolationCase *c))(void) {
+    const ViolationMisuse *shared = shared_misuse(c->name);
+    return c->own ? c->own : shared ? shared->run : NULL;
+}
+static bool runs_dynamic(const ViolationCase *c) {
+    const ViolationMisuse *shared = shared_misuse(c->name);
+    return !c->own && shared && shared->any_path;
+}
+
+// Every row must have a body and a label, or the program refuses to run.
+static bool table_ok(void) {
+    bool ok = true;
+    for (size_t i = 0; i < violation_case_count; ++i) {
+        const ViolationCase *c = &violation_cases[i];
+        if (label_index(c->name) < 0 || !body_of(c)) {
+            fprintf(stderr, "%s: case %s has no %s\n", violation_kind, c->name,
+                    label_index(c->name) < 0 ? "label in driver.c" : "body in cases.c or its kind");
+            ok = false;
         }
-        printf("%s\t%s\t%02d\t%s\t%s\t%s\t%s\t%s\n", violation_kind, c->name, row, misuses[row].label,
-               outcome_name(c->outcome), c->function ? c->function : "-", c->reason,
-               c->note ? c->note : "-");
+    }
+    return ok;
+}
+
+static const char *path_name(bool dynamic) { return dynamic ? "Allocator *" : "typed"; }
+
+// One line per row and path: kind, case, path, row, label, outcome, function, reason, note.
+static void print_row(FILE *to, const ViolationCase *c, bool dynamic) {
+    int row = label_index(c->name);
+    fprintf(to, "%s\t%s\t%s\t%02d\t%s\t%s\t%s\t%s\t%s", violation_kind, c->name, path_name(dynamic),
+            row, labels[row].label, outcome_name(c->outcome), c->function ? c->function : "-",
+            c->reason, c->note ? c->note : "-");
+}
+
+static int list_cases(void) {
+    for (size_t i = 0; i < violation_case_count; ++i) {
+        for (int dynamic = 0; dynamic <= runs_dynamic(&violation_cases[i]); ++dynamic) {
+            print_row(stdout, &violation_cases[i], dynamic);
+            putchar('\n');
+        }
     }
     return 0;
 }
 
-int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s --list | CASE\n", argv[0]);
+// --- one case, in the current process ---------------------------------------------------------
+static const ViolationCase *current;
+
+static void run_current(void) {
+    body_of(current)();
+    if (current->outcome != VIOLATION_SURVIVES)
+        violation_fail("the misuse was not caught: the case returned");
+    printf("survived\n");
+    fflush(stdout);
+}
+
+// --- every case, each in a child --------------------------------------------------------------
+
+// What the run shows, for the doc: the fatal line without its pointer, "SIGSEGV", or
+// "survived: <notes>".
+static void observed(const DeathRun *run, char *text, size_t cap) {
+    if (current->outcome == VIOLATION_SIGSEGV) {
+        snprintf(text, cap, "SIGSEGV");
+        return;
+    }
+    if (current->outcome == VIOLATION_SURVIVES) {
+        size_t used = (size_t)snprintf(text, cap, "survived:");
+        for (const char *line = run->out; (line = strstr(line, "note: ")) && used < cap; line += 6) {
+            const char *end = strchr(line, '\n');
+            int         n   = end ? (int)(end - line - 6) : (int)strlen(line + 6);
+            used += (size_t)snprintf(text + used, cap - used, " %.*s", n, line + 6);
+        }
+        return;
+    }
+    const char *line = strstr(run->err, "alloc: fatal: ");
+    const char *end  = line ? strchr(line, '\n') : NULL;
+    const char *last = line ? memrchr(line, ' ', end ? (size_t)(end - line) : strlen(line)) : NULL;
+    snprintf(text, cap, "%.*s", last ? (int)(last - line) : 0, line ? line : "");
+}
+
+static const char *verdict_of(const DeathRun *run) {
+    static char expected[512], why[256];
+    switch (current->outcome) {
+    case VIOLATION_FATAL:
+        snprintf(expected, sizeof expected, "alloc: fatal: %s: %s", current->function, current->reason);
+        if (!run->noted) return "the case named no pointer (violation_point)";
+        return death_fatal_mismatch(run, expected);
+    case VIOLATION_SIGSEGV: return death_signal_mismatch(run, SIGSEGV);
+    case VIOLATION_SURVIVES: {
+        const char *mismatch = death_exit_mismatch(run, 0);
+        if (mismatch) return mismatch;
+        if (!strstr(run->out, "survived\n")) return "exited 0 without reaching the end of the case";
+        return NULL;
+    }
+    }
+    snprintf(why, sizeof why, "unknown outcome %d", (int)current->outcome);
+    return why;
+}
+
+static int run_all(const char *results_path) {
+    FILE *results = fopen(results_path, "a");
+    if (!results) {
+        perror(results_path);
         return 2;
     }
-    if (strcmp(argv[1], "--list") == 0) return list_cases();
-    alarm(30); // a case that hangs dies by SIGALRM, which run.sh reports
-    for (size i = 0; i < violation_case_count; ++i) {
+    static DeathRun run;
+    int             passed = 0, failed = 0;
+    for (size_t i = 0; i < violation_case_count; ++i) {
+        current = &violation_cases[i];
+        for (int dynamic = 0; dynamic <= runs_dynamic(current); ++dynamic) {
+            violation_dynamic = dynamic;
+            death_run(run_current, &run);
+            const char *mismatch = verdict_of(&run);
+            char        seen[1024];
+            observed(&run, seen, sizeof seen);
+            if (mismatch) {
+                ++failed;
+                printf("FAIL  %-16s %-28s %-12s %s\n", violation_kind, current->name,
+                       path_name(dynamic), mismatch);
+            } else {
+                ++passed;
+                printf("ok    %-16s %-28s %-12s %s\n", violation_kind, current->name,
+                       path_name(dynamic), seen);
+            }
+            print_row(results, current, dynamic);
+            fprintf(results, "\t%s\n", mismatch ? "FAILED" : seen);
+        }
+    }
+    fclose(results);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed != 0;
+}
+
+int main(int argc, char **argv) {
+    if (!table_ok()) return 2;
+    if (argc == 2 && strcmp(argv[1], "--list") == 0) return list_cases();
+    if (argc == 3 && strcmp(argv[1], "--run") == 0) return run_all(argv[2]);
+    bool dynamic = argc == 3 && strcmp(argv[2], "--dyn") == 0;
+    if (argc != 2 && !dynamic) {
+        fprintf(stderr, "usage: %s --list | --run RESULTS.tsv | CASE [--dyn]\n", argv[0]);
+        return 2;
+    }
+    for (size_t i = 0; i < violation_case_count; ++i) {
         if (strcmp(violation_cases[i].name, argv[1]) != 0) continue;
-        violation_cases[i].run();
-        if (violation_cases[i].outcome != VIOLATION_SURVIVES)
-            violation_fail("the misuse was not caught: the case returned");
-        printf("survived\n");
+        current           = &violation_cases[i];
+        violation_dynamic = dynamic && runs_dynamic(current);
+        run_current();
         return 0;
     }
     fprintf(stderr, "%s: no case %s\n", violation_kind, argv[1]);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Diagnostics are values ({level, file, line, message}); printed at the end as
 // `file:line: error: message`, sorted so the output is deterministic.
-#include "model.h"
+#include "diag.h"
 
 #include <stdarg.h> // va_list
 #include <stdio.h>  // vsnprintf, fprintf

@@ -4,39 +4,23 @@
 // CXTranslationUnit_DetailedPreprocessingRecord so macros exist, two at a time on two threads.
 // Headers give the symbols (two passes: `///` blocks by line from comment.c, then cursors);
 // every unit gives raw uses (USR + written position + enclosing function) that xref.c resolves.
-// Entry point: extract_run.
-#include "model.h"
+// Entry point: extract_units (the units come from inputs.c; merge.c and resolve.c follow).
+#include "stages.h"
 
 #include <clang-c/Index.h>
-#include <dirent.h>   // opendir
-#include <jansson.h>  // compile_commands.json
 #include <limits.h>   // PATH_MAX
 #include <pthread.h>  // two parsing threads
 #include <stdatomic.h>
+#include <stdint.h>   // uintptr_t
 #include <stdio.h>    // fprintf
 #include <stdlib.h>   // realpath, qsort
 #include <string.h>   // strcmp
 #include <sys/stat.h> // stat
 
 typedef struct {
-    char  *file;   // relative path
-    StrVec args;
-    int    is_header;
-    HeaderFile *header;
-    char  *cache_key;
-    int    io_error; // unreadable or not UTF-8: exit 3
-    TuResult r;
-} Job;
-typedef Vec(Job) JobVec;
-
-typedef struct {
     const Options *o;
-    Job   *jobs;
-    size_t njobs;
-    atomic_size_t next;
-    char   root[PATH_MAX];
-    StrVec public_abs; // absolute paths of public headers, parallel to public_rel
-    StrVec public_rel;
+    Inputs        *in;
+    atomic_size_t  next;
 } Run;
 
 // ---- small helpers -------------------------------------------------------------------------
@@ -52,27 +36,25 @@ typedef struct {
     Job *job;
     CXTranslationUnit tu;
     CXFile main_file;
-    struct { CXFile f; const char *rel; } fcache[64];
-    int nf;
+    Map files;                  // CXFile -> relative path of a public header, or &NOT_PUBLIC
     // reference walk state
     const char *func;
     int fstart, fend, in_generic;
-    Vec(unsigned) macro_starts; // offsets of macro expansions in the main file
+    Map macro_starts;           // offsets (+1) of macro expansions in the main file
     Vec(RawRef) funcs;          // function definitions of the main file (name, start, end)
 } Ctx;
+
+static const char NOT_PUBLIC[] = "";
 
 // Relative path of a public header, or NULL when the file is not public.
 static const char *public_rel(Ctx *c, CXFile f) {
     if (!f) return NULL;
-    for (int i = 0; i < c->nf; i++)
-        if (c->fcache[i].f == f) return c->fcache[i].rel;
+    const char *known = map_get_p(&c->files, f);
+    if (known) return known == NOT_PUBLIC ? NULL : known;
     char *name = cx(clang_getFileName(f)), abs[PATH_MAX];
-    const char *rel = NULL;
-    if (realpath(name, abs))
-        for (size_t i = 0; i < c->run->public_abs.n; i++)
-            if (strcmp(abs, c->run->public_abs.items[i]) == 0) rel = c->run->public_rel.items[i];
+    const char *rel = realpath(name, abs) ? map_get(&c->run->in->public, abs) : NULL;
     free(name);
-    if (c->nf < 64) c->fcache[c->nf].f = f, c->fcache[c->nf++].rel = rel;
+    map_put_p(&c->files, f, rel ? (void *)rel : (void *)NOT_PUBLIC);
     return rel;
 }
 
@@ -85,9 +67,10 @@ static char *text_between(char **lines, int nlines, unsigned l1, unsigned c1, un
     size_t cap = 256, n = 0;
     char *s = xrealloc(NULL, cap);
     s[0] = '\0';
+    if (l1 < 1) l1 = 1, c1 = 1; // an extent that starts in no file (line 0) starts at the top
     for (unsigned l = l1; l <= l2 && (int)l <= nlines; l++) {
         const char *t = lines[l - 1];
-        size_t len = strlen(t), a = l == l1 ? c1 - 1 : 0, b = l == l2 ? c2 - 1 : len;
+        size_t len = strlen(t), a = l == l1 && c1 ? c1 - 1 : 0, b = l == l2 ? (c2 ? c2 - 1 : 0) : len;
         if (a > len) a = len;
         if (b > len) b = len;
         if (b < a) b = a;
@@ -116,13 +99,33 @@ static char *collapse_ws(const char *s) {
     return r;
 }
 
+// libclang spells an unnamed record `struct (unnamed struct at /abs/x.h:3:5)` (or `(anonymous
+// …)`): every such part becomes `<anon struct>` / `<anon union>` / `<anon enum>`, so no path
+// ever reaches api.json.
 static char *clean_type(char *t) {
-    // "struct (unnamed at x.h:3:5)" / "union (anonymous at …)" -> "struct" / "union"
-    char *p = strstr(t, " (unnamed at ");
-    if (!p) p = strstr(t, " (anonymous at ");
-    if (p) *p = '\0';
-    return t;
+    static const char *const kinds[] = {"struct", "union", "enum"};
+    for (;;) {
+        char *p = strstr(t, "(unnamed");
+        if (!p) p = strstr(t, "(anonymous");
+        if (!p) return t;
+        char *close = strchr(p, ')');
+        if (!close) return t;
+        const char *kind = "struct";
+        char *start = p;
+        for (int k = 0; k < 3; k++) {
+            size_t n = strlen(kinds[k]);
+            if (p - t >= (ptrdiff_t)n + 1 && strncmp(p - n - 1, kinds[k], n) == 0 && p[-1] == ' ')
+                kind = kinds[k], start = p - n - 1;
+            else if (strstr(p, kinds[k]) && strstr(p, kinds[k]) < close && start == p)
+                kind = kinds[k];
+        }
+        char *r = xprintf("%.*s<anon %s>%s", (int)(start - t), t, kind, close + 1);
+        free(t);
+        t = r;
+    }
 }
+
+static char *type_of(CXType t) { return clean_type(cx(clang_getTypeSpelling(t))); }
 
 // ---- symbols of a header ------------------------------------------------------------------
 static Symbol *new_symbol(Ctx *c, const char *name, SymbolKind kind, CXCursor cur) {
@@ -134,6 +137,9 @@ static Symbol *new_symbol(Ctx *c, const char *name, SymbolKind kind, CXCursor cu
     loc_of(clang_getRangeEnd(r), &f, &l2, &c2, &o);
     s->name     = xstrdup(name);
     s->kind     = kind;
+    s->ns       = kind == KIND_FUNCTION_MACRO || kind == KIND_OBJECT_MACRO     ? NS_MACRO
+                  : kind == KIND_STRUCT || kind == KIND_UNION || kind == KIND_ENUM ? NS_TAG
+                                                                               : NS_ORDINARY;
     s->header   = xstrdup(c->job->header->path);
     s->include  = xstrdup(c->job->header->include);
     s->line     = (int)l1;
@@ -153,51 +159,84 @@ static char *decl_text(Ctx *c, CXCursor cur) {
     return text_between(h->lines, h->nlines, l1, c1, l2, c2);
 }
 
-typedef struct { Ctx *c; Symbol *s; const char *group; int *counter; } FieldCtx;
+// One record being walked: where its members go and the group they carry. An unnamed record
+// that is the type of a named member is walked into `pending` and attached to that member.
+typedef struct { CXCursor record; FieldVec *into; char *group; CXCursor pending_rec; FieldVec *pending; } FieldFrame;
+typedef struct { Ctx *c; Symbol *s; Vec(FieldFrame) stack; int counter; } FieldCtx;
 
+static CXCursor record_of_type(CXType t) {
+    while (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray || t.kind == CXType_Pointer)
+        t = t.kind == CXType_Pointer ? clang_getPointeeType(t) : clang_getArrayElementType(t);
+    return clang_getTypeDeclaration(t);
+}
+
+// Members of a record, walked on libclang's recursion with an explicit stack of records (the
+// parent of each cursor says which record it is in), so nesting costs memory, not C stack.
 static enum CXChildVisitResult field_visit(CXCursor cur, CXCursor parent, CXClientData data) {
-    (void)parent;
     FieldCtx *fc = data;
+    while (fc->stack.n > 1 && !clang_equalCursors(fc->stack.items[fc->stack.n - 1].record, parent)) fc->stack.n--;
+    FieldFrame top = fc->stack.items[fc->stack.n - 1];
     HeaderFile *h = fc->c->job->header;
     enum CXCursorKind k = clang_getCursorKind(cur);
     unsigned line, col, off;
     CXFile f;
     loc_of(clang_getCursorLocation(cur), &f, &line, &col, &off);
+    const char *trail = line >= 1 && (int)line <= h->nlines ? h->lines[line - 1] : "";
     if (k == CXCursor_FieldDecl) {
         char *name = cx(clang_getCursorSpelling(cur));
-        if (!*name) return CXChildVisit_Continue;
-        Field fl = {name, clean_type(cx(clang_getTypeSpelling(clang_getCursorType(cur)))),
-                    fc->group ? xstrdup(fc->group) : NULL,
-                    (int)line <= h->nlines ? comment_trailing(h->lines[line - 1]) : NULL, (int)line};
-        vec_push(&fc->s->fields, fl);
+        if (!*name) {
+            free(name);
+            return CXChildVisit_Continue;
+        }
+        Field fl = {name, type_of(clang_getCursorType(cur)),
+                    top.group ? xstrdup(top.group) : NULL, comment_trailing(trail), (int)line,
+                    clang_getFieldDeclBitWidth(cur), {0}};
+        CXCursor rec = record_of_type(clang_getCursorType(cur));
+        FieldFrame *tf = &fc->stack.items[fc->stack.n - 1];
+        if (tf->pending && clang_equalCursors(clang_getCanonicalCursor(rec), clang_getCanonicalCursor(tf->pending_rec))) {
+            fl.sub = *tf->pending;
+        }
+        vec_push(top.into, fl);
         vec_push(&fc->s->member_usrs, cx(clang_getCursorUSR(cur)));
     } else if (k == CXCursor_EnumConstantDecl) {
-        EnumValue ev = {cx(clang_getCursorSpelling(cur)),
-                        (int)line <= h->nlines ? comment_trailing(h->lines[line - 1]) : NULL,
-                        clang_getEnumConstantDeclValue(cur), (int)line};
+        EnumValue ev = {cx(clang_getCursorSpelling(cur)), comment_trailing(trail), clang_getEnumConstantDeclValue(cur),
+                        (int)line};
         vec_push(&fc->s->enum_values, ev);
         vec_push(&fc->s->member_usrs, cx(clang_getCursorUSR(cur)));
-    } else if ((k == CXCursor_StructDecl || k == CXCursor_UnionDecl) && clang_Cursor_isAnonymousRecordDecl(cur)) {
-        (*fc->counter)++;
-        char *g = fc->group ? xprintf("%s/%s#%d", fc->group, k == CXCursor_UnionDecl ? "union" : "struct", *fc->counter)
-                            : xprintf("%s#%d", k == CXCursor_UnionDecl ? "union" : "struct", *fc->counter);
-        FieldCtx sub = {fc->c, fc->s, g, fc->counter};
-        clang_visitChildren(cur, field_visit, &sub);
+    } else if (k == CXCursor_StructDecl || k == CXCursor_UnionDecl) {
+        const char *kind = k == CXCursor_UnionDecl ? "union" : "struct";
+        if (clang_Cursor_isAnonymousRecordDecl(cur)) { // members belong to the enclosing record
+            fc->counter++;
+            char *g = top.group ? xprintf("%s/%s#%d", top.group, kind, fc->counter) : xprintf("%s#%d", kind, fc->counter);
+            FieldFrame fr = {cur, top.into, g, clang_getNullCursor(), NULL};
+            vec_push(&fc->stack, fr);
+            return CXChildVisit_Recurse;
+        }
+        if (clang_Cursor_isAnonymous(cur) && clang_isCursorDefinition(cur)) { // the type of the next member
+            FieldFrame *tf = &fc->stack.items[fc->stack.n - 1];
+            tf->pending = xcalloc(1, sizeof(FieldVec));
+            tf->pending_rec = cur;
+            FieldFrame fr = {cur, tf->pending, NULL, clang_getNullCursor(), NULL};
+            vec_push(&fc->stack, fr);
+            return CXChildVisit_Recurse;
+        }
     }
     return CXChildVisit_Continue;
 }
 
 static void fill_members(Ctx *c, Symbol *s, CXCursor record) {
-    int counter = 0;
-    FieldCtx fc = {c, s, NULL, &counter};
+    FieldCtx fc = {c, s, {0}, 0};
+    FieldFrame root = {record, &s->fields, NULL, clang_getNullCursor(), NULL};
+    vec_push(&fc.stack, root);
     clang_visitChildren(record, field_visit, &fc);
+    free(fc.stack.items);
 }
 
 static enum CXChildVisitResult parm_visit(CXCursor cur, CXCursor parent, CXClientData data) {
     (void)parent;
     Symbol *s = data;
     if (clang_getCursorKind(cur) == CXCursor_ParmDecl) {
-        Param p = {cx(clang_getCursorSpelling(cur)), cx(clang_getTypeSpelling(clang_getCursorType(cur)))};
+        Param p = {cx(clang_getCursorSpelling(cur)), type_of((clang_getCursorType(cur)))};
         vec_push(&s->params, p);
     }
     return CXChildVisit_Continue;
@@ -304,7 +343,7 @@ static void macro_symbol(Ctx *c, CXCursor cur) {
     unsigned l2, c2, o;
     CXFile f;
     loc_of(clang_getRangeEnd(r), &f, &l2, &c2, &o);
-    const char *first = h->lines[s->line - 1], *hash = strchr(first, '#');
+    const char *first = s->line >= 1 && s->line <= h->nlines ? h->lines[s->line - 1] : "", *hash = strchr(first, '#');
     unsigned c1 = hash ? (unsigned)(hash - first) + 1 : 1;
     s->declaration = text_between(h->lines, h->nlines, (unsigned)s->line, c1, l2, c2);
     free(name);
@@ -318,11 +357,11 @@ static void function_symbol(Ctx *c, CXCursor cur) {
     s->declaration = xprintf("%s;", flat);
     free(raw), free(flat), free(name);
     CXType t = clang_getCursorType(cur);
-    s->return_type = cx(clang_getTypeSpelling(clang_getResultType(t)));
+    s->return_type = type_of((clang_getResultType(t)));
     int n = clang_Cursor_getNumArguments(cur);
     for (int i = 0; i < n; i++) {
         CXCursor a = clang_Cursor_getArgument(cur, (unsigned)i);
-        Param p = {cx(clang_getCursorSpelling(a)), cx(clang_getTypeSpelling(clang_getCursorType(a)))};
+        Param p = {cx(clang_getCursorSpelling(a)), type_of((clang_getCursorType(a)))};
         vec_push(&s->params, p);
     }
     if (clang_isFunctionTypeVariadic(t)) {
@@ -352,6 +391,15 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClient
     enum CXCursorKind k = clang_getCursorKind(cur);
     if (k == CXCursor_MacroDefinition) macro_symbol(c, cur);
     else if (k == CXCursor_FunctionDecl) function_symbol(c, cur);
+    else if (k == CXCursor_VarDecl) {
+        char *name = cx(clang_getCursorSpelling(cur));
+        Symbol *s = new_symbol(c, name, KIND_VARIABLE, cur);
+        char *raw = decl_text(c, cur), *flat = collapse_ws(raw);
+        s->declaration = xprintf("%s;", flat);
+        s->return_type = NULL;
+        free(raw), free(flat), free(name);
+        vec_push(&c->job->r.syms, s);
+    }
     else if ((k == CXCursor_StructDecl || k == CXCursor_UnionDecl || k == CXCursor_EnumDecl) &&
              clang_isCursorDefinition(cur)) {
         char *name = cx(clang_getCursorSpelling(cur));
@@ -380,8 +428,10 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClient
                 Symbol *s = t->pending.items[i].sym;
                 if ((int)tl > s->line) continue; // typedef written apart from the definition
                 int anon = !*s->name;
-                free(s->name);
+                if (!anon) s->tag_name = s->name; // `typedef struct x_s {…} x_t;`: x_s resolves too
+                else free(s->name);
                 s->name = xstrdup(name);
+                s->ns = NS_ORDINARY;
                 loc_of(clang_getRangeEnd(tr), &tf, &tl, &tc, &to);
                 s->end_line = (int)tl;
                 free(s->declaration);
@@ -393,13 +443,18 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClient
                 free(name);
                 return CXChildVisit_Continue;
             }
-            // `typedef struct X X;` (or a typedef of a record defined elsewhere): an alias
-            vec_push(&c->job->r.aliases, cx(clang_getCursorUSR(cur)));
-            char *tag = cx(clang_getCursorSpelling(decl));
-            vec_push(&c->job->r.aliases, tag);
-            // a doc block on the alias still belongs to the record
-            Symbol *s = new_symbol(c, name, record_kind(dk), cur);
-            s->declaration = NULL; // marks "alias only": merged into the record by extract_run
+            // `typedef struct X X;` (or a typedef of a record defined elsewhere): an alias, folded
+            // into the record by resolve_aliases, or an opaque typedef when no header defines it
+            Symbol *s = new_symbol(c, name, KIND_TYPEDEF, cur);
+            char *raw = decl_text(c, cur);
+            s->declaration = xprintf("%s;", raw);
+            free(raw);
+            s->tag_name = cx(clang_getCursorSpelling(decl));
+            if (clang_Cursor_isAnonymous(decl) || strchr(s->tag_name, ' ')) s->tag_name[0] = '\0';
+            s->alias = 1;
+            char *rec_usr = cx(clang_getCursorUSR(decl)); // `struct X *` written in code is a use
+            if (*rec_usr) vec_push(&s->usrs, rec_usr);
+            else free(rec_usr);
             vec_push(&c->job->r.syms, s);
             free(name);
             return CXChildVisit_Continue;
@@ -409,13 +464,14 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClient
         s->declaration = xprintf("%s;", raw);
         free(raw);
         CXType canon = clang_getCanonicalType(under);
+        s->basic = canon.kind >= CXType_FirstBuiltin && canon.kind <= CXType_LastBuiltin;
         if (canon.kind == CXType_Pointer) canon = clang_getPointeeType(canon);
         if (canon.kind == CXType_FunctionProto || canon.kind == CXType_FunctionNoProto) {
-            s->return_type = cx(clang_getTypeSpelling(clang_getResultType(
+            s->return_type = type_of((clang_getResultType(
                 clang_getPointeeType(under).kind != CXType_Invalid ? clang_getPointeeType(under) : under)));
             if (!*s->return_type) {
                 free(s->return_type);
-                s->return_type = cx(clang_getTypeSpelling(clang_getResultType(canon)));
+                s->return_type = type_of((clang_getResultType(canon)));
             }
             clang_visitChildren(cur, parm_visit, s);
         }
@@ -455,14 +511,6 @@ static void add_ref(Ctx *c, CXCursor target, CXSourceLocation at, const char *ki
     vec_push(&c->job->r.refs, r);
 }
 
-static void walk(Ctx *c, CXCursor cur);
-
-static enum CXChildVisitResult walk_visit(CXCursor cur, CXCursor parent, CXClientData data) {
-    (void)parent;
-    walk(data, cur);
-    return CXChildVisit_Continue;
-}
-
 static enum CXChildVisitResult collect_visit(CXCursor cur, CXCursor parent, CXClientData data) {
     (void)parent;
     Vec(CXCursor) *v = data;
@@ -474,56 +522,117 @@ static enum CXChildVisitResult collect_visit(CXCursor cur, CXCursor parent, CXCl
 static int from_macro_body(Ctx *c, CXSourceLocation l) {
     unsigned line, col, off;
     written_at(c, l, &line, &col, &off);
-    for (size_t i = 0; i < c->macro_starts.n; i++)
-        if (c->macro_starts.items[i] == off) return 1;
-    return 0;
+    return map_get_p(&c->macro_starts, (void *)(uintptr_t)(off + 1)) != NULL;
 }
 
-static void walk(Ctx *c, CXCursor cur) {
+// The function an argument names (`body` in `expect_death(body, …)`), through casts and parens.
+static CXCursor named_function(CXCursor arg) {
+    for (int depth = 0; depth < 8; depth++) {
+        enum CXCursorKind k = clang_getCursorKind(arg);
+        if (k == CXCursor_DeclRefExpr) {
+            CXCursor f = clang_getCursorReferenced(arg);
+            return clang_getCursorKind(f) == CXCursor_FunctionDecl ? f : clang_getNullCursor();
+        }
+        if (k != CXCursor_UnexposedExpr && k != CXCursor_ParenExpr && k != CXCursor_UnaryOperator) break;
+        Vec(CXCursor) kids = {0};
+        clang_visitChildren(arg, collect_visit, &kids);
+        if (kids.n != 1) {
+            free(kids.items);
+            break;
+        }
+        arg = kids.items[0];
+        free(kids.items);
+    }
+    return clang_getNullCursor();
+}
+
+// A death-test runner (a function whose name contains "death": `expect_death`, `EXPECT_DEATH`,
+// `run_death_test`) runs the functions it is given expecting them to abort: they are misuse.
+static void note_death_bodies(Ctx *c, CXCursor call, CXCursor callee) {
+    char *name = cx(clang_getCursorSpelling(callee));
+    int runner = strcasestr(name, "death") != NULL;
+    free(name);
+    if (!runner) return;
+    int n = clang_Cursor_getNumArguments(call);
+    for (int i = 0; i < n; i++) {
+        CXCursor f = named_function(clang_Cursor_getArgument(call, (unsigned)i));
+        if (clang_Cursor_isNull(f)) continue;
+        CXCursor def = clang_getCursorDefinition(f);
+        if (clang_Cursor_isNull(def)) continue;
+        CXFile file;
+        unsigned line, col, off;
+        loc_of(clang_getRangeStart(clang_getCursorExtent(def)), &file, &line, &col, &off);
+        if (!file || !clang_File_isEqual(file, c->main_file)) continue;
+        Site site = {xstrdup(c->job->file), (int)line};
+        vec_push(&c->job->r.misuse, site);
+    }
+}
+
+// The references walk runs on libclang's own (data-recursive) traversal: the callback returns
+// CXChildVisit_Recurse and keeps, on an explicit stack, what each open cursor means for its
+// descendants (enclosing function, inside the selected arm of a _Generic). A cursor's parent is
+// found on the stack by popping what is no longer open, so the depth of the tree (a 6,000-term
+// expression) costs memory, never C stack.
+typedef struct {
+    CXCursor    cur;
+    const char *func;
+    int         fstart, fend, in_generic;
+    int         generic;          // a _Generic: children 0 (controlling) and `selected` are walked
+    int         selected, nchild;
+} Frame;
+typedef struct { Ctx *c; Vec(Frame) stack; } Walk;
+
+static enum CXChildVisitResult walk_visit(CXCursor cur, CXCursor parent, CXClientData data) {
+    Walk *w = data;
+    Ctx  *c = w->c;
+    while (w->stack.n > 1 && !clang_equalCursors(w->stack.items[w->stack.n - 1].cur, parent)) {
+        Frame *t = &w->stack.items[w->stack.n - 1];
+        if (t->func && (w->stack.n < 2 || t->func != w->stack.items[w->stack.n - 2].func)) free((char *)t->func);
+        w->stack.n--;
+    }
+    Frame *top = &w->stack.items[w->stack.n - 1];
+    Frame  f   = {cur, top->func, top->fstart, top->fend, top->in_generic, 0, 0, 0};
+    if (top->generic) {
+        int i = top->nchild++;
+        if (i != 0 && i != top->selected) return CXChildVisit_Continue; // only the selected arm counts
+        if (i != 0) f.in_generic = 1;
+    }
+    c->func = f.func, c->fstart = f.fstart, c->fend = f.fend, c->in_generic = f.in_generic;
     CXSourceLocation loc = clang_getCursorLocation(cur);
-    CXFile f;
+    CXFile file;
     unsigned line, col, off;
-    loc_of(loc, &f, &line, &col, &off);
-    if (!f || !clang_File_isEqual(f, c->main_file)) return;
+    loc_of(loc, &file, &line, &col, &off);
+    if (!file || !clang_File_isEqual(file, c->main_file)) return CXChildVisit_Continue;
     enum CXCursorKind k = clang_getCursorKind(cur);
     if (k == CXCursor_MacroExpansion) {
         unsigned wl, wc, wo;
         written_at(c, loc, &wl, &wc, &wo);
-        vec_push(&c->macro_starts, wo);
+        map_put_p(&c->macro_starts, (void *)(uintptr_t)(wo + 1), c);
         add_ref(c, clang_getCursorReferenced(cur), loc, "macro-expansion");
-        return;
+        return CXChildVisit_Continue;
     }
     if (k == CXCursor_FunctionDecl && clang_isCursorDefinition(cur)) {
-        const char *saved = c->func;
-        int s0 = c->fstart, e0 = c->fend;
         char *name = cx(clang_getCursorSpelling(cur));
         CXSourceRange r = clang_getCursorExtent(cur);
         unsigned l1, l2, cc, o;
-        loc_of(clang_getRangeStart(r), &f, &l1, &cc, &o);
-        loc_of(clang_getRangeEnd(r), &f, &l2, &cc, &o);
-        c->func = name, c->fstart = (int)l1, c->fend = (int)l2;
+        loc_of(clang_getRangeStart(r), &file, &l1, &cc, &o);
+        loc_of(clang_getRangeEnd(r), &file, &l2, &cc, &o);
+        f.func = name, f.fstart = (int)l1, f.fend = (int)l2;
         RawRef fr = {NULL, NULL, xstrdup(name), NULL, 0, 0, (int)l1, (int)l2};
         vec_push(&c->funcs, fr);
-        clang_visitChildren(cur, walk_visit, c);
-        c->func = saved, c->fstart = s0, c->fend = e0;
-        free(name);
-        return;
+        vec_push(&w->stack, f);
+        return CXChildVisit_Recurse;
     }
     if (k == CXCursor_GenericSelectionExpr) {
         Vec(CXCursor) kids = {0};
         clang_visitChildren(cur, collect_visit, &kids);
         CXType want = clang_getCanonicalType(clang_getCursorType(cur));
-        if (kids.n) walk(c, kids.items[0]);
-        for (size_t i = 1; i < kids.n; i++) {
-            if (!clang_equalTypes(clang_getCanonicalType(clang_getCursorType(kids.items[i])), want)) continue;
-            int saved = c->in_generic;
-            c->in_generic = 1;
-            walk(c, kids.items[i]);
-            c->in_generic = saved;
-            break; // only the selected arm counts
-        }
+        f.generic = 1, f.selected = -1;
+        for (size_t i = 1; i < kids.n && f.selected < 0; i++)
+            if (clang_equalTypes(clang_getCanonicalType(clang_getCursorType(kids.items[i])), want)) f.selected = (int)i;
         free(kids.items);
-        return;
+        vec_push(&w->stack, f);
+        return CXChildVisit_Recurse;
     }
     int body = from_macro_body(c, loc);
     CXCursor ref = clang_getCursorReferenced(cur);
@@ -533,12 +642,55 @@ static void walk(Ctx *c, CXCursor cur) {
             add_ref(c, ref, loc, c->in_generic ? "generic-selection" : k == CXCursor_CallExpr ? "call" : "reference");
         else if (!body && rk == CXCursor_EnumConstantDecl)
             add_ref(c, ref, loc, "reference");
+        if (k == CXCursor_CallExpr && rk == CXCursor_FunctionDecl) note_death_bodies(c, cur, ref);
     } else if (!body && (k == CXCursor_TypeRef)) {
         add_ref(c, ref, loc, "type");
     } else if (!body && (k == CXCursor_MemberRefExpr || k == CXCursor_MemberRef)) {
         add_ref(c, ref, loc, "member");
     }
-    clang_visitChildren(cur, walk_visit, c);
+    vec_push(&w->stack, f);
+    return CXChildVisit_Recurse;
+}
+
+static void walk_unit(Ctx *c) {
+    Walk  w    = {c, {0}};
+    Frame root = {clang_getTranslationUnitCursor(c->tu), NULL, 0, 0, 0, 0, 0, 0};
+    vec_push(&w.stack, root);
+    clang_visitChildren(root.cur, walk_visit, &w);
+    for (size_t i = 1; i < w.stack.n; i++)
+        if (w.stack.items[i].func && w.stack.items[i].func != w.stack.items[i - 1].func) free((char *)w.stack.items[i].func);
+    free(w.stack.items);
+}
+
+static int func_cmp(const void *a, const void *b) {
+    const RawRef *x = a, *y = b;
+    return x->function_start != y->function_start ? (x->function_start < y->function_start ? -1 : 1)
+                                                  : (x->function_end > y->function_end ? -1 : x->function_end < y->function_end);
+}
+
+// Macro expansions are visited at the top level: give each its enclosing function, found by
+// binary search over the unit's function definitions (sorted by start; they do not nest in C).
+static void attribute_to_functions(Ctx *c) {
+    if (!c->funcs.n) return;
+    qsort(c->funcs.items, c->funcs.n, sizeof(RawRef), func_cmp);
+    for (size_t i = 0; i < c->job->r.refs.n; i++) {
+        RawRef *r = &c->job->r.refs.items[i];
+        if (r->function) continue;
+        size_t lo = 0, hi = c->funcs.n; // first function starting after the line
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (c->funcs.items[mid].function_start <= r->line) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo == 0) continue;
+        size_t at = lo - 1; // of the definitions starting on one line (a macro-made test and its
+        while (at > 0 && c->funcs.items[at - 1].function_start == c->funcs.items[lo - 1].function_start) at--;
+        RawRef *fn = &c->funcs.items[at]; // helpers), the longest: it is first in the order
+        if (fn->function_end < r->line) continue;
+        r->function = xstrdup(fn->function);
+        r->function_start = fn->function_start;
+        r->function_end = fn->function_end;
+    }
 }
 
 // ---- one translation unit ---------------------------------------------------------------------
@@ -547,30 +699,23 @@ static void inclusion_visit(CXFile f, CXSourceLocation *stack, unsigned depth, C
     vec_push((StrVec *)data, cx(clang_getFileName(f)));
 }
 
-static char *job_key(const Job *j) {
-    unsigned long long h = 1469598103934665603ULL;
-    const char *parts[3] = {j->file, j->is_header ? "header" : "unit", NULL};
-    for (int p = 0; p < 2; p++)
-        for (const char *s = parts[p]; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    for (size_t i = 0; i < j->args.n; i++) {
-        h = (h ^ 0xff) * 1099511628211ULL;
-        for (const char *s = j->args.items[i]; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    }
-    return xprintf("%016llx", h);
-}
-
 static void run_job(Run *run, Job *job, CXIndex index) {
     Ctx c = {0};
     c.run = run, c.job = job;
-    const char **argv = xcalloc(job->args.n + 1, sizeof *argv);
-    for (size_t i = 0; i < job->args.n; i++) argv[i] = job->args.items[i];
+    // gcc has no bracket depth limit (it compiles 20,000 nested parentheses); clang stops at 256
+    const char **argv = xcalloc(job->args.n + 2, sizeof *argv);
+    argv[0] = "-fbracket-depth=100000";
+    for (size_t i = 0; i < job->args.n; i++) argv[i + 1] = job->args.items[i];
     CXTranslationUnit tu = NULL;
+    // by absolute path: the unit's -working-directory need not be the root
+    char *path = job->file[0] == '/' ? xstrdup(job->file) : xprintf("%s/%s", run->in->root, job->file);
     enum CXErrorCode err = clang_parseTranslationUnit2(
-        index, job->file, argv, (int)job->args.n, NULL, 0,
+        index, path, argv, (int)job->args.n + 1, NULL, 0,
         CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing, &tu);
     free(argv);
     if (err != CXError_Success || !tu) {
         diag_add(&job->r.diags, DIAG_ERROR, job->file, 0, "libclang could not parse this file (error %d)", (int)err);
+        free(path);
         job->r.failed = 1;
         return;
     }
@@ -584,8 +729,8 @@ static void run_job(Run *run, Job *job, CXIndex index) {
             char *fname = f ? cx(clang_getFileName(f)) : xstrdup(job->file);
             char *msg = cx(clang_getDiagnosticSpelling(d));
             char abs[PATH_MAX], *shown = fname;
-            size_t rl = strlen(run->root);
-            if (realpath(fname, abs) && strncmp(abs, run->root, rl) == 0 && abs[rl] == '/') shown = abs + rl + 1;
+            size_t rl = strlen(run->in->root);
+            if (realpath(fname, abs) && strncmp(abs, run->in->root, rl) == 0 && abs[rl] == '/') shown = abs + rl + 1;
             diag_add(&job->r.diags, DIAG_ERROR, shown, (int)line, "does not compile: %s", msg);
             free(fname), free(msg);
             job->r.failed = 1;
@@ -593,25 +738,27 @@ static void run_job(Run *run, Job *job, CXIndex index) {
         clang_disposeDiagnostic(d);
     }
     c.tu = tu;
-    c.main_file = clang_getFile(tu, job->file);
+    c.main_file = clang_getFile(tu, path);
+    free(path);
     clang_getInclusions(tu, inclusion_visit, &job->r.deps);
     if (job->is_header) {
         TopCtx t = {&c, {0}};
         clang_visitChildren(clang_getTranslationUnitCursor(tu), top_visit, &t);
+        for (size_t i = 0; i < t.pending.n; i++) { // an enum no typedef names: its constants matter
+            Symbol *s = t.pending.items[i].sym;
+            if (*s->name || s->kind != KIND_ENUM || !s->enum_values.n) continue;
+            free(s->name);
+            s->name = xprintf("<anon enum %s>", s->enum_values.items[0].name);
+            vec_push(&job->r.syms, s);
+        }
         free(t.pending.items);
     }
-    clang_visitChildren(clang_getTranslationUnitCursor(tu), walk_visit, &c);
-    // macro expansions are visited at the top level: give them their enclosing function
-    for (size_t i = 0; i < job->r.refs.n; i++) {
-        RawRef *r = &job->r.refs.items[i];
-        for (size_t k = 0; !r->function && k < c.funcs.n; k++)
-            if (c.funcs.items[k].function_start <= r->line && r->line <= c.funcs.items[k].function_end) {
-                r->function = xstrdup(c.funcs.items[k].function);
-                r->function_start = c.funcs.items[k].function_start;
-                r->function_end = c.funcs.items[k].function_end;
-            }
-    }
-    free(c.macro_starts.items);
+    walk_unit(&c);
+    attribute_to_functions(&c);
+    for (size_t i = 0; i < c.funcs.n; i++) free(c.funcs.items[i].function);
+    free(c.funcs.items);
+    map_free(&c.macro_starts);
+    map_free(&c.files);
     clang_disposeTranslationUnit(tu);
 }
 
@@ -621,8 +768,9 @@ static void *worker(void *arg) {
     const char *cache = run->o->cache_dir;
     for (;;) {
         size_t i = atomic_fetch_add(&run->next, 1);
-        if (i >= run->njobs) break;
-        Job *job = &run->jobs[i];
+        if (i >= run->in->jobs.n) break;
+        Job *job = &run->in->jobs.items[i];
+        if (job->done || !shard_owns(i, run->o->shard, run->o->shards)) continue;
         if (cache && cache_load(cache, job->cache_key, &job->r)) continue;
         if (!job->is_header) { // a unit must be readable UTF-8 text (headers were read already)
             int n = 0;
@@ -634,250 +782,32 @@ static void *worker(void *arg) {
             for (int k = 0; k < n; k++) free(lines[k]);
             free(lines);
         }
+        watchdog_begin(job);
         run_job(run, job, index);
+        watchdog_end(job);
         if (cache && !job->r.failed) cache_store(cache, job->cache_key, &job->r);
     }
     clang_disposeIndex(index);
     return NULL;
 }
 
-// ---- inputs ----------------------------------------------------------------------------------
-static void split_command(const char *cmd, StrVec *out) {
-    const char *p = cmd;
-    while (*p) {
-        while (*p == ' ' || *p == '\t') p++;
-        if (!*p) break;
-        char buf[4096];
-        size_t n = 0;
-        char q = 0;
-        for (; *p && (q || (*p != ' ' && *p != '\t')); p++) {
-            if (q && *p == q) q = 0;
-            else if (!q && (*p == '"' || *p == '\'')) q = *p;
-            else if (*p == '\\' && p[1]) { if (n < sizeof buf - 1) buf[n++] = *++p; }
-            else if (n < sizeof buf - 1) buf[n++] = *p;
-        }
-        vec_push(out, xstrndup(buf, n));
-    }
-}
-
-// Compiler flags only: drop the compiler, -c, -o X, the source and -Werror.
-static void clean_args(StrVec *raw, const char *file, const char *dir, StrVec *out) {
-    for (size_t i = 1; i < raw->n; i++) {
-        const char *a = raw->items[i];
-        if (strcmp(a, "-c") == 0 || strncmp(a, "-Werror", 7) == 0) continue;
-        if (strcmp(a, "-o") == 0) { i++; continue; }
-        if (strcmp(a, file) == 0) continue;
-        vec_push(out, xstrdup(a));
-    }
-    if (dir) vec_push(out, xprintf("-working-directory=%s", dir));
-    vec_push(out, xstrdup("-Wno-everything"));
-}
-
-static int load_ccdb(const Options *o, Run *run, JobVec *jobs, DiagVec *diags, StrVec *first_flags) {
-    json_error_t e;
-    json_t *db = json_load_file(o->ccdb, 0, &e);
-    if (!db) {
-        struct stat st;
-        if (stat(o->ccdb, &st) != 0)
-            diag_add(diags, DIAG_ERROR, o->ccdb, 0, "cannot open the compilation database (run `make all` to create it, or give files and flags: apidoc extract FILE... -- FLAGS)");
-        else
-            diag_add(diags, DIAG_ERROR, o->ccdb, e.line, "not a valid compilation database: %s", e.text);
-        return 3;
-    }
-    if (!json_is_array(db)) {
-        diag_add(diags, DIAG_ERROR, o->ccdb, 1, "not a valid compilation database: expected a JSON array");
-        json_decref(db);
-        return 3;
-    }
-    size_t i;
-    json_t *entry;
-    size_t rl = strlen(run->root);
-    json_array_foreach(db, i, entry) {
-        const char *file = json_string_value(json_object_get(entry, "file"));
-        const char *dir = json_string_value(json_object_get(entry, "directory"));
-        const char *cmd = json_string_value(json_object_get(entry, "command"));
-        json_t *args = json_object_get(entry, "arguments");
-        if (!file || (!cmd && !json_is_array(args))) {
-            diag_add(diags, DIAG_ERROR, o->ccdb, 0, "entry %zu has no `file` and `command`/`arguments`", i + 1);
-            json_decref(db);
-            return 3;
-        }
-        StrVec raw = {0};
-        if (cmd) split_command(cmd, &raw);
-        else {
-            size_t j;
-            json_t *a;
-            json_array_foreach(args, j, a) vec_push(&raw, xstrdup(json_string_value(a) ? json_string_value(a) : ""));
-        }
-        char path[PATH_MAX * 2], abs[PATH_MAX];
-        snprintf(path, sizeof path, "%s%s%s", file[0] == '/' || !dir ? "" : dir, file[0] == '/' || !dir ? "" : "/", file);
-        const char *rel = path;
-        if (realpath(path, abs) && strncmp(abs, run->root, rl) == 0 && abs[rl] == '/') rel = abs + rl + 1;
-        Job j = {0};
-        j.file = xstrdup(rel);
-        clean_args(&raw, file, dir, &j.args);
-        if (first_flags->n == 0) {
-            for (size_t k = 0; k < j.args.n; k++) vec_push(first_flags, xstrdup(j.args.items[k]));
-        }
-        vec_push(jobs, j);
-    }
-    json_decref(db);
-    return 0;
-}
-
-static int str_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-static void find_headers(const char *dir, StrVec *out) {
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.') continue;
-        char *p = xprintf("%s/%s", dir, e->d_name);
-        struct stat st;
-        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) find_headers(p, out), free(p);
-        else if (strlen(p) > 2 && strcmp(p + strlen(p) - 2, ".h") == 0) vec_push(out, p);
-        else free(p);
-    }
-    closedir(d);
-}
-
-typedef Vec(Symbol *) SymVec;
-
-static void merge_symbol(Model *m, Symbol *s, SymVec *aliases) {
-    if (!s->declaration) { // alias typedef: only its USR and maybe a doc
-        vec_push(aliases, s);
-        return;
-    }
-    Symbol *old = model_find(m, s->name);
-    if (!old) {
-        vec_push(&m->symbols, s);
-        return;
-    }
-    // a redeclaration: the documented one is the home; USRs are merged
-    Symbol *keep = old, *drop = s;
-    if (!old->doc && s->doc) keep = s, drop = old;
-    else if (!old->doc && !s->doc && (strcmp(s->header, old->header) < 0)) keep = s, drop = old;
-    if (old->doc && s->doc)
-        diag_add(&m->diags, DIAG_ERROR, s->header, s->line, "`%s` is documented twice (also at %s:%d)", s->name, old->header, old->line);
-    for (size_t i = 0; i < drop->usrs.n; i++) vec_push(&keep->usrs, drop->usrs.items[i]);
-    if (keep != old)
-        for (size_t i = 0; i < m->symbols.n; i++)
-            if (m->symbols.items[i] == old) m->symbols.items[i] = keep;
-}
-
-int extract_run(const Options *o, Model *m) {
+// ---- all units ------------------------------------------------------------------------------
+void extract_units(const Options *o, Inputs *in) {
     Run run = {0};
-    run.o = o;
-    if (!realpath(".", run.root)) return 3;
-    JobVec jobs = {0};
-    StrVec flags = {0};
-    // public headers
-    StrVec headers = {0};
-    for (size_t i = 0; i < o->headers.n; i++) vec_push(&headers, xstrdup(o->headers.items[i]));
-    if (!headers.n) find_headers("include", &headers);
-    if (headers.n) qsort(headers.items, headers.n, sizeof(char *), str_cmp);
-    if (!headers.n) {
-        diag_add(&m->diags, DIAG_ERROR, "include", 0, "no public header found");
-        return 3;
-    }
-    int io = 0;
-    for (size_t i = 0; i < headers.n; i++) {
-        HeaderFile *h = xcalloc(1, sizeof *h);
-        h->path = headers.items[i];
-        h->include = xstrdup(strncmp(h->path, "include/", 8) == 0 ? h->path + 8 : h->path);
-        h->lines = read_lines(h->path, &h->nlines, &m->diags);
-        if (!h->lines) { io = 1; continue; }
-        comment_parse_file(h->path, h->lines, h->nlines, &h->blocks, &m->diags);
-        for (size_t b = 0; b < h->blocks.n; b++)
-            if (h->blocks.items[b]->is_file_doc) h->doc = h->blocks.items[b], h->doc->used = 1;
-        vec_push(&m->files, h);
-        char abs[PATH_MAX];
-        if (realpath(h->path, abs)) {
-            vec_push(&run.public_abs, xstrdup(abs));
-            vec_push(&run.public_rel, xstrdup(h->path));
-        }
-    }
-    if (io) return 3;
-    if (o->ccdb) {
-        int rc = load_ccdb(o, &run, &jobs, &m->diags, &flags);
-        if (rc) return rc;
-    }
-    for (size_t i = 0; i < o->sources.n; i++) {
-        Job j = {0};
-        j.file = xstrdup(o->sources.items[i]);
-        for (size_t k = 0; k < o->flags.n; k++) vec_push(&j.args, xstrdup(o->flags.items[k]));
-        vec_push(&j.args, xstrdup("-Wno-everything"));
-        vec_push(&jobs, j);
-    }
-    if (o->flags.n || !flags.n) {
-        for (size_t k = 0; k < o->flags.n; k++) vec_push(&flags, xstrdup(o->flags.items[k]));
-        vec_push(&flags, xstrdup("-Wno-everything"));
-    }
-    // header jobs first (they take longest to matter), then the units
-    JobVec all = {0};
-    for (size_t i = 0; i < m->files.n; i++) {
-        Job j = {0};
-        j.file = xstrdup(m->files.items[i]->path);
-        j.is_header = 1;
-        j.header = m->files.items[i];
-        vec_push(&j.args, xstrdup("-x"));
-        vec_push(&j.args, xstrdup("c"));
-        for (size_t k = 0; k < flags.n; k++) vec_push(&j.args, xstrdup(flags.items[k]));
-        vec_push(&all, j);
-    }
-    for (size_t i = 0; i < jobs.n; i++) vec_push(&all, jobs.items[i]);
-    for (size_t i = 0; i < all.n; i++) all.items[i].cache_key = job_key(&all.items[i]);
-    run.jobs = all.items, run.njobs = all.n;
+    run.o = o, run.in = in;
     int nthreads = o->jobs > 0 ? o->jobs : 2;
     pthread_t th[16];
     if (nthreads > 16) nthreads = 16;
-    for (int i = 0; i < nthreads; i++) pthread_create(&th[i], NULL, worker, &run);
+    // libclang parses on the calling thread (LIBCLANG_NOTHREADS), which gets a large stack: the
+    // parser recurses per nesting level, and its own 8 MB safety thread dies at ~60,000 terms.
+    setenv("LIBCLANG_NOTHREADS", "1", 1);
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, (size_t)1 << 30); // address space only; pages come on use
+    for (int i = 0; i < nthreads; i++)
+        if (pthread_create(&th[i], &attr, worker, &run) != 0) pthread_create(&th[i], NULL, worker, &run);
+    pthread_attr_destroy(&attr);
+    watchdog_start(o, in);
     for (int i = 0; i < nthreads; i++) pthread_join(th[i], NULL);
-    // merge
-    int failed = 0;
-    for (size_t i = 0; i < all.n; i++) io |= all.items[i].io_error;
-    if (io) {
-        for (size_t i = 0; i < all.n; i++)
-            for (size_t k = 0; k < all.items[i].r.diags.n; k++) vec_push(&m->diags, all.items[i].r.diags.items[k]);
-        return 3;
-    }
-    SymVec aliases = {0};
-    for (size_t i = 0; i < all.n; i++) {
-        Job *j = &all.items[i];
-        failed |= j->r.failed;
-        for (size_t k = 0; k < j->r.diags.n; k++) vec_push(&m->diags, j->r.diags.items[k]);
-        for (size_t k = 0; k < j->r.refs.n; k++) vec_push(&m->raw_refs, j->r.refs.items[k]);
-        if (j->is_header) {
-            HeaderFile *h = j->header;
-            for (size_t k = 0; k < j->r.syms.n; k++) {
-                Symbol *s = j->r.syms.items[k];
-                Doc *d = comment_block_before(&h->blocks, h->lines, h->nlines, s->line);
-                if (d) s->doc = d, d->used = 1;
-            }
-            for (size_t k = 0; k < j->r.syms.n; k++) merge_symbol(m, j->r.syms.items[k], &aliases);
-            for (size_t b = 0; b < h->blocks.n; b++)
-                if (!h->blocks.items[b]->used)
-                    diag_add(&m->diags, DIAG_ERROR, h->path, h->blocks.items[b]->line,
-                             "doc block never attaches to a declaration (it must be followed, after blank lines only, by the declaration it documents)");
-        }
-    }
-    // alias typedefs (`typedef struct X X;`) denote their record
-    // (a doc block on the forward typedef documents the record when the definition has none)
-    for (size_t i = 0; i < aliases.n; i++) {
-        Symbol *a = aliases.items[i], *s = model_find(m, a->name);
-        if (!s) {
-            vec_push(&m->declared, xstrdup(a->name));
-            if (a->doc)
-                diag_add(&m->diags, DIAG_ERROR, a->header, a->doc->line,
-                         "doc block on a forward declaration of `%s`, which no public header defines", a->name);
-            continue;
-        }
-        for (size_t k = 0; k < a->usrs.n; k++) vec_push(&s->usrs, a->usrs.items[k]);
-        if (a->doc && !s->doc) s->doc = a->doc;
-        else if (a->doc)
-            diag_add(&m->diags, DIAG_ERROR, a->header, a->doc->line, "`%s` is documented twice (also at %s:%d)",
-                     a->name, s->header, s->doc->line);
-    }
-    return failed ? 1 : 0;
+    watchdog_stop();
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
-// api.json from a const model (format of docs/api-json.md): fixed key order, every key present
-// (null or [] when empty), sorted lists, no timestamps; checked writes. A streaming writer into
-// one buffer (the same layout jansson prints with JSON_INDENT(1)): a tree of json_t for a
+// api.json from a const model (format of docs/api-json.md, key names from schema.h): fixed key
+// order, every key present (null or [] when empty), sorted lists, no timestamps; checked writes.
+// A streaming writer into one buffer: one-space indentation, the small objects of long lists
+// (example uses, parameters, members) each on one line, references as one-line arrays. A tree of json_t for a
 // multi-megabyte file cost more than everything else of a warm run. Entry: gen_json_write.
 #include "model.h"
+#include "schema.h"
 
 #include <stdio.h>  // fopen, ferror, fclose
 #include <stdlib.h> // free
@@ -13,7 +15,8 @@ typedef struct {
     char  *buf;
     size_t n, cap;
     int    depth;
-    int    first[64]; // per nesting level: no item written yet
+    int    flat;       // > 0: inside an object written on one line (its depth)
+    int    first[256]; // per nesting level: no item written yet
 } W;
 
 static void put(W *w, const char *s, size_t n) {
@@ -35,8 +38,13 @@ static void newline(W *w) {
 // Before a value inside an array, or before a key inside an object.
 static void item(W *w) {
     if (w->depth == 0) return;
-    if (!w->first[w->depth]) put(w, ",", 1);
+    int first = w->first[w->depth];
     w->first[w->depth] = 0;
+    if (w->flat) {
+        if (!first) put(w, ", ", 2);
+        return;
+    }
+    if (!first) put(w, ",", 1);
     newline(w);
 }
 
@@ -72,9 +80,17 @@ static void open_(W *w, const char *bracket) {
 
 static void close_(W *w, const char *bracket) {
     int empty = w->first[w->depth];
+    if (w->flat == w->depth) w->flat = 0;
     w->depth--;
-    if (!empty) newline(w);
+    if (!empty && !w->flat) newline(w);
     puts_(w, bracket);
+}
+
+// An object written on one line (with everything inside it).
+static void open_flat(W *w) {
+    item(w);
+    open_(w, "{");
+    if (!w->flat) w->flat = w->depth;
 }
 
 static void key(W *w, const char *k) {
@@ -125,52 +141,49 @@ static void doc_json(W *w, const char *k, const Doc *d) {
         return;
     }
     open_(w, "{");
-    k_int(w, "line", d->line);
-    k_int(w, "end_line", d->end_line);
-    k_str(w, "brief", d->brief);
-    k_str(w, "description", d->description);
-    key(w, "params");
+    k_int(w, K_LINE, d->line);
+    k_int(w, K_END_LINE, d->end_line);
+    k_str(w, K_BRIEF, d->brief);
+    k_str(w, K_DESCRIPTION, d->description);
+    key(w, K_PARAMS);
     open_(w, "[");
     for (size_t i = 0; i < d->params.n; i++) {
         const DocParam *p = &d->params.items[i];
-        item(w);
-        open_(w, "{");
-        k_str(w, "name", p->name);
-        k_str(w, "direction", p->direction);
-        k_str(w, "description", p->description);
-        k_int(w, "line", p->line);
+        open_flat(w);
+        k_str(w, K_NAME, p->name);
+        k_str(w, K_DIRECTION, p->direction);
+        k_str(w, K_DESCRIPTION, p->description);
+        k_int(w, K_LINE, p->line);
         close_(w, "}");
     }
     close_(w, "]");
-    key(w, "fields");
+    key(w, K_FIELDS);
     open_(w, "[");
     for (size_t i = 0; i < d->fields.n; i++) {
-        item(w);
-        open_(w, "{");
-        k_str(w, "name", d->fields.items[i].name);
-        k_str(w, "description", d->fields.items[i].description);
-        k_int(w, "line", d->fields.items[i].line);
+        open_flat(w);
+        k_str(w, K_NAME, d->fields.items[i].name);
+        k_str(w, K_DESCRIPTION, d->fields.items[i].description);
+        k_int(w, K_LINE, d->fields.items[i].line);
         close_(w, "}");
     }
     close_(w, "]");
-    k_str(w, "success", d->success);
-    k_str(w, "failure", d->failure);
-    k_str(w, "returns", d->returns);
-    k_str(w, "usage", d->usage);
-    key(w, "notes");
+    k_str(w, K_SUCCESS, d->success);
+    k_str(w, K_FAILURE, d->failure);
+    k_str(w, K_RETURNS, d->returns);
+    k_str(w, K_USAGE, d->usage);
+    key(w, K_NOTES);
     open_(w, "[");
     for (size_t i = 0; i < d->notes.n; i++) {
-        item(w);
-        open_(w, "{");
-        k_str(w, "kind", d->notes.items[i].kind);
-        k_str(w, "text", d->notes.items[i].text);
+        open_flat(w);
+        k_str(w, K_KIND, d->notes.items[i].kind);
+        k_str(w, K_TEXT, d->notes.items[i].text);
         close_(w, "}");
     }
     close_(w, "]");
-    k_str(w, "deprecated", d->deprecated);
-    k_strs(w, "see", &d->see);
-    k_strs(w, "tags", &d->tags);
-    k_strs(w, "tags_written", &d->tags_written);
+    k_str(w, K_DEPRECATED, d->deprecated);
+    k_strs(w, K_SEE, &d->see);
+    k_strs(w, K_TAGS, &d->tags);
+    k_strs(w, K_TAGS_WRITTEN, &d->tags_written);
     close_(w, "}");
 }
 
@@ -197,104 +210,105 @@ static void k_merged(W *w, const char *k, const char *fields, const char *traili
     }
 }
 
+static void fields_json(W *w, const Symbol *s, const FieldVec *fields) {
+    key(w, K_FIELDS);
+    open_(w, "[");
+    for (size_t i = 0; i < fields->n; i++) {
+        const Field *f = &fields->items[i];
+        open_flat(w);
+        k_str(w, K_NAME, f->name);
+        k_str(w, K_TYPE, f->type);
+        k_int_or_null(w, K_BITS, f->bits >= 0, f->bits);
+        k_merged(w, K_DESCRIPTION, doc_field(s->doc, f->name), f->trailing);
+        k_int(w, K_LINE, f->line);
+        k_str(w, K_GROUP, f->group);
+        fields_json(w, s, &f->sub);
+        close_(w, "}");
+    }
+    close_(w, "]");
+}
+
 static void symbol_json(W *w, const Model *m, const Symbol *s) {
     item(w);
     open_(w, "{");
-    k_str(w, "id", s->id);
-    k_str(w, "name", s->name);
-    k_str(w, "kind", kind_name(s->kind));
-    k_str(w, "header", s->header);
-    k_str(w, "include", s->include);
-    k_int(w, "line", s->line);
-    k_int(w, "end_line", s->end_line);
-    k_str(w, "declaration", s->declaration);
-    k_bool(w, "deprecated", s->doc && s->doc->deprecated);
-    doc_json(w, "doc", s->doc);
-    k_str(w, "return_type", s->return_type);
-    key(w, "params");
+    k_str(w, K_ID, s->id);
+    k_str(w, K_NAME, s->name);
+    k_str(w, K_KIND, kind_name(s->kind));
+    k_str(w, K_NAMESPACE, namespace_name(s->ns));
+    k_str(w, K_HEADER, s->header);
+    k_str(w, K_INCLUDE, s->include);
+    k_int(w, K_LINE, s->line);
+    k_int(w, K_END_LINE, s->end_line);
+    k_str(w, K_DECLARATION, s->declaration);
+    k_bool(w, K_DEPRECATED, s->doc && s->doc->deprecated);
+    doc_json(w, K_DOC, s->doc);
+    k_str(w, K_RETURN_TYPE, s->return_type);
+    key(w, K_PARAMS);
     open_(w, "[");
     for (size_t i = 0; i < s->params.n; i++) {
         const Param *p = &s->params.items[i];
         const DocParam *dp = doc_param(s->doc, p->name);
-        item(w);
-        open_(w, "{");
-        k_str(w, "name", p->name);
-        k_str(w, "type", p->type && strcmp(p->name, "...") ? p->type : NULL);
-        k_str(w, "direction", dp ? dp->direction : NULL);
-        k_str(w, "description", dp ? dp->description : NULL);
+        open_flat(w);
+        k_str(w, K_NAME, p->name);
+        k_str(w, K_TYPE, p->type && strcmp(p->name, "...") ? p->type : NULL);
+        k_str(w, K_DIRECTION, dp ? dp->direction : NULL);
+        k_str(w, K_DESCRIPTION, dp ? dp->description : NULL);
         close_(w, "}");
     }
     close_(w, "]");
-    key(w, "fields");
-    open_(w, "[");
-    for (size_t i = 0; i < s->fields.n; i++) {
-        const Field *f = &s->fields.items[i];
-        item(w);
-        open_(w, "{");
-        k_str(w, "name", f->name);
-        k_str(w, "type", f->type);
-        k_merged(w, "description", doc_field(s->doc, f->name), f->trailing);
-        k_int(w, "line", f->line);
-        k_str(w, "group", f->group);
-        close_(w, "}");
-    }
-    close_(w, "]");
-    key(w, "enum_values");
+    fields_json(w, s, &s->fields);
+    key(w, K_ENUM_VALUES);
     open_(w, "[");
     for (size_t i = 0; i < s->enum_values.n; i++) {
         const EnumValue *e = &s->enum_values.items[i];
-        item(w);
-        open_(w, "{");
-        k_str(w, "name", e->name);
-        k_int(w, "value", e->value);
-        k_merged(w, "description", doc_field(s->doc, e->name), e->trailing);
-        k_int(w, "line", e->line);
+        open_flat(w);
+        k_str(w, K_NAME, e->name);
+        k_int(w, K_VALUE, e->value);
+        k_merged(w, K_DESCRIPTION, doc_field(s->doc, e->name), e->trailing);
+        k_int(w, K_LINE, e->line);
         close_(w, "}");
     }
     close_(w, "]");
-    key(w, "dispatch");
+    key(w, K_DISPATCH);
     open_(w, "[");
     for (size_t i = 0; i < s->dispatch.n; i++) {
         const Dispatch *d = &s->dispatch.items[i];
         const Symbol *fn = d->function ? model_find(m, d->function) : NULL;
-        item(w);
-        open_(w, "{");
-        k_str(w, "type", d->type);
-        k_str(w, "function", d->function);
-        k_str(w, "function_id", fn ? fn->id : NULL);
-        k_str(w, "expression", d->expression);
+        open_flat(w);
+        k_str(w, K_TYPE, d->type);
+        k_str(w, K_FUNCTION, d->function);
+        k_str(w, K_FUNCTION_ID, fn ? fn->id : NULL);
+        k_str(w, K_EXPRESSION, d->expression);
         close_(w, "}");
     }
     close_(w, "]");
-    key(w, "references");
+    k_str(w, K_TAG_NAME, s->tag_name);
+    k_strs(w, K_SAME_NAME, &s->same_name);
+    k_bool(w, K_BASIC, s->basic);
+    k_int(w, K_USE_COUNT, (long long)s->refs.n);
+    key(w, K_REFERENCES);
     open_(w, "[");
-    for (size_t i = 0; i < s->refs.n; i++) {
+    for (size_t i = 0; i < s->refs.n; i++) { // the longest list: each a [file, line, column, kind, example]
         const Reference *r = &s->refs.items[i];
+        char b[64];
         item(w);
-        open_(w, "{");
-        k_str(w, "file", r->file);
-        k_int(w, "line", r->line);
-        k_int(w, "column", r->column);
-        k_str(w, "kind", r->kind);
-        k_str(w, "function", r->function);
-        k_int_or_null(w, "function_start", r->function != NULL, r->function_start);
-        k_int_or_null(w, "function_end", r->function != NULL, r->function_end);
-        k_str(w, "category", ref_category(r->file));
-        close_(w, "}");
+        put(w, "[", 1);
+        quoted(w, r->file);
+        snprintf(b, sizeof b, ", %d, %d, ", r->line, r->column);
+        puts_(w, b);
+        quoted(w, r->kind);
+        if (r->example >= 0) snprintf(b, sizeof b, ", %d]", r->example);
+        else snprintf(b, sizeof b, ", null]");
+        puts_(w, b);
     }
     close_(w, "]");
-    key(w, "examples");
+    key(w, K_EXAMPLES);
     open_(w, "[");
     for (size_t i = 0; i < s->examples.n; i++) {
-        const Example *e = &s->examples.items[i];
-        item(w);
-        open_(w, "{");
-        k_str(w, "file", e->file);
-        k_str(w, "function", e->function);
-        k_int(w, "start", e->start);
-        k_int(w, "end", e->end);
-        k_str(w, "category", e->category);
-        key(w, "use_lines");
+        const ExampleUse *e = &s->examples.items[i];
+        open_flat(w);
+        k_int(w, K_EXAMPLE, e->example);
+        key(w, K_USE_LINES);
         open_(w, "[");
         for (size_t k = 0; k < e->use_lines.n; k++) {
             char b[16];
@@ -303,50 +317,68 @@ static void symbol_json(W *w, const Model *m, const Symbol *s) {
             puts_(w, b);
         }
         close_(w, "]");
-        k_str(w, "code", e->code ? e->code : "");
+        k_str(w, K_VIA, e->via);
         close_(w, "}");
     }
     close_(w, "]");
-    k_strs(w, "uses", &s->uses);
+    k_strs(w, K_USES, &s->uses);
     close_(w, "}");
 }
 
 int gen_json_write(const Model *m, const char *path) {
     W w = {0};
     open_(&w, "{");
-    k_int(&w, "format_version", 1);
-    k_str(&w, "generator", "apidoc");
-    key(&w, "files");
+    k_int(&w, K_FORMAT_VERSION, API_FORMAT_VERSION);
+    k_str(&w, K_GENERATOR, "apidoc");
+    key(&w, K_FILES);
     open_(&w, "[");
+    size_t at = 0; // symbols are sorted by header as files are by path
     for (size_t i = 0; i < m->files.n; i++) {
         const HeaderFile *h = m->files.items[i];
         item(&w);
         open_(&w, "{");
-        k_str(&w, "path", h->path);
-        k_str(&w, "include", h->include);
-        doc_json(&w, "doc", h->doc);
-        key(&w, "symbols");
+        k_str(&w, K_PATH, h->path);
+        k_str(&w, K_INCLUDE, h->include);
+        doc_json(&w, K_DOC, h->doc);
+        key(&w, K_SYMBOLS);
         open_(&w, "[");
-        for (size_t k = 0; k < m->symbols.n; k++)
-            if (strcmp(m->symbols.items[k]->header, h->path) == 0) a_str(&w, m->symbols.items[k]->id);
+        while (at < m->symbols.n && strcmp(m->symbols.items[at]->header, h->path) < 0) at++;
+        for (; at < m->symbols.n && strcmp(m->symbols.items[at]->header, h->path) == 0; at++)
+            a_str(&w, m->symbols.items[at]->id);
         close_(&w, "]");
         close_(&w, "}");
     }
     close_(&w, "]");
-    key(&w, "symbols");
+    key(&w, K_SYMBOLS);
     open_(&w, "[");
     for (size_t i = 0; i < m->symbols.n; i++) symbol_json(&w, m, m->symbols.items[i]);
     close_(&w, "]");
-    key(&w, "tags");
+    key(&w, K_EXAMPLES);
+    open_(&w, "[");
+    for (size_t i = 0; i < m->examples.n; i++) {
+        const Example *e = &m->examples.items[i];
+        item(&w);
+        open_(&w, "{");
+        k_str(&w, K_FILE, e->file);
+        k_str(&w, K_FUNCTION, e->function);
+        k_int(&w, K_START, e->start);
+        k_int(&w, K_END, e->end);
+        k_str(&w, K_ORIGIN, e->origin);
+        k_bool(&w, K_MISUSE, e->misuse);
+        k_str(&w, K_CODE, e->code ? e->code : "");
+        close_(&w, "}");
+    }
+    close_(&w, "]");
+    key(&w, K_TAGS);
     open_(&w, "[");
     for (size_t i = 0; i < m->tags.n; i++) {
         const Tag *t = &m->tags.items[i];
         item(&w);
         open_(&w, "{");
-        k_str(&w, "name", t->name);
-        k_str(&w, "description", t->description);
-        k_strs(&w, "synonyms", &t->synonyms);
-        key(&w, "symbols");
+        k_str(&w, K_NAME, t->name);
+        k_str(&w, K_DESCRIPTION, t->description);
+        k_strs(&w, K_SYNONYMS, &t->synonyms);
+        key(&w, K_SYMBOLS);
         open_(&w, "[");
         for (size_t k = 0; k < m->symbols.n; k++) {
             const Doc *d = m->symbols.items[k]->doc;

@@ -15,7 +15,7 @@
 static const char usage[] =
     "usage: apidoc markdown [--out DIR] [--tags FILE] [--source-root DIR] [--nav FILE] API_JSON\n"
     "  Writes DIR/api/**.md, DIR/tags/**.md and DIR/api/search-index.js (DIR defaults to docs).\n"
-    "  --tags FILE         tag vocabulary (docs/tags.yml): descriptions and synonyms\n"
+    "  --tags FILE         ignored: api.json carries the tag vocabulary (kept for old scripts)\n"
     "  --source-root DIR   where the sources named in API_JSON are read, for source pages and\n"
     "                      scraped examples without embedded code (default: .)\n"
     "  --nav FILE          also write the MkDocs `nav:` (home, DIR/guides/*.md, reference)\n"
@@ -43,52 +43,33 @@ static MdTag *md_add_tag(MdModel *m, const char *name) {
     return t;
 }
 
-// The vocabulary file has one tag a line: `  Name: {description: "...", synonyms: [A, B]}`.
-static int md_load_tags(MdModel *m, const char *path) {
-    char *text = md_read_file(path, NULL);
-    if (!text) {
-        fprintf(stderr, "apidoc: markdown: cannot read %s\n", path);
-        return 3;
-    }
-    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-        char *colon = strchr(line, ':');
-        char *brace = colon ? colon + 1 : NULL;
-        while (brace && *brace == ' ') brace++;
-        if (line[0] != ' ' || !brace || *brace != '{') continue;
-        char *name = line;
-        while (*name == ' ') name++;
-        *colon = '\0';
-        if (md_find_tag(m, name)) continue; // api.json's own vocabulary wins
-        MdTag *t = md_add_tag(m, name);
-        char  *d = strstr(brace + 1, "description:");
-        if (d && (d = strchr(d, '"')) != NULL) {
-            char *end = strchr(d + 1, '"');
-            if (end) {
-                free(t->description);
-                t->description = strndup(d + 1, (size_t)(end - d - 1));
-            }
+// format_version 2 stores each enclosing function once (root "examples") and has symbols point
+// at it by index, and writes references as arrays. The page writers read an example's (and a
+// reference's) facts from the entry itself, so each use and reference gets them (shared json_t,
+// no text copied) and each reference becomes an object {file, line, column, kind, function}.
+static void md_expand_examples(MdModel *m) {
+    json_t *table = json_object_get(m->root, "examples");
+    size_t  i, k;
+    json_t *s, *x;
+    json_array_foreach(json_object_get(m->root, "symbols"), i, s) {
+        json_array_foreach(json_object_get(s, "examples"), k, x) {
+            json_t *e = json_array_get(table, (size_t)md_json_int(x, "example"));
+            if (!e) continue;
+            static const char *const keys[] = {"file", "function", "start", "end", "code", "misuse"};
+            for (size_t j = 0; j < sizeof keys / sizeof *keys; j++)
+                json_object_set(x, keys[j], json_object_get(e, keys[j]));
+            json_object_set(x, "category", json_object_get(e, "origin"));
         }
-        char *s = strstr(brace + 1, "synonyms:");
-        if (s && (s = strchr(s, '[')) != NULL) {
-            char *end = strchr(s, ']');
-            if (end) *end = '\0';
-            for (char *tok = s + 1; tok && *tok;) {
-                char *comma = strchr(tok, ',');
-                if (comma) *comma = '\0';
-                while (*tok == ' ') tok++;
-                size_t n = strlen(tok);
-                while (n && tok[n - 1] == ' ') tok[--n] = '\0';
-                if (n) {
-                    t->synonyms = realloc(t->synonyms, (t->nsynonyms + 1) * sizeof *t->synonyms);
-                    if (!t->synonyms) exit(3);
-                    t->synonyms[t->nsynonyms++] = strdup(tok);
-                }
-                tok = comma ? comma + 1 : NULL;
-            }
+        json_t *refs = json_object_get(s, "references");
+        json_array_foreach(refs, k, x) { // [file, line, column, kind, example] -> an object
+            json_t *at = json_array_get(x, 4);
+            json_t *e  = json_is_integer(at) ? json_array_get(table, (size_t)json_integer_value(at)) : NULL;
+            json_t *r  = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "file", json_array_get(x, 0), "line",
+                                   json_array_get(x, 1), "column", json_array_get(x, 2), "kind", json_array_get(x, 3),
+                                   "example", at ? at : json_null(), "function", e ? json_object_get(e, "function") : json_null());
+            if (r) json_array_set_new(refs, k, r);
         }
     }
-    free(text);
-    return 0;
 }
 
 // The vocabulary carried by api.json itself: [{name, description, synonyms, symbols}].
@@ -222,14 +203,14 @@ static void md_model_free(MdModel *m) {
 
 int apidoc_markdown_main(int argc, char **argv) {
     MdModel     m         = {.out_dir = "docs", .source_root = "."};
-    const char *tags_path = NULL, *input = NULL, *nav_path = NULL;
+    const char *input = NULL, *nav_path = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if ((strcmp(a, "--out") == 0 || strcmp(a, "--tags") == 0 || strcmp(a, "--source-root") == 0 ||
              strcmp(a, "--nav") == 0) && i + 1 < argc) {
             const char *v = argv[++i];
             if (a[2] == 'o') m.out_dir = v;
-            else if (a[2] == 't') tags_path = v;
+            else if (a[2] == 't') (void)v; // --tags: the vocabulary is in api.json
             else if (a[2] == 'n') nav_path = v;
             else m.source_root = *v ? v : NULL;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -253,14 +234,14 @@ int apidoc_markdown_main(int argc, char **argv) {
         return err.line > 0 ? 1 : 3;
     }
     long version = md_json_int(m.root, "format_version");
-    if (version != 1) {
-        fprintf(stderr, "%s: error: format_version %ld is not supported (expected 1)\n", input, version);
+    if (version != 1 && version != 2) {
+        fprintf(stderr, "%s: error: format_version %ld is not supported (expected 1 or 2)\n", input, version);
         md_model_free(&m);
         return 1;
     }
     md_load_json_tags(&m);
-    int rc = tags_path ? md_load_tags(&m, tags_path) : 0;
-    if (rc == 0) rc = md_load_symbols(&m);
+    if (version == 2) md_expand_examples(&m);
+    int rc = md_load_symbols(&m);
     if (rc == 0) {
         md_count_tags(&m);
         md_collect_sources(&m);

@@ -47,8 +47,6 @@ static int resolves(LintCtx *c, const char *name) {
     for (size_t i = 0; i < sizeof KNOWN / sizeof *KNOWN; i++)
         if (strcmp(KNOWN[i], name) == 0) return 1;
     if (model_find(c->m, name)) return 1;
-    for (size_t i = 0; i < c->m->declared.n; i++)
-        if (strcmp(c->m->declared.items[i], name) == 0) return 1;
     for (size_t i = 0; i < c->m->symbols.n; i++) {
         Symbol *s = c->m->symbols.items[i];
         for (size_t k = 0; k < s->params.n; k++)
@@ -144,6 +142,13 @@ static void lint_symbol(LintCtx *c, Symbol *s) {
     int record = s->kind == KIND_STRUCT || s->kind == KIND_UNION || s->kind == KIND_ENUM;
     if (!record && d->fields.n)
         diag_add(&m->diags, DIAG_ERROR, s->header, d->fields_line, "`%s` is a %s: it has no members for `FIELDS:`", s->name, kind);
+    for (size_t k = 0; k < d->fields.n; k++)
+        for (size_t j = 0; j < k; j++)
+            if (strcmp(d->fields.items[j].name, d->fields.items[k].name) == 0) {
+                diag_add(&m->diags, DIAG_ERROR, s->header, d->fields.items[k].line, "FIELDS: `%s` is listed twice (also at line %d)",
+                         d->fields.items[k].name, d->fields.items[j].line);
+                break;
+            }
     for (size_t k = 0; record && k < d->fields.n; k++) {
         const char *n = d->fields.items[k].name;
         int found = 0;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // apidoc: the documentation generator of the alloc library. The pipeline:
-//   sources --extract (libclang: extract.c, `///` grammar: comment.c)--> model (model.h)
-//           --xref.c (uses, references, ranked examples)--> model
+//   sources --inputs.c (headers, `///` blocks by comment.c, the units to parse)
+//           --extract.c (libclang, one unit at a time)--> a TuResult per unit (cache.c keeps them)
+//           --merge.c (redeclarations, doc attachment)--> model (model.h)
+//           --resolve.c (aliases, references, uses, ranked examples)--> model
 //           --gen_json.c--> build/docs/api.json      (`apidoc extract`)
 //           --lint.c--> file:line diagnostics          (`apidoc lint`)
 //   api.json --gen_md.c--> Markdown pages               (`apidoc markdown`)

@@ -1,43 +1,11 @@
+// SPDX-License-Identifier: MIT
 // The documentation model: what `apidoc extract` finds, what lint checks and what the JSON and
 // Markdown generators print. Knows nothing of libclang (no CXCursor leaves extract.c).
 #ifndef APIDOC_MODEL_H
 #define APIDOC_MODEL_H
 
-#include <stddef.h> // size_t
-
-// A growable array: `Vec(T) v = {0}; vec_push(&v, x);` (the tool may use libc malloc).
-#define Vec(T) struct { T *items; size_t n, cap; }
-#define vec_push(v, x)                                                                             \
-    do {                                                                                           \
-        if ((v)->n == (v)->cap) {                                                                  \
-            (v)->cap = (v)->cap ? (v)->cap * 2 : 8;                                                \
-            (v)->items = xrealloc((v)->items, (v)->cap * sizeof *(v)->items);                      \
-        }                                                                                          \
-        (v)->items[(v)->n++] = (x);                                                                \
-    } while (0)
-
-typedef Vec(char *) StrVec;
-
-void *xrealloc(void *p, size_t bytes);
-void *xcalloc(size_t n, size_t bytes);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
-char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-// ---- diagnostics (diag.c) -----------------------------------------------------------------
-typedef enum { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR } DiagLevel;
-typedef struct {
-    DiagLevel level;
-    char     *file; // relative path, or NULL for a diagnostic about no file
-    int       line; // 1-based; 0 when unknown
-    char     *message;
-} Diag;
-typedef Vec(Diag) DiagVec;
-
-void diag_add(DiagVec *d, DiagLevel level, const char *file, int line, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-void diag_sort(DiagVec *d);
-int  diag_print(const DiagVec *d, const char *prog); // prints all, returns the number of errors
+#include "diag.h"
+#include "util.h"
 
 // ---- parsed `///` blocks (comment.c) ------------------------------------------------------
 typedef struct { char *name, *direction, *description; int line; } DocParam;
@@ -59,6 +27,7 @@ typedef struct Doc {
     int    fields_line;  // line of FIELDS:, 0 when absent
     int    used;         // attached to something
     int    is_file_doc;
+    int    is_doxygen;   // written in the Doxygen dialect (comment_doxygen.c)
 } Doc;
 
 typedef Vec(Doc *) DocVec;
@@ -82,14 +51,27 @@ void        tags_fold_model(struct Model *m); // doc->tags from doc->tags_writte
 // ---- symbols -------------------------------------------------------------------------------
 typedef enum {
     KIND_FUNCTION, KIND_FUNCTION_MACRO, KIND_OBJECT_MACRO, KIND_STRUCT, KIND_UNION, KIND_ENUM,
-    KIND_TYPEDEF
+    KIND_TYPEDEF, KIND_VARIABLE
 } SymbolKind;
 const char *kind_name(SymbolKind k);
 
 typedef struct { char *name, *type; } Param;                  // type NULL for macros and "..."
-typedef struct { char *name, *type, *group, *trailing; int line; } Field;
+// A member. `bits` is the bit-field width (-1: not a bit-field); a named member of an unnamed
+// record type (`struct { int a; } inner;`) has type "<anon struct>" and that record's members
+// nested in `sub`.
+typedef struct Field Field;
+typedef struct FieldVec { Field *items; size_t n, cap; } FieldVec;
+struct Field {
+    char    *name, *type, *group, *trailing;
+    int      line, bits;
+    FieldVec sub;
+};
 typedef struct { char *name, *trailing; long long value; int line; } EnumValue;
 typedef struct { char *type, *expression, *function; } Dispatch;
+
+// C's name spaces: a function and a macro (or a struct tag) may share a name.
+typedef enum { NS_ORDINARY, NS_TAG, NS_MACRO } Namespace;
+const char *namespace_name(Namespace n);
 
 typedef struct {
     char *file;
@@ -97,29 +79,45 @@ typedef struct {
     const char *kind; // static string
     char *function;   // NULL at file scope
     int   function_start, function_end;
+    int   example;    // index into Model.examples of the enclosing function, -1 at file scope
 } Reference;
 
+// An enclosing function of uses, stored once in the model and shared by every symbol it shows.
 typedef struct {
-    char *file, *function, *category, *code;
+    char *file, *function, *origin, *code;
     int   start, end;
-    Vec(int) use_lines;
+    int   misuse; // a death test / expected abort (see resolve.c)
 } Example;
+
+// One symbol's uses inside one Example.
+typedef struct {
+    int      example;   // index into Model.examples
+    Vec(int) use_lines; // sorted, unique
+    char    *via;       // the macro through which the use occurs when no use line spells the name
+} ExampleUse;
 
 typedef struct Symbol {
     char      *id, *name, *header, *include, *declaration, *return_type;
+    char      *tag_name; // the tag of a record named by a typedef (`typedef struct x_s {…} x_t;`:
+                         // "x_s", an alias search and links resolve), or of an opaque typedef
     SymbolKind kind;
+    Namespace  ns;
     int        line, end_line;
+    int        basic;    // a typedef of a builtin type (`size`, `u8`): counted, no example list
+    int        alias;    // `typedef struct X Y;` apart from X's definition: folded into X when a
+                         // public header defines it, else an opaque typedef of its own
     Doc       *doc;
     Vec(Param)     params;
-    Vec(Field)     fields;
+    FieldVec       fields;
     Vec(EnumValue) enum_values;
     Vec(Dispatch)  dispatch;
     StrVec         body_idents; // macros: identifiers of the body; others: referenced type names
     StrVec         usrs;        // libclang USRs that denote this symbol (model treats as strings)
     StrVec         member_usrs; // USRs of fields / enum constants (uses count for the symbol)
     Vec(Reference) refs;
-    Vec(Example)   examples;
+    Vec(ExampleUse) examples;
     StrVec         uses;        // ids
+    StrVec         same_name;   // ids of the symbols of the same name in other name spaces
     int            variadic;
 } Symbol;
 
@@ -137,13 +135,16 @@ typedef struct {
     const char *kind;
     int   line, column, function_start, function_end;
 } RawRef;
+// A function definition a death-test runner is given (`expect_death(body, …)`): file, start line.
+typedef struct { char *file; int line; } Site;
+typedef Vec(Site) SiteVec;
 typedef Vec(RawRef) RawRefVec;
 
 // What one translation unit yields (extract.c), cached per unit by cache.c.
 typedef struct {
     Vec(Symbol *) syms;    // header units only
-    StrVec    aliases;     // pairs: usr, name (`typedef struct X X;`)
     RawRefVec refs;
+    SiteVec   misuse;      // function definitions run by a death-test helper
     DiagVec   diags;
     int       failed;
     StrVec    deps;        // every file the unit read
@@ -152,17 +153,25 @@ typedef struct {
 // Returns 1 and fills `r` when the cache holds `key` and none of its files changed.
 int  cache_load(const char *dir, const char *key, TuResult *r);
 void cache_store(const char *dir, const char *key, const TuResult *r);
+// A unit's result as a jansson value (cache.c): for the cache and for shard parts (shard.c).
+struct json_t;
+struct json_t *tu_out(const TuResult *r);
+void           tu_in(struct json_t *o, TuResult *r);
 
 typedef struct Model {
     Vec(Symbol *)     symbols;
     Vec(HeaderFile *) files;
     TagVec            tags;
     RawRefVec         raw_refs;
-    StrVec            declared; // names declared in include/ that are no symbol (forward typedefs)
+    SiteVec           misuse;
+    Vec(Example)      examples; // every enclosing function of a use, sorted by (file, start)
+    Vec(Symbol *)     aliases;  // alias typedefs (`typedef struct X X;`) until resolve_aliases
     DiagVec           diags;
+    Map               index;    // name (and tag name) -> symbol, built by model_index
 } Model;
 
-Symbol *model_find(const Model *m, const char *name);
+Symbol *model_find(const Model *m, const char *name); // any name space, ordinary first
+void    model_index(Model *m);                           // makes model_find a hash lookup
 void    model_sort(Model *m);
 // Read a file into lines; NULL + diagnostic when unreadable or not UTF-8.
 char  **read_lines(const char *path, int *nlines, DiagVec *diags);
@@ -180,11 +189,15 @@ typedef struct {
     StrVec      sources;    // extra sources given on the command line
     StrVec      flags;      // flags for the command-line sources and the headers
     int         jobs;
+    double      unit_time;   // seconds one unit may take (0: unbounded)
+    double      unit_memory; // MB of resident memory while parsing (0: unbounded)
+    int         shard, shards; // extract --shard I/N: this run parses units i with i % N == I - 1
 } Options;
 
-int  extract_run(const Options *o, Model *m);  // libclang: fills symbols, files, raw_refs; 0 ok, 3 I/O
+// extraction: inputs.c, extract.c, merge.c (stages.h), then resolve.c:
 void xref_resolve(Model *m);                    // raw refs -> symbol refs, examples, uses
 void lint_run(Model *m);                        // adds diagnostics
+int  api_read(const char *path, Model *m);      // api.json back into a model; 0 ok, 3 I/O or format
 int  gen_json_write(const Model *m, const char *path); // 0 ok, 3 I/O
 
 int cli_main(int argc, char **argv);

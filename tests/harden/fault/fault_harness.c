@@ -1,12 +1,17 @@
-// Allocation-failure harness (see fault_harness.h).
+// SPDX-License-Identifier: MIT
+// Allocation-failure harness (see fault_harness.h). Replays after a checkpoint run in children
+// of the death-test harness (tests/support/death.h): a child reports its counts on stdout and
+// a failed expectation on stderr, and the test process checks both.
 #include "fault_harness.h"
 
+#include "death.h"
+
 #include <criterion/criterion.h>
+#include <inttypes.h> // PRIu64, SCNu64
 #include <stdarg.h>   // va_list
-#include <stdio.h>    // vsnprintf
-#include <sys/mman.h> // mmap: results shared with replay children
-#include <sys/wait.h> // waitpid
-#include <unistd.h>   // fork, _exit
+#include <stdio.h>    // vsnprintf, printf, sscanf
+#include <string.h>   // strstr
+#include <unistd.h>   // _exit
 
 // A one-shot failure needs one retry; random failures (a few per cent) rarely many.
 enum { RETRIES_MAX = 64 };
@@ -17,16 +22,8 @@ enum { WINDOW = 48 };
 
 // --- Reporting --------------------------------------------------------------------------------
 
-// What a replay child hands back to the test process.
-typedef struct FaultReport {
-    u64  calls;
-    u64  failures;
-    i64  mapped;
-    char message[512];
-} FaultReport;
-
-static FaultReport *report;   // shared page, set while a sweep with a checkpoint runs
-static bool         in_child; // this process is a replay child
+static bool checkpointed; // a sweep with a checkpoint runs: the scenario is replayed in children
+static bool in_child;     // this process is a replay child
 
 _Noreturn void fault_fail(const char *file, int line, const char *format, ...) {
     char    message[400];
@@ -35,8 +32,9 @@ _Noreturn void fault_fail(const char *file, int line, const char *format, ...) {
     vsnprintf(message, sizeof message, format, args);
     va_end(args);
     if (in_child) {
-        snprintf(report->message, sizeof report->message, "%s:%d: %s (failing call %llu)", file,
-                 line, message, (unsigned long long)alloc_fault_calls());
+        fprintf(stderr, "%s:%d: %s (failing call %llu)\n", file, line, message,
+                (unsigned long long)alloc_fault_calls());
+        fflush(stderr);
         _exit(1);
     }
     cr_assert_fail("%s:%d: %s", file, line, message);
@@ -154,44 +152,47 @@ static void expect_clean_end(u64 n, u64 failures, i64 mapped) {
                  (unsigned long long)n, (long long)mapped);
 }
 
+// What a replay child prints at the end of the scenario.
+#define REPORT_FORMAT "fault report: calls %" PRIu64 " failures %" PRIu64 " mapped %" PRId64
+#define REPORT_SCAN "fault report: calls %" SCNu64 " failures %" SCNu64 " mapped %" SCNd64
+
 void fault_checkpoint(void) {
-    if (in_child || !report) return;
+    if (in_child || !checkpointed) return;
+    static DeathRun run; // the child's output: large, so not on the stack
     for (u64 n = 0; n <= swept_calls || n == 0; ++n) {
-        memset(report, 0, sizeof *report);
-        pid_t child = fork();
-        cr_assert_geq(child, 0, "fork failed");
-        if (child == 0) {
+        if (death_fork(&run)) {
             in_child = true;
             alloc_fault_fail_nth(n);
             return; // replay the rest of the scenario; fault_for_each_failing_call reports
         }
-        int status = 0;
-        waitpid(child, &status, 0);
-        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "replay failing call %llu: %s (status %d)",
-                  (unsigned long long)n, report->message[0] ? report->message : "crashed", status);
-        if (n == 0) swept_calls = report->calls;
-        expect_clean_end(n, report->failures, report->mapped);
+        death_wait(&run);
+        const char *mismatch = death_exit_mismatch(&run, 0);
+        cr_assert(mismatch == NULL, "replay failing call %llu: %s", (unsigned long long)n, mismatch);
+        u64 calls = 0, failures = 0;
+        i64 mapped = 0;
+        const char *line = strstr(run.out, "fault report: ");
+        cr_assert(line && sscanf(line, REPORT_SCAN, &calls, &failures, &mapped) == 3,
+                  "replay failing call %llu printed no report: %s", (unsigned long long)n, run.out);
+        if (n == 0) swept_calls = calls;
+        expect_clean_end(n, failures, mapped);
     }
     alloc_fault_fail_nth(0); // the test process continues the scenario as one more clean run
 }
 
 u64 fault_for_each_failing_call(void (*scenario)(void), u64 min_calls) {
-    report = mmap(NULL, sizeof *report, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    cr_assert(report != MAP_FAILED);
-    swept_calls = 0;
+    checkpointed = true;
+    swept_calls  = 0;
     alloc_fault_reset();
     scenario();
     if (in_child) {
-        report->calls    = alloc_fault_calls();
-        report->failures = alloc_fault_failures();
-        report->mapped   = alloc_fault_mapped_bytes();
+        printf(REPORT_FORMAT "\n", alloc_fault_calls(), alloc_fault_failures(),
+               alloc_fault_mapped_bytes());
+        fflush(stdout);
         _exit(0);
     }
+    checkpointed = false;
     expect_clean_end(0, alloc_fault_failures(), alloc_fault_mapped_bytes());
-    bool checkpointed = swept_calls > 0;
-    munmap(report, sizeof *report);
-    report = NULL;
-    if (!checkpointed) { // no checkpoint: replay the whole scenario in this process
+    if (swept_calls == 0) { // no checkpoint: replay the whole scenario in this process
         swept_calls = alloc_fault_calls();
         for (u64 n = 1; n <= swept_calls; ++n) {
             alloc_fault_reset();

@@ -2,14 +2,15 @@
 // is poisoned until a block is allocated in it, a freed block is poisoned again, in-place resize
 // moves the boundary, unmapping clears the poison, and a use after free inside the pool is
 // reported by ASan. (The valgrind side is tests/harden/valgrind/vg_hooks.c.)
+#include "death.h"
 #include "sanitizer.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>    // fflush
 #include <string.h>   // strstr, memset
 #include <sys/mman.h> // mmap, munmap: the toy pool's region
-#include <sys/wait.h> // waitpid
-#include <unistd.h>   // fork, pipe, dup2, read, _exit
+#include <sys/wait.h> // WIFEXITED
+#include <unistd.h>   // _exit
 
 #if !ALLOC_ASAN
 #error "this suite is built with -fsanitize=address"
@@ -91,31 +92,18 @@ Test(sanitizer_asan, reset_poisons_every_block_of_a_kept_region) {
 }
 
 // The point of the hooks: a read of a freed block inside our own region is an ASan error.
+static void read_after_free_in_the_pool(void) {
+    char *region = map_region();
+    alloc_sanitize_allocated(&pool_anchor, region + 512, 64, true);
+    alloc_sanitize_freed(&pool_anchor, region + 512, 64);
+    volatile char *stale = region + 512;
+    char           value = stale[3]; // use after free
+    _exit(value == 0 ? 0 : 2);       // survived: the parent reports it
+}
+
 Test(sanitizer_asan, use_after_free_inside_the_pool_is_reported) {
-    int fds[2];
-    cr_assert(pipe(fds) == 0);
-    pid_t child = fork();
-    cr_assert_geq(child, 0);
-    if (child == 0) {
-        close(fds[0]);
-        dup2(fds[1], 2);
-        char *region = map_region();
-        alloc_sanitize_allocated(&pool_anchor, region + 512, 64, true);
-        alloc_sanitize_freed(&pool_anchor, region + 512, 64);
-        volatile char *stale = region + 512;
-        char           value = stale[3]; // use after free
-        _exit(value == 0 ? 0 : 2);       // survived: the parent reports it
-    }
-    close(fds[1]);
-    static char output[8192];
-    size_t      used = 0;
-    ssize_t     got;
-    while (used + 1 < sizeof output && (got = read(fds[0], output + used, sizeof output - 1 - used)) > 0)
-        used += (size_t)got;
-    output[used] = '\0';
-    close(fds[0]);
-    int status = 0;
-    waitpid(child, &status, 0);
-    cr_assert(!(WIFEXITED(status) && WEXITSTATUS(status) == 0), "the use after free went unnoticed");
-    cr_assert(strstr(output, "ERROR: AddressSanitizer: use-after-poison") != NULL, "stderr: %s", output);
+    static DeathRun run; // the death-test harness: a child with its stderr captured
+    death_run(read_after_free_in_the_pool, &run);
+    cr_assert(!(WIFEXITED(run.status) && WEXITSTATUS(run.status) == 0), "the use after free went unnoticed");
+    cr_assert(strstr(run.err, "ERROR: AddressSanitizer: use-after-poison") != NULL, "stderr: %s", run.err);
 }

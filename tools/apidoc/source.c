@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+// Reading input files: whole text, and lines of UTF-8 text (an unreadable or non-UTF-8 file is a
+// diagnostic). Entry points: read_text, read_lines.
+#include "model.h"
+
+#include <stdio.h>  // fopen, fread
+#include <stdlib.h> // free
+#include <string.h> // memchr, strchr
+
+char *read_text(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char  *buf = xrealloc(NULL, cap);
+    for (;;) {
+        if (n + 1 >= cap) buf = xrealloc(buf, cap *= 2);
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0) break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    if (len) *len = n;
+    return buf;
+}
+
+// Returns the 1-based line of the first invalid UTF-8 sequence, or 0.
+static int utf8_bad_line(const unsigned char *s, size_t n) {
+    int line = 1;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = s[i];
+        size_t        k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (k == 0 || i + k > n) return line;
+        for (size_t j = 1; j < k; j++)
+            if ((s[i + j] & 0xC0) != 0x80) return line;
+        if (c == '\n') line++;
+        i += k;
+    }
+    return 0;
+}
+
+char **read_lines(const char *path, int *nlines, DiagVec *diags) {
+    size_t len  = 0;
+    char  *text = read_text(path, &len);
+    if (!text) {
+        diag_add(diags, DIAG_ERROR, path, 0, "cannot read file");
+        return NULL;
+    }
+    int bad = utf8_bad_line((const unsigned char *)text, len);
+    if (bad || memchr(text, '\0', len)) {
+        diag_add(diags, DIAG_ERROR, path, bad ? bad : 1, "file is not valid UTF-8 text");
+        free(text);
+        return NULL;
+    }
+    Vec(char *) lines = {0};
+    char *p = text;
+    while (*p) {
+        char *e = strchr(p, '\n');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if (l && p[l - 1] == '\r') l--;
+        vec_push(&lines, xstrndup(p, l));
+        p = e ? e + 1 : p + strlen(p);
+    }
+    free(text);
+    *nlines = (int)lines.n;
+    vec_push(&lines, NULL);
+    return lines.items;
+}
