@@ -230,6 +230,20 @@ typedef struct DebugAllocatorConfig {
 } DebugAllocatorConfig;
 
 ///
+/// The settings `DebugAllocatorConfigDefault` yields, returned by a function: what that macro
+/// expands to in C++, which has no compound literals. C code uses the macro.
+///
+/// SUCCESS: Returns `DebugAllocatorConfigDefault()` by value; no other call is made.
+/// FAILURE: Cannot fail.
+///
+/// TAGS: Debug, Config
+///
+ALLOC_API DebugAllocatorConfig debug_allocator_config_default(void);
+
+#ifdef __cplusplus
+#define DebugAllocatorConfigDefault() debug_allocator_config_default()
+#else
+///
 /// The default `DebugAllocatorConfig`: 16 canary bytes, normal (not page) mode, guard pages on
 /// for page mode, a quarantine of 1024 blocks and 1 MiB, 8-frame backtraces by frame pointers,
 /// symbolised reports, sampling off (first 1 per stack and 4096 guarded blocks once it is on),
@@ -262,6 +276,7 @@ typedef struct DebugAllocatorConfig {
                             .sample_limit           = DEBUG_ALLOCATOR_DEFAULT_SAMPLE_LIMIT,       \
                             .report                 = 0,                                          \
                             .report_context         = 0})
+#endif // __cplusplus
 
 ///
 /// A bug-finding allocator: heap-carved blocks with canaries, out-of-band records, deduplicated
@@ -444,6 +459,24 @@ ALLOC_API size_t debug_allocator_vtable_deallocate(Allocator *self, void *ptr);
                  .magic       = DEBUG_ALLOCATOR_MAGIC})
 
 ///
+/// The allocator `DebugAllocatorInitAlignedWith` yields, returned by a function: what that macro
+/// expands to in C++, which has no compound literals. C code uses the macro.
+///
+/// alignment[in] : Alignment in bytes of every block; a power of two (checked on first use).
+/// settings[in]  : The settings, copied.
+///
+/// SUCCESS: Returns `DebugAllocatorInitAlignedWith(alignment, settings)` by value; no OS call.
+/// FAILURE: Cannot fail; invalid arguments are reported by the first call on the allocator,
+///          exactly as for the macro.
+///
+/// TAGS: Debug, Init
+///
+ALLOC_API DebugAllocator debug_allocator_init(size_t alignment, DebugAllocatorConfig settings);
+
+#ifdef __cplusplus
+#define DebugAllocatorInitAlignedWith(N, settings) debug_allocator_init((size_t)(N), (settings))
+#else
+///
 /// A `DebugAllocator` with alignment `N` and the settings `settings`.
 ///
 /// Makes no OS call and cannot fail: memory is mapped, the config clamped and the owning thread
@@ -470,6 +503,7 @@ ALLOC_API size_t debug_allocator_vtable_deallocate(Allocator *self, void *ptr);
     ((DebugAllocator){.base   = DEBUG_ALLOCATOR_BASE(N),                                          \
                       .config = (settings),                                                       \
                       .heap   = HeapAllocatorInitAligned(N)})
+#endif // __cplusplus
 
 ///
 /// A `DebugAllocator` with the default settings (`DebugAllocatorConfigDefault()`) and the default

@@ -497,6 +497,12 @@ size debug_allocator_vtable_deallocate(Allocator *self, void *ptr) {
     return deallocate(debug, ptr, DEBUG_KIND_PLAIN, 0, &call);
 }
 
+DebugAllocatorConfig debug_allocator_config_default(void) { return DebugAllocatorConfigDefault(); }
+
+DebugAllocator debug_allocator_init(size_t alignment, DebugAllocatorConfig settings) {
+    return DebugAllocatorInitAlignedWith(alignment, settings);
+}
+
 // --- Entry points for the debug malloc ----------------------------------------------------------
 
 void *debug_allocate_with(DebugAllocator *self, size bytes, i8 zeroed, size alignment, u8 kind,
