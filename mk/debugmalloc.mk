@@ -23,12 +23,32 @@ $(DEBUG_MALLOC): $(DEBUG_MALLOC_OBJ) src/debugmalloc/exports.map
 	$(CC) -shared -Wl,-soname,liballoc-debug.so -Wl,--version-script=src/debugmalloc/exports.map \
 	    $(DEBUG_MALLOC_OBJ) -pthread -ldl -o $@
 
+# The bug corpus, built as a programmer would to debug: -g -O0 (which keeps frame pointers).
+DM_BUGS   := $(BUILD)/debugmalloc/bugs
+DM_CORPUS := $(patsubst tests/debugmalloc/bugs/%.c,$(DM_BUGS)/%,$(wildcard tests/debugmalloc/bugs/*.c)) \
+             $(patsubst tests/debugmalloc/bugs/%.cpp,$(DM_BUGS)/%,$(wildcard tests/debugmalloc/bugs/*.cpp))
+
+$(DM_BUGS)/%: tests/debugmalloc/bugs/%.c | $(DEPS_TEST)
+	@mkdir -p $(@D)
+	$(CC) -g -O0 -w -pthread $< -o $@
+
+$(DM_BUGS)/%: tests/debugmalloc/bugs/%.cpp | $(DEPS_TEST)
+	@mkdir -p $(@D)
+	g++ -g -O0 -w $< -o $@
+
+$(BUILD)/debugmalloc/unwind_bench: tests/debugmalloc/tools/unwind_bench.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -fno-omit-frame-pointer $(WARN) $< -ldl -o $@
+
 .PHONY: debugmalloc test-debugmalloc bench-debugmalloc
 debugmalloc: $(DEBUG_MALLOC)
 
 TEST_SUITES += debugmalloc
-test-debugmalloc: $(DEBUG_MALLOC) $(BUILD)/shim/shim_api | $(DEPS_TEST)
-	@tests/run-suite.sh debugmalloc tests/debugmalloc/run.sh $(DEBUG_MALLOC) $(BUILD)/shim/shim_api
+test-debugmalloc: $(DEBUG_MALLOC) $(DM_CORPUS) $(BUILD)/shim/shim_api | $(DEPS_TEST)
+	@tests/run-suite.sh debugmalloc tests/debugmalloc/run.sh $(DEBUG_MALLOC) $(DM_BUGS) \
+	    $(BUILD)/shim/shim_api
 
-bench-debugmalloc: $(DEBUG_MALLOC) | $(DEPS_TEST) $(DEPS_BENCH)
-	bench/run_debugmalloc.sh $(DEBUG_MALLOC)
+BENCH_DEBUGMALLOC_ROUNDS ?= 3
+bench-debugmalloc: $(DEBUG_MALLOC) $(DM_CORPUS) $(BUILD)/debugmalloc/unwind_bench | $(DEPS_TEST) $(DEPS_BENCH)
+	bench/run_debugmalloc.sh $(DEBUG_MALLOC) $(DM_BUGS) $(BUILD)/debugmalloc/unwind_bench \
+	    $(BENCH_DEBUGMALLOC_ROUNDS)

@@ -9,6 +9,10 @@
 #include "alloc/Debug.h"
 #include "debug_internal.h"
 
+#ifdef ALLOC_VALGRIND
+#include <valgrind/memcheck.h> // VALGRIND_MAKE_MEM_*: what memcheck may touch
+#endif
+
 enum {
     JUNK_BYTE  = 0xAA, // fills blocks not asked zeroed, and bytes gained by a resize
     FREED_BYTE = 0xDD, // fills freed blocks in normal mode; checked when they leave quarantine
@@ -76,12 +80,50 @@ static void sync_heap(DebugAllocator *self) {
     self->heap_footprint = now;
 }
 
+// --- Memcheck's view (ALLOC_VALGRIND builds) ------------------------------------------------------
+//
+// The embedded heap tells memcheck about its slots; inside a slot, the canaries and a
+// quarantined block are the allocator's own: no access for the program, opened only while the
+// allocator itself reads or writes them. A fresh block's junk counts as uninitialised, as
+// malloc's. ASan builds get nothing more: the allocator's own checks would then be ASan's
+// (a deliberate write after free in a test would stop there, before the allocator's report).
+
+#ifdef ALLOC_VALGRIND
+static void memcheck_canaries(const DebugAllocator *self, const DebugRecord *record, bool open) {
+    size n     = self->config.canary_bytes;
+    u8  *front = (u8 *)record->ptr - n, *back = (u8 *)record->ptr + record->bytes;
+    if (open) {
+        VALGRIND_MAKE_MEM_DEFINED(front, n);
+        VALGRIND_MAKE_MEM_DEFINED(back, n);
+    } else {
+        VALGRIND_MAKE_MEM_NOACCESS(front, n);
+        VALGRIND_MAKE_MEM_NOACCESS(back, n);
+    }
+}
+static void memcheck_block(const DebugAllocator *self, const DebugRecord *record, int state) {
+    size n = self->config.canary_bytes;
+    u8  *p = (u8 *)record->ptr - n;
+    if (state == 0) VALGRIND_MAKE_MEM_NOACCESS(p, record->bytes + 2 * n); // quarantined
+    if (state == 1) VALGRIND_MAKE_MEM_DEFINED(p, record->bytes + 2 * n);  // read by a check
+    if (state == 2) VALGRIND_MAKE_MEM_UNDEFINED((void *)record->ptr, record->bytes); // junk
+}
+#else
+static void memcheck_canaries(const DebugAllocator *self, const DebugRecord *record, bool open) {
+    (void)self, (void)record, (void)open;
+}
+static void memcheck_block(const DebugAllocator *self, const DebugRecord *record, int state) {
+    (void)self, (void)record, (void)state;
+}
+#endif
+
 // --- Canaries and fills -------------------------------------------------------------------------
 
 static void write_canaries(const DebugAllocator *self, const DebugRecord *record) {
     size n = self->config.canary_bytes;
+    memcheck_canaries(self, record, true);
     memcpy((u8 *)record->ptr - n, CANARY, n);
     memcpy((u8 *)record->ptr + record->bytes, CANARY, n);
+    memcheck_canaries(self, record, false);
 }
 
 // Whether [p, p + n) equals [q, q + n), word by word (n is small: no call to memcmp).
@@ -147,24 +189,30 @@ _Noreturn static void canary_broken(const DebugAllocator *self, const DebugRecor
 }
 
 static void check_canaries(const DebugAllocator *self, const DebugRecord *record, const Call *call) {
-    size      n     = self->config.canary_bytes;
+    size n = self->config.canary_bytes;
+    memcheck_canaries(self, record, true);
     const u8 *after = canary_damage((const u8 *)record->ptr + record->bytes, n, false);
     if (ALLOC_UNLIKELY(after)) canary_broken(self, record, true, after, call);
     const u8 *before = canary_damage((const u8 *)record->ptr - n, n, true);
     if (ALLOC_UNLIKELY(before)) canary_broken(self, record, false, before, call);
+    memcheck_canaries(self, record, false);
 }
 
 // A freed heap block must still hold FREED_BYTE everywhere, and its canaries, when it leaves
 // quarantine (mapped blocks are PROT_NONE: any touch faulted already).
 static void check_freed(const DebugAllocator *self, DebugRecord *record, const Call *call) {
     if (debug_record_mapped(record) || !record->ptr) return;
+    memcheck_block(self, record, 1);
     const u8 *block = (const u8 *)record->ptr;
     size      at    = first_not_freed(block, record->bytes);
     const u8 *where = at < record->bytes ? block + at : NULL;
     size      n     = self->config.canary_bytes;
     if (!where) where = canary_damage(block + record->bytes, n, false);
     if (!where) where = canary_damage(block - n, n, true);
-    if (ALLOC_LIKELY(!where)) return;
+    if (ALLOC_LIKELY(!where)) {
+        memcheck_block(self, record, 0);
+        return;
+    }
     debug_emit_bug(self, "use after free (freed block written)", where, record);
     emit_call(self, call);
     debug_emit_block_traces(self, record);
@@ -330,6 +378,7 @@ static void *block_create(DebugAllocator *self, size bytes, i8 zeroed, size alig
     record->guarded     = (u8)(debug_record_mapped(record) && !self->config.page_mode);
     if (record->guarded) self->guarded_count += 1;
     memset((void *)record->ptr, zeroed ? 0 : JUNK_BYTE, bytes);
+    if (!zeroed) memcheck_block(self, record, 2);
     write_canaries(self, record);
     debug_index_insert(self, index);
     self->live_count += 1;
@@ -345,6 +394,7 @@ static void block_retire(DebugAllocator *self, u32 index, const Call *call) {
     self->live_count -= 1;
     if (!debug_record_mapped(record)) {
         memset((void *)record->ptr, FREED_BYTE, record->bytes);
+        memcheck_block(self, record, 0);
     } else if (!alloc_os_protect(record->raw, record->data_bytes, ALLOC_PROT_NONE)) {
         alloc_os_unmap(&self->base, record->raw, record->map_bytes); // cannot protect: drop it
         record->released = 1;
@@ -442,6 +492,7 @@ i8 debug_allocator_resize(DebugAllocator *self, void *ptr, size new_size) {
     }
     size old = record->bytes;
     // [ block | C ] => [ block | junk | C ] (grow) or [ block | C | stale ] (shrink)
+    memcheck_canaries(self, record, true); // the old back canary becomes block bytes
     if (new_size > old) memset((u8 *)ptr + old, JUNK_BYTE, new_size - old);
     record->bytes = new_size;
     write_canaries(self, record);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The debugmalloc suite: build/liballoc-debug.so preloaded into
-#   - the bug corpus (tests/debugmalloc/bugs/*.c, *.cpp, built -g -O0): each program has one heap
+#   - the bug corpus (tests/debugmalloc/bugs/*.c, *.cpp, built -g -O0 into CORPUS_DIR by
+#     mk/debugmalloc.mk): each program has one heap
 #     bug, and its report must equal bugs/NAME.expected line by line (first line: the exit
 #     status) once addresses read ADDR, the corpus directory SRC/, and frames outside the corpus
 #     "(outside the corpus)";
@@ -10,9 +11,9 @@
 #     bench/results/debugmalloc.md), so they run with leaks=0; the others with every check on;
 #   - the malloc-family contract (tests/shim/shim_api.c: alignment, errno, threads, fork).
 # Each check prints "ok NAME" or "FAIL NAME"; the last line is "N passed, N failed".
-# Usage: tests/debugmalloc/run.sh LIBALLOC-DEBUG.so [SHIM_API_PROGRAM]
+# Usage: tests/debugmalloc/run.sh LIBALLOC-DEBUG.so CORPUS_DIR [SHIM_API_PROGRAM]
 set -uo pipefail
-lib=$(realpath "$1"); api=${2:+$(realpath "$2")}
+lib=$(realpath "$1"); corpus=$(realpath "$2"); api=${3:+$(realpath "$3")}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -33,11 +34,8 @@ normalise() { # src-dir < report
 # --- the corpus -----------------------------------------------------------------------------
 for source in "$here"/bugs/*.c "$here"/bugs/*.cpp; do
     name=$(basename "${source%.*}")
-    case $source in
-        *.cpp) g++ -g -O0 -w "$source" -o "$work/$name" ;;
-        *)     gcc -g -O0 -w -pthread "$source" -o "$work/$name" ;;
-    esac || { verdict "corpus_$name" 0 "does not build"; continue; }
-    LD_PRELOAD=$lib "$work/$name" >"$work/$name.out" 2>"$work/$name.err"
+    [[ -x $corpus/$name ]] || { verdict "corpus_$name" 0 "not built in $corpus"; continue; }
+    LD_PRELOAD=$lib "$corpus/$name" >"$work/$name.out" 2>"$work/$name.err"
     status=$?
     { echo "status $status"; normalise "$here/bugs" <"$work/$name.err"; } >"$work/$name.got"
     if diff -u "$here/bugs/$name.expected" "$work/$name.got" >"$work/$name.diff"; then
