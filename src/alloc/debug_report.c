@@ -267,13 +267,16 @@ static void symbolize_module(void *const *frames, const Module *modules, u32 dep
         which[count++] = i;
     }
     argv[argc] = NULL;
-    static _Thread_local char output[ADDR2LINE_OUTPUT];
-    if (!run_tool(argv, output, sizeof output)) return;
-    const char *at = output;
-    for (u32 k = 0; k < count && *at; ++k) {
-        at = take_line(at, symbols[which[k]].function);
-        at = take_line(at, symbols[which[k]].place);
+    char *output = alloc_os_map(NULL, ADDR2LINE_OUTPUT); // no state kept between reports
+    if (!output) return;
+    if (run_tool(argv, output, ADDR2LINE_OUTPUT)) {
+        const char *at = output;
+        for (u32 k = 0; k < count && *at; ++k) {
+            at = take_line(at, symbols[which[k]].function);
+            at = take_line(at, symbols[which[k]].place);
+        }
     }
+    alloc_os_unmap(NULL, output, ADDR2LINE_OUTPUT);
 }
 
 static void symbolize(const DebugAllocator *self, void *const *frames, const Module *modules,

@@ -58,6 +58,11 @@ static void *boot_alloc(size bytes, size alignment) {
     return boot + start;
 }
 
+void debug_malloc_boot_span(uintptr_t *used_end, uintptr_t *end) {
+    *used_end = (uintptr_t)(boot + boot_used + 15) & ~(uintptr_t)15;
+    *end      = (uintptr_t)(boot + BOOT_BYTES);
+}
+
 static size boot_size(const void *ptr) {
     size bytes;
     memcpy(&bytes, (const u8 *)ptr - 16, sizeof bytes);

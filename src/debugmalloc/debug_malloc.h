@@ -29,6 +29,8 @@ extern DebugMallocState debug_malloc;
 // Parse ALLOC_DEBUG (NULL: the defaults) into `options`; a bad item is reported on stderr and
 // ignored. Opens the log file. Calls no malloc.
 void debug_malloc_read_options(DebugMallocOptions *options, const char *text);
+// The unused tail [used_end, end) of the bootstrap buffer (nothing in it can be a root).
+void debug_malloc_boot_span(uintptr_t *used_end, uintptr_t *end);
 // Write one line and a newline to the report file.
 void debug_malloc_report_line(const char *line);
 // At exit, under the lock: mark every live block a root (module data, anonymous mappings other

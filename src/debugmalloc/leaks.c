@@ -12,6 +12,8 @@
 #include <link.h>   // dl_iterate_phdr
 #include <unistd.h> // read, close
 
+enum { SKIPS = 10 };
+
 typedef struct Live {
     uintptr_t start, end; // the block's bytes
     u32       index;      // its record
@@ -25,7 +27,10 @@ typedef struct Scan {
     u32            *work;   // indices into `live` still to scan
     u32             pending;
     uintptr_t       low, high; // the span of all live blocks
-    uintptr_t       skip[6][2]; // ranges never scanned (what names blocks: tables, scratch, state)
+    uintptr_t       skip[SKIPS][2]; // never scanned: what names blocks (tables, scratch, state)
+                                    // and what cannot hold a root (the unused bootstrap buffer)
+    uintptr_t      *segments;       // sorted bases of the heap segments holding blocks
+    u32             segment_count;
 } Scan;
 
 static Scan scan_state; // only used at exit, under the lock; never scanned (`low` is a block)
@@ -50,6 +55,16 @@ static void mark_word(Scan *scan, uintptr_t v) {
     scan->work[scan->pending++]        = (u32)at;
 }
 
+static bool is_segment(const Scan *scan, uintptr_t base) {
+    u32 low = 0, high = scan->segment_count;
+    while (low < high) {
+        u32 mid = (low + high) / 2;
+        if (scan->segments[mid] < base) low = mid + 1;
+        else high = mid;
+    }
+    return low < scan->segment_count && scan->segments[low] == base;
+}
+
 static void scan_words(Scan *scan, uintptr_t from, uintptr_t to) {
     from = (from + sizeof(uintptr_t) - 1) & ~(uintptr_t)(sizeof(uintptr_t) - 1);
     for (uintptr_t at = from; at + sizeof(uintptr_t) <= to; at += sizeof(uintptr_t)) {
@@ -59,9 +74,21 @@ static void scan_words(Scan *scan, uintptr_t from, uintptr_t to) {
     }
 }
 
+// A gap between live blocks, minus the embedded heap's segments: between the blocks there is
+// nothing but canaries, fill and free slots.
+static void scan_gap(Scan *scan, uintptr_t from, uintptr_t to) {
+    while (from < to) {
+        uintptr_t base = from & ~(uintptr_t)(HEAP_SEGMENT_SIZE - 1);
+        uintptr_t next = base + HEAP_SEGMENT_SIZE < to && base + HEAP_SEGMENT_SIZE > from
+                             ? base + HEAP_SEGMENT_SIZE : to;
+        if (!is_segment(scan, base)) scan_words(scan, from, next);
+        from = next;
+    }
+}
+
 // A root range minus the skipped ranges and minus the live blocks inside it.
 static void scan_root(Scan *scan, uintptr_t from, uintptr_t to) {
-    for (int k = 0; k < 6; ++k) {
+    for (int k = 0; k < SKIPS; ++k) {
         uintptr_t lo = scan->skip[k][0], hi = scan->skip[k][1];
         if (lo < hi && lo < to && hi > from) {
             if (lo > from) scan_root(scan, from, lo);
@@ -74,7 +101,7 @@ static void scan_root(Scan *scan, uintptr_t from, uintptr_t to) {
     while (i < scan->count && scan->live[i].end <= from) i += 1;
     while (from < to) {
         uintptr_t gap_end = i < scan->count && scan->live[i].start < to ? scan->live[i].start : to;
-        if (gap_end > from) scan_words(scan, from, gap_end);
+        if (gap_end > from) scan_gap(scan, from, gap_end);
         if (i >= scan->count || scan->live[i].start >= to) break;
         from = scan->live[i].end;
         i += 1;
@@ -156,6 +183,16 @@ static bool is_unreached(const DebugAllocator *debug, u32 index, void *context) 
     return !((Scan *)context)->marked[index];
 }
 
+static void sort_words(uintptr_t *words, u32 n) {
+    for (u32 gap = n / 2; gap > 0; gap /= 2)
+        for (u32 i = gap; i < n; ++i) {
+            uintptr_t moving = words[i];
+            u32       j      = i;
+            for (; j >= gap && words[j - gap] > moving; j -= gap) words[j] = words[j - gap];
+            words[j] = moving;
+        }
+}
+
 static void sort_live(Live *live, u32 n) {
     for (u32 gap = n / 2; gap > 0; gap /= 2)
         for (u32 i = gap; i < n; ++i) {
@@ -178,7 +215,22 @@ u32 debug_malloc_report_leaks(void) {
     scan->live   = alloc_os_map(&debug->base, live_bytes);
     scan->marked = alloc_os_map(&debug->base, marked_bytes);
     scan->work   = alloc_os_map(&debug->base, work_bytes);
-    if (!scan->live || !scan->marked || !scan->work) return debug_report_leak_groups(debug, NULL, NULL);
+    size segment_bytes = alloc_align_up((size)debug->record_used * sizeof(uintptr_t) + 1, debug->page_size);
+    scan->segments     = alloc_os_map(&debug->base, segment_bytes);
+    if (!scan->live || !scan->marked || !scan->work || !scan->segments)
+        return debug_report_leak_groups(debug, NULL, NULL);
+    // The segments of the embedded heap: those of its small blocks (live or quarantined).
+    for (u32 i = 0; i < debug->record_used; ++i) {
+        const DebugRecord *record = debug_record_at(debug, i);
+        if (record->state == DEBUG_RECORD_UNUSED || debug_record_mapped(record)) continue;
+        if ((uintptr_t)record->ptr + record->bytes - (uintptr_t)record->raw > HEAP_SMALL_MAX) continue;
+        scan->segments[scan->segment_count++] = (uintptr_t)record->raw & ~(uintptr_t)(HEAP_SEGMENT_SIZE - 1);
+    }
+    sort_words(scan->segments, scan->segment_count);
+    u32 unique = 0;
+    for (u32 i = 0; i < scan->segment_count; ++i)
+        if (!unique || scan->segments[unique - 1] != scan->segments[i]) scan->segments[unique++] = scan->segments[i];
+    scan->segment_count = unique;
     for (u32 i = 0; i < debug->record_used; ++i) {
         const DebugRecord *record = debug_record_at(debug, i);
         if (record->state != DEBUG_RECORD_LIVE) continue;
@@ -187,13 +239,19 @@ u32 debug_malloc_report_leaks(void) {
     sort_live(scan->live, scan->count);
     scan->low  = scan->live[0].start;
     scan->high = scan->live[scan->count - 1].end;
-    uintptr_t skips[6][2] = {
+    uintptr_t boot_used, boot_end;
+    debug_malloc_boot_span(&boot_used, &boot_end);
+    uintptr_t skips[SKIPS][2] = {
         {(uintptr_t)&debug_malloc, (uintptr_t)&debug_malloc + sizeof debug_malloc},
         {(uintptr_t)scan, (uintptr_t)scan + sizeof *scan},
         {(uintptr_t)debug->records, (uintptr_t)debug->records + debug->records_bytes},
         {(uintptr_t)scan->live, (uintptr_t)scan->live + live_bytes},
         {(uintptr_t)scan->marked, (uintptr_t)scan->marked + marked_bytes},
         {(uintptr_t)scan->work, (uintptr_t)scan->work + work_bytes},
+        {(uintptr_t)scan->segments, (uintptr_t)scan->segments + segment_bytes},
+        {(uintptr_t)debug->frames, (uintptr_t)debug->frames + debug->frames_bytes},
+        {(uintptr_t)debug->index, (uintptr_t)debug->index + debug->index_bytes},
+        {boot_used, boot_end},
     };
     memcpy(scan->skip, skips, sizeof skips);
     dl_iterate_phdr(scan_module, scan);
@@ -206,5 +264,6 @@ u32 debug_malloc_report_leaks(void) {
     alloc_os_unmap(&debug->base, scan->live, live_bytes);
     alloc_os_unmap(&debug->base, scan->marked, marked_bytes);
     alloc_os_unmap(&debug->base, scan->work, work_bytes);
+    alloc_os_unmap(&debug->base, scan->segments, segment_bytes);
     return leaked;
 }

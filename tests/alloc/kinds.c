@@ -72,6 +72,7 @@ static DebugAllocatorConfig debug_kind_config(void) {
     DebugAllocatorConfig config = DebugAllocatorConfigDefault();
     config.report               = debug_report_nowhere;
     config.quarantine           = 64;
+    config.symbolize            = 0; // the reports are dropped: no addr2line runs
     return config;
 }
 #define DEBUG_KIND_INIT()          DebugAllocatorInitWith(debug_kind_config())
