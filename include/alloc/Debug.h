@@ -304,7 +304,7 @@ ALLOC_API DebugAllocatorConfig debug_allocator_config_default(void);
 /// - stack_thread      : Identity of the thread whose stack bounds are cached; NULL for none.
 /// - stack_top         : Highest address of that thread's stack (the frame walk stays below it).
 /// - unwind_full       : The full unwinder resolved at its first use (libunwind's
-///                       `unw_backtrace` or glibc's `backtrace`); NULL before.
+///                       unw_backtrace or glibc's backtrace); NULL before.
 /// - text_ranges       : Sorted [start, end) pairs of the executable segments of the loaded
 ///                       modules (one mapped page): a frame-pointer walk stops at a return
 ///                       address outside them. NULL until the first walk.
@@ -721,10 +721,10 @@ ALLOC_API uint32_t DebugAllocatorReportLeaks(DebugAllocator *self);
 /// Report a memory fault that hit one of the allocator's guarded pages: a freed block in page or
 /// sampled mode (use after free), or the guard page after a block (buffer overflow).
 ///
-/// Meant for a `SIGSEGV` handler (`SA_SIGINFO`): pass `si_addr`, whether the access was a write
-/// (on x86-64, bit 1 of the `REG_ERR` register of the `ucontext_t`), and the faulting
-/// instruction and frame pointer (`REG_RIP` and `REG_RBP`), so the report shows the access's own
-/// backtrace. The library installs no handler itself (it keeps no global state);
+/// Meant for a SIGSEGV handler installed with SA_SIGINFO: pass the siginfo's si_addr, whether the
+/// access was a write (on x86-64, bit 1 of the REG_ERR register of the ucontext_t), and the
+/// faulting instruction and frame pointer (REG_RIP and REG_RBP), so the report shows the access's
+/// own backtrace. The library installs no handler itself (it keeps no global state);
 /// liballoc-debug.so does. The lines are: `alloc: debug: ERROR: use after free (write) at 0xA:
 /// offset K in a block of N bytes at 0xP, freed`, then `the access at:`, `freed at:` and
 /// `allocated at:`, each followed by its frames. Safe to call once the program is doomed: it
