@@ -118,9 +118,9 @@ ALLOC_BEGIN_DECLS
 ///
 /// `DebugAllocatorConfig.unwinder` value: a full unwinder that reads the `.eh_frame` tables, so
 /// code without frame pointers unwinds too: libunwind (`libunwind.so.8`, loaded with `dlopen` at
-/// the first trace) or, without it, glibc's `backtrace()`. Measured on the 12-deep loop of
-/// `bench/run_debugmalloc.sh`: about 30 times the frame-pointer walk with libunwind, 600 times
-/// with `backtrace()`.
+/// the first trace) or, without it, glibc's `backtrace()`. Measured by `make bench-debugmalloc`
+/// (8 frames, 12 calls deep): the frame-pointer walk adds about 4 ns to the calls, libunwind
+/// about 70 ns, `backtrace()` about 1.6 us.
 ///
 /// TAGS: Debug, Config
 ///
@@ -183,9 +183,11 @@ typedef void (*DebugAllocatorReportFn)(const char *line, void *context);
 /// - check_thread           : Non-zero: the thread that first uses the allocator owns it, and a
 ///                            call from any other thread aborts with "wrong thread". Default 1.
 /// - symbolize              : Non-zero: report backtraces as `function file:line`, found by
-///                            running `addr2line` (binutils) once per module and report; frames it
-///                            cannot resolve, or all of them when it is missing, are printed as
-///                            `function+0xOFF (module+0xOFF)` from the dynamic symbol table.
+///                            running `addr2line` (binutils; twice as fast as elfutils'
+///                            eu-addr2line in `make bench-debugmalloc`) once per module and
+///                            trace; frames it cannot resolve, or all of them when it is
+///                            missing, are printed as `function+0xOFF (module+0xOFF)` from the
+///                            dynamic symbol table.
 ///                            Default 1.
 /// - unwinder               : `DEBUG_UNWIND_FRAME_POINTERS` (the default) or `DEBUG_UNWIND_FULL`.
 /// - quarantine             : How many freed blocks are kept (with their free backtrace) before
