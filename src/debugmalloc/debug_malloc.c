@@ -3,7 +3,7 @@
 // DebugAllocator, for LD_PRELOAD on programs nobody recompiled. One mutex serialises the
 // allocator (thread-safe); fork handlers keep it consistent in the child (fork-safe). A call
 // that re-enters on the same thread (the loader, pthread_getattr_np, libunwind, addr2line's
-// fork) is served from a static bootstrap buffer that free ignores. Configured by ALLOC_DEBUG
+// fork) is served from a static bootstrap buffer that free ignores. Configured by ALLOC_DEBUG_OPTIONS
 // (options.c); reports go to stderr or the `log=` file; guard-page faults are explained by a
 // SIGSEGV/SIGBUS handler; at exit the live blocks no root reaches are reported as leaks
 // (leaks.c), grouped by allocation stack. Compiled with frame pointers, so frame #0 of every
@@ -86,7 +86,7 @@ static void install_fault_handler(void);
 
 // First call in the process (under the lock, depth 1): options, allocator, handlers.
 static void setup(void) {
-    debug_malloc_read_options(&debug_malloc.options, getenv("ALLOC_DEBUG"));
+    debug_malloc_read_options(&debug_malloc.options, getenv("ALLOC_DEBUG_OPTIONS"));
     debug_malloc.debug = DebugAllocatorInitWith(debug_malloc.options.config);
     DebugAllocatorLeakCount(&debug_malloc.debug); // its first use: config clamped, page size read
     pthread_atfork(fork_prepare, fork_parent, fork_child);

@@ -9,7 +9,7 @@
 
 #include <pthread.h> // pthread_mutex_t
 
-// What ALLOC_DEBUG sets (see options.c for the names and docs/guides/finding-heap-bugs.md).
+// What ALLOC_DEBUG_OPTIONS sets (see options.c for the names and docs/guides/finding-heap-bugs.md).
 typedef struct DebugMallocOptions {
     DebugAllocatorConfig config;         // the allocator's settings
     int                  leaks;          // report unreachable live blocks at exit
@@ -26,7 +26,7 @@ typedef struct DebugMallocState {
 
 extern DebugMallocState debug_malloc;
 
-// Parse ALLOC_DEBUG (NULL: the defaults) into `options`; a bad item is reported on stderr and
+// Parse ALLOC_DEBUG_OPTIONS (NULL: the defaults) into `options`; a bad item is reported on stderr and
 // ignored. Opens the log file. Calls no malloc.
 void debug_malloc_read_options(DebugMallocOptions *options, const char *text);
 // The unused tail [used_end, end) of the bootstrap buffer (nothing in it can be a root).

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// ALLOC_DEBUG, the one environment variable of liballoc-debug.so: comma- or colon-separated
+// ALLOC_DEBUG_OPTIONS, the one environment variable of liballoc-debug.so: comma- or colon-separated
 // name=value items, sizes with an optional K, M or G suffix:
 //   quarantine=16M         bytes of freed blocks held back (FIFO)      quarantine_blocks=65536
 //   sample=1000            one block in N against a guard page (0: off) sample_first=1
@@ -60,7 +60,7 @@ static bool parse_size(const char *text, size len, u64 *out) {
 static void complain(const char *item, size len, const char *why) {
     char line[300];
     size at = 0;
-    const char *head = "alloc: debug: ALLOC_DEBUG: ignored \"";
+    const char *head = "alloc: debug: ALLOC_DEBUG_OPTIONS: ignored \"";
     for (const char *p = head; *p && at < 200; ++p) line[at++] = *p;
     for (size i = 0; i < len && at < 250; ++i) line[at++] = item[i];
     line[at++] = '"';

@@ -46,47 +46,47 @@ $(head -40 "$work/$name.diff")"
     fi
 done
 
-# --- ALLOC_DEBUG ---------------------------------------------------------------------------------
-ALLOC_DEBUG=log=$work/report.txt LD_PRELOAD=$lib "$corpus/double_free" 2>"$work/log.err"
+# --- ALLOC_DEBUG_OPTIONS ---------------------------------------------------------------------------------
+ALLOC_DEBUG_OPTIONS=log=$work/report.txt LD_PRELOAD=$lib "$corpus/double_free" 2>"$work/log.err"
 verdict log_sends_the_report_to_the_file \
     "$([[ $(head -1 "$work/report.txt" 2>/dev/null) == "alloc: debug: ERROR: double free at 0x"* && \
           $(tail -1 "$work/report.txt") == "alloc: fatal: free: double free 0x"* ]] && \
           ! grep -q '^alloc:' "$work/log.err" && echo 1 || echo 0)" "$(head -3 "$work/report.txt" 2>&1)"
-ALLOC_DEBUG=leaks=0 LD_PRELOAD=$lib "$corpus/leak" 2>"$work/leaks.err"
+ALLOC_DEBUG_OPTIONS=leaks=0 LD_PRELOAD=$lib "$corpus/leak" 2>"$work/leaks.err"
 status=$?
 verdict leaks_0_turns_the_leak_report_off "$( (( status == 0 )) && [[ ! -s $work/leaks.err ]] && echo 1 || echo 0)" \
     "status $status: $(head -3 "$work/leaks.err")"
-ALLOC_DEBUG=leak_exitcode=0 LD_PRELOAD=$lib "$corpus/leak" 2>"$work/leaks.err"
+ALLOC_DEBUG_OPTIONS=leak_exitcode=0 LD_PRELOAD=$lib "$corpus/leak" 2>"$work/leaks.err"
 status=$?
 verdict leak_exitcode_0_keeps_the_status "$( (( status == 0 )) && grep -q '^alloc: debug: 4 leaked blocks, 145 bytes$' "$work/leaks.err" && echo 1 || echo 0)" \
     "status $status: $(tail -2 "$work/leaks.err")"
-ALLOC_DEBUG=bogus=1,sample=x LD_PRELOAD=$lib "$corpus/use_after_free_read" >/dev/null 2>"$work/bad.err"
+ALLOC_DEBUG_OPTIONS=bogus=1,sample=x LD_PRELOAD=$lib "$corpus/use_after_free_read" >/dev/null 2>"$work/bad.err"
 verdict a_bad_item_is_named_and_ignored \
-    "$(grep -qx 'alloc: debug: ALLOC_DEBUG: ignored "bogus=1": unknown name' "$work/bad.err" && \
-       grep -qx 'alloc: debug: ALLOC_DEBUG: ignored "sample=x": not a number' "$work/bad.err" && \
+    "$(grep -qx 'alloc: debug: ALLOC_DEBUG_OPTIONS: ignored "bogus=1": unknown name' "$work/bad.err" && \
+       grep -qx 'alloc: debug: ALLOC_DEBUG_OPTIONS: ignored "sample=x": not a number' "$work/bad.err" && \
        grep -q '^alloc: debug: ERROR: use after free (read)' "$work/bad.err" && echo 1 || echo 0)" "$(head -3 "$work/bad.err")"
 # Without sampling the written freed block is a heap block: its fill is checked at exit.
-ALLOC_DEBUG=sample=0 LD_PRELOAD=$lib "$corpus/use_after_free_write" 2>"$work/fill.err"
+ALLOC_DEBUG_OPTIONS=sample=0 LD_PRELOAD=$lib "$corpus/use_after_free_write" 2>"$work/fill.err"
 status=$?
 verdict without_sampling_a_write_after_free_is_found_by_the_fill \
     "$( (( status == 134 )) && grep -q '^alloc: debug: ERROR: use after free (freed block written) at 0x[0-9a-f]*: offset 0 in a block of 16 bytes at 0x[0-9a-f]*, freed$' "$work/fill.err" && \
         grep -q '^alloc: fatal: exit: use after free: freed block written 0x' "$work/fill.err" && echo 1 || echo 0)" \
     "status $status: $(head -3 "$work/fill.err")"
-ALLOC_DEBUG=sample=0 LD_PRELOAD=$lib "$corpus/use_after_free_read" >/dev/null 2>"$work/read.err"
+ALLOC_DEBUG_OPTIONS=sample=0 LD_PRELOAD=$lib "$corpus/use_after_free_read" >/dev/null 2>"$work/read.err"
 status=$?
 verdict without_sampling_a_read_after_free_goes_unseen "$( (( status == 0 )) && [[ ! -s $work/read.err ]] && echo 1 || echo 0)" \
     "status $status: $(head -3 "$work/read.err")"
-ALLOC_DEBUG=unwind=full LD_PRELOAD=$lib "$corpus/double_free" 2>"$work/full.err"
+ALLOC_DEBUG_OPTIONS=unwind=full LD_PRELOAD=$lib "$corpus/double_free" 2>"$work/full.err"
 # Frame pointers stop at main (libc has none): only the allocation trace has a frame #1.
 verdict unwind_full_traces_through_libc "$(grep -c '^alloc: debug:     #1 ' "$work/full.err" | awk '{ print ($1 >= 3) }')" \
     "$(head -12 "$work/full.err")"
 
 # --- real programs ----------------------------------------------------------------------------
-same_output() { # name ALLOC_DEBUG command...
+same_output() { # name ALLOC_DEBUG_OPTIONS command...
     local name=$1 options=$2; shift 2
     "$@" >"$work/plain.out" 2>"$work/plain.err"
     local plain=$?
-    ALLOC_DEBUG=$options LD_PRELOAD=$lib "$@" >"$work/debug.out" 2>"$work/debug.err"
+    ALLOC_DEBUG_OPTIONS=$options LD_PRELOAD=$lib "$@" >"$work/debug.out" 2>"$work/debug.err"
     local status=$?
     if (( status != 0 || plain != 0 )); then
         verdict "$name" 0 "exit status $status (plain $plain): $(head -c 800 "$work/debug.err")"
