@@ -2,7 +2,7 @@
 // ALLOC_DEBUG_OPTIONS, the one environment variable of liballoc-debug.so: comma- or colon-separated
 // name=value items, sizes with an optional K, M or G suffix:
 //   quarantine=16M         bytes of freed blocks held back (FIFO)      quarantine_blocks=65536
-//   sample=1000            one block in N against a guard page (0: off) sample_first=1
+//   sample=1000            one block in N against a guard page (0: off) sample_first=8
 //   leaks=1                report unreachable blocks at exit           leak_exitcode=23
 //   log=PATH               reports to PATH (appended) instead of stderr
 //   depth=8  unwind=fp|full  symbolize=1  canary=16  page=0
@@ -132,6 +132,7 @@ void debug_malloc_read_options(DebugMallocOptions *options, const char *text) {
     config.quarantine_bytes       = (size)16 << 20;
     config.quarantine             = 65536;
     config.sample_rate            = 1000;
+    config.sample_first           = 8; // the first 8 blocks of each allocation stack
     config.check_thread           = 0; // every thread, under the lock
     config.report_leaks_at_deinit = 0;
     config.report                 = report_to_file;
