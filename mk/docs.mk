@@ -12,9 +12,13 @@ NODE_STAMP  := $(BROWSER_DIR)/node_modules/.package-lock.json
 MINISEARCH  := $(BROWSER_DIR)/node_modules/minisearch/dist/umd/index.js
 GEN_MD_SRC  := $(sort $(wildcard tools/apidoc/gen_md*.c))
 GEN_MD_HDR  := $(wildcard tools/apidoc/gen_md*.h)
-SITE_ASSETS := $(wildcard docs/assets/*.js docs/assets/*.css) docs/index.md mkdocs.yml docs/tags.yml
+SITE_ASSETS := $(wildcard docs/assets/*.js docs/assets/*.css docs/*.md docs/guides/*.md) mkdocs.yml docs/tags.yml \
+               $(SITE_HOOKS) VERSION CHANGELOG.md
 APIDOC      ?= $(BUILD)/apidoc
 SERVE_PORT  ?= 8000
+# Where the site is published: the absolute URLs of sitemap.xml (tools/site/mkdocs_hooks.py).
+SITE_URL    ?= http://127.0.0.1:$(SERVE_PORT)/
+SITE_HOOKS  := tools/site/mkdocs_hooks.py
 
 # npm ci from the committed lock file: MiniSearch (vendored into the site) and playwright-core.
 $(NODE_STAMP): $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json | $(DEPS_BROWSER)
@@ -32,9 +36,10 @@ $(BUILD)/site/markdown-asan: tests/site/markdown_main.c $(GEN_MD_SRC) $(GEN_MD_H
 	$(CLANG) $(CPPFLAGS) -Itools/apidoc $(WARN) $(SANFLAGS) $< $(GEN_MD_SRC) -ljansson -lm -o $@
 
 # $(call site_build,MARKDOWN_CMD,API_JSON,SOURCE_ROOT,DOCS_DIR,CONFIG_DIR,SITE_DIR[,EXTRA_YML]): generated
-# Markdown into DOCS_DIR, MiniSearch vendored, CONFIG_DIR/mkdocs.yml (mkdocs.yml + generated nav,
-# plus the settings of EXTRA_YML when given, e.g. another site_name), then mkdocs build --strict
-# into SITE_DIR. Paths in the config are relative to CONFIG_DIR.
+# Markdown into DOCS_DIR, MiniSearch vendored, CONFIG_DIR/mkdocs.yml (mkdocs.yml + the hooks +
+# generated nav, plus the settings of EXTRA_YML when given, e.g. another site_name), then mkdocs
+# build --strict into SITE_DIR, API_JSON published as SITE_DIR/api.json. Paths in the config are
+# relative to CONFIG_DIR.
 define site_build
 	rm -rf $(4)/api $(4)/tags $(4)/assets/vendor $(6)
 	@mkdir -p $(4)/assets/vendor $(5)
@@ -42,8 +47,9 @@ define site_build
 	$(1) --out $(4) --tags docs/tags.yml --source-root $(3) --nav $(5)/nav.yml $(2)
 	{ echo "INHERIT: $$(realpath --relative-to=$(5) mkdocs.yml)"; \
 	  echo "docs_dir: $$(realpath -m --relative-to=$(5) $(4))"; \
-	  echo "site_dir: $$(realpath -m --relative-to=$(5) $(6))"; $(if $(7),cat $(7);) cat $(5)/nav.yml; } > $(5)/mkdocs.yml
-	$(MKDOCS) build --quiet --strict -f $(5)/mkdocs.yml
+	  echo "site_dir: $$(realpath -m --relative-to=$(5) $(6))"; \
+	  echo "hooks: [$$(realpath --relative-to=$(5) $(SITE_HOOKS))]"; $(if $(7),cat $(7);) cat $(5)/nav.yml; } > $(5)/mkdocs.yml
+	SITE_URL='$(SITE_URL)' APIDOC_API_JSON='$(2)' $(MKDOCS) build --quiet --strict -f $(5)/mkdocs.yml
 endef
 
 .PHONY: docs serve bench-site site-fixture test-browser
@@ -63,7 +69,7 @@ site-fixture: $(FIXTURE_DIR)/site/index.html
 $(FIXTURE_DIR)/site/index.html: $(BUILD)/site/markdown $(NODE_STAMP) $(SITE_ASSETS) \
                                 $(wildcard tests/site/fixture/*.json tests/site/fixture/*/* tests/site/fixture/*/*/*)
 	rm -rf $(FIXTURE_DIR)/docs && mkdir -p $(FIXTURE_DIR)/docs/assets
-	cp docs/index.md $(FIXTURE_DIR)/docs/
+	cp -rL docs/*.md docs/guides $(FIXTURE_DIR)/docs/  # -L: the guides' charts are links into bench/results
 	cp docs/assets/*.js docs/assets/*.css $(FIXTURE_DIR)/docs/assets/
 	$(call site_build,$(BUILD)/site/markdown,tests/site/fixture/api.json,tests/site/fixture,$(FIXTURE_DIR)/docs,$(FIXTURE_DIR),$(FIXTURE_DIR)/site)
 

@@ -119,4 +119,11 @@ static inline bool alloc_is_aligned(const void *ptr, size align) {
 #define ALLOC_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define ALLOC_LIKELY(x)   __builtin_expect(!!(x), 1)
 
+// --- Tables mapped from the OS (os.c) -----------------------------------------------------------
+
+// Grow a table mapped from the OS (`*table`, mapped length `*bytes`, NULL/0 for none yet) to at
+// least `need` bytes: page-rounded, at least doubling, contents kept (moved by mremap on Linux,
+// never copied page by page). False when the OS refuses or the size overflows: the table untouched.
+bool alloc_os_grow(Allocator *owner, void **table, size *bytes, size need);
+
 #endif // ALLOC_INTERNAL_H

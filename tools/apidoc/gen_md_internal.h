@@ -101,7 +101,9 @@ char *md_source_lines(const MdModel *m, const char *file, long first, long last)
 int md_symbol_pages(const MdModel *m);
 int md_index_pages(const MdModel *m);
 int md_source_pages(const MdModel *m);
-int md_search_index(const MdModel *m);
+int md_search_index(const MdModel *m); // api/search-index.js (gen_md_search.c)
+// Whether `s` carries `tag` (gen_md_index.c).
+int md_symbol_has_tag(const MdModel *m, const MdSym *s, const MdTag *tag);
 int md_nav(const MdModel *m, const char *path); // the `nav:` of mkdocs.yml, as YAML
 
 #endif
