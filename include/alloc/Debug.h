@@ -317,9 +317,7 @@ ALLOC_API DebugAllocatorConfig debug_allocator_config_default(void);
 /// - record_cap        : Records the `records` mapping can hold.
 /// - record_used       : Records ever used (high-water mark); unused ones are on the free list.
 /// - record_free       : Head of the list of unused records, as index + 1; 0 when empty.
-/// - index             : Open-addressing hash from block address to record index + 1.
-/// - index_bytes       : Length of the `index` mapping in bytes.
-/// - index_cap         : Slots in `index`; a power of two, at least twice the records in use.
+/// - index             : The library's address map from block address to record index + 1.
 /// - quarantine        : Ring of record indices of freed blocks, oldest first.
 /// - quarantine_bytes  : Length of the `quarantine` mapping in bytes.
 /// - quarantine_head   : Position of the oldest entry in the ring.
@@ -356,9 +354,7 @@ struct DebugAllocator {
     uint32_t             record_cap;        // records
     uint32_t             record_used;       // high-water mark, <= record_cap
     uint32_t             record_free;       // free-list head, index + 1, 0 = empty
-    uint32_t            *index;             // index_cap slots of record index + 1, 0 = empty
-    size_t               index_bytes;       // bytes mapped
-    uint32_t             index_cap;         // power of two
+    AllocatorAddressMap  index;             // block address -> record index + 1
     uint32_t            *quarantine;        // config.quarantine record indices
     size_t               quarantine_bytes;  // bytes mapped
     uint32_t             quarantine_head;   // oldest entry

@@ -7,6 +7,7 @@
 // This file owns the block layout, canaries, pointer validation, sampling and the thread check;
 // debug_records.c the tables, debug_stacks.c the traces, debug_report.c the report lines.
 #include "alloc/Debug.h"
+#include "addrmap.h"
 #include "debug_internal.h"
 
 #ifdef ALLOC_VALGRIND
@@ -675,6 +676,7 @@ void DebugAllocatorCheck(DebugAllocator *self) {
     alloc_check_header(&self->base, DEBUG_ALLOCATOR_MAGIC, "DebugAllocator", __func__);
     Call call = {.function = __func__};
     DEBUG_CAPTURE(self, &call.trace);
+    if (!addrmap_is_sane(&self->index)) AllocFatal(__func__, "corrupted allocator: record index", self);
     RecordCounts counts = check_records(self, &call);
     if (counts.live != self->live_count)
         AllocFatal(__func__, "corrupted allocator: live count", self);

@@ -1,87 +1,31 @@
 // SPDX-License-Identifier: MIT
 // The bookkeeping of DebugAllocator, all in memory it maps itself: the record table (one record
-// per block), the open-addressing index from block address to record, and the quarantine ring
+// per block), the index from block address to record (the library's address map), and the quarantine ring
 // of freed records, bounded in entries and in bytes. Entry points: debug_record_take,
 // debug_index_*, debug_quarantine_*; see debug_internal.h.
+#include "addrmap.h"
 #include "debug_internal.h"
 
 enum { FIRST_RECORDS = 64 };
 
-// --- Address index ----------------------------------------------------------------------------
-
-static u32 home_slot(uintptr_t ptr, u32 cap) {
-    u64 x = (u64)ptr;
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return (u32)(x & (cap - 1));
-}
-
-static void index_put(u32 *slots, u32 cap, uintptr_t ptr, u32 index) {
-    u32 slot = home_slot(ptr, cap);
-    while (slots[slot]) slot = (slot + 1) & (cap - 1);
-    slots[slot] = index + 1;
-}
+// --- Address index: the library's address map (addrmap.h), block address -> record index + 1 --
 
 void debug_index_insert(DebugAllocator *self, u32 index) {
-    index_put(self->index, self->index_cap, debug_record_at(self, index)->ptr, index);
-}
-
-static u32 index_slot_of(const DebugAllocator *self, uintptr_t ptr, u32 *slot_out) {
-    if (!self->index) return 0;
-    u32 mask = self->index_cap - 1;
-    for (u32 slot = home_slot(ptr, self->index_cap);; slot = (slot + 1) & mask) {
-        u32 entry = self->index[slot];
-        if (!entry) return 0;
-        if (debug_record_at(self, entry - 1)->ptr == ptr) {
-            if (slot_out) *slot_out = slot;
-            return entry;
-        }
-    }
+    bool stored = addrmap_insert(&self->index, &self->base, debug_record_at(self, index)->ptr,
+                                 (uintptr_t)index + 1);
+    ALLOC_ASSERT(stored); // room reserved by debug_record_take
+    (void)stored;
 }
 
 u32 debug_index_find(const DebugAllocator *self, uintptr_t ptr) {
-    return index_slot_of(self, ptr, NULL);
+    return (u32)addrmap_find(&self->index, ptr);
 }
 
-void debug_index_remove(DebugAllocator *self, uintptr_t ptr) {
-    u32 hole = 0;
-    if (!index_slot_of(self, ptr, &hole)) return;
-    // Backward-shift deletion keeps every probe chain unbroken without tombstones:
-    // [ hole ][ x (home <= hole) ] => [ x ][ hole ]
-    u32 mask = self->index_cap - 1;
-    self->index[hole] = 0;
-    for (u32 slot = (hole + 1) & mask; self->index[slot]; slot = (slot + 1) & mask) {
-        u32  home  = home_slot(debug_record_at(self, self->index[slot] - 1)->ptr, self->index_cap);
-        bool stays = hole <= slot ? (home > hole && home <= slot) : (home > hole || home <= slot);
-        if (stays) continue;
-        self->index[hole] = self->index[slot];
-        self->index[slot] = 0;
-        hole              = slot;
-    }
-}
+void debug_index_remove(DebugAllocator *self, uintptr_t ptr) { addrmap_remove(&self->index, ptr); }
 
 // --- Record table -----------------------------------------------------------------------------
 
-// Map an index for `record_cap` records and fill it from the records in use.
-static bool index_rebuild(DebugAllocator *self, u32 record_cap) {
-    u32 cap = 16;
-    while (cap < 2 * record_cap) cap *= 2;
-    size bytes = alloc_align_up((size)cap * sizeof(u32), self->page_size);
-    u32 *slots = alloc_os_map(&self->base, bytes);
-    if (!slots) return false;
-    for (u32 i = 0; i < self->record_used; ++i) {
-        DebugRecord *record = debug_record_at(self, i);
-        if (record->state != DEBUG_RECORD_UNUSED) index_put(slots, cap, record->ptr, i);
-    }
-    alloc_os_unmap(&self->base, self->index, self->index_bytes);
-    self->index       = slots;
-    self->index_bytes = bytes;
-    self->index_cap   = cap;
-    return true;
-}
-
-// Double the record table (the first one holds FIRST_RECORDS) and re-index.
+// Double the record table (the first one holds FIRST_RECORDS).
 static bool records_grow(DebugAllocator *self) {
     size old_bytes = self->records_bytes;
     size new_bytes = old_bytes ? 2 * old_bytes
@@ -93,13 +37,13 @@ static bool records_grow(DebugAllocator *self) {
     if (!records) return false;
     self->records       = records;
     self->records_bytes = new_bytes;
-    if (!index_rebuild(self, (u32)new_cap)) return false; // the larger table stays, unused
-    self->record_cap = (u32)new_cap;
+    self->record_cap    = (u32)new_cap;
     return true;
 }
 
 bool debug_record_take(DebugAllocator *self, u32 *index_out) {
     u32 index;
+    if (!addrmap_reserve(&self->index, &self->base, 1)) return false; // the block's index entry
     if (self->record_free) {
         index             = self->record_free - 1;
         self->record_free = debug_record_at(self, index)->next_free;
@@ -140,7 +84,7 @@ DebugRecord *debug_find_containing(const DebugAllocator *self, uintptr_t ptr, bo
 
 void debug_tables_release(DebugAllocator *self) {
     alloc_os_unmap(&self->base, self->records, self->records_bytes);
-    alloc_os_unmap(&self->base, self->index, self->index_bytes);
+    addrmap_release(&self->index, &self->base);
     alloc_os_unmap(&self->base, self->quarantine, self->quarantine_bytes);
     debug_stacks_release(self);
 }

@@ -250,7 +250,7 @@ u32 debug_malloc_report_leaks(void) {
         {(uintptr_t)scan->work, (uintptr_t)scan->work + work_bytes},
         {(uintptr_t)scan->segments, (uintptr_t)scan->segments + segment_bytes},
         {(uintptr_t)debug->frames, (uintptr_t)debug->frames + debug->frames_bytes},
-        {(uintptr_t)debug->index, (uintptr_t)debug->index + debug->index_bytes},
+        {(uintptr_t)debug->index.slots, (uintptr_t)debug->index.slots + debug->index.bytes},
         {boot_used, boot_end},
     };
     memcpy(scan->skip, skips, sizeof skips);

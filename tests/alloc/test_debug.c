@@ -811,7 +811,7 @@ Test(debug_death, check_catches_wrong_bytes_in_use) {
 
 static void check_with_a_lost_index_entry(void) {
     start_victim_quietly();
-    memset(victim.index, 0, victim.index_cap * sizeof *victim.index);
+    memset((void *)victim.index.slots, 0, victim.index.bytes);
     death_note_pointer(&victim);
     DebugAllocatorCheck(&victim);
 }
