@@ -43,7 +43,10 @@ static bool records_grow(DebugAllocator *self) {
 
 bool debug_record_take(DebugAllocator *self, u32 *index_out) {
     u32 index;
-    if (!addrmap_reserve(&self->index, &self->base, 1)) return false; // the block's index entry
+    // Room for the block's index entry (the map stays at most half full).
+    if (2 * (self->index.len + 1) > addrmap_capacity(&self->index) &&
+        !addrmap_reserve(&self->index, &self->base, 1))
+        return false;
     if (self->record_free) {
         index             = self->record_free - 1;
         self->record_free = debug_record_at(self, index)->next_free;
