@@ -31,6 +31,7 @@ size runs_upper_by_size(const AllocatorRun *rows, size len, size bytes) {
 }
 
 size runs_fit(const AllocatorRun *rows, size len, size bytes, size ratio) {
+    ALLOC_ASSERT(bytes != 0 && ratio != 0);
     size at = runs_upper_by_size(rows, len, bytes - 1); // first mapping of at least `bytes`
     if (at == len || rows[at].cap / ratio > bytes) return len;
     size last = runs_upper_by_size(rows, len, rows[at].cap) - 1; // the most recent of that length
@@ -38,11 +39,13 @@ size runs_fit(const AllocatorRun *rows, size len, size bytes, size ratio) {
 }
 
 void runs_insert(AllocatorRun *rows, size len, size at, AllocatorRun row) {
+    ALLOC_ASSERT(at <= len); // room for len + 1 rows: runs_reserve came first
     memmove(rows + at + 1, rows + at, (len - at) * sizeof *rows);
     rows[at] = row;
 }
 
 void runs_erase(AllocatorRun *rows, size len, size at) {
+    ALLOC_ASSERT(at < len);
     memmove(rows + at, rows + at + 1, (len - at - 1) * sizeof *rows);
 }
 
