@@ -466,6 +466,7 @@ static void *reallocate(DebugAllocator *self, void *ptr, size new_size, u8 kind,
 // --- Typed entry points and vtable adapters -----------------------------------------------------
 
 void *debug_allocator_allocate(DebugAllocator *self, size bytes, i8 zeroed) {
+    ALLOC_CHECK_ON_RETURN(self); // level 3: DebugAllocatorCheck after the call
     enter(self, __func__);
     if (bytes == 0) return NULL;
     DebugTrace trace;
@@ -474,6 +475,7 @@ void *debug_allocator_allocate(DebugAllocator *self, size bytes, i8 zeroed) {
 }
 
 i8 debug_allocator_resize(DebugAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self); // level 3: DebugAllocatorCheck after the call
     enter(self, __func__);
     if (!ptr) return 0;
     Call call = {.function = __func__};
@@ -502,6 +504,7 @@ i8 debug_allocator_resize(DebugAllocator *self, void *ptr, size new_size) {
 }
 
 void *debug_allocator_remap(DebugAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self); // level 3: DebugAllocatorCheck after the call
     enter(self, __func__);
     if (!ptr && new_size == 0) return NULL;
     Call call = {.function = __func__};
@@ -510,6 +513,7 @@ void *debug_allocator_remap(DebugAllocator *self, void *ptr, size new_size) {
 }
 
 size debug_allocator_deallocate(DebugAllocator *self, void *ptr) {
+    ALLOC_CHECK_ON_RETURN(self); // level 3: DebugAllocatorCheck after the call
     enter(self, __func__);
     if (!ptr) return 0;
     Call call = {.function = __func__};
