@@ -43,7 +43,7 @@ TEST_SUITES := alloc alloc-asan alloc-debug3
 .PHONY: all lib test install clean
 all: lib $(BUILD)/compile_commands.json
 
-lib: $(BUILD)/liballoc.a $(BUILD)/liballoc.so
+lib: $(BUILD)/liballoc.a $(BUILD)/liballoc.so $(BUILD)/liballoc-debug.so
 
 $(BUILD)/.deps-%: tools/deps.sh
 	@mkdir -p $(@D)

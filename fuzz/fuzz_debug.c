@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target: DebugAllocator driven by the shared op-stream engine (fuzz_ops.c). The first
 // byte picks the configuration: normal or page mode, guard page, canary size, quarantine length
-// (0 makes a second free a "foreign pointer"), and the alignment (16 B up to 64 KiB). Reports
+// (0 makes a second free a "foreign pointer"), sampled guard pages (one block in 3) or not, and
+// the second byte the alignment (16 B up to 64 KiB). Reports
 // (leaks at Deinit) are discarded; Deinit must leave no OS memory mapped.
 #include "alloc/Debug.h"
 #include "fuzz_ops.h"
@@ -17,6 +18,8 @@ static DebugAllocatorConfig config_of(uint8_t knobs) {
     config.guard_page               = (i8)(knobs >> 1 & 1);
     config.canary_bytes             = (size)(knobs >> 2 & 3) * 8; // 0, 8, 16, 24
     config.quarantine               = quarantines[knobs >> 4 & 3];
+    config.sample_rate              = (knobs >> 6 & 1) ? 3 : 0;
+    config.symbolize                = 0; // reports are discarded: no addr2line runs
     config.backtrace_depth          = 1;
     config.report                   = discard_report;
     return config;

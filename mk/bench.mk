@@ -22,6 +22,7 @@ $(BUILD)/bench/bench_threads: bench/threads/bench_threads.c
 .PHONY: bench bench-alloc bench-threads
 bench: bench-alloc bench-threads
 	$(MAKE) --no-print-directory bench-programs BENCH_PROGRAM_ROUNDS=$(BENCH_ROUNDS)
+	$(MAKE) --no-print-directory bench-debugmalloc
 
 bench-alloc: $(BUILD)/bench/bench_alloc | $(DEPS_BENCH)
 	bench/run_alloc.sh $< $(BENCH_ROUNDS)

@@ -75,6 +75,7 @@ install: lib | $(BUILD)/pkg
 	install -m 644 include/alloc/*.h $(DESTDIR)$(INCLUDEDIR)/alloc/
 	install -m 644 $(BUILD)/liballoc.a $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(BUILD)/liballoc.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(BUILD)/liballoc-debug.so $(DESTDIR)$(LIBDIR)/
 	ln -sf liballoc.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/liballoc.so
 	install -m 644 $(BUILD)/pkg/alloc.pc $(DESTDIR)$(LIBDIR)/pkgconfig/

@@ -8,7 +8,7 @@ set -euo pipefail
 declare -A group=(
   # the suites of `make test`: second compiler and sanitizers, Criterion, valgrind, and the
   # out-of-tree consumer checks (pkg-config, CMake, C++, the ABI comparison)
-  [test]="gcc g++ clang make pkg-config cmake libcriterion-dev libclang-rt-14-dev valgrind abigail-tools binutils"
+  [test]="gcc g++ clang make pkg-config cmake libcriterion-dev libclang-rt-14-dev valgrind abigail-tools binutils sqlite3"
   # apidoc (libclang, jansson, libyaml), the Doxygen oracle, MkDocs + Material, Sphinx + Breathe
   # apidoc's oracle test: libclang's own symbol list (python3-clang-14) over real Debian headers,
   # and the foreign Doxygen-commented headers of make docs-foreign (libgit2-dev)

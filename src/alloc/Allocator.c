@@ -102,8 +102,7 @@ void alloc_self_check(Allocator *self) {
     if (allocate == arena_allocator_vtable_allocate) ArenaAllocatorCheck((const ArenaAllocator *)self);
     if (allocate == slab_allocator_vtable_allocate) SlabAllocatorCheck((const SlabAllocator *)self);
     if (allocate == budget_allocator_vtable_allocate) BudgetAllocatorCheck((const BudgetAllocator *)self);
-    if (self->magic == DEBUG_ALLOCATOR_MAGIC && allocate == (AllocatorAllocateFn)debug_allocator_allocate)
-        DebugAllocatorCheck((DebugAllocator *)self);
+    if (allocate == debug_allocator_vtable_allocate) DebugAllocatorCheck((DebugAllocator *)self);
 }
 
 // The attempts after a first one that failed (`failures`: the count before it).

@@ -11,6 +11,7 @@
 #include <stdio.h>    // snprintf
 #include <string.h>   // memset, strstr
 #include <sys/mman.h> // mmap: a fault address shared with the parent
+#include <ucontext.h> // REG_ERR, REG_RIP, REG_RBP: the fault report
 #include <sys/wait.h> // waitpid
 #include <unistd.h>   // fork, pipe, sysconf
 
@@ -188,18 +189,18 @@ Test(debug, deinit_releases_every_byte_and_zeroes_the_struct) {
     cr_assert(memcmp(&debug, &zero, sizeof zero) == 0);
 }
 
-Test(debug, resize_grows_within_the_mapping_and_shrinks_in_place) {
+Test(debug, resize_grows_within_the_heap_slot_and_shrinks_in_place) {
     DebugAllocator debug = DebugAllocatorInit();
-    char          *block = AllocatorAlloc(&debug, 10, 0);
+    char          *block = AllocatorAlloc(&debug, 10, 0); // slot: 16 + 10 + 16 bytes, rounded up
     memset(block, 'x', 10);
-    cr_assert_eq(AllocatorResize(&debug, block, 100), 1);
+    cr_assert_eq(AllocatorResize(&debug, block, 12), 1);
     cr_assert_eq(block[9], 'x');
     cr_assert_eq((unsigned char)block[10], 0xAA, "bytes gained are junk-filled");
-    memset(block, 'y', 100);
-    DebugAllocatorCheck(&debug); // canaries moved after byte 100
+    memset(block, 'y', 12);
+    DebugAllocatorCheck(&debug); // canaries moved after byte 12
     cr_assert_eq(AllocatorResize(&debug, block, 4), 1);
     DebugAllocatorCheck(&debug);
-    cr_assert_eq(AllocatorResize(&debug, block, 10 * page_size()), 0, "beyond the mapping");
+    cr_assert_eq(AllocatorResize(&debug, block, 10 * page_size()), 0, "beyond the slot");
     cr_assert_eq(AllocatorResize(&debug, block, 0), 0);
     cr_assert_eq(AllocatorReallocations(&debug), 2);
     cr_assert_eq(AllocatorBytesInUse(&debug), 4);
@@ -284,12 +285,14 @@ Test(debug, leak_report_lists_every_live_block_with_its_size_and_backtrace) {
     cr_assert_eq(DebugAllocatorLeakCount(&debug), 2);
     cr_assert_eq(DebugAllocatorReportLeaks(&debug), 2);
     char expected[128];
-    snprintf(expected, sizeof expected, "alloc: debug: leak: 24 bytes at %p allocated at:\n", a);
+    snprintf(expected, sizeof expected, "alloc: debug: leak: 24 bytes in 1 block at %p allocated at:\n", a);
     cr_assert(strstr(sink_text, expected), "missing \"%s\" in:\n%s", expected, sink_text);
-    snprintf(expected, sizeof expected, "alloc: debug: leak: 7 bytes at %p allocated at:\n", c);
+    snprintf(expected, sizeof expected, "alloc: debug: leak: 7 bytes in 1 block at %p allocated at:\n", c);
     cr_assert(strstr(sink_text, expected), "missing \"%s\" in:\n%s", expected, sink_text);
+    cr_assert(strstr(sink_text, "24 bytes") < strstr(sink_text, "7 bytes"), "largest group first");
     cr_assert_eq(count_of(sink_text, "1000 bytes"), 0, "a freed block is no leak");
-    cr_assert_geq(count_of(sink_text, "alloc: debug:     #1 0x"), 2, "each leak has a backtrace");
+    cr_assert_eq(count_of(sink_text, "alloc: debug:     #0 0x"), 2, "each leak has a backtrace");
+    cr_assert_geq(count_of(sink_text, "tests/alloc/test_debug.c:"), 2, "symbolised:\n%s", sink_text);
     cr_assert(strstr(sink_text, "alloc: debug: 2 leaked blocks, 31 bytes\n"), "%s", sink_text);
     sink_reset();
     AllocatorFree(&debug, a);
@@ -312,7 +315,7 @@ Test(debug, deinit_reports_leaks_to_stderr_by_default) {
     void *block = NULL;
     cr_assert_eq(sscanf(captured, "block %p", &block), 1);
     char expected[128];
-    snprintf(expected, sizeof expected, "alloc: debug: leak: 24 bytes at %p allocated at:\n", block);
+    snprintf(expected, sizeof expected, "alloc: debug: leak: 24 bytes in 1 block at %p allocated at:\n", block);
     cr_assert(strstr(captured, expected), "missing \"%s\" in:\n%s", expected, captured);
     cr_assert(strstr(captured, "alloc: debug:     #0 0x"), "%s", captured);
     cr_assert(strstr(captured, "alloc: debug: 1 leaked block, 24 bytes\n"), "%s", captured);
@@ -341,16 +344,22 @@ static void free_twice(void) {
 Test(debug, double_free_prints_the_allocation_and_the_first_free_backtraces) {
     int status = run_captured(free_twice);
     cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, "status %d", status);
-    char *alloc_line = strstr(captured, "alloc: debug: double free: 24 bytes at 0x");
+    char expected[160];
+    snprintf(expected, sizeof expected,
+             "alloc: debug: ERROR: double free at %p: offset 0 in a block of 24 bytes at %p, freed\n",
+             (void *)victim_block, (void *)victim_block);
+    char *bug_line   = strstr(captured, "alloc: debug: ERROR: double free at 0x");
+    char *call_line  = strstr(captured, "alloc: debug: called at:\n");
     char *freed_line = strstr(captured, "alloc: debug: first freed at:\n");
+    char *alloc_line = strstr(captured, "alloc: debug: allocated at:\n");
     char *fatal_line = strstr(captured, "alloc: fatal: debug_allocator_deallocate: double free 0x");
-    cr_assert(alloc_line && freed_line && fatal_line, "%s", captured);
-    cr_assert(alloc_line < freed_line && freed_line < fatal_line, "%s", captured);
-    // Two traces: frames between the allocation line and the free line, and after the free line.
-    char *first_trace  = strstr(alloc_line, "alloc: debug:     #0 0x");
-    char *second_trace = strstr(freed_line, "alloc: debug:     #0 0x");
-    cr_assert(first_trace && first_trace < freed_line, "%s", captured);
-    cr_assert(second_trace && second_trace < fatal_line, "%s", captured);
+    cr_assert(bug_line && call_line && freed_line && alloc_line && fatal_line, "%s", captured);
+    cr_assert(bug_line < call_line && call_line < freed_line && freed_line < alloc_line &&
+                  alloc_line < fatal_line, "%s", captured);
+    // Three traces, each symbolised to this file: the second free, the first, the allocation.
+    cr_assert_eq(count_of(captured, "alloc: debug:     #0 0x"), 3, "%s", captured);
+    cr_assert_eq(count_of(captured, " in free_twice "), 3, "%s", captured);
+    cr_assert(strstr(freed_line, "test_debug.c:") < alloc_line, "%s", captured);
 }
 
 // --- Death tests: the pointer -----------------------------------------------------------------
@@ -674,15 +683,18 @@ static void write_after_free_loudly(void) {
 Test(debug, use_after_free_report_names_the_byte_and_both_backtraces) {
     int status = run_captured(write_after_free_loudly);
     cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, "status %d", status);
-    char *byte_line  = strstr(captured, "alloc: debug: use after free: freed block written at 0x");
-    char *block_line = strstr(captured, "alloc: debug: use after free: 40 bytes at 0x");
+    char *bug_line   = strstr(captured, "alloc: debug: ERROR: use after free (freed block written) at "
+                                        "0x");
+    char *block_text = strstr(captured, ": offset 0 in a block of 40 bytes at 0x");
     char *freed_line = strstr(captured, "alloc: debug: freed at:\n");
+    char *alloc_line = strstr(captured, "alloc: debug: allocated at:\n");
     char *fatal_line = strstr(captured, "alloc: fatal: DebugAllocatorDeinit: use after free: freed "
                                         "block written 0x");
-    cr_assert(byte_line && block_line && freed_line && fatal_line, "%s", captured);
-    cr_assert(byte_line < block_line && block_line < freed_line && freed_line < fatal_line, "%s",
-              captured);
-    cr_assert_eq(count_of(captured, "alloc: debug:     #0 0x"), 2, "%s", captured);
+    cr_assert(bug_line && block_text && freed_line && alloc_line && fatal_line, "%s", captured);
+    cr_assert(bug_line < block_text && block_text < freed_line && freed_line < alloc_line &&
+                  alloc_line < fatal_line, "%s", captured);
+    // The call that found it (Deinit), the free, the allocation.
+    cr_assert_eq(count_of(captured, "alloc: debug:     #0 0x"), 3, "%s", captured);
 }
 
 Test(debug, freed_blocks_are_filled_and_checked_quietly_when_untouched) {
@@ -754,7 +766,7 @@ Test(debug_config, zero_backtrace_depth_says_so_in_the_report) {
     cr_assert_eq(DebugAllocatorReportLeaks(&debug), 1);
     char expected[160];
     snprintf(expected, sizeof expected,
-             "alloc: debug: leak: 3 bytes at %p allocated at:\n"
+             "alloc: debug: leak: 3 bytes in 1 block at %p allocated at:\n"
              "alloc: debug:     (no backtrace recorded)\n"
              "alloc: debug: 1 leaked block, 3 bytes\n",
              block);
@@ -799,7 +811,7 @@ Test(debug_death, check_catches_wrong_bytes_in_use) {
 
 static void check_with_a_lost_index_entry(void) {
     start_victim_quietly();
-    memset(victim.index, 0, victim.index_cap * sizeof *victim.index);
+    memset((void *)victim.index.slots, 0, victim.index.bytes);
     death_note_pointer(&victim);
     DebugAllocatorCheck(&victim);
 }
@@ -880,6 +892,158 @@ Test(debug_config, an_absurd_alignment_fails_cleanly) {
     DebugAllocator debug = DebugAllocatorInitAligned((size)1 << 62);
     cr_assert_null(AllocatorAlloc(&debug, 8, 0));
     cr_assert_eq(AllocatorFailedAllocations(&debug), 1);
+    DebugAllocatorCheck(&debug);
+    DebugAllocatorDeinit(&debug);
+}
+
+// --- Quarantine bound, backtrace store, unwinders -------------------------------------------
+
+static void double_free_after_the_byte_bound(void) {
+    DebugAllocatorConfig config = config_with(sink_drop);
+    config.quarantine           = 100;
+    config.quarantine_bytes     = 1000;
+    victim                      = DebugAllocatorInitWith(config);
+    char *first                 = AllocatorAlloc(&victim, 600, 0);
+    char *second                = AllocatorAlloc(&victim, 600, 0);
+    AllocatorFree(&victim, first);
+    AllocatorFree(&victim, second); // 1200 bytes > 1000: `first` leaves the quarantine
+    death_note_pointer(first);
+    AllocatorFree(&victim, first);
+}
+Test(debug_death, the_quarantine_is_bounded_in_bytes_oldest_first) {
+    expect_death(double_free_after_the_byte_bound,
+                 "alloc: fatal: debug_allocator_deallocate: foreign pointer");
+}
+
+// Two frames with frame pointers (the tests are built without): the walk finds exactly both.
+#if defined(__clang__) // clang builds (the ASan suite) keep frame pointers: -fno-omit-frame-pointer
+#define WITH_FRAME_POINTER __attribute__((noinline))
+#else
+#define WITH_FRAME_POINTER __attribute__((noinline, optimize("no-omit-frame-pointer")))
+#endif
+static WITH_FRAME_POINTER void *allocate_in_helper(DebugAllocator *debug) {
+    void *block = AllocatorAlloc(debug, 32, 0);
+    __asm__ volatile("" ::: "memory"); // no tail call
+    return block;
+}
+static WITH_FRAME_POINTER void allocate_many(DebugAllocator *debug, void **blocks, int n) {
+    for (int i = 0; i < n; ++i) blocks[i] = allocate_in_helper(debug);
+    __asm__ volatile("" ::: "memory");
+}
+Test(debug, one_call_site_stores_one_backtrace) {
+    DebugAllocatorConfig config = config_with(sink_keep);
+    config.backtrace_depth      = 2;
+    DebugAllocator debug        = DebugAllocatorInitWith(config);
+    void          *blocks[100];
+    allocate_many(&debug, blocks, 100);
+    cr_assert_eq(debug.stacks_len, 1, "100 allocations from one place: one stored trace");
+    sink_reset();
+    cr_assert_eq(DebugAllocatorReportLeaks(&debug), 100);
+    cr_assert(strstr(sink_text, "leak: 3200 bytes in 100 blocks (one at 0x"), "%s", sink_text);
+    cr_assert(strstr(sink_text, "#0 0x") && strstr(sink_text, " in allocate_in_helper "), "%s", sink_text);
+    cr_assert(strstr(sink_text, "#1 0x") && strstr(sink_text, " in allocate_many "), "%s", sink_text);
+    for (int i = 0; i < 100; ++i) AllocatorFree(&debug, blocks[i]);
+    cr_assert_eq(debug.stacks_len, 2, "and one for the free");
+    DebugAllocatorCheck(&debug);
+    debug.config.report = sink_drop;
+    DebugAllocatorDeinit(&debug);
+}
+
+// Called from the test body, so a full unwinder sees at least two frames of this file.
+static __attribute__((noinline)) void *allocate_deeper(DebugAllocator *debug) {
+    void *block = AllocatorAlloc(debug, 16, 0);
+    __asm__ volatile("" ::: "memory"); // no tail call
+    return block;
+}
+Test(debug_config, the_full_unwinder_sees_through_code_without_frame_pointers) {
+    sink_reset();
+    DebugAllocatorConfig config = config_with(sink_keep);
+    config.unwinder             = DEBUG_UNWIND_FULL;
+    DebugAllocator debug        = DebugAllocatorInitWith(config);
+    void          *block        = allocate_deeper(&debug);
+    cr_assert_eq(DebugAllocatorReportLeaks(&debug), 1);
+    cr_assert(strstr(sink_text, "#0 0x") && strstr(sink_text, " in allocate_deeper "), "%s", sink_text);
+    cr_assert(strstr(sink_text, "#1 0x"), "the test body is frame #1:\n%s", sink_text);
+    AllocatorFree(&debug, block);
+    DebugAllocatorDeinit(&debug);
+}
+
+// --- Sampled mode and the fault report --------------------------------------------------------
+
+static void report_fault_and_exit(int signal, siginfo_t *info, void *context) {
+    (void)signal;
+    ucontext_t *uc = context;
+    int8_t      is_write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+    int8_t      ours     = DebugAllocatorReportFault(&victim, info->si_addr, is_write,
+                                                     (void *)uc->uc_mcontext.gregs[REG_RIP],
+                                                     (void *)uc->uc_mcontext.gregs[REG_RBP]);
+    _exit(ours ? 42 : 43);
+}
+static void catch_faults(void) {
+    struct sigaction action = {0};
+    action.sa_sigaction     = report_fault_and_exit;
+    action.sa_flags         = SA_SIGINFO;
+    sigaction(SIGSEGV, &action, NULL);
+}
+
+static void sampled_write_after_free(void) {
+    DebugAllocatorConfig config = DebugAllocatorConfigDefault();
+    config.sample_rate          = 1; // every block against a guard page
+    victim                      = DebugAllocatorInitWith(config);
+    victim_block                = AllocatorAlloc(&victim, 100, 0);
+    fprintf(stderr, "block %p\n", (void *)victim_block);
+    AllocatorFree(&victim, victim_block);
+    catch_faults();
+    victim_block[10] = 'x';
+}
+Test(debug_sample, a_write_after_free_faults_and_is_reported_with_three_backtraces) {
+    int status = run_captured(sampled_write_after_free);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 42, "status %d:\n%s", status, captured);
+    void *block = NULL;
+    cr_assert_eq(sscanf(captured, "block %p", &block), 1);
+    char expected[200];
+    snprintf(expected, sizeof expected,
+             "alloc: debug: ERROR: use after free (write) at %p: offset 10 in a block of 100 bytes "
+             "at %p, freed\n",
+             (void *)((char *)block + 10), block);
+    cr_assert(strstr(captured, expected), "missing \"%s\" in:\n%s", expected, captured);
+    char *access = strstr(captured, "alloc: debug: the access at:\n");
+    char *freed  = strstr(captured, "alloc: debug: freed at:\n");
+    char *alloc  = strstr(captured, "alloc: debug: allocated at:\n");
+    cr_assert(access && freed && alloc && access < freed && freed < alloc, "%s", captured);
+    cr_assert_eq(count_of(captured, " in sampled_write_after_free "), 3, "%s", captured);
+}
+
+static void *allocate_here(DebugAllocator *debug, size_t bytes) {
+    return AllocatorAlloc(debug, bytes, 0);
+}
+static void overflow_of_a_first_block_from_its_stack(void) {
+    DebugAllocatorConfig config = DebugAllocatorConfigDefault();
+    config.sample_rate          = 1000000; // only the first block of each new stack
+    victim                      = DebugAllocatorInitWith(config);
+    char *first                 = allocate_here(&victim, 100); // new stack: guarded
+    fprintf(stderr, "block %p\n", (void *)first);
+    catch_faults();
+    for (int i = 100; i < 4096; ++i) first[i] = 'x'; // past the canary into the guard page
+}
+Test(debug_sample, the_first_block_of_a_new_stack_ends_at_a_guard_page) {
+    int status = run_captured(overflow_of_a_first_block_from_its_stack);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 42, "status %d:\n%s", status, captured);
+    cr_assert(strstr(captured, "alloc: debug: ERROR: buffer overflow (write) at 0x"), "%s", captured);
+    cr_assert(strstr(captured, ", past the end of a block of 100 bytes at 0x"), "%s", captured);
+    cr_assert(strstr(captured, " in overflow_of_a_first_block_from_its_stack "), "%s", captured);
+}
+
+Test(debug_sample, later_blocks_of_a_known_stack_come_from_the_heap) {
+    DebugAllocatorConfig config = config_with(sink_drop);
+    config.sample_rate          = 1000000;
+    config.backtrace_depth      = 2; // the two frames with frame pointers: one stack
+    DebugAllocator debug        = DebugAllocatorInitWith(config);
+    void          *blocks[8];
+    allocate_many(&debug, blocks, 8);
+    cr_assert_eq(debug.stacks_len, 1);
+    cr_assert_eq(debug.guarded_count, 1, "one new stack: one guarded block");
+    for (int i = 0; i < 8; ++i) AllocatorFree(&debug, blocks[i]);
     DebugAllocatorCheck(&debug);
     DebugAllocatorDeinit(&debug);
 }
