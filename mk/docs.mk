@@ -12,7 +12,8 @@ NODE_STAMP  := $(BROWSER_DIR)/node_modules/.package-lock.json
 MINISEARCH  := $(BROWSER_DIR)/node_modules/minisearch/dist/umd/index.js
 GEN_MD_SRC  := $(sort $(wildcard tools/apidoc/gen_md*.c))
 GEN_MD_HDR  := $(wildcard tools/apidoc/gen_md*.h)
-SITE_ASSETS := $(wildcard docs/assets/*.js docs/assets/*.css) docs/index.md mkdocs.yml docs/tags.yml
+SITE_HOOKS  := tools/apidoc/site_hooks.py
+SITE_ASSETS := $(wildcard docs/assets/*.js docs/assets/*.css) docs/index.md mkdocs.yml docs/tags.yml $(SITE_HOOKS)
 APIDOC      ?= $(BUILD)/apidoc
 SERVE_PORT  ?= 8000
 
@@ -32,8 +33,9 @@ $(BUILD)/site/markdown-asan: tests/site/markdown_main.c $(GEN_MD_SRC) $(GEN_MD_H
 	$(CLANG) $(CPPFLAGS) -Itools/apidoc $(WARN) $(SANFLAGS) $< $(GEN_MD_SRC) -ljansson -lm -o $@
 
 # $(call site_build,MARKDOWN_CMD,API_JSON,SOURCE_ROOT,DOCS_DIR,CONFIG_DIR,SITE_DIR): generated
-# Markdown into DOCS_DIR, MiniSearch vendored, CONFIG_DIR/mkdocs.yml (mkdocs.yml + generated nav),
-# then mkdocs build --strict into SITE_DIR. Paths in the config are relative to CONFIG_DIR.
+# Markdown into DOCS_DIR, MiniSearch vendored, CONFIG_DIR/mkdocs.yml (mkdocs.yml + generated nav +
+# the hooks of tools/apidoc/site_hooks.py, which read API_JSON), then mkdocs build --strict into
+# SITE_DIR. Paths in the config are relative to CONFIG_DIR.
 define site_build
 	rm -rf $(4)/api $(4)/tags $(4)/assets/vendor $(6)
 	@mkdir -p $(4)/assets/vendor $(5)
@@ -41,7 +43,9 @@ define site_build
 	$(1) --out $(4) --tags docs/tags.yml --source-root $(3) --nav $(5)/nav.yml $(2)
 	{ echo "INHERIT: $$(realpath --relative-to=$(5) mkdocs.yml)"; \
 	  echo "docs_dir: $$(realpath -m --relative-to=$(5) $(4))"; \
-	  echo "site_dir: $$(realpath -m --relative-to=$(5) $(6))"; cat $(5)/nav.yml; } > $(5)/mkdocs.yml
+	  echo "site_dir: $$(realpath -m --relative-to=$(5) $(6))"; \
+	  echo "hooks: [$$(realpath $(SITE_HOOKS))]"; \
+	  echo "extra: {apidoc_json: $$(realpath $(2))}"; cat $(5)/nav.yml; } > $(5)/mkdocs.yml
 	$(MKDOCS) build --quiet --strict -f $(5)/mkdocs.yml
 endef
 
@@ -55,14 +59,15 @@ serve:
 	@test -f site/index.html || { echo "serve: no site/ yet, run make docs first"; exit 1; }
 	/usr/bin/python3 -m http.server --bind 127.0.0.1 --directory site $(SERVE_PORT)
 
-# The fixture site the browser tests drive: docs/index.md and docs/assets/ plus the pages of
-# tests/site/fixture/api.json (PageAllocator, AllocatorFree, a hostile comment...).
+# The fixture site the browser tests drive: docs/assets/, the hand-written pages of
+# tests/site/fixture/docs/ (a home page and a guide naming the fixture's symbols) and the pages
+# of tests/site/fixture/api.json (PageAllocator, AllocatorFree, a hostile comment...).
 FIXTURE_DIR := $(BUILD)/site-fixture
 site-fixture: $(FIXTURE_DIR)/site/index.html
 $(FIXTURE_DIR)/site/index.html: $(BUILD)/site/markdown $(NODE_STAMP) $(SITE_ASSETS) \
                                 $(wildcard tests/site/fixture/*.json tests/site/fixture/*/* tests/site/fixture/*/*/*)
 	rm -rf $(FIXTURE_DIR)/docs && mkdir -p $(FIXTURE_DIR)/docs/assets
-	cp docs/index.md $(FIXTURE_DIR)/docs/
+	cp -r tests/site/fixture/docs/. $(FIXTURE_DIR)/docs/
 	cp docs/assets/*.js docs/assets/*.css $(FIXTURE_DIR)/docs/assets/
 	$(call site_build,$(BUILD)/site/markdown,tests/site/fixture/api.json,tests/site/fixture,$(FIXTURE_DIR)/docs,$(FIXTURE_DIR),$(FIXTURE_DIR)/site)
 

@@ -52,12 +52,13 @@ before(() => {
   const json = path.join(TMP, "api.json"), docs = path.join(TMP, "docs");
   fs.writeFileSync(json, JSON.stringify(stressTree()));
   fs.mkdirSync(path.join(docs, "assets/vendor"), { recursive: true });
-  fs.copyFileSync(path.join(ROOT, "docs/index.md"), path.join(docs, "index.md"));
+  fs.copyFileSync(path.join(ROOT, "tests/site/fixture/docs/index.md"), path.join(docs, "index.md"));
   for (const f of ["search.js", "apidoc.css"]) fs.copyFileSync(path.join(ROOT, "docs/assets", f), path.join(docs, "assets", f));
   fs.copyFileSync(path.join(__dirname, "node_modules/minisearch/dist/umd/index.js"), path.join(docs, "assets/vendor/minisearch.js"));
   execFileSync(path.join(ROOT, "build/site/markdown"), ["--out", docs, "--tags", path.join(ROOT, "docs/tags.yml"),
     "--source-root", path.join(ROOT, "tests/site/fixture"), "--nav", path.join(TMP, "nav.yml"), json]);
   fs.writeFileSync(path.join(TMP, "mkdocs.yml"), `INHERIT: ${path.join(ROOT, "mkdocs.yml")}\ndocs_dir: docs\nsite_dir: site\n` +
+    `hooks: [${path.join(ROOT, "tools/apidoc/site_hooks.py")}]\nextra: {apidoc_json: ${json}}\n` +
     fs.readFileSync(path.join(TMP, "nav.yml"), "utf8"));
   execFileSync("/usr/bin/python3", ["-m", "mkdocs", "build", "--quiet", "--strict", "-f", path.join(TMP, "mkdocs.yml")],
     { env: { ...process.env, SOURCE_DATE_EPOCH: "0" } });
@@ -82,18 +83,22 @@ test("search_data_of_the_stress_tree_stays_within_30_kb_gzip", () => {
 
 test("a_bounded_page_says_how_many_uses_it_leaves_out", () => {
   const md = fs.readFileSync(path.join(TMP, "docs/api/size.md"), "utf8");
-  // 400 stress functions + the fixture's own: 1 shown, 4 folded, 12 more listed, the rest counted.
+  // 400 stress functions of 43 lines + the fixture's own: the page's 50 code lines hold one
+  // (shown whole, folded to the lines around the use behind its expand control), 6 more are
+  // listed, the rest counted.
   const n = Number(md.match(/^(\d+) functions use `size`/m)[1]);
   assert.ok(n >= 400);
-  assert.match(md, new RegExp(`^- and ${n - 17} more functions, listed by file under \\[Used by\\]`, "m"));
-  assert.equal((md.match(/^\?\?\? example/gm) || []).length, 4);
-  // A 45-line function is cut to the lines around the use, and says so.
-  assert.match(md, /^\s*\d+ of the 43 lines of `stress_function_number_\d+_of_the_tree` shown/m);
-  // Used by: 20 test files of 13-14 functions and 10 library files, 4 listed each, the rest counted.
+  assert.match(md, new RegExp(`^- and ${n - 7} more functions, listed by file under \\[Used by\\]`, "m"));
+  assert.equal((md.match(/^More uses:$/gm) || []).length, 1);
+  assert.match(md, /<label for="unfold-\d+"><span class="apidoc-unfold__more">Show all 43 lines<\/span>/);
+  const block = md.slice(md.indexOf('<div class="highlight apidoc-code">'));
+  const lines = block.slice(0, block.indexOf("</code>")).match(/<i data-n="\d+"><\/i>/g);
+  assert.equal(lines.length, 43, "the whole function is on the page, folded");
+  // Used by: 20 test files of 13-14 functions and 10 library files, 3 listed each, the rest counted.
   const usedBy = md.slice(md.indexOf("## Used by"));
   const t0 = usedBy.match(/^- `tests\/stress\/t0\.c` \((\d+)\):.* and (\d+) more$/m);
   assert.ok(t0, "tests/stress/t0.c line with a count");
-  assert.equal(Number(t0[2]), Number(t0[1]) - 4);
+  assert.equal(Number(t0[2]), Number(t0[1]) - 3);
   assert.ok(usedBy.indexOf("**In the library and examples**") < usedBy.indexOf("**In tests**"));
 });
 

@@ -57,7 +57,16 @@ test("pageallocator_page_has_include_declaration_source_link_and_tags", async ()
   assert.equal(await link.getAttribute("href"), "source/include/alloc/Page.h.html#L47");
   assert.deepEqual(await page.locator(".apidoc-tag").allTextContents(), ["Allocator", "Page", "Memory"]);
   await link.click();
-  assert.match(await page.locator("#L47").innerText(), /typedef struct PageAllocator \{/);
+  await page.waitForURL(/source\/include\/alloc\/Page\.h\.html#L47$/);
+  // The line anchor is an empty element before the line's text (its number is CSS content).
+  const line47 = await page.evaluate(() => {
+    const r = document.createRange();
+    r.setStartAfter(document.getElementById("L47"));
+    r.setEndBefore(document.getElementById("L48"));
+    return r.toString();
+  });
+  assert.match(line47, /^typedef struct PageAllocator \{\n$/);
+  assert.equal(await page.evaluate(() => location.hash), "#L47");
 });
 
 test("scraped_examples_show_one_fold_the_rest_and_skip_comment_and_string_hits", async () => {
