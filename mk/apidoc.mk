@@ -16,13 +16,15 @@ $(BUILD)/asan/apidoc: $(APIDOC_SRC) $(APIDOC_HDR) | $(DEPS_DOCS)
 	@mkdir -p $(@D)
 	$(CLANG) $(WARN) $(SANFLAGS) -D_GNU_SOURCE -I$(LLVM_DIR)/include $(APIDOC_SRC) $(APIDOC_LIBS) -o $@
 
-# The documentation's own compile database: the build's units plus every bench/ and examples/
-# source (the top-level one globs only bench/*.c and examples/*.c), so their uses are found too.
+# The documentation's own compile database: every .c of the repository with the flags it really
+# builds with, read from make's own commands (tools/docs_ccdb.py; the fixture trees of apidoc's
+# tests are left out, a .c nothing builds is an error). `make`, not $(MAKE): a recipe naming
+# $(MAKE) would run under the dry run it starts, and start it again.
 DOCS_CCDB    := $(BUILD)/docs/compile_commands.json
-DOCS_SOURCES := $(sort $(CC_SOURCES) $(wildcard bench/*/*.c examples/*/*.c))
-$(DOCS_CCDB): tools/compile_commands.sh Makefile mk/apidoc.mk $(DOCS_SOURCES)
+DOCS_SOURCES := $(sort $(shell git ls-files '*.c' 2>/dev/null))
+$(DOCS_CCDB): tools/docs_ccdb.py Makefile $(wildcard mk/*.mk) $(DOCS_SOURCES)
 	@mkdir -p $(@D)
-	tools/compile_commands.sh "$(CC) $(CPPFLAGS) $(WARN) -Itests/support" $(DOCS_SOURCES) > $@
+	tools/docs_ccdb.py make "$(CC) $(CPPFLAGS) $(WARN) -Itests/support" > $@.tmp && mv $@.tmp $@
 
 # The file target is what `make docs` (mk/docs.mk) builds from.
 .PHONY: apidoc docs-json docs-check bench-docs test-apidoc test-docs-check

@@ -32,10 +32,11 @@ $(BUILD)/site/markdown-asan: tests/site/markdown_main.c $(GEN_MD_SRC) $(GEN_MD_H
 	@mkdir -p $(@D)
 	$(CLANG) $(CPPFLAGS) -Itools/apidoc $(WARN) $(SANFLAGS) $< $(GEN_MD_SRC) -ljansson -lm -o $@
 
-# $(call site_build,MARKDOWN_CMD,API_JSON,SOURCE_ROOT,DOCS_DIR,CONFIG_DIR,SITE_DIR): generated
-# Markdown into DOCS_DIR, MiniSearch vendored, CONFIG_DIR/mkdocs.yml (mkdocs.yml + generated nav +
-# the hooks of tools/apidoc/site_hooks.py, which read API_JSON), then mkdocs build --strict into
-# SITE_DIR. Paths in the config are relative to CONFIG_DIR.
+# $(call site_build,MARKDOWN_CMD,API_JSON,SOURCE_ROOT,DOCS_DIR,CONFIG_DIR,SITE_DIR[,EXTRA_YML]): generated
+# Markdown into DOCS_DIR, MiniSearch vendored, CONFIG_DIR/mkdocs.yml (mkdocs.yml + generated nav,
+# plus the settings of EXTRA_YML when given, e.g. another site_name, and the hooks of
+# tools/apidoc/site_hooks.py, which read API_JSON), then mkdocs build --strict into SITE_DIR.
+# Paths in the config are relative to CONFIG_DIR.
 define site_build
 	rm -rf $(4)/api $(4)/tags $(4)/assets/vendor $(6)
 	@mkdir -p $(4)/assets/vendor $(5)
@@ -45,7 +46,7 @@ define site_build
 	  echo "docs_dir: $$(realpath -m --relative-to=$(5) $(4))"; \
 	  echo "site_dir: $$(realpath -m --relative-to=$(5) $(6))"; \
 	  echo "hooks: [$$(realpath $(SITE_HOOKS))]"; \
-	  echo "extra: {apidoc_json: $$(realpath $(2))}"; cat $(5)/nav.yml; } > $(5)/mkdocs.yml
+	  echo "extra: {apidoc_json: $$(realpath $(2))}"; $(if $(7),cat $(7);) cat $(5)/nav.yml; } > $(5)/mkdocs.yml
 	$(MKDOCS) build --quiet --strict -f $(5)/mkdocs.yml
 endef
 

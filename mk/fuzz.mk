@@ -16,7 +16,8 @@ FUZZ_SRC    := $(foreach f,$(filter-out fuzz/fuzz_ops.c,$(wildcard fuzz/fuzz_*.c
 FUZZ_BINS   := $(sort $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%))
 
 # apidoc's `///` parser: the comment target links that stage of the tool, not the library.
-APIDOC_COMMENT_SRC := tools/apidoc/comment.c tools/apidoc/model.c tools/apidoc/diag.c tools/apidoc/util.c
+APIDOC_COMMENT_SRC := tools/apidoc/comment.c tools/apidoc/comment_doxygen.c tools/apidoc/model.c tools/apidoc/diag.c \
+                      tools/apidoc/util.c
 # apidoc over whole translation units: every stage but the command line and the Markdown pages.
 APIDOC_TU_SRC := $(filter-out tools/apidoc/main.c tools/apidoc/cli.c tools/apidoc/gen_md%,$(wildcard tools/apidoc/*.c))
 

@@ -10,8 +10,9 @@ declare -A group=(
   # out-of-tree consumer checks (pkg-config, CMake, C++, the ABI comparison)
   [test]="gcc g++ clang make pkg-config cmake libcriterion-dev libclang-rt-14-dev valgrind abigail-tools binutils"
   # apidoc (libclang, jansson, libyaml), the Doxygen oracle, MkDocs + Material, Sphinx + Breathe
-  # apidoc's oracle test: libclang's own symbol list (python3-clang-14) over real Debian headers
-  [docs]="libclang-dev libjansson-dev libyaml-dev doxygen mkdocs mkdocs-material python3-pygments python3-yaml python3-sphinx python3-breathe furo python3-clang-14 zlib1g-dev libcjson-dev libcurl4-openssl-dev libmimalloc-dev"
+  # apidoc's oracle test: libclang's own symbol list (python3-clang-14) over real Debian headers,
+  # and the foreign Doxygen-commented headers of make docs-foreign (libgit2-dev)
+  [docs]="libclang-dev libjansson-dev libyaml-dev doxygen mkdocs mkdocs-material python3-pygments python3-yaml python3-sphinx python3-breathe furo python3-clang-14 zlib1g-dev libcjson-dev libcurl4-openssl-dev libmimalloc-dev libgit2-dev"
   # the browser tests of the site: Debian's chromium driven by playwright-core (npm)
   [browser]="chromium"
   # benchmark peers and the real programs timed on the shim

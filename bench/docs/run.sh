@@ -1,22 +1,36 @@
 #!/usr/bin/env bash
-# make bench-docs: time `apidoc extract` (cold; warm with one source touched; warm with one
-# header touched) against Doxygen XML on the same synthetic tree (gen_tree.py), interleaved
-# round by round, and write bench/results/docs.md (medians, spread, ratios taken per round).
+# make bench-docs: `apidoc extract` against Doxygen XML on the synthetic tree (gen_tree.py) at
+# 1x, 2x, 4x, 8x and 16x (BENCH_SCALES): CPU, wall, peak RSS and api.json size of each, the
+# ratio per doubling; at 1x also warm (one source, one header touched) against cold with the
+# per-unit cache (BENCH_ROUNDS rounds, interleaved) and the shard check (3 shards + merge must
+# equal one run, byte for byte). Writes bench/results/docs.md and bench/results/docs-scale.svg.
 # Usage: bench/docs/run.sh build/apidoc [ROUNDS]
 set -euo pipefail
 apidoc=$(realpath "$1")
-rounds=${2:-${BENCH_ROUNDS:-5}}
+rounds=${2:-${BENCH_ROUNDS:-3}}
+scales=${BENCH_SCALES:-1 2 4 8 16}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=$root/build/bench-docs
 rm -rf "$work"
 mkdir -p "$work"
-/usr/bin/python3 "$here/gen_tree.py" "$work/tree"
-cat > "$work/Doxyfile" <<DOX
-INPUT = $work/tree/include $work/tree/src
+tsv=$work/times.tsv
+echo -e "scale\tround\ttool\twall_s\tcpu_s\tmax_rss_kb\tbytes" > "$tsv"
+measure() { # scale round tool output command...
+  local k=$1 r=$2 t=$3 o=$4; shift 4
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time.out" "$@" >/dev/null 2>"$work/err.out" || {
+    echo "bench-docs: $t failed:"; cat "$work/err.out"; exit 1; }
+  read -r wall user sys rss < "$work/time.out"
+  local bytes=0
+  [[ -n $o && -e $o ]] && bytes=$(du -sb "$o" | cut -f1)
+  echo -e "$k\t$r\t$t\t$wall\t$(echo "$user + $sys" | bc)\t$rss\t$bytes" >> "$tsv"
+}
+doxyfile() { # tree out
+  cat <<DOX
+INPUT = $1/include $1/src $1/tests $1/examples
 RECURSIVE = YES
 FILE_PATTERNS = *.h *.c
-OUTPUT_DIRECTORY = $work/doxygen
+OUTPUT_DIRECTORY = $2
 GENERATE_XML = YES
 GENERATE_HTML = NO
 GENERATE_LATEX = NO
@@ -24,28 +38,35 @@ EXTRACT_ALL = YES
 QUIET = YES
 WARNINGS = NO
 DOX
-tsv=$work/times.tsv
-echo -e "round\ttool\twall_s\tcpu_s\tmax_rss_kb" > "$tsv"
-measure() { # round tool command...
-  local r=$1 t=$2; shift 2
-  /usr/bin/time -f "%e %U %S %M" -o "$work/time.out" "$@" >/dev/null 2>"$work/err.out" || {
-    echo "bench-docs: $t failed:"; cat "$work/err.out"; exit 1; }
-  read -r wall user sys rss < "$work/time.out"
-  echo -e "$r\t$t\t$wall\t$(echo "$user + $sys" | bc)\t$rss" >> "$tsv"
 }
-cd "$work/tree"
-for r in $(seq 1 "$rounds"); do
-  rm -rf "$work/cache" "$work/doxygen"
-  measure "$r" doxygen doxygen "$work/Doxyfile"
-  measure "$r" apidoc-cold "$apidoc" extract -p compile_commands.json --cache "$work/cache" -o "$work/api.json"
-  touch src/m050.c
-  measure "$r" apidoc-warm-source "$apidoc" extract -p compile_commands.json --cache "$work/cache" -o "$work/api.json"
-  touch include/syn/m055.h
-  measure "$r" apidoc-warm-header "$apidoc" extract -p compile_commands.json --cache "$work/cache" -o "$work/api.json"
-  measure "$r" apidoc-nocache "$apidoc" extract -p compile_commands.json -o "$work/api-nocache.json"
+for k in $scales; do
+  tree=$work/tree-$k
+  /usr/bin/python3 "$here/gen_tree.py" "$tree" "$k"
+  doxyfile "$tree" "$work/doxygen-$k" > "$work/Doxyfile-$k"
+  cd "$tree"
+  measure "$k" 1 doxygen "$work/doxygen-$k/xml" doxygen "$work/Doxyfile-$k"
+  rm -rf "$work/doxygen-$k"
+  measure "$k" 1 apidoc "$work/api-$k.json" "$apidoc" extract -p compile_commands.json -o "$work/api-$k.json"
+  [[ $k == 1 ]] || rm -f "$work/api-$k.json"
+  cd "$root"
 done
+# warm against cold at 1x, with the per-unit cache
+cd "$work/tree-1"
+for r in $(seq 1 "$rounds"); do
+  rm -rf "$work/cache"
+  measure 1 "$r" apidoc-cold "" "$apidoc" extract -p compile_commands.json --cache "$work/cache" -o "$work/api-cold.json"
+  touch src/m0050.c
+  measure 1 "$r" apidoc-warm-source "" "$apidoc" extract -p compile_commands.json --cache "$work/cache" -o "$work/api-warm.json"
+  touch include/syn/m0055.h
+  measure 1 "$r" apidoc-warm-header "" "$apidoc" extract -p compile_commands.json --cache "$work/cache" -o "$work/api-warm.json"
+done
+# shards: 3 parts merged must be the single run's api.json
+for i in 1 2 3; do "$apidoc" extract --shard "$i/3" -p compile_commands.json -o "$work/part-$i.json" 2>/dev/null; done
+"$apidoc" merge -p compile_commands.json -o "$work/api-merged.json" "$work"/part-*.json 2>/dev/null
+shards=no
+cmp -s "$work/api-1.json" "$work/api-merged.json" && shards=yes
 cd "$root"
-/usr/bin/python3 "$here/report.py" "$tsv" "$work/tree" \
+/usr/bin/python3 "$here/report.py" "$tsv" "$work/tree-1" "$shards" bench/results/docs-scale.svg \
   "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), libclang 14, Doxygen $(doxygen --version)" \
   > bench/results/docs.md
 cat bench/results/docs.md

@@ -77,6 +77,23 @@ else
   fail "references: _Generic picks one arm, macro uses land at the call site, examples one per function" "$out"
 fi
 
+# --- no absolute path anywhere in api.json (types of unnamed records included) -------------------
+if ! grep -qF "$root" "$tmp/a.json" && ! grep -qF "$root" "$here/cases/model.json" && grep -q '"type": "<anon struct>"' "$here/cases/model.json"; then
+  ok "no absolute path: the repository's directory appears in no api.json; unnamed records are <anon struct>"
+else
+  fail "no absolute path: the repository's directory appears in no api.json; unnamed records are <anon struct>" "$(grep -nF "$root" "$tmp/a.json" | head -3)"
+fi
+
+# --- oracle on real Debian headers: apidoc's symbol set equals libclang's own list -------------
+if out=$(/usr/bin/python3 "$here/oracle_headers.py" "$apidoc" "$root/docs/tags.yml" /usr/include/zlib.h \
+           /usr/include/jansson.h /usr/include/yaml.h /usr/include/mimalloc.h /usr/include/cjson/cJSON.h \
+           /usr/include/x86_64-linux-gnu/curl/curl.h 2>&1); then
+  ok "oracle (python3-clang-14): zlib.h, jansson.h, yaml.h, mimalloc.h, cJSON.h, curl.h symbol sets equal libclang's"
+  echo "$out"
+else
+  fail "oracle (python3-clang-14): zlib.h, jansson.h, yaml.h, mimalloc.h, cJSON.h, curl.h symbol sets equal libclang's" "$out"
+fi
+
 # --- the per-unit cache: warm equals cold; a changed header is seen ----------------------------
 "$apidoc" extract --cache "$tmp/cache" -p build/compile_commands.json -o "$tmp/warm.json" 2>/dev/null
 if cmp -s "$tmp/a.json" "$tmp/cold.json" && cmp -s "$tmp/a.json" "$tmp/warm.json"; then
@@ -111,6 +128,22 @@ if [[ $out == *"this unit is in none of the parts given: merge every shard 1..N"
   ok "shards: a merge missing a part names its units and writes nothing"
 else
   fail "shards: a merge missing a part names its units and writes nothing" "$out"
+fi
+
+# --- each header is parsed with the flags of a unit that includes it -----------------------------
+mkdir -p "$tmp/flags/include/f" "$tmp/flags/src" "$tmp/flags/other"
+printf '///\n/// Feature.\n///\n/// TAGS: Query\n///\n#ifndef F_H\n#define F_H\n#ifdef WITH_FEATURE\n///\n/// Only with the feature.\n///\n/// TAGS: Query\n///\nint feature_on(void);\n#endif\n#endif\n' > "$tmp/flags/include/f/feature.h"
+printf 'int plain(void);\nint plain(void) { return 0; }\n' > "$tmp/flags/other/plain.c"
+printf '#include "f/feature.h"\nint use(void);\nint use(void) { return feature_on(); }\n' > "$tmp/flags/src/use.c"
+cat > "$tmp/flags/db.json" <<JSON
+[{"directory": "$tmp/flags/other", "file": "plain.c", "command": "cc -c plain.c"},
+ {"directory": "$tmp/flags/src", "file": "use.c", "command": "cc -DWITH_FEATURE -I../include -c use.c"}]
+JSON
+(cd "$tmp/flags" && "$apidoc" extract --tags "$root/docs/tags.yml" -p db.json -o api.json 2>/dev/null)
+if grep -q '"function:feature_on"' "$tmp/flags/api.json" 2>/dev/null && grep -q '"file": "src/use.c"' "$tmp/flags/api.json"; then
+  ok "flags: a header is parsed with the flags of the unit that includes it (-D, -I, its directory)"
+else
+  fail "flags: a header is parsed with the flags of the unit that includes it (-D, -I, its directory)"
 fi
 
 # --- apidoc lint api.json: the rules over that very file ---------------------------------------

@@ -49,10 +49,15 @@ static void stage(const char *name) {
     struct timespec now, cpu;
     clock_gettime(CLOCK_MONOTONIC, &now);
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+    long pages = 0, rss = 0;
+    FILE *statm = fopen("/proc/self/statm", "r");
+    if (statm && fscanf(statm, "%ld %ld", &pages, &rss) != 2) rss = 0;
+    if (statm) fclose(statm);
     if (name)
-        fprintf(stderr, "apidoc: timing: %-8s %6.3f s wall %6.3f s cpu\n", name,
+        fprintf(stderr, "apidoc: timing: %-8s %6.3f s wall %6.3f s cpu %6ld MB resident\n", name,
                 (double)(now.tv_sec - last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) / 1e9,
-                (double)(cpu.tv_sec - last_cpu.tv_sec) + (double)(cpu.tv_nsec - last_cpu.tv_nsec) / 1e9);
+                (double)(cpu.tv_sec - last_cpu.tv_sec) + (double)(cpu.tv_nsec - last_cpu.tv_nsec) / 1e9,
+                rss * sysconf(_SC_PAGESIZE) / (1024 * 1024));
     last = now, last_cpu = cpu;
 }
 

@@ -2,7 +2,9 @@
 // The `///` grammar of DOC-COMMENTS.md: find blocks (runs of `///` lines) in a file's text and
 // parse each into a Doc (description, parameter rows, FIELDS:, SUCCESS:, FAILURE:, RETURNS:,
 // USAGE:, INFO:/NOTE:/WARN:, DEPRECATED:, SEE:, TAGS:). Grammar errors become diagnostics.
-// Entry points: comment_parse_file, comment_block_before, comment_trailing.
+// Entry points: comment_parse_file, comment_block_before, comment_trailing. Blocks in the Doxygen
+// dialect (`/**`, `/*!`, `//!`, or `///` with `@`/`\` commands) go to comment_doxygen.c.
+#include "comment_doxygen.h"
 #include "model.h"
 
 #include <ctype.h>  // isspace, isupper
@@ -295,19 +297,26 @@ static const char *doc_prefix(const char *l) {
 
 void comment_parse_file(const char *path, char **lines, int nlines, DocVec *out, DiagVec *diags) {
     for (int i = 0; i < nlines;) {
-        if (!doc_prefix(lines[i])) {
+        int start = i;
+        Doc *d;
+        if (doxygen_opener(lines[i])) {
+            d = doxygen_block(path, lines, nlines, start, &i, diags);
+        } else if (doc_prefix(lines[i])) {
+            Vec(char *) text = {0};
+            for (; i < nlines && doc_prefix(lines[i]); i++) {
+                const char *t = doc_prefix(lines[i]);
+                if (*t == ' ') t++;
+                vec_push(&text, (char *)t);
+            }
+            d = doxygen_uses_commands(text.items, (int)text.n)
+                    ? doxygen_parse(path, text.items, start + 1, (int)text.n, diags)
+                    : parse_block(path, text.items, start + 1, (int)text.n, diags);
+            free(text.items);
+        } else {
             i++;
             continue;
         }
-        int start = i;
-        Vec(char *) text = {0};
-        for (; i < nlines && doc_prefix(lines[i]); i++) {
-            const char *t = doc_prefix(lines[i]);
-            if (*t == ' ') t++;
-            vec_push(&text, (char *)t);
-        }
-        Doc *d = parse_block(path, text.items, start + 1, (int)text.n, diags);
-        free(text.items);
+        if (!d) continue; // a Doxygen grouping block documents nothing
         // A block at the top followed by the include guard documents the file.
         int j = i;
         while (j < nlines && is_blank(lines[j])) j++;
@@ -321,6 +330,30 @@ void comment_parse_file(const char *path, char **lines, int nlines, DocVec *out,
     }
 }
 
+// 1 when `l` is the preprocessor directive `#name…`.
+static int directive(const char *l, const char *name) {
+    const char *s = skip_ws(l);
+    return *s == '#' && strncmp(skip_ws(s + 1), name, strlen(name)) == 0;
+}
+
+// 1 for `#if…`, 2 for `#elif` / `#else`, 3 for `#endif`, else 0.
+static int conditional(const char *l) {
+    if (directive(l, "endif")) return 3;
+    if (directive(l, "elif") || directive(l, "else")) return 2;
+    return directive(l, "if") ? 1 : 0;
+}
+
+// The 0-based index of the `#endif` closing the conditional that opens at lines[j].
+static int conditional_end(char **lines, int nlines, int j) {
+    int depth = 0;
+    for (; j < nlines; j++) {
+        int c = conditional(lines[j]);
+        if (c == 1) depth++;
+        if (c == 3 && --depth == 0) return j;
+    }
+    return nlines - 1;
+}
+
 Doc *comment_block_before(DocVec *docs, char **lines, int nlines, int line) {
     for (size_t i = 0; i < docs->n; i++) {
         Doc *d = docs->items[i];
@@ -328,13 +361,27 @@ Doc *comment_block_before(DocVec *docs, char **lines, int nlines, int line) {
         int j = d->end_line; // 0-based index of the line after the block
         while (j < nlines && is_blank(lines[j])) j++;
         if (j + 1 == line) return d;
+        // As with Doxygen's preprocessor, a Doxygen block followed by `#include` lines and
+        // conditionals documents the first declaration of the branches the compiler keeps.
+        if (d->is_doxygen && !d->used)
+            for (int k = j; k < nlines && k + 1 < line;) {
+                if (is_blank(lines[k]) || directive(lines[k], "include")) {
+                    k++;
+                } else if (conditional(lines[k]) == 1) {
+                    int end = conditional_end(lines, nlines, k);
+                    if (line <= end + 1) return d;
+                    k = end + 1;
+                } else {
+                    break;
+                }
+            }
     }
     return NULL;
 }
 
 char *comment_trailing(const char *text) {
     const char *p = strstr(text, "///<");
-    if (!p) return NULL;
+    if (!p) return doxygen_trailing(text);
     p = skip_ws(p + 4);
     size_t n = strlen(p);
     while (n && isspace((unsigned char)p[n - 1])) n--;

@@ -428,7 +428,7 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent, CXClient
                 Symbol *s = t->pending.items[i].sym;
                 if ((int)tl > s->line) continue; // typedef written apart from the definition
                 int anon = !*s->name;
-                if (!anon && strcmp(s->name, name) != 0) s->tag_name = s->name;
+                if (!anon) s->tag_name = s->name; // `typedef struct x_s {…} x_t;`: x_s resolves too
                 else free(s->name);
                 s->name = xstrdup(name);
                 s->ns = NS_ORDINARY;
@@ -707,12 +707,15 @@ static void run_job(Run *run, Job *job, CXIndex index) {
     argv[0] = "-fbracket-depth=100000";
     for (size_t i = 0; i < job->args.n; i++) argv[i + 1] = job->args.items[i];
     CXTranslationUnit tu = NULL;
+    // by absolute path: the unit's -working-directory need not be the root
+    char *path = job->file[0] == '/' ? xstrdup(job->file) : xprintf("%s/%s", run->in->root, job->file);
     enum CXErrorCode err = clang_parseTranslationUnit2(
-        index, job->file, argv, (int)job->args.n + 1, NULL, 0,
+        index, path, argv, (int)job->args.n + 1, NULL, 0,
         CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_KeepGoing, &tu);
     free(argv);
     if (err != CXError_Success || !tu) {
         diag_add(&job->r.diags, DIAG_ERROR, job->file, 0, "libclang could not parse this file (error %d)", (int)err);
+        free(path);
         job->r.failed = 1;
         return;
     }
@@ -735,7 +738,8 @@ static void run_job(Run *run, Job *job, CXIndex index) {
         clang_disposeDiagnostic(d);
     }
     c.tu = tu;
-    c.main_file = clang_getFile(tu, job->file);
+    c.main_file = clang_getFile(tu, path);
+    free(path);
     clang_getInclusions(tu, inclusion_visit, &job->r.deps);
     if (job->is_header) {
         TopCtx t = {&c, {0}};

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 // The inputs of extraction: the public headers (every include/**.h, or --header), read as lines
 // and split into `///` blocks (comment.c), and the units to parse: each header on its own, then
-// every entry of compile_commands.json (or the files given with their flags). Knows nothing of
-// libclang. Entry point: inputs_load.
+// every entry of compile_commands.json (or the files given with their flags); a header gets the
+// flags of the first unit that includes it. Knows nothing of libclang. Entry point: inputs_load.
 #include "stages.h"
 
 #include <dirent.h>   // opendir
 #include <jansson.h>  // compile_commands.json
 #include <stdio.h>    // snprintf
 #include <stdlib.h>   // realpath, qsort
+#include <stdint.h>   // uintptr_t
 #include <string.h>   // strcmp
 #include <sys/stat.h> // stat
 
@@ -31,15 +32,32 @@ static void split_command(const char *cmd, StrVec *out) {
 }
 
 // Compiler flags only: drop the compiler, -c, -o X, the source and -Werror.
+// Compiler flags only: drop the compiler, -c, -o X, the source and -Werror. Paths of -I, -iquote,
+// -isystem, -idirafter, -include and -imacros are made absolute against the entry's directory:
+// libclang's -working-directory would change the whole process's directory (LLVM's real file
+// system chdirs), under the other threads' feet.
 static void clean_args(StrVec *raw, const char *file, const char *dir, StrVec *out) {
+    static const char *const path_flags[] = {"-I", "-iquote", "-isystem", "-idirafter", "-include", "-imacros"};
     for (size_t i = 1; i < raw->n; i++) {
         const char *a = raw->items[i];
         if (strcmp(a, "-c") == 0 || strncmp(a, "-Werror", 7) == 0) continue;
         if (strcmp(a, "-o") == 0) { i++; continue; }
         if (strcmp(a, file) == 0) continue;
+        const char *flag = NULL;
+        for (size_t k = 0; k < sizeof path_flags / sizeof *path_flags && !flag; k++)
+            if (strncmp(a, path_flags[k], strlen(path_flags[k])) == 0) flag = path_flags[k];
+        if (flag && dir) {
+            size_t n = strlen(flag);
+            const char *p = a[n] ? a + n : (i + 1 < raw->n ? raw->items[++i] : "");
+            if (*p && *p != '/') {
+                vec_push(out, xprintf("%s%s/%s", flag, dir, p));
+                continue;
+            }
+            vec_push(out, xprintf("%s%s", flag, p));
+            continue;
+        }
         vec_push(out, xstrdup(a));
     }
-    if (dir) vec_push(out, xprintf("-working-directory=%s", dir));
     vec_push(out, xstrdup("-Wno-everything"));
 }
 
@@ -134,6 +152,88 @@ static void find_headers(const char *dir, StrVec *out, Map *seen, DiagVec *diags
     free(names.items);
 }
 
+// ---- which unit includes a header --------------------------------------------------------------
+// Each header is parsed with the flags of the first unit (in database order) that includes it,
+// directly or through other headers: found by following the `#include` lines of the unit's files
+// with its own -I/-iquote/-isystem paths, files inside the root only.
+typedef struct { StrVec quote, angle; } SearchPath;
+
+static void search_path(const StrVec *args, const char *root, SearchPath *sp) {
+    const char *wd = root; // clean_args made the database's paths absolute
+    for (size_t i = 0; i < args->n; i++) {
+        const char *a = args->items[i], *dir = NULL;
+        int quote_only = 0;
+        if (strncmp(a, "-iquote", 7) == 0) quote_only = 1, dir = a[7] ? a + 7 : (i + 1 < args->n ? args->items[++i] : NULL);
+        else if (strncmp(a, "-isystem", 8) == 0) dir = a[8] ? a + 8 : (i + 1 < args->n ? args->items[++i] : NULL);
+        else if (strncmp(a, "-I", 2) == 0) dir = a[2] ? a + 2 : (i + 1 < args->n ? args->items[++i] : NULL);
+        if (!dir) continue;
+        char *full = dir[0] == '/' ? xstrdup(dir) : xprintf("%s/%s", wd, dir);
+        vec_push(&sp->quote, full);
+        if (!quote_only) vec_push(&sp->angle, full);
+    }
+}
+
+static char *resolve_include(const char *from, const char *name, int quoted, const SearchPath *sp) {
+    char abs[PATH_MAX];
+    if (quoted) {
+        const char *slash = strrchr(from, '/');
+        char *p = xprintf("%.*s/%s", slash ? (int)(slash - from) : 1, slash ? from : ".", name);
+        if (realpath(p, abs)) return free(p), xstrdup(abs);
+        free(p);
+    }
+    const StrVec *dirs = quoted ? &sp->quote : &sp->angle;
+    for (size_t i = 0; i < dirs->n; i++) {
+        char *p = xprintf("%s/%s", dirs->items[i], name);
+        int found = realpath(p, abs) != NULL;
+        free(p);
+        if (found) return xstrdup(abs);
+    }
+    return NULL;
+}
+
+// Marks in `owner` (public header -> unit index) every public header `file` reaches.
+static void scan_includes(const char *file, const SearchPath *sp, const Inputs *in, Map *visited, Map *owner, size_t unit) {
+    StrVec todo = {0};
+    vec_push(&todo, xstrdup(file));
+    size_t rl = strlen(in->root);
+    while (todo.n) {
+        char *f = todo.items[--todo.n];
+        if (map_get(visited, f) || strncmp(f, in->root, rl) != 0) {
+            free(f);
+            continue;
+        }
+        map_put(visited, f, f);
+        const char *rel = map_get(&in->public, f);
+        if (rel && !map_get(owner, rel)) map_put(owner, rel, (void *)(uintptr_t)(unit + 1));
+        char *text = read_text(f, NULL);
+        for (char *line = text; line && *line;) {
+            char *end = strchr(line, '\n');
+            if (end) *end = '\0';
+            const char *p = line;
+            while (*p == ' ' || *p == '\t') p++;
+            if (*p == '#') {
+                p++;
+                while (*p == ' ' || *p == '\t') p++;
+                if (strncmp(p, "include", 7) == 0) {
+                    p += 7;
+                    while (*p == ' ' || *p == '\t') p++;
+                    char close = *p == '"' ? '"' : *p == '<' ? '>' : 0;
+                    const char *e = close ? strchr(p + 1, close) : NULL;
+                    if (e) {
+                        char *name = xstrndup(p + 1, (size_t)(e - p - 1));
+                        char *hit = resolve_include(f, name, close == '"', sp);
+                        if (hit) vec_push(&todo, hit);
+                        free(name);
+                    }
+                }
+            }
+            line = end ? end + 1 : NULL;
+        }
+        free(text);
+    }
+    free(todo.items);
+}
+
 static char *job_key(const Job *j) {
     unsigned long long h = 1469598103934665603ULL;
     const char *parts[3] = {j->file, j->is_header ? "header" : "unit", NULL};
@@ -195,6 +295,19 @@ int inputs_load(const Options *o, Model *m, Inputs *in) {
         for (size_t k = 0; k < o->flags.n; k++) vec_push(&flags, xstrdup(o->flags.items[k]));
         vec_push(&flags, xstrdup("-Wno-everything"));
     }
+    // which unit includes each header (its flags are the header's)
+    Map owner = {0};
+    for (size_t u = 0; u < jobs.n; u++) {
+        SearchPath sp = {0};
+        search_path(&jobs.items[u].args, in->root, &sp);
+        Map visited = {0};
+        char abs[PATH_MAX];
+        char *unit = jobs.items[u].file[0] == '/' ? xstrdup(jobs.items[u].file) : xprintf("%s/%s", in->root, jobs.items[u].file);
+        if (realpath(unit, abs)) scan_includes(abs, &sp, in, &visited, &owner, u);
+        free(unit);
+        for (size_t k = 0; k < visited.cap; k++) free(visited.slots[k].hash ? visited.slots[k].value : NULL);
+        map_free(&visited);
+    }
     // header jobs first (they take longest to matter), then the units
     for (size_t i = 0; i < m->files.n; i++) {
         Job j = {0};
@@ -203,9 +316,12 @@ int inputs_load(const Options *o, Model *m, Inputs *in) {
         j.header = m->files.items[i];
         vec_push(&j.args, xstrdup("-x"));
         vec_push(&j.args, xstrdup("c"));
-        for (size_t k = 0; k < flags.n; k++) vec_push(&j.args, xstrdup(flags.items[k]));
+        size_t by = (size_t)(uintptr_t)map_get(&owner, j.file);
+        const StrVec *use = by ? &jobs.items[by - 1].args : &flags;
+        for (size_t k = 0; k < use->n; k++) vec_push(&j.args, xstrdup(use->items[k]));
         vec_push(&in->jobs, j);
     }
+    map_free(&owner);
     for (size_t i = 0; i < jobs.n; i++) vec_push(&in->jobs, jobs.items[i]);
     free(jobs.items);
     for (size_t i = 0; i < in->jobs.n; i++) in->jobs.items[i].cache_key = job_key(&in->jobs.items[i]);

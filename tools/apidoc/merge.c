@@ -3,6 +3,7 @@
 // header's symbols get the `///` block written before them, and a symbol declared in several
 // headers becomes one entry (the documented declaration is its home, USRs are united; documented
 // twice is an error). A block that attaches to nothing is an error. Entry point: merge_units.
+#include "comment_doxygen.h"
 #include "stages.h"
 
 #include <stdlib.h> // free
@@ -36,6 +37,24 @@ static void merge_symbol(Model *m, Map *seen, Symbol *s) {
     m->symbols.items[*at] = keep;
 }
 
+// A block written before a struct member or enum constant documents it, as in Doxygen (and
+// like `///<` after it), unless the member already has a trailing comment.
+static void member_doc(HeaderFile *h, char **trailing, int line) {
+    if (*trailing) return;
+    Doc *d = comment_block_before(&h->blocks, h->lines, h->nlines, line);
+    if (d && !d->used) *trailing = xstrdup(d->description), d->used = 1;
+}
+
+// `typedef int64_t git_time_t; /**< doc */`: a Doxygen trailing comment documents a file-scope
+// declaration that has no block before it.
+static Doc *trailing_doc(HeaderFile *h, const Symbol *s) {
+    int line = s->end_line >= 1 && s->end_line <= h->nlines ? s->end_line : s->line;
+    if (line < 1 || line > h->nlines) return NULL;
+    Doc *d = doxygen_trailing_doc(h->lines[line - 1], line);
+    if (d) d->used = 1;
+    return d;
+}
+
 int merge_units(Model *m, Inputs *in) {
     int failed = 0, io = 0;
     Map seen = {0};
@@ -57,6 +76,12 @@ int merge_units(Model *m, Inputs *in) {
                 Symbol *s = j->r.syms.items[k];
                 Doc *d = comment_block_before(&h->blocks, h->lines, h->nlines, s->line);
                 if (d) s->doc = d, d->used = 1;
+                else s->doc = trailing_doc(h, s);
+            }
+            for (size_t k = 0; k < j->r.syms.n; k++) {
+                Symbol *s = j->r.syms.items[k];
+                for (size_t f = 0; f < s->fields.n; f++) member_doc(h, &s->fields.items[f].trailing, s->fields.items[f].line);
+                for (size_t e = 0; e < s->enum_values.n; e++) member_doc(h, &s->enum_values.items[e].trailing, s->enum_values.items[e].line);
             }
             for (size_t k = 0; k < j->r.syms.n; k++) merge_symbol(m, &seen, j->r.syms.items[k]);
             for (size_t b = 0; b < h->blocks.n; b++)

@@ -27,6 +27,7 @@ typedef struct Doc {
     int    fields_line;  // line of FIELDS:, 0 when absent
     int    used;         // attached to something
     int    is_file_doc;
+    int    is_doxygen;   // written in the Doxygen dialect (comment_doxygen.c)
 } Doc;
 
 typedef Vec(Doc *) DocVec;
@@ -97,7 +98,8 @@ typedef struct {
 
 typedef struct Symbol {
     char      *id, *name, *header, *include, *declaration, *return_type;
-    char      *tag_name; // `typedef struct x_s {…} x_t;`: "x_s" (an alias search and links resolve)
+    char      *tag_name; // the tag of a record named by a typedef (`typedef struct x_s {…} x_t;`:
+                         // "x_s", an alias search and links resolve), or of an opaque typedef
     SymbolKind kind;
     Namespace  ns;
     int        line, end_line;

@@ -383,13 +383,13 @@ void resolve_aliases(Model *m) {
         Symbol *named = map_get(&ordinary, a->name);
         if (s && s->ns == NS_TAG && !named) { // the record takes the typedef's name
             map_put(&ordinary, a->name, s);
-            if (strcmp(s->name, a->name) != 0) s->tag_name = s->name, s->name = xstrdup(a->name);
+            s->tag_name = s->name, s->name = xstrdup(a->name);
             s->ns = NS_ORDINARY;
         } else if (!(s && (!named || named == s))) {
             s = named; // a redeclared opaque typedef, or `typedef struct X X;` of a folded record
         }
         if (!s) { // opaque: a symbol of its own
-            if (!*a->tag_name || strcmp(a->tag_name, a->name) == 0) free(a->tag_name), a->tag_name = NULL;
+            if (!*a->tag_name) free(a->tag_name), a->tag_name = NULL;
             a->alias = 0;
             map_put(&ordinary, a->name, a);
             vec_push(&m->symbols, a);
