@@ -73,7 +73,8 @@ $(FIXTURE_DIR)/site/index.html: $(BUILD)/site/markdown $(NODE_STAMP) $(SITE_ASSE
 	$(call site_build,$(BUILD)/site/markdown,tests/site/fixture/api.json,tests/site/fixture,$(FIXTURE_DIR)/docs,$(FIXTURE_DIR),$(FIXTURE_DIR)/site)
 
 TEST_SUITES += browser
-test-browser: $(NODE_STAMP) $(BUILD)/site/markdown $(BUILD)/site/markdown-asan
+# pages.test.js drives the library's own site, built from its api.json.
+test-browser: $(NODE_STAMP) $(BUILD)/site/markdown $(BUILD)/site/markdown-asan $(BUILD)/docs/api.json
 	@tests/run-suite.sh browser tests/browser/run.sh
 
 # bench.js runs `make docs` itself (timed) and measures the library's site/ as well.

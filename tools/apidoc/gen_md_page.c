@@ -27,6 +27,8 @@ static void md_html_literal(MdBuf *b, const char *p, size_t n) {
         if (c == '<') md_put(b, "&lt;");
         else if (c == '>') md_put(b, "&gt;");
         else if (c == '&') md_put(b, "&amp;");
+        else if (c == '_' && i > 0 && i + 1 < n && isalnum((unsigned char)p[i - 1]) && isalnum((unsigned char)p[i + 1]))
+            md_putc(b, c); // inside a word: never emphasis
         else if (strchr("*_`|[]\\!#", c)) md_printf(b, "&#%d;", c);
         else md_putc(b, c);
     }
@@ -251,9 +253,9 @@ static void md_dispatch(MdBuf *b, const MdModel *m, const MdSym *s) {
 // rows of a type's Functions and Accepted by (then names only, then a count), functions shown
 // (one open, a few folded), lines shown before the rest of a long function folds away behind
 // its expand control, code lines a page holds in all (the examples beyond are listed as links),
-// entries of the "More uses" list, declarations and functions per file under "Used by".
+// entries of the "More uses" list, declarations, files per group and functions per file under "Used by".
 enum { MD_API_ROWS = 24, MD_API_NAMES = 30, MD_EXAMPLES_FOLDED = 4, MD_SHOWN_LINES = 24, MD_FOLDED_LINES = 10,
-       MD_PAGE_CODE_LINES = 50, MD_MORE_USES = 6, MD_USED_DECLS = 40, MD_USED_PER_FILE = 3 };
+       MD_PAGE_CODE_LINES = 40, MD_MORE_USES = 6, MD_USED_DECLS = 30, MD_USED_FILES = 10, MD_USED_PER_FILE = 3 };
 
 // --- Scraped examples ----------------------------------------------------------------------
 
@@ -422,7 +424,7 @@ static void md_example_block(MdBuf *b, const MdExample *e, long max, int index) 
 
 // "In `fn`, file:line — via `MACRO`" with the misuse label.
 static void md_example_title(MdBuf *b, const MdModel *m, const MdExample *e, int html) {
-    if (e->misuse) md_put(b, "<span class=\"apidoc-misuse\" title=\"A death test or an expected abort: how not to use it\">misuse</span> ");
+    if (e->misuse) md_put(b, "<span class=\"apidoc-misuse\" title=\"A death test: how not to use it\">misuse</span> ");
     md_put(b, "In <code>");
     md_html_literal(b, e->function, strlen(e->function));
     md_put(b, "</code>, ");
@@ -535,12 +537,15 @@ static int md_ref_cmp(const void *a, const void *b) {
 // One line per file: its first MD_USED_PER_FILE functions (in line order), then "and K more"
 // linked to the file's source page.
 static void md_used_by_group(MdBuf *b, const MdModel *m, const MdRef *refs, size_t n, int tests) {
-    int any = 0;
+    size_t any = 0, left = 0, left_uses = 0;
     for (size_t i = 0, j; i < n; i = j) {
         for (j = i + 1; j < n && strcmp(refs[j].file, refs[i].file) == 0;) j++;
         if (md_is_test_path(refs[i].file) != tests) continue;
         if (!any) md_printf(b, "**%s**\n\n", tests ? "In tests" : "In the library and examples");
-        any = 1;
+        if (any++ >= MD_USED_FILES) {
+            left++, left_uses += j - i;
+            continue;
+        }
         md_printf(b, "- `%s` (%zu):", refs[i].file, j - i);
         for (size_t k = i; k < j && k < i + MD_USED_PER_FILE; k++) { // each function links to the use
             md_put(b, k > i ? ", " : " ");
@@ -558,17 +563,38 @@ static void md_used_by_group(MdBuf *b, const MdModel *m, const MdRef *refs, size
         }
         md_putc(b, '\n');
     }
+    if (left) md_printf(b, "- and %zu more files (%zu functions)\n", left, left_uses);
     if (any) md_putc(b, '\n');
 }
 
-// The public declaration (prototype, member list, macro) of `file` that spans `line`, or NULL.
+typedef struct MdProtoScan {
+    const MdModel *m;
+    const MdSym   *found;
+} MdProtoScan;
+
+static int md_proto_ident(void *ctx, const char *at, size_t len, int member, int depth) {
+    MdProtoScan *d = ctx;
+    char         name[256];
+    if (member || depth || at[len] != '(' || len >= sizeof name) return 0;
+    snprintf(name, sizeof name, "%.*s", (int)len, at);
+    const MdSym *f = md_find(d->m, name);
+    if (f && strcmp(f->kind, "function") == 0) d->found = f;
+    return d->found != NULL;
+}
+
+// The public declaration (prototype, member list, macro) of `file` that spans `line`, or the
+// public function a prototype on that line declares again (a header repeating another's), or NULL.
 static const MdSym *md_decl_at(const MdModel *m, const char *file, long line) {
     for (size_t i = 0; i < m->nsyms; i++) {
         const MdSym *d   = &m->syms[i];
         long         end = md_json_int(d->json, "end_line");
         if (strcmp(d->file, file) == 0 && d->line <= line && line <= (end ? end : d->line)) return d;
     }
-    return NULL;
+    char *text = md_source_lines(m, file, line, line);
+    MdProtoScan scan = {m, NULL};
+    if (text && strchr(text, ';') && !strchr(text, '{')) md_each_ident(text, md_proto_ident, &scan);
+    free(text);
+    return scan.found;
 }
 
 static int md_refers_to(const MdModel *m, const MdSym *d, const MdSym *s) {
@@ -585,24 +611,14 @@ static int md_refers_to(const MdModel *m, const MdSym *d, const MdSym *s) {
     return 0;
 }
 
-static int md_in_list(const MdSym *const *list, const MdSym *s) {
-    for (size_t i = 0; list && list[i]; i++)
-        if (list[i] == s) return 1;
-    return 0;
-}
-
-// `shown`: the symbols the page lists already (a type's Functions and Accepted by), left out here.
-static void md_used_by(MdBuf *b, const MdModel *m, const MdSym *s, const MdSym *const *shown1,
-                       const MdSym *const *shown2) {
+static void md_used_by(MdBuf *b, const MdModel *m, const MdSym *s) {
     // The public declarations naming it: prototypes that take it, member lists, macro bodies and
     // the _Generic arms that select it (api.json `uses` and `dispatch`), plus file-scope
     // references inside a declaration's lines.
     const MdSym **decls = calloc(m->nsyms + 1, sizeof *decls);
     size_t        nd    = 0;
     for (size_t i = 0; i < m->nsyms; i++)
-        if (&m->syms[i] != s && md_refers_to(m, &m->syms[i], s) && !md_in_list(shown1, &m->syms[i]) &&
-            !md_in_list(shown2, &m->syms[i]))
-            decls[nd++] = &m->syms[i];
+        if (&m->syms[i] != s && md_refers_to(m, &m->syms[i], s)) decls[nd++] = &m->syms[i];
     json_t *refs = json_object_get(s->json, "references");
     MdRef  *list = calloc(json_array_size(refs) + 1, sizeof *list);
     size_t  n    = 0, i;
@@ -612,7 +628,7 @@ static void md_used_by(MdBuf *b, const MdModel *m, const MdSym *s, const MdSym *
         if (!ref.file) continue;
         if (!ref.function) {
             const MdSym *d = md_decl_at(m, ref.file, ref.line);
-            if (d && d != s && !md_in_list(shown1, d) && !md_in_list(shown2, d)) {
+            if (d && d != s) {
                 int seen = 0;
                 for (size_t k = 0; k < nd; k++) seen |= decls[k] == d;
                 if (!seen) decls[nd++] = d;
@@ -630,7 +646,7 @@ static void md_used_by(MdBuf *b, const MdModel *m, const MdSym *s, const MdSym *
     }
     if (n || nd) md_put(b, "## Used by\n\n");
     if (nd) {
-        md_printf(b, "**In declarations** (%zu%s): ", nd, shown1 && shown1[0] ? " besides the functions above" : "");
+        md_printf(b, "**In declarations** (%zu): ", nd);
         for (size_t k = 0; k < nd && k < MD_USED_DECLS; k++) {
             md_put(b, k ? ", " : "");
             md_sym_link(b, m, decls[k]->name, "api");
@@ -882,7 +898,9 @@ static const MdSym *md_home_type(const MdModel *m, const MdSym *s) {
 static void md_declaration(MdBuf *b, const MdModel *m, const MdSym *s) {
     MdMark    *marks = NULL;
     size_t     n     = md_decl_marks(m, s, s->decl, "api", &marks);
-    MdCodeView v     = {.code = s->decl, .marks = marks, .nmarks = n, .cls = "apidoc-decl"};
+    // A prototype is one line: it wraps at the page's width (a member list keeps its layout).
+    MdCodeView v = {.code = s->decl, .marks = marks, .nmarks = n,
+                    .cls = strcmp(s->kind, "function") == 0 ? "apidoc-decl apidoc-proto" : "apidoc-decl"};
     md_code_html(b, &v);
     md_putc(b, '\n');
     free(marks);
@@ -928,7 +946,7 @@ static void md_symbol_page(MdBuf *b, const MdModel *m, const MdSym *s) {
     if (home) md_type_api(m, home, &funcs, &accepted);
     if (home == s) md_type_api_section(b, m, s, funcs, accepted);
     md_examples(b, m, s);
-    md_used_by(b, m, s, home == s ? funcs : NULL, home == s ? accepted : NULL);
+    md_used_by(b, m, s);
     md_uses(b, m, s);
     // Related starts with the own API: a type's functions and generic macros; a function's type
     // and that type's other functions.
