@@ -124,7 +124,7 @@ static int md_decl_ident(void *ctx, const char *at, size_t len, int after_member
         else if (macro) return 0; // a use of the parameter in the body
     }
     if (!id[0] && (next == ';' || next == ',' || next == '[' || next == ':' || next == '=' || next == '}' ||
-                   next == '\0' || next == '\n')) {
+                   next == ')' || next == '\0' || next == '\n')) { // `)`: a function-pointer member
         long rel = md_line_of(d->decl, at);
         char anchor[300];
         if (md_member_anchor(json_object_get(s->json, "fields"), "field", "", rel, s->line, at, len, anchor, sizeof anchor) ||

@@ -209,8 +209,8 @@ def _scan(markdown, src, on_span):
             continue
         def one(m):
             before, after = line[:m.start()], line[m.end():]
-            if before.endswith("[") and after.startswith("]("):
-                return m.group(0)  # already a link
+            if before.count("[") > before.count("]") and "](" in after:
+                return m.group(0)  # inside a link's text already
             return on_span(m.group(1), section, anchor, m.group(0))
         out.append(SPAN.sub(one, line))
     return "\n".join(out)
