@@ -489,7 +489,9 @@ static void md_examples(MdBuf *b, const MdModel *m, const MdSym *s) {
         }
         for (size_t i = 0, k = 0; i < n; i++) {
             if (!show[i]) continue;
-            if (k++ == 0) {
+            // Only a direct use or one through a macro is shown open; scaffolding and misuse
+            // (all that is left when they come first) stay folded: they never lead.
+            if (k++ == 0 && ex[i].tier < 2) {
                 md_put(b, "<p class=\"apidoc-example-title\">");
                 md_example_title(b, m, &ex[i], 1);
                 md_put(b, ":</p>\n\n");
