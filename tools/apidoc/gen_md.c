@@ -185,7 +185,7 @@ static void md_collect_sources(MdModel *m) {
             m->sources[m->nsources++] = strdup(files[f]);
         }
     }
-    qsort(m->sources, m->nsources, sizeof *m->sources, md_str_cmp);
+    if (m->nsources) qsort(m->sources, m->nsources, sizeof *m->sources, md_str_cmp);
 }
 
 static void md_model_free(MdModel *m) {
@@ -198,6 +198,7 @@ static void md_model_free(MdModel *m) {
     for (size_t i = 0; i < m->nsources; i++) free(m->sources[i]);
     free(m->sources);
     free(m->refs);
+    md_xref_free(m);
     free(m->tags);
     free(m->syms);
     json_decref(m->root);
@@ -247,7 +248,7 @@ int apidoc_markdown_main(int argc, char **argv) {
     if (rc == 0) {
         md_count_tags(&m);
         md_collect_sources(&m);
-        md_index_refs(&m);
+        md_index_xref(&m);
         if (md_symbol_pages(&m) || md_index_pages(&m) || md_source_pages(&m) || md_search_index(&m) ||
             (nav_path && md_nav(&m, nav_path)))
             rc = 3;

@@ -58,12 +58,13 @@ typedef struct MdModel {
     size_t      nsources;
     struct MdRefAt *refs;    // every reference of every symbol, sorted by (file, line, column)
     size_t      nrefs;
+    struct MdXref *xref;     // the cross-reference index of gen_md_xref.c
 } MdModel;
 
 const char *md_json_str(const json_t *obj, const char *key); // NULL when absent or not a string
 long        md_json_int(const json_t *obj, const char *key); // 0 when absent
 const MdSym *md_find(const MdModel *m, const char *name);
-const MdSym *md_find_id(const MdModel *m, const char *id);
+const MdSym *md_find_id(const MdModel *m, const char *id); // after md_index_xref
 // A doc text: "description", or "text" in hand-written older fixtures.
 const char  *md_desc(const json_t *obj);
 const MdTag *md_find_tag(const MdModel *m, const char *name); // folds case and synonyms
@@ -152,8 +153,14 @@ const MdRefAt *md_refs_in(const MdModel *m, const char *file, long first, long l
 void md_sym_href(char *out, size_t cap, const MdSym *s, const char *from_dir);
 // The definition of function s in a source file (an Example named s outside headers), or NULL.
 const json_t *md_definition(const MdModel *m, const MdSym *s);
-// Build MdModel.refs from every symbol's references (once, after loading).
-void md_index_refs(MdModel *m);
+// Build MdModel.refs and .xref (once, after loading; md_find_id needs it); md_xref_free frees .xref.
+void md_index_xref(MdModel *m);
+void md_xref_free(MdModel *m);
+const MdSym *md_find_tag_name(const MdModel *m, const char *tag); // `struct x_s` of `x_t`
+// The type a macro expands to a value of (an init macro), or NULL.
+const MdSym *md_produced_type(const MdModel *m, const MdSym *s);
+// The declarations naming s (in their `uses` or a _Generic arm), NULL-terminated, in *n.
+const MdSym *const *md_users(const MdModel *m, const MdSym *s, size_t *n);
 // The links of a declaration: each name it refers to (resolved from the references written in
 // its lines, its `uses` and its _Generic arms) to that symbol's page, each parameter, field and
 // enum constant it declares to the anchor of its row (#param-, #field-, #value-). Caller frees.

@@ -389,7 +389,7 @@ static size_t md_collect_examples(const MdModel *m, const MdSym *s, MdExample **
         x.use   = x.uses[0];
         ex[n++] = x;
     }
-    qsort(ex, n, sizeof *ex, md_example_cmp);
+    if (n) qsort(ex, n, sizeof *ex, md_example_cmp);
     if (n && ex[0].tier == 0) { // a direct use exists: the uses through a macro are dropped
         size_t kept = 0;
         for (size_t j = 0; j < n; j++) {
@@ -599,28 +599,15 @@ static const MdSym *md_decl_at(const MdModel *m, const char *file, long line) {
     return scan.found;
 }
 
-static int md_refers_to(const MdModel *m, const MdSym *d, const MdSym *s) {
-    size_t  i;
-    json_t *v;
-    json_array_foreach(json_object_get(d->json, "uses"), i, v) {
-        if (json_is_string(v) && s->id && strcmp(json_string_value(v), s->id) == 0) return 1;
-    }
-    json_array_foreach(json_object_get(d->json, "dispatch"), i, v) {
-        const char *fid = md_json_str(v, "function_id");
-        if (fid && s->id && strcmp(fid, s->id) == 0) return 1;
-    }
-    (void)m;
-    return 0;
-}
-
 static void md_used_by(MdBuf *b, const MdModel *m, const MdSym *s) {
     // The public declarations naming it: prototypes that take it, member lists, macro bodies and
     // the _Generic arms that select it (api.json `uses` and `dispatch`), plus file-scope
     // references inside a declaration's lines.
-    const MdSym **decls = calloc(m->nsyms + 1, sizeof *decls);
-    size_t        nd    = 0;
-    for (size_t i = 0; i < m->nsyms; i++)
-        if (&m->syms[i] != s && md_refers_to(m, &m->syms[i], s)) decls[nd++] = &m->syms[i];
+    size_t              nu;
+    const MdSym *const *users = md_users(m, s, &nu);
+    const MdSym       **decls = calloc(m->nsyms + 1, sizeof *decls);
+    size_t              nd    = 0;
+    for (size_t i = 0; i < nu; i++) decls[nd++] = users[i];
     json_t *refs = json_object_get(s->json, "references");
     MdRef  *list = calloc(json_array_size(refs) + 1, sizeof *list);
     size_t  n    = 0, i;
@@ -880,21 +867,8 @@ static const MdSym *md_home_type(const MdModel *m, const MdSym *s) {
             q += len;
         }
     }
-    size_t  u;
-    json_t *v;
-    json_array_foreach(json_object_get(s->json, "uses"), u, v) { // a macro: the type it produces
-        const MdSym *t = json_is_string(v) ? md_find_id(m, json_string_value(v)) : NULL;
-        if (t && md_is_type(t)) {
-            const MdSym **f = NULL, **g = NULL;
-            md_type_api(m, t, &f, &g);
-            int mine = 0;
-            for (size_t k = 0; f && f[k]; k++) mine |= f[k] == s;
-            free(f);
-            free(g);
-            if (mine) return t;
-        }
-    }
-    return NULL;
+    const MdSym *t = md_produced_type(m, s); // a macro: the type it produces
+    return t && md_is_type(t) && t != s ? t : NULL;
 }
 
 static void md_declaration(MdBuf *b, const MdModel *m, const MdSym *s) {

@@ -181,7 +181,7 @@ static int md_source_page(const MdModel *m, const char *file) {
         md_each_ident(text, md_link_locals, &d);
         md_reference_marks(&d, starts, nlines);
     }
-    qsort(d.marks, d.nmarks, sizeof *d.marks, md_mark_cmp);
+    if (d.nmarks) qsort(d.marks, d.nmarks, sizeof *d.marks, md_mark_cmp);
     size_t kept = 0; // one mark per identifier: a reference and a declaration at the same place
     for (size_t i = 0; i < d.nmarks; i++) {
         if (kept && d.marks[i].at < d.marks[kept - 1].at + d.marks[kept - 1].len) {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Cross-references of the symbol pages, resolved from api.json (never by matching names in
-// prose): the index of every reference by position (md_index_refs), the links and member anchors
-// of a declaration (md_decl_marks), and the API a type gathers (md_type_api): the functions that
-// take or return it, the macros that produce it, the generic macros with an arm for it.
+// prose), built once by md_index_xref: every reference by position, the symbols by id, the API a
+// type gathers (md_type_api: the functions that take or return it, the macros that produce it,
+// the generic macros with an arm for it) and who names whom (md_users); and the links and member
+// anchors of a declaration (md_decl_marks).
 #include "gen_md_internal.h"
 
 #include <ctype.h>  // isspace
@@ -17,7 +18,7 @@ static int md_refat_cmp(const void *a, const void *b) {
     return x->column < y->column ? -1 : x->column > y->column;
 }
 
-void md_index_refs(MdModel *m) {
+static void md_index_refs(MdModel *m) {
     size_t total = 0;
     for (size_t i = 0; i < m->nsyms; i++) total += json_array_size(json_object_get(m->syms[i].json, "references"));
     m->refs = calloc(total + 1, sizeof *m->refs);
@@ -203,13 +204,42 @@ static const char *md_macro_body(const MdSym *s) {
     return p;
 }
 
-// Whether macro s expands to a value of type t: a compound literal or cast `(t)` first, or a call
-// of a function returning t or of a macro producing t (followed through `depth` macros).
-static int md_macro_produces(const MdModel *m, const MdSym *s, const MdSym *t, int depth) {
-    if (depth > 4 || strstr(s->kind, "macro") == NULL) return 0;
-    const char *p = md_macro_body(s);
+// The type symbols named in a C type spelling (identifiers resolving to a struct, union, enum or
+// typedef, by name or by tag), appended to `out` (at most `cap`).
+static size_t md_types_in(const MdModel *m, const char *type, const MdSym **out, size_t n, size_t cap) {
+    for (const char *p = type ? type : ""; *p;) {
+        size_t len = 0;
+        while (isalnum((unsigned char)p[len]) || p[len] == '_') len++;
+        if (!len) {
+            p++;
+            continue;
+        }
+        const MdSym *t = NULL;
+        char         name[256];
+        if (len < sizeof name) {
+            snprintf(name, sizeof name, "%.*s", (int)len, p);
+            t = md_find(m, name);
+            if (!t) t = md_find_tag_name(m, name);
+        }
+        if (t && (!strcmp(t->kind, "struct") || !strcmp(t->kind, "union") || !strcmp(t->kind, "enum") ||
+                  !strcmp(t->kind, "typedef"))) {
+            int seen = 0;
+            for (size_t k = 0; k < n; k++) seen |= out[k] == t;
+            if (!seen && n < cap) out[n++] = t;
+        }
+        p += len;
+    }
+    return n;
+}
+
+// The type macro s expands to a value of: a compound literal or cast `(T)` first, or a call of a
+// function returning one or of a macro producing one (followed through `depth` macros); NULL.
+static const MdSym *md_macro_type(const MdModel *m, const MdSym *s, int depth) {
+    if (depth > 4 || strstr(s->kind, "macro") == NULL) return NULL;
+    const MdSym *found[1];
+    const char  *p = md_macro_body(s);
     while (*p && (isspace((unsigned char)*p) || *p == '\\' || *p == '(')) {
-        if (*p == '(') { // `(T)` or `(struct T)`: a cast or a compound literal of t
+        if (*p == '(') { // `(T)` or `(struct T)`: a cast or a compound literal of T
             const char *q = p + 1;
             while (isspace((unsigned char)*q)) q++;
             if (strncmp(q, "struct ", 7) == 0 || strncmp(q, "union ", 6) == 0 || strncmp(q, "enum ", 5) == 0)
@@ -219,30 +249,21 @@ static int md_macro_produces(const MdModel *m, const MdSym *s, const MdSym *t, i
             if (n && md_next_char(q + n) == ')') {
                 char name[256];
                 snprintf(name, sizeof name, "%.*s", (int)n, q);
-                return md_type_names(name, t);
+                return md_types_in(m, name, found, 0, 1) ? found[0] : NULL;
             }
         }
         p++;
     }
     size_t n = 0;
     while (isalnum((unsigned char)p[n]) || p[n] == '_') n++;
-    if (!n || md_next_char(p + n) != '(') return 0;
+    if (!n || md_next_char(p + n) != '(') return NULL;
     char name[256];
     snprintf(name, sizeof name, "%.*s", (int)n, p);
     const MdSym *callee = md_find(m, name);
-    if (!callee || callee == s) return 0;
-    if (strcmp(callee->kind, "function") == 0) return md_type_names(md_json_str(callee->json, "return_type"), t);
-    return md_macro_produces(m, callee, t, depth + 1);
-}
-
-static int md_takes_type(const MdSym *f, const MdSym *t) {
-    if (md_type_names(md_json_str(f->json, "return_type"), t)) return 1;
-    size_t  i;
-    json_t *p;
-    json_array_foreach(json_object_get(f->json, "params"), i, p) {
-        if (md_type_names(md_json_str(p, "type"), t)) return 1;
-    }
-    return 0;
+    if (!callee || callee == s) return NULL;
+    if (strcmp(callee->kind, "function") == 0)
+        return md_types_in(m, md_json_str(callee->json, "return_type"), found, 0, 1) ? found[0] : NULL;
+    return md_macro_type(m, callee, depth + 1);
 }
 
 // The arm of generic macro g for type t, or NULL.
@@ -262,25 +283,160 @@ static int md_decl_order(const void *a, const void *b) {
     return c ? c : (x->line < y->line ? -1 : x->line > y->line);
 }
 
-size_t md_type_api(const MdModel *m, const MdSym *t, const MdSym ***funcs, const MdSym ***accepted) {
-    *funcs = *accepted = NULL;
-    const MdSym **f = calloc(m->nsyms + 1, sizeof *f), **g = calloc(m->nsyms + 1, sizeof *g);
-    if (!f || !g) exit(3);
-    size_t nf = 0, ng = 0;
+// --- The index, built once ----------------------------------------------------------------
+
+typedef struct MdList {
+    const MdSym **v;
+    size_t        n, cap;
+} MdList;
+
+struct MdXref {
+    const MdSym **by_id;    // sorted by id
+    MdList       *funcs;    // per symbol (index in m->syms): its API when it is a type
+    MdList       *accepted; // generic macros with an arm for it
+    MdList       *users;    // declarations naming it (uses, _Generic arms)
+    const MdSym **produced; // per symbol: the type a macro produces, or NULL
+    size_t        nid;
+    const MdSym **tags;     // symbols with a tag_name, sorted by it
+    size_t        ntags;
+};
+
+static void md_list_add(MdList *l, const MdSym *s) {
+    if (l->n && l->v[l->n - 1] == s) return;
+    if (l->n + 1 >= l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 8;
+        l->v   = realloc(l->v, l->cap * sizeof *l->v);
+        if (!l->v) exit(3);
+    }
+    l->v[l->n++] = s;
+    l->v[l->n]   = NULL;
+}
+
+static int md_by_id_cmp(const void *a, const void *b) {
+    return strcmp((*(const MdSym *const *)a)->id, (*(const MdSym *const *)b)->id);
+}
+
+static int md_by_tag_cmp(const void *a, const void *b) {
+    return strcmp(md_json_str((*(const MdSym *const *)a)->json, "tag_name"),
+                  md_json_str((*(const MdSym *const *)b)->json, "tag_name"));
+}
+
+const MdSym *md_find_tag_name(const MdModel *m, const char *tag) {
+    if (!m->xref) return NULL;
+    size_t lo = 0, hi = m->xref->ntags;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int    c   = strcmp(md_json_str(m->xref->tags[mid]->json, "tag_name"), tag);
+        if (!c) return m->xref->tags[mid];
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return NULL;
+}
+
+const MdSym *md_find_id(const MdModel *m, const char *id) {
+    const struct MdXref *x  = m->xref;
+    size_t               lo = 0, hi = x ? x->nid : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int    c   = strcmp(x->by_id[mid]->id, id);
+        if (!c) return x->by_id[mid];
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return NULL;
+}
+
+void md_index_xref(MdModel *m) {
+    md_index_refs(m);
+    struct MdXref *x = calloc(1, sizeof *x);
+    if (!x) exit(3);
+    m->xref     = x;
+    x->by_id    = calloc(m->nsyms + 1, sizeof *x->by_id);
+    x->tags     = calloc(m->nsyms + 1, sizeof *x->tags);
+    x->funcs    = calloc(m->nsyms + 1, sizeof *x->funcs);
+    x->accepted = calloc(m->nsyms + 1, sizeof *x->accepted);
+    x->users    = calloc(m->nsyms + 1, sizeof *x->users);
+    x->produced = calloc(m->nsyms + 1, sizeof *x->produced);
+    if (!x->by_id || !x->tags || !x->funcs || !x->accepted || !x->users || !x->produced) exit(3);
+    size_t nid = 0;
+    for (size_t i = 0; i < m->nsyms; i++) {
+        if (m->syms[i].id) x->by_id[nid++] = &m->syms[i];
+        if (md_json_str(m->syms[i].json, "tag_name")) x->tags[x->ntags++] = &m->syms[i];
+    }
+    qsort(x->by_id, nid, sizeof *x->by_id, md_by_id_cmp);
+    qsort(x->tags, x->ntags, sizeof *x->tags, md_by_tag_cmp);
+    x->nid = nid;
+    enum { MAX_TYPES = 64 };
     for (size_t i = 0; i < m->nsyms; i++) {
         const MdSym *s = &m->syms[i];
-        if (s == t) continue;
+        const MdSym *types[MAX_TYPES];
+        size_t       nt = 0, k;
+        json_t      *v;
         if (json_array_size(json_object_get(s->json, "dispatch"))) {
-            if (md_arm_for(s, t)) g[ng++] = s;
-        } else if (strcmp(s->kind, "function") == 0 ? md_takes_type(s, t) : md_macro_produces(m, s, t, 0)) {
-            f[nf++] = s;
+            json_array_foreach(json_object_get(s->json, "dispatch"), k, v) {
+                nt = md_types_in(m, md_json_str(v, "type"), types, nt, MAX_TYPES);
+            }
+            for (size_t t = 0; t < nt; t++)
+                if (types[t] != s) md_list_add(&x->accepted[types[t] - m->syms], s);
+        } else if (strcmp(s->kind, "function") == 0) {
+            nt = md_types_in(m, md_json_str(s->json, "return_type"), types, nt, MAX_TYPES);
+            json_array_foreach(json_object_get(s->json, "params"), k, v) {
+                nt = md_types_in(m, md_json_str(v, "type"), types, nt, MAX_TYPES);
+            }
+            for (size_t t = 0; t < nt; t++)
+                if (types[t] != s) md_list_add(&x->funcs[types[t] - m->syms], s);
+        } else if ((x->produced[i] = md_macro_type(m, s, 0)) != NULL && x->produced[i] != s) {
+            md_list_add(&x->funcs[x->produced[i] - m->syms], s);
         }
     }
-    qsort(f, nf, sizeof *f, md_decl_order);
-    qsort(g, ng, sizeof *g, md_decl_order);
-    f[nf]     = NULL;
-    g[ng]     = NULL;
-    *funcs    = f;
-    *accepted = g;
-    return nf;
+    // Who names whom: `uses` and the functions of _Generic arms.
+    for (size_t i = 0; i < m->nsyms; i++) {
+        const MdSym *d = &m->syms[i];
+        size_t       k;
+        json_t      *v;
+        json_array_foreach(json_object_get(d->json, "uses"), k, v) {
+            const MdSym *t = json_is_string(v) ? md_find_id(m, json_string_value(v)) : NULL;
+            if (t && t != d) md_list_add(&x->users[t - m->syms], d);
+        }
+        json_array_foreach(json_object_get(d->json, "dispatch"), k, v) {
+            const MdSym *t = md_json_str(v, "function_id") ? md_find_id(m, md_json_str(v, "function_id")) : NULL;
+            if (t && t != d) md_list_add(&x->users[t - m->syms], d);
+        }
+    }
+    for (size_t i = 0; i < m->nsyms; i++) {
+        if (x->funcs[i].n) qsort(x->funcs[i].v, x->funcs[i].n, sizeof *x->funcs[i].v, md_decl_order);
+        if (x->accepted[i].n) qsort(x->accepted[i].v, x->accepted[i].n, sizeof *x->accepted[i].v, md_decl_order);
+    }
+}
+
+void md_xref_free(MdModel *m) {
+    struct MdXref *x = m->xref;
+    if (!x) return;
+    for (size_t i = 0; i < m->nsyms; i++) free(x->funcs[i].v), free(x->accepted[i].v), free(x->users[i].v);
+    free(x->funcs), free(x->accepted), free(x->users), free(x->produced), free(x->by_id), free(x->tags);
+    free(x);
+    m->xref = NULL;
+}
+
+static const MdSym **md_list_copy(const MdList *l) {
+    const MdSym **v = calloc(l->n + 1, sizeof *v);
+    if (!v) exit(3);
+    for (size_t i = 0; i < l->n; i++) v[i] = l->v[i];
+    return v;
+}
+
+size_t md_type_api(const MdModel *m, const MdSym *t, const MdSym ***funcs, const MdSym ***accepted) {
+    size_t i = (size_t)(t - m->syms);
+    *funcs    = md_list_copy(&m->xref->funcs[i]);
+    *accepted = md_list_copy(&m->xref->accepted[i]);
+    return m->xref->funcs[i].n;
+}
+
+const MdSym *md_produced_type(const MdModel *m, const MdSym *s) { return m->xref->produced[s - m->syms]; }
+
+const MdSym *const *md_users(const MdModel *m, const MdSym *s, size_t *n) {
+    const MdList *l = &m->xref->users[s - m->syms];
+    *n              = l->n;
+    return l->v;
 }
