@@ -29,3 +29,10 @@ bench-alloc: $(BUILD)/bench/bench_alloc | $(DEPS_BENCH)
 bench-threads: $(BUILD)/bench/bench_threads | $(DEPS_BENCH)
 	$(MAKE) --no-print-directory shim
 	bench/run_threads.sh $< $(BUILD)/liballoc-malloc.so $(BENCH_ROUNDS)
+
+# Suite bench-smoke (bench/smoke.sh): every allocator and workload of bench_alloc still runs and
+# reports a figure (or refuses with a reason). It checks that the benchmark works, never a speed.
+TEST_SUITES += bench-smoke
+.PHONY: test-bench-smoke
+test-bench-smoke: $(BUILD)/bench/bench_alloc
+	@tests/run-suite.sh bench-smoke bench/smoke.sh $<

@@ -16,7 +16,7 @@ declare -A group=(
   # the browser tests of the site: Debian's chromium driven by playwright-core (npm)
   [browser]="chromium"
   # benchmark peers and the real programs timed on the shim
-  [bench]="libmimalloc-dev libjemalloc-dev libgoogle-perftools-dev valgrind sqlite3 xz-utils perl gzip"
+  [bench]="libmimalloc-dev libjemalloc-dev libgoogle-perftools-dev valgrind sqlite3 xz-utils perl gzip gcc python3 time util-linux"
 )
 
 wanted=("$@")

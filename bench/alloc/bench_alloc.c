@@ -41,7 +41,7 @@ static double cpu_seconds(void) {
     return (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
 }
 
-typedef enum { RANDOM_PAIR, LIFO_PAIR, BATCH_FREE, LADDER } Loop;
+typedef enum { RANDOM_PAIR, LIFO_PAIR, BATCH_FREE, BATCH_UNTOUCHED, LADDER } Loop;
 
 typedef struct Workload {
     const char *name;
@@ -61,6 +61,7 @@ static const Workload workloads[] = {
     {"large-1m", LIFO_PAIR, 1 << 20, 1 << 20, 1, 5000, 1},
     {"arena", BATCH_FREE, 32, 32, BATCH, 200, BATCH},
     {"slab", RANDOM_PAIR, 64, 64, LIVE_SLOTS, 2000000, 1},
+    {"arena-bump", BATCH_UNTOUCHED, 32, 32, BATCH, 400, BATCH},
 };
 enum { WORKLOAD_COUNT = sizeof workloads / sizeof workloads[0] };
 
@@ -68,7 +69,8 @@ static bool supports(const BenchKind *kind, Loop loop) {
     switch (loop) {
     case RANDOM_PAIR: return kind->random_pair != NULL;
     case LIFO_PAIR: return kind->lifo_pair != NULL;
-    case BATCH_FREE: return kind->batch != NULL;
+    case BATCH_FREE:
+    case BATCH_UNTOUCHED: return kind->batch != NULL;
     case LADDER: return kind->realloc_ladder != NULL;
     }
     return false;
@@ -83,7 +85,8 @@ __attribute__((noinline)) static void bench_timed_loop(const BenchKind *kind, vo
     switch (w->loop) {
     case RANDOM_PAIR: kind->random_pair(ctx, plan, slots, w->live, iterations); break;
     case LIFO_PAIR: kind->lifo_pair(ctx, plan, iterations); break;
-    case BATCH_FREE: kind->batch(ctx, slots, BATCH, w->min_bytes, iterations); break;
+    case BATCH_FREE: kind->batch(ctx, slots, BATCH, w->min_bytes, iterations, true); break;
+    case BATCH_UNTOUCHED: kind->batch(ctx, slots, BATCH, w->min_bytes, iterations, false); break;
     case LADDER: kind->realloc_ladder(ctx, iterations); break;
     }
 }

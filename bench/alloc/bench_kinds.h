@@ -19,7 +19,7 @@ typedef struct BenchKind {
     // A NULL loop: the kind cannot run that workload, for the reason in `refusal`.
     void (*random_pair)(void *ctx, const BenchPlan *plan, void **slots, size_t live, size_t n);
     void (*lifo_pair)(void *ctx, const BenchPlan *plan, size_t n);
-    void (*batch)(void *ctx, void **slots, size_t batch, size_t bytes, size_t rounds);
+    void (*batch)(void *ctx, void **slots, size_t batch, size_t bytes, size_t rounds, bool touch);
     void (*realloc_ladder)(void *ctx, size_t rounds);
     const char *refusal;
     // Run this many times fewer iterations than a workload's table says (a kind thousands of
@@ -37,8 +37,8 @@ typedef struct BenchKind {
         bench_lifo_pair(&OPS, c, p, n);                                                            \
     }                                                                                              \
     __attribute__((unused)) static void id##_batch(void *c, void **s, size_t b, size_t bytes,     \
-                                                   size_t r) {                                    \
-        bench_batch(&OPS, c, s, b, bytes, r);                                                      \
+                                                   size_t r, bool t) {                            \
+        bench_batch(&OPS, c, s, b, bytes, r, t);                                                   \
     }                                                                                              \
     __attribute__((unused)) static void id##_realloc_ladder(void *c, size_t r) {                  \
         bench_realloc_ladder(&OPS, c, r);                                                          \

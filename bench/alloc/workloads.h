@@ -6,7 +6,8 @@
 #ifndef BENCH_WORKLOADS_H
 #define BENCH_WORKLOADS_H
 
-#include <stddef.h> // size_t
+#include <stdbool.h> // bool
+#include <stddef.h>  // size_t
 #include <stdint.h> // uint32_t, uint64_t
 
 typedef struct BenchOps {
@@ -69,12 +70,13 @@ BENCH_INLINE void bench_lifo_pair(const BenchOps *ops, void *ctx, const BenchPla
 }
 
 // allocate `batch` blocks of `bytes`, then release them all (by reset when the ops have one).
+// `touch` false leaves the blocks untouched: the bare cost of a bump allocation (arena-bump).
 BENCH_INLINE void bench_batch(const BenchOps *ops, void *ctx, void **slots, size_t batch,
-                              size_t bytes, size_t rounds) {
+                              size_t bytes, size_t rounds, bool touch) {
     for (size_t r = 0; r < rounds; ++r) {
         for (size_t i = 0; i < batch; ++i) {
             slots[i] = ops->allocate(ctx, bytes);
-            bench_touch(slots[i], bytes);
+            if (touch) bench_touch(slots[i], bytes);
         }
         if (ops->reset) {
             ops->reset(ctx);

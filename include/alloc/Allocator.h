@@ -139,6 +139,16 @@ typedef struct AllocatorStats {
 /// - `remap` may move: NULL means failure and the old block is untouched; `remap(NULL, n)`
 ///   allocates zero-filled memory; `remap(p, 0)` frees `p` and returns NULL.
 /// - `deallocate(NULL)` returns 0; otherwise it returns the bytes released.
+/// - What each kind may refuse (never with an abort, and never for a valid block other than as
+///   listed): `PageAllocator` and `HeapAllocator` refuse a `resize` the pages behind (or inside
+///   the size class of) the block cannot hold; `SlabAllocator` and `BudgetAllocator` refuse any
+///   request, `resize` or `remap` past their slot size, and `BudgetAllocator` an allocation when
+///   every slot is taken; `ArenaAllocator` refuses a `resize` of any block but the most recent
+///   (which grows into its chunk's room) and releases nothing on the
+///   `deallocate` of a block other than the most recent (it returns 0; the bytes come back at
+///   `ArenaAllocatorReset`), but its `remap` moves any block; `DebugAllocator` refuses a `resize`
+///   past the block's own mapping. Every kind's `allocate` and `remap` return NULL when memory is
+///   exhausted.
 /// - A pointer the allocator did not hand out, a double free, an interior pointer, a call on an
 ///   uninitialised or deinitialised allocator and a call with the wrong allocator type abort via
 ///   `AllocFatal` with a fixed reason; running out of memory is never fatal.
@@ -172,6 +182,48 @@ struct Allocator {
     AllocatorStats        stats;
     size_t                footprint_bytes;
 };
+
+///
+/// An allocator's private map from an address to its own bookkeeping (a segment, a slab, a block
+/// record): an open-addressing hash table the allocator maps from the OS, never inside user
+/// blocks. Its layout is the library's business; it is public only so allocators can embed it.
+/// The zero value is an empty map (no OS call until the first insert).
+///
+/// FIELDS:
+/// - slots : The table (private layout), or NULL while the map is empty and unmapped.
+/// - len   : Entries in the map.
+/// - bytes : Mapped length of `slots` in bytes.
+/// - bits  : log2 of the number of slots (0 while `slots` is NULL).
+///
+/// TAGS: Allocator, Memory
+///
+typedef struct AllocatorAddressMap {
+    struct AllocatorAddressSlot *slots;
+    size_t                       len;
+    size_t                       bytes;
+    uint32_t                     bits;
+} AllocatorAddressMap;
+
+///
+/// A run of whole OS pages an allocator mapped for one block: a row of the run tables
+/// `PageAllocator` and `HeapAllocator` keep out of band (live blocks sorted by address, freed
+/// runs kept for reuse sorted by size).
+///
+/// FIELDS:
+/// - ptr   : Start of the run; the address handed to the user. Aligned to the larger of the page
+///           size and the allocator's alignment.
+/// - bytes : The block's effective size in bytes, a multiple of the page size: what a free of it
+///           returns (for a retained run, its whole mapping).
+/// - cap   : Mapped length in bytes from `ptr`, at least `bytes`: a block may grow into the rest
+///           without a system call (`PageAllocator` keeps it equal to `bytes`).
+///
+/// TAGS: Allocator, Memory
+///
+typedef struct AllocatorRun {
+    void  *ptr;
+    size_t bytes;
+    size_t cap;
+} AllocatorRun;
 
 ///
 /// Magic of `PageAllocator`: the characters `pageallc` read as a little-endian `uint64_t`.
@@ -270,9 +322,12 @@ ALLOC_API size_t debug_allocator_deallocate(DebugAllocator *self, void *ptr);
 /// SUCCESS: A block aligned to at least `self->alignment` holding `bytes` bytes.
 /// FAILURE: NULL when `bytes` is 0 or every attempt failed (`failed_allocations` counts it).
 ///          Aborts via `AllocFatal` when `self` is NULL, uninitialised (zero magic, "uninitialised
-///          allocator"), of an unknown type ("unknown allocator type"), has a NULL vtable slot
-///          ("corrupted allocator: NULL function pointer") or a bad alignment ("corrupted
-///          allocator: alignment is not a power of two").
+///          allocator"), of an unknown type ("unknown allocator type"), has a NULL in the vtable
+///          slot it is about to call ("corrupted allocator: NULL function pointer"; each dynamic
+///          function checks the slot it calls, `allocator_realloc_dyn` and the statistics
+///          functions all four) or a bad alignment ("corrupted allocator: alignment is not a
+///          power of two"). The typed function called then checks only its own magic: the
+///          allocator is validated once.
 ///
 /// TAGS: Allocator, Allocation
 ///

@@ -46,6 +46,8 @@ ALLOC_BEGIN_DECLS
 /// - dirty : High-water mark in bytes from `start`: everything past it has never been handed out
 ///           since the chunk was mapped and still reads as zero. A request with `zeroed` set only
 ///           clears the part of its block below this mark.
+/// - bound : Index in `ArenaAllocator.bounds` of the first word of this chunk's block-start
+///           bitmap (one bit per alignment unit of the chunk, set where a block starts).
 ///
 /// TAGS: Allocator, Arena
 ///
@@ -54,6 +56,7 @@ typedef struct ArenaChunk {
     size_t bytes;
     size_t used;
     size_t dirty;
+    size_t bound;
 } ArenaChunk;
 
 ///
@@ -66,15 +69,19 @@ typedef struct ArenaChunk {
 /// check and a pointer increment. Every block starts on the arena's alignment and its size is
 /// rounded up to it: that rounded size is the block's effective size.
 ///
-/// Only the most recent block (`last`) can be released, resized or moved on its own, because the
-/// arena keeps no per-block sizes:
+/// Every block's size is kept out of band: a bitmap per chunk (`bounds`, one bit per alignment unit)
+/// marks where each block starts, so a block ends where the next one starts (or at the cursor).
+/// Only the most recent block (`last`) gives its bytes back on its own:
 /// - `arena_allocator_deallocate` of the most recent block gives its bytes back to the arena; of
 ///   any other block of the arena it does nothing and returns 0 (the bytes stay in use until
 ///   `ArenaAllocatorReset`);
 /// - `arena_allocator_resize` grows or shrinks the most recent block in place when its chunk has
-///   room, and returns 0 for any other block;
-/// - `arena_allocator_remap` moves the most recent block to a new chunk when it cannot grow in
-///   place; remapping any other block aborts ("remap of a block that is not the most recent").
+///   room, and returns 0 for any other block (`remap` moves it);
+/// - `arena_allocator_remap` moves any block when it cannot stay: the most recent one grows in
+///   place when its chunk has room, else moves to a new chunk; an older one stays when `new_size`
+///   fits its effective size, else moves to a new block (`min(old, new)` bytes copied, the old
+///   bytes stay in use until `ArenaAllocatorReset`). So a `Vec`, or any number of them, or any
+///   mix of blocks, works on one arena.
 ///
 /// Chunks: the first chunk is `chunk_bytes` long (64 KiB by default) and each new one twice the
 /// size of its predecessor in the sequence, up to `ARENA_ALLOCATOR_MAX_GROWN_CHUNK_BYTES`; a
@@ -107,6 +114,14 @@ typedef struct ArenaChunk {
 ///                  Init macro, rounded up to whole pages and to the alignment when mapped.
 /// - live_blocks  : Blocks allocated and not yet released (by freeing the most recent block or by
 ///                  `ArenaAllocatorReset`); `ArenaAllocatorReset` counts them as deallocations.
+/// - floor        : First byte of the current chunk; NULL before the first chunk.
+/// - bits         : The current chunk's block-start bitmap (inside `bounds`); NULL before the
+///                  first chunk.
+/// - shift        : log2 of `base.alignment`: bit `(block - floor) >> shift` marks a block start.
+/// - bounds       : Every chunk's block-start bitmap, chunk after chunk (`ArenaChunk.bound`), in a
+///                  mapping of its own; NULL until the first chunk is mapped.
+/// - bounds_len   : Words of `bounds` in use.
+/// - bounds_bytes : Length in bytes of the mapping that holds `bounds`.
 ///
 /// USAGE:
 ///     ArenaAllocator arena = ArenaAllocatorInit();
@@ -133,6 +148,12 @@ typedef struct ArenaAllocator {
     size_t      chunks_bytes; // bytes mapped for the table, multiple of the page size
     size_t      chunk_bytes;  // first chunk size in bytes; later chunks double
     uint64_t    live_blocks;  // blocks allocated and not released
+    char       *floor;        // start of the current chunk
+    uint64_t   *bits;         // the current chunk's block-start bitmap
+    uint32_t    shift;        // log2(alignment)
+    uint64_t   *bounds;       // block-start bitmaps of every chunk (own mapping)
+    size_t      bounds_len;   // words used in bounds
+    size_t      bounds_bytes; // bytes mapped for bounds
 } ArenaAllocator;
 
 ///
@@ -173,8 +194,8 @@ ALLOC_API void *arena_allocator_allocate(ArenaAllocator *self, size_t bytes, int
 /// Resize the arena's most recent block in place, never moving it.
 ///
 /// Shrinking always succeeds and gives the tail back to the arena; growing succeeds when the
-/// current chunk has room after the block. Any other block of the arena cannot be resized (the
-/// arena does not know its size) and returns 0.
+/// current chunk has room after the block. Any other block of the arena is not resized and
+/// returns 0 (`arena_allocator_remap` moves it, or keeps it when it is large enough).
 ///
 /// self[in,out] : An initialised arena.
 /// ptr[in]      : A block of `self`; NULL returns 0.
@@ -184,13 +205,13 @@ ALLOC_API void *arena_allocator_allocate(ArenaAllocator *self, size_t bytes, int
 ///          up to the alignment, and its first `min(old, new)` bytes are unchanged; bytes past the
 ///          old size are not guaranteed to be zero. Counts one reallocation.
 /// FAILURE: Returns 0 and leaves the block untouched when `ptr` is NULL, `new_size` is 0, `ptr`
-///          is a block of the arena other than the most recent one, or the chunk has no room; none
-///          of these counts as a failed allocation. Aborts via `AllocFatal` (naming
+///          is a block of the arena other than the most recent one, or the chunk has no room;
+///          none of these counts as a failed allocation. Aborts via `AllocFatal` (naming
 ///          `arena_allocator_resize`) with the allocator reasons of `arena_allocator_allocate`,
-///          and on a pointer that is not a block start of this arena with "foreign pointer"
-///          (outside every chunk: stack, libc, another allocator), "misaligned pointer" (inside a
-///          chunk but not on the alignment) or "double free" (inside a chunk but past the memory
-///          in use: the block was already released by a free or `ArenaAllocatorReset`).
+///          and on a pointer that is not a block of this arena with "foreign pointer" (outside
+///          every chunk: stack, libc, another allocator), "misaligned pointer" (inside a chunk but
+///          not on the alignment) or "double free" (inside a chunk but past the memory in use:
+///          the block was already released by a free or `ArenaAllocatorReset`).
 ///
 /// USAGE:
 ///     ArenaAllocator arena = ArenaAllocatorInit();
@@ -203,29 +224,32 @@ ALLOC_API void *arena_allocator_allocate(ArenaAllocator *self, size_t bytes, int
 ALLOC_API int8_t arena_allocator_resize(ArenaAllocator *self, void *ptr, size_t new_size);
 
 ///
-/// Resize the arena's most recent block, moving it to a new chunk when it cannot grow in place.
+/// Resize any block of the arena, moving it when it cannot stay.
 ///
-/// In place when the current chunk has room (as `arena_allocator_resize`); otherwise the block is
-/// copied to the start of the next chunk large enough (mapped if needed) and its old bytes are
-/// released. Only the most recent block can be remapped: the arena does not know the size of
-/// the others.
+/// The most recent block grows or shrinks in place when the current chunk has room (as
+/// `arena_allocator_resize`); otherwise it is copied to the start of the next chunk large enough
+/// (mapped if needed) and its old bytes are released. An older block stays when `new_size` fits
+/// its effective size (found from the block starts the arena records out of band); otherwise its
+/// bytes are copied to a new block at the cursor (which becomes the most recent block) and the
+/// old bytes stay unused until `ArenaAllocatorReset`. So any number of `Vec`s, or any mix of
+/// blocks, grow on one arena. O(size of the block / 64) to find an older block's end.
 ///
 /// self[in,out] : An initialised arena.
-/// ptr[in]      : The arena's most recent block, or NULL to allocate `new_size` zero-filled bytes.
+/// ptr[in]      : A block of the arena, or NULL to allocate `new_size` zero-filled bytes.
 /// new_size[in] : The wanted size in bytes; 0 frees `ptr` (as `arena_allocator_deallocate`, so a
 ///                block other than the most recent one is left in place) and returns NULL.
 ///
-/// SUCCESS: Returns the block's address (new when it moved; it stays the most recent block) with
-///          `new_size` rounded up to the alignment as effective size; the first `min(old, new)`
-///          bytes are preserved, bytes past them are not guaranteed to be zero. Counts one
-///          reallocation (an allocation when `ptr` is NULL).
+/// SUCCESS: Returns the block's address (new when it moved; a moved block is the most recent
+///          one) with `new_size` rounded up to the alignment as effective size (an older block that
+///          stays keeps its own); the first `min(old, new)` bytes are preserved, bytes past them
+///          are not guaranteed to be zero. Counts one reallocation (an allocation when `ptr` is
+///          NULL).
 /// FAILURE: Returns NULL when `new_size` is 0 (after freeing `ptr` if it was the most recent
 ///          block). Returns NULL, leaves the block untouched and counts one `failed_allocations`
 ///          when the rounded size overflows or the OS refuses a new chunk. When `ptr` is NULL
 ///          fails exactly as `arena_allocator_allocate`. Aborts via `AllocFatal` (naming
 ///          `arena_allocator_remap`) with the allocator and pointer reasons of
-///          `arena_allocator_resize`, and with "remap of a block that is not the most recent" for
-///          any other block of the arena.
+///          `arena_allocator_resize`.
 ///
 /// USAGE:
 ///     ArenaAllocator arena = ArenaAllocatorInit();

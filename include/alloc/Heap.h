@@ -50,8 +50,8 @@ ALLOC_BEGIN_DECLS
 #define HEAP_CLASS_COUNT 32
 
 ///
-/// Most freed page runs a heap keeps mapped for reuse (8). A freed large block of the same
-/// length as a retained run reuses it without a system call.
+/// Most freed page runs a heap keeps mapped for reuse (8). A large request that a retained run
+/// fits (see `HEAP_RUN_REUSE_RATIO`) reuses it without a system call.
 ///
 /// TAGS: Heap, Config, Memory
 ///
@@ -59,21 +59,23 @@ ALLOC_BEGIN_DECLS
 
 ///
 /// Upper bound on the bytes of freed page runs a heap keeps mapped, 8 MiB. A freed run that would
-/// exceed it evicts the oldest retained runs first; a run larger than the bound is unmapped at once.
+/// exceed it (or find the cache full) evicts the shortest retained runs that are shorter than it,
+/// and is unmapped itself when that is not enough; a run larger than the bound is unmapped at once.
 ///
 /// TAGS: Heap, Config, Memory
 ///
 #define HEAP_RETAINED_MAX_BYTES ((size_t)8 << 20)
 
 ///
-/// Smallest page run (1 MiB) that `heap_allocator_remap` moves with `mremap` when it cannot grow
-/// in place. Smaller runs move by allocating, copying and freeing: moving page tables costs a TLB
-/// flush on every CPU the process ran on, far more than copying less than 1 MiB, and the copy
-/// lands in a retained run when one of the right length is at hand.
+/// How much longer than a request (64×) a retained page run's mapping may be and still be reused
+/// for it. The block gets its page-rounded size; the rest of the mapping stays with it, so the
+/// block can grow into it later without a system call (a buffer that grows by doubling, is freed
+/// and grown again finds its largest mapping again). Bounded by the retention limits, so at most
+/// `HEAP_RETAINED_MAX_BYTES` of memory is held this way.
 ///
 /// TAGS: Heap, Config, Reallocation
 ///
-#define HEAP_REMAP_MOVE_MIN ((size_t)1 << 20)
+#define HEAP_RUN_REUSE_RATIO 64
 
 ///
 /// Most unused pages (64, i.e. 4 MiB) a heap keeps with their contents; each further page that
@@ -110,13 +112,6 @@ typedef struct HeapPage HeapPage;
 typedef struct HeapSegment HeapSegment;
 
 ///
-/// One slot of the heap's hash table of segments. Opaque (defined in src/alloc/heap_internal.h).
-///
-/// TAGS: Heap
-///
-typedef struct HeapSegmentSlot HeapSegmentSlot;
-
-///
 /// The state a heap keeps per size class.
 ///
 /// FIELDS:
@@ -136,18 +131,13 @@ typedef struct HeapSizeClass {
 } HeapSizeClass;
 
 ///
-/// A run of whole OS pages: a large block, or a freed one kept for reuse.
-///
-/// FIELDS:
-/// - base  : First byte of the run (page aligned, or aligned to the heap's alignment if larger).
-/// - bytes : Mapped length in bytes, a multiple of the OS page size: the block's effective size.
+/// A run of whole OS pages: a large block, or a freed one kept for reuse; an `AllocatorRun`
+/// whose mapping (`cap`) may be longer than the block (`bytes`), so the block grows into it
+/// without a system call.
 ///
 /// TAGS: Heap, Memory
 ///
-typedef struct HeapRun {
-    void *base;
-    size_t bytes;
-} HeapRun;
+typedef AllocatorRun HeapRun;
 
 ///
 /// The general-purpose allocator: size classes for small blocks, page runs for large ones, every
@@ -190,11 +180,8 @@ typedef struct HeapRun {
 ///                    unmapped.
 /// - hot_segment    : Descriptor of the segment at `hot_base`, or NULL.
 /// - classes        : Per size class state; see `HeapSizeClass`.
-/// - segments       : Open-addressing hash table of this heap's segments, keyed by address; NULL
-///                    until the first small allocation.
-/// - segments_cap   : Slots in `segments`, a power of two (0 when NULL).
-/// - segments_len   : Segments mapped.
-/// - segments_bytes : Mapped length of the `segments` table in bytes.
+/// - segments       : This heap's segments keyed by address (segment base -> descriptor): the
+///                    library's address map, read before any descriptor derived from a pointer.
 /// - free_segments  : List of segments that have an unused page.
 /// - empty_segments : Segments with no page in use (at most 1 is kept).
 /// - dirty_pages    : Unused pages whose contents were not yet discarded (at most
@@ -203,7 +190,8 @@ typedef struct HeapRun {
 /// - large_len      : Live runs in `large`.
 /// - large_cap      : Capacity of `large` in entries.
 /// - large_bytes    : Mapped length of the `large` table in bytes.
-/// - retained       : Freed runs kept mapped for reuse, oldest first.
+/// - retained       : Freed runs kept mapped for reuse, sorted by mapped length (the library's
+///                    page-run table; the most recent last among equals).
 /// - retained_len   : Entries used in `retained`.
 /// - retained_bytes : Sum of the retained runs' lengths, at most `HEAP_RETAINED_MAX_BYTES`.
 /// - freed          : Ring of recently unmapped run addresses, for the "double free" diagnosis.
@@ -218,10 +206,7 @@ struct HeapAllocator {
     uintptr_t        hot_base;      // segment of the last free, 1 for none
     HeapSegment     *hot_segment;
     HeapSizeClass    classes[HEAP_CLASS_COUNT];
-    HeapSegmentSlot *segments;
-    size_t           segments_cap;  // slots, power of two
-    size_t           segments_len;  // segments
-    size_t           segments_bytes;
+    AllocatorAddressMap segments;   // segment base -> HeapSegment *
     HeapSegment     *free_segments;
     uint32_t         empty_segments;
     uint32_t         dirty_pages;
@@ -304,10 +289,12 @@ ALLOC_API int8_t heap_allocator_resize(HeapAllocator *self, void *ptr, size_t ne
 ///
 /// Resize a block, moving it when it must.
 ///
-/// Stays in place when `new_size` fits the small block's slot, or when a page run can be shrunk
-/// or extended where it is; a page run of at least `HEAP_REMAP_MOVE_MIN` bytes otherwise moves
-/// with `mremap` (no copy) when the heap's alignment is at most the page size. Everything else
-/// allocates a new block, copies `min(old, new)` bytes and frees the old block.
+/// Stays in place when `new_size` fits the small block's slot, or when a page run fits its
+/// mapping (no system call) or can be shrunk or extended where it is (mremap); a page run
+/// otherwise moves with `mremap` (its page tables move, no byte is copied) when the heap's
+/// alignment is at most the page size. Everything else (a small block that outgrows its slot, a
+/// run of an over-aligned heap) allocates a new block, copies `min(old, new)` bytes and frees the
+/// old block.
 ///
 /// self[in,out] : An initialised heap.
 /// ptr[in]      : A live block of `self`, or NULL to allocate zero-filled memory.

@@ -45,20 +45,13 @@ ALLOC_BEGIN_DECLS
 #define PAGE_ALLOCATOR_MEMSET_MAX_BYTES ((size_t)64 << 10)
 
 ///
-/// One row of a `PageAllocator` table: a mapping the allocator made for one user block.
-///
-/// FIELDS:
-/// - ptr   : Start of the mapping; the address handed to the user. Aligned to the larger of the
-///           page size and the allocator's alignment.
-/// - bytes : Length of the mapping in bytes: the request rounded up to whole pages. This is the
-///           block's effective size, what `page_allocator_deallocate` returns.
+/// One row of a `PageAllocator` table: a mapping the allocator made for one user block, an
+/// `AllocatorRun` whose `bytes` (the request rounded up to whole pages: the block's effective
+/// size, what `page_allocator_deallocate` returns) is its whole mapping (`cap == bytes`).
 ///
 /// TAGS: Allocator, Page
 ///
-typedef struct PageEntry {
-    void *ptr;
-    size_t bytes;
-} PageEntry;
+typedef AllocatorRun PageEntry;
 
 ///
 /// An allocator that gives every block its own mapping of whole pages, straight from the OS.

@@ -80,20 +80,29 @@ typedef struct SlabInfo {
 /// - slab_bytes     : Size of every slab in bytes, a power of two; slabs are aligned to it. 0
 ///                    until the first allocation.
 /// - slots_per_slab : Slots in one slab: `slab_bytes / stride`.
-/// - bitmap_words   : 64-bit words of `live` per slab: `slots_per_slab` rounded up to 64, / 64.
-/// - stride_shift   : log2 of `stride` when it is a power of two above 1, else 0 (offsets are then
-///                    divided).
+/// - bitmap_words   : 64-bit words of `live` per slab: `slots_per_slab + 1` rounded up to 64, / 64
+///                    (the bit past the last slot stays clear: a pointer into the slab's tail
+///                    fails the live test like a freed slot).
+/// - recip          : Reciprocal of `stride`, `floor(2^recip_shift / stride) + 1`: a slot index is
+///                    `offset * recip >> recip_shift`, exact for every offset inside a slab (no
+///                    division on the free path).
+/// - recip_shift    : 31 + ceil(log2(stride)).
 /// - id_shift       : Bits of the slot part of a free id: the smallest with `1 << id_shift` ≥
 ///                    `slots_per_slab`.
-/// - index_bits     : log2 of the number of entries of `index`; 0 before the first slab.
+/// - hot_start      : Start of the slab the last free found in `index`, or 1 (never a slab
+///                    address) when there is none: the free fast path compares a pointer's slab
+///                    with it before it looks anything up.
+/// - hot_live       : The live bitmap of the slab at `hot_start` (NULL when none).
+/// - hot_id         : `slab << id_shift` of the slab at `hot_start`.
+/// - cached         : The slot freed last, kept out of the stack (the next allocation takes it
+///                    without decoding an id), or NULL.
+/// - cached_id      : The free id of `cached`.
 /// - slabs          : The slab table, one `SlabInfo` per slab in the order they were mapped; its
 ///                    own mapping, NULL before the first slab.
 /// - len            : Number of slabs mapped (rows of `slabs` and `live` in use).
 /// - slabs_bytes    : Length in bytes of the mapping that holds `slabs`.
-/// - index          : Hash table with linear probing: for each slab, its number in `slabs` plus 1
-///                    at the first free entry from the hash of its address; 0 = empty. At most
-///                    half full, so a lookup meets an empty entry. NULL before the first slab.
-/// - index_bytes    : Length in bytes of the mapping that holds `index`.
+/// - index          : The library's address map from a slab's start to its number in `slabs` plus
+///                    1, consulted before any descriptor derived from a pointer is read.
 /// - live           : The live bitmaps, `bitmap_words` words per slab (slab `i` first at
 ///                    `live + i * bitmap_words`); bit set = slot handed out.
 /// - live_bytes     : Length in bytes of the mapping that holds `live`.
@@ -121,14 +130,18 @@ typedef struct SlabAllocator {
     size_t    slab_bytes;     // bytes, power of two, >= page, alignment and 4 strides
     uint32_t  slots_per_slab; // slab_bytes / stride
     uint32_t  bitmap_words;   // words of `live` per slab
-    uint8_t   stride_shift;   // log2(stride) or 0
+    uint64_t  recip;          // floor(2^recip_shift / stride) + 1
+    uint8_t   recip_shift;    // 31 + ceil(log2(stride))
     uint8_t   id_shift;       // free id = slab << id_shift | slot
-    uint8_t   index_bits;     // index has 1 << index_bits entries
+    uintptr_t hot_start;      // slab of the last free, 1 for none
+    uint64_t *hot_live;       // its live bitmap
+    uint32_t  hot_id;         // its number << id_shift
+    char     *cached;         // last freed slot, or NULL
+    uint32_t  cached_id;      // its free id
     SlabInfo *slabs;          // in mapping order
     uint32_t  len;            // slabs mapped
     size_t    slabs_bytes;    // bytes mapped for slabs
-    uint32_t *index;          // slab address -> slab number + 1, open addressing
-    size_t    index_bytes;    // bytes mapped for index
+    AllocatorAddressMap index; // slab start -> slab number + 1
     uint64_t *live;           // bitmap_words per slab
     size_t    live_bytes;     // bytes mapped for live
     uint32_t *free_ids;       // stack of free slot ids
@@ -348,15 +361,16 @@ ALLOC_API SlabAllocator slab_allocator_init(size_t alignment, size_t slot_bytes)
 /// TAGS: Allocator, Slab, Init
 ///
 #define SlabAllocatorInitAligned(N, slot)                                                          \
-    ((SlabAllocator){.base      = {.allocate    = slab_allocator_vtable_allocate,                  \
-                                   .resize      = slab_allocator_vtable_resize,                    \
-                                   .remap       = slab_allocator_vtable_remap,                     \
-                                   .deallocate  = slab_allocator_vtable_deallocate,                \
+    ((SlabAllocator){.base      = {.allocate    = slab_allocator_vtable_allocate,                 \
+                                   .resize      = slab_allocator_vtable_resize,                   \
+                                   .remap       = slab_allocator_vtable_remap,                    \
+                                   .deallocate  = slab_allocator_vtable_deallocate,               \
                                    .alignment   = (size_t)(N),                                     \
-                                   .effort      = ALLOCATOR_EFFORT_ONCE,                           \
-                                   .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                   \
-                                   .magic       = SLAB_ALLOCATOR_MAGIC},                           \
-                     .slot_size = (size_t)(slot)})
+                                   .effort      = ALLOCATOR_EFFORT_ONCE,                          \
+                                   .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                  \
+                                   .magic       = SLAB_ALLOCATOR_MAGIC},                          \
+                     .slot_size = (size_t)(slot),                                                  \
+                     .hot_start = 1})
 #endif
 
 ///

@@ -12,17 +12,20 @@
 #include "alloc/Page.h"
 #include "alloc/Slab.h"
 
-static bool magic_is_known(u64 magic) {
-    switch (magic) {
-    case PAGE_ALLOCATOR_MAGIC:
-    case HEAP_ALLOCATOR_MAGIC:
-    case ARENA_ALLOCATOR_MAGIC:
-    case SLAB_ALLOCATOR_MAGIC:
-    case BUDGET_ALLOCATOR_MAGIC:
-    case DEBUG_ALLOCATOR_MAGIC: return true;
-    default: return false;
-    }
-}
+// A perfect hash of the six magics into 8 rows (the multiplier was searched for: the top 3 bits
+// of magic * MAGIC_HASH differ for all six), so "is it a known type" is one multiply, one load and
+// one compare. The two spare rows hold 1, which no magic (nor 0) hashes to them with.
+#define MAGIC_HASH 0x91b7584a2265b1f5ULL
+static const u64 known_magics[8] = {1,
+                                    HEAP_ALLOCATOR_MAGIC,
+                                    BUDGET_ALLOCATOR_MAGIC,
+                                    SLAB_ALLOCATOR_MAGIC,
+                                    DEBUG_ALLOCATOR_MAGIC,
+                                    1,
+                                    PAGE_ALLOCATOR_MAGIC,
+                                    ARENA_ALLOCATOR_MAGIC};
+
+static inline bool magic_is_known(u64 magic) { return known_magics[(magic * MAGIC_HASH) >> 61] == magic; }
 
 static void check_vtable(const Allocator *self, const char *function) {
     if (!self->allocate || !self->resize || !self->remap || !self->deallocate)
@@ -46,11 +49,35 @@ void alloc_check_header(const Allocator *self, u64 expected_magic, const char *t
     AllocFatal(function, reason, self);
 }
 
-static void check_any(const Allocator *self, const char *function) {
+// The reason `self` fails check_any, in the contract's order; aborts.
+__attribute__((noinline, cold)) static void diagnose_any(const Allocator *self, const char *function) {
     if (!self) AllocFatal(function, "NULL allocator", self);
     if (self->magic == 0) AllocFatal(function, "uninitialised allocator", self);
     if (!magic_is_known(self->magic)) AllocFatal(function, "unknown allocator type", self);
     check_vtable(self, function);
+}
+
+// The dynamic path's one validation: a known type, a non-NULL function pointer in the slot it is
+// about to call (`slot`: the others are checked when they are called), a power-of-two
+// alignment; the typed function then checks only its own magic.
+typedef enum Slot { SLOT_ALLOCATE, SLOT_RESIZE, SLOT_REMAP, SLOT_DEALLOCATE, SLOT_ALL } Slot;
+
+static inline bool slot_present(const Allocator *self, Slot slot) {
+    switch (slot) {
+    case SLOT_ALLOCATE: return self->allocate != NULL;
+    case SLOT_RESIZE: return self->resize != NULL;
+    case SLOT_REMAP: return self->remap != NULL;
+    case SLOT_DEALLOCATE: return self->deallocate != NULL;
+    case SLOT_ALL: break;
+    }
+    return self->allocate && self->resize && self->remap && self->deallocate;
+}
+
+static inline void check_any(const Allocator *self, Slot slot, const char *function) {
+    if (ALLOC_LIKELY(self && magic_is_known(self->magic) && slot_present(self, slot) &&
+                     alloc_is_power_of_two(self->alignment)))
+        return;
+    diagnose_any(self, function);
 }
 
 static u32 attempts_of(const Allocator *self) {
@@ -64,11 +91,11 @@ static void count_one_outcome(Allocator *self, u64 failures_before, bool failed)
     self->stats.failed_allocations = failures_before + (failed ? 1 : 0);
 }
 
-// At ALLOC_DEBUG >= 3 every operation through the dynamic path ends with the kind's full
-// self-check (typed calls reach their kind directly and are not seen here). The kind is known by
-// its vtable, not by its magic alone: a foreign implementation may borrow a known magic (the
-// tests' reference allocator does).
-static void self_check(Allocator *self) {
+// At ALLOC_DEBUG >= 3 every operation ends with the kind's full self-check (internal.h). The
+// kind is known by its vtable, not by its magic alone: a foreign implementation may borrow a
+// known magic (the tests' reference allocator does).
+void alloc_self_check(Allocator *self) {
+    if (!self) return;
     AllocatorAllocateFn allocate = self->allocate;
     if (allocate == page_allocator_vtable_allocate) PageAllocatorCheck((const PageAllocator *)self);
     if (allocate == heap_allocator_vtable_allocate) HeapAllocatorCheck((const HeapAllocator *)self);
@@ -79,27 +106,36 @@ static void self_check(Allocator *self) {
         DebugAllocatorCheck((DebugAllocator *)self);
 }
 
-void *allocator_alloc_dyn(Allocator *self, size bytes, i8 zeroed) {
-    check_any(self, __func__);
-    if (bytes == 0) return NULL;
-    u64   failures = self->stats.failed_allocations;
-    void *ptr      = NULL;
-    for (u32 attempt = attempts_of(self); attempt && !ptr; --attempt)
+// The attempts after a first one that failed (`failures`: the count before it).
+__attribute__((noinline)) static void *alloc_retry(Allocator *self, size bytes, i8 zeroed,
+                                                   u64 failures) {
+    void *ptr = NULL;
+    for (u32 attempt = attempts_of(self) - 1; attempt && !ptr; --attempt)
         ptr = self->allocate(self, bytes, zeroed);
     count_one_outcome(self, failures, ptr == NULL);
-    ALLOC_SELF_CHECK(self_check(self));
+    ALLOC_SELF_CHECK(alloc_self_check(self));
+    return ptr;
+}
+
+void *allocator_alloc_dyn(Allocator *self, size bytes, i8 zeroed) {
+    check_any(self, SLOT_ALLOCATE, __func__);
+    if (bytes == 0) return NULL;
+    u64   failures = self->stats.failed_allocations;
+    void *ptr      = self->allocate(self, bytes, zeroed);
+    if (ALLOC_UNLIKELY(!ptr)) return alloc_retry(self, bytes, zeroed, failures);
+    ALLOC_SELF_CHECK(alloc_self_check(self)); // a first attempt that succeeds counted no failure
     return ptr;
 }
 
 i8 allocator_resize_dyn(Allocator *self, void *ptr, size new_size) {
-    check_any(self, __func__);
+    check_any(self, SLOT_RESIZE, __func__);
     i8 resized = self->resize(self, ptr, new_size);
-    ALLOC_SELF_CHECK(self_check(self));
+    ALLOC_SELF_CHECK(alloc_self_check(self));
     return resized;
 }
 
 void *allocator_remap_dyn(Allocator *self, void *ptr, size new_size) {
-    check_any(self, __func__);
+    check_any(self, SLOT_REMAP, __func__);
     u64   failures = self->stats.failed_allocations;
     void *moved    = self->remap(self, ptr, new_size);
     if (new_size != 0) {
@@ -107,30 +143,30 @@ void *allocator_remap_dyn(Allocator *self, void *ptr, size new_size) {
             moved = self->remap(self, ptr, new_size);
         count_one_outcome(self, failures, moved == NULL);
     }
-    ALLOC_SELF_CHECK(self_check(self));
+    ALLOC_SELF_CHECK(alloc_self_check(self));
     return moved;
 }
 
 size allocator_free_dyn(Allocator *self, void *ptr) {
-    check_any(self, __func__);
+    check_any(self, SLOT_DEALLOCATE, __func__);
     size released = self->deallocate(self, ptr);
-    ALLOC_SELF_CHECK(self_check(self));
+    ALLOC_SELF_CHECK(alloc_self_check(self));
     return released;
 }
 
 void *allocator_realloc_dyn(Allocator *self, void *ptr, size new_size) {
-    check_any(self, __func__);
+    check_any(self, SLOT_ALL, __func__);
     if (ptr && new_size && self->resize(self, ptr, new_size)) return ptr;
     return allocator_remap_dyn(self, ptr, new_size);
 }
 
 AllocatorStats allocator_stats(const Allocator *self) {
-    check_any(self, __func__);
+    check_any(self, SLOT_ALL, __func__);
     return self->stats;
 }
 
 void allocator_reset_stats(Allocator *self) {
-    check_any(self, __func__);
+    check_any(self, SLOT_ALL, __func__);
     size in_use  = self->stats.bytes_in_use;
     memset(&self->stats, 0, sizeof self->stats);
     self->stats.bytes_in_use      = in_use;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
-// ArenaAllocator: bump allocation in chunks mapped from the OS, with the chunk table in a mapping
-// of its own (never inside a chunk). Entry points: arena_allocator_{allocate,resize,remap,
-// deallocate} and their vtable adapters, ArenaAllocatorReset, ArenaAllocatorDeinit,
-// ArenaAllocatorCheck. The fast path of arena_allocator_allocate is a bounds check and a bump;
-// moving to another chunk lives in the static slow path.
+// ArenaAllocator: bump allocation in chunks mapped from the OS, with the chunk table and the
+// block-start bitmaps (every block's size, out of band) in mappings of their own, never inside a
+// chunk. Entry points: arena_allocator_{allocate,resize,remap,deallocate} and their vtable
+// adapters, ArenaAllocatorReset, ArenaAllocatorDeinit, ArenaAllocatorCheck. The fast path of
+// arena_allocator_allocate is a bounds check, a bump and one bit set; moving to another chunk
+// lives in the static slow path, and so does the remap of an older block (a move by copy).
 #include "alloc/Arena.h"
 #include "internal.h"
 #include "sanitizer.h"
@@ -16,14 +17,40 @@ _Static_assert(ARENA_ALLOCATOR_DEFAULT_CHUNK_BYTES <= ARENA_ALLOCATOR_MAX_GROWN_
 
 static Allocator *base_of(ArenaAllocator *self) { return (Allocator *)self; }
 
-// The header check of every entry point, inlined for the fast path: the full check (which names
-// the reason) runs only when something is off.
-static inline void check_header(const ArenaAllocator *self, const char *function) {
-    if (ALLOC_LIKELY(self && self->base.magic == ARENA_ALLOCATOR_MAGIC && self->base.allocate &&
-                     self->base.resize && self->base.remap && self->base.deallocate &&
-                     alloc_is_power_of_two(self->base.alignment)))
-        return;
+// The whole header check (magic, vtable, alignment), which names the reason.
+static void check_header(const ArenaAllocator *self, const char *function) {
     alloc_check_header((const Allocator *)self, ARENA_ALLOCATOR_MAGIC, "ArenaAllocator", function);
+}
+
+// The fast path's check: one compare; the slow path then checks in full.
+static inline bool is_arena(const ArenaAllocator *self) {
+    return self && self->base.magic == ARENA_ALLOCATOR_MAGIC;
+}
+
+// --- Block starts (one bit per alignment unit of a chunk) ---------------------------------------
+
+static inline void mark_start(u64 *bits, size unit) { bits[unit >> 6] |= (u64)1 << (unit & 63); }
+
+static inline void clear_start(u64 *bits, size unit) { bits[unit >> 6] &= ~((u64)1 << (unit & 63)); }
+
+static inline bool is_start(const u64 *bits, size unit) { return (bits[unit >> 6] >> (unit & 63)) & 1; }
+
+// Words of bitmap a chunk of `bytes` needs.
+static size bound_words(const ArenaAllocator *self, size bytes) {
+    return ((bytes >> self->shift) + 63) / 64;
+}
+
+// Bytes from unit `unit` (a block start) to the next block start, or to `end` units (the end of
+// the chunk's used part): the block's effective size.
+static size block_extent(const ArenaAllocator *self, const u64 *bits, size unit, size end) {
+    for (size i = unit + 1; i < end; i = (i | 63) + 1) {
+        u64 word = bits[i >> 6] >> (i & 63);
+        if (word) {
+            size next = i + (size)__builtin_ctzll(word);
+            return ((next < end ? next : end) - unit) << self->shift;
+        }
+    }
+    return (end - unit) << self->shift;
 }
 
 static size room_of(const ArenaAllocator *self) {
@@ -40,6 +67,7 @@ static inline char *bump(ArenaAllocator *self, size bytes, size effective, i8 ze
     char *block  = self->cursor;
     self->cursor = block + effective;
     self->last   = block;
+    mark_start(self->bits, (size)(block - self->floor) >> self->shift);
     alloc_sanitize_allocated(self, block, effective, zeroed != 0);
     if (zeroed && (uintptr_t)block < (uintptr_t)self->dirty) {
         size dirty_bytes = (size)((uintptr_t)self->dirty - (uintptr_t)block);
@@ -68,26 +96,37 @@ static size next_chunk_bytes(const ArenaAllocator *self, size need) {
 
 static bool table_reserve_row(ArenaAllocator *self) {
     if (self->len < self->cap) return true;
-    size  page  = alloc_os_page_size();
-    size  bytes = self->chunks_bytes ? self->chunks_bytes * 2 : page;
-    void *table = self->chunks
-                      ? alloc_os_remap(base_of(self), self->chunks, self->chunks_bytes, bytes, true)
-                      : alloc_os_map(base_of(self), bytes);
-    if (!table) return false;
-    self->chunks       = table;
-    self->chunks_bytes = bytes;
-    self->cap          = (u32)(bytes / sizeof(ArenaChunk));
+    void *table = self->chunks;
+    if (!alloc_os_grow(base_of(self), &table, &self->chunks_bytes, self->chunks_bytes + 1))
+        return false;
+    self->chunks = table;
+    self->cap    = (u32)(self->chunks_bytes / sizeof(ArenaChunk));
+    return true;
+}
+
+// Room in `bounds` for `words` more words (fresh words read as zero). The table may move: the
+// caller enters a chunk afterwards, which points `bits` into it again.
+static bool bounds_reserve(ArenaAllocator *self, size words) {
+    void *table = self->bounds;
+    if (!alloc_os_grow(base_of(self), &table, &self->bounds_bytes,
+                       (self->bounds_len + words) * sizeof(u64)))
+        return false;
+    self->bounds = table;
     return true;
 }
 
 // Map a chunk of at least `need` bytes and append it to the table; its index, or -1.
 static i64 map_chunk(ArenaAllocator *self, size need) {
-    size bytes = next_chunk_bytes(self, need);
-    if (!bytes || !table_reserve_row(self)) return -1;
+    self->shift = (u32)__builtin_ctzll((unsigned long long)self->base.alignment);
+    size bytes  = next_chunk_bytes(self, need);
+    if (!bytes || !table_reserve_row(self) || !bounds_reserve(self, bound_words(self, bytes)))
+        return -1;
     char *start = alloc_os_map_aligned(base_of(self), bytes, self->base.alignment);
     if (!start) return -1;
     alloc_sanitize_region_mapped(self, start, bytes);
-    self->chunks[self->len] = (ArenaChunk){.start = start, .bytes = bytes, .used = 0, .dirty = 0};
+    self->chunks[self->len] =
+        (ArenaChunk){.start = start, .bytes = bytes, .used = 0, .dirty = 0, .bound = self->bounds_len};
+    self->bounds_len += bound_words(self, bytes);
     return self->len++;
 }
 
@@ -107,6 +146,8 @@ static void enter_chunk(ArenaAllocator *self, u32 index) {
     self->limit       = chunk->start + chunk->bytes;
     self->dirty       = chunk->start + chunk->dirty;
     self->last        = NULL;
+    self->floor       = chunk->start;
+    self->bits        = self->bounds + chunk->bound;
 }
 
 // Make an empty chunk of at least `need` bytes current: the first such chunk after the current
@@ -127,7 +168,9 @@ static bool advance_chunk(ArenaAllocator *self, size need) {
     return true;
 }
 
-__attribute__((noinline)) static void *allocate_slow(ArenaAllocator *self, size bytes, i8 zeroed) {
+__attribute__((noinline)) static void *allocate_slow(ArenaAllocator *self, size bytes, i8 zeroed,
+                                                     const char *function) {
+    check_header(self, function);
     if (!bytes) return NULL;
     size effective = alloc_align_up(bytes, self->base.alignment);
     if (!effective || !advance_chunk(self, effective)) {
@@ -139,9 +182,17 @@ __attribute__((noinline)) static void *allocate_slow(ArenaAllocator *self, size 
 
 // --- Pointers that are not the most recent block ----------------------------------------------
 
+// A block of this arena other than the most recent one, or what may be one.
+typedef struct OlderBlock {
+    const ArenaChunk *chunk;
+    size              unit; // alignment units from the chunk's start
+    size              used; // units in use in that chunk
+} OlderBlock;
+
 // Return normally iff `ptr` may be a block of this arena other than the most recent one (an
 // aligned address inside the used part of a chunk); otherwise abort with the reason.
-static void check_older_block(const ArenaAllocator *self, const void *ptr, const char *function) {
+static OlderBlock check_older_block(const ArenaAllocator *self, const void *ptr,
+                                    const char *function) {
     uintptr_t address = (uintptr_t)ptr;
     for (u32 i = 0; i < self->len; ++i) {
         const ArenaChunk *chunk = &self->chunks[i];
@@ -152,14 +203,24 @@ static void check_older_block(const ArenaAllocator *self, const void *ptr, const
         size used = i == self->current ? (size)((uintptr_t)self->cursor - start)
                   : i < self->current  ? chunk->used : 0;
         if (address - start >= used) AllocFatal(function, "double free", ptr);
-        return;
+        return (OlderBlock){chunk, (address - start) >> self->shift, used >> self->shift};
     }
     AllocFatal(function, "foreign pointer", ptr);
+}
+
+// The effective size of the older block `ptr`, found from the block starts; aborts when `ptr` is
+// not a block (naming `function`).
+static size older_block_bytes(const ArenaAllocator *self, const void *ptr, const char *function) {
+    OlderBlock block = check_older_block(self, ptr, function);
+    const u64 *bits  = self->bounds + block.chunk->bound;
+    if (!is_start(bits, block.unit)) AllocFatal(function, "interior pointer", ptr);
+    return block_extent(self, bits, block.unit, block.used);
 }
 
 // Release the most recent block: [ .. | last ][ free ] => [ .. ][ free ]
 static size release_last(ArenaAllocator *self) {
     size effective = (size)(self->cursor - self->last);
+    clear_start(self->bits, (size)(self->last - self->floor) >> self->shift);
     raise_dirty(self);
     self->cursor = self->last;
     self->last   = NULL;
@@ -182,62 +243,97 @@ static bool resize_last(ArenaAllocator *self, size new_size) {
     return true;
 }
 
-// --- The typed interface ----------------------------------------------------------------------
-
-void *arena_allocator_allocate(ArenaAllocator *self, size bytes, i8 zeroed) {
-    check_header(self, __func__);
-    // `bytes - 1 < room` is `0 < bytes <= room`; room is a multiple of the alignment, so the
-    // rounded size fits too.
-    if (ALLOC_UNLIKELY(bytes - 1 >= room_of(self))) return allocate_slow(self, bytes, zeroed);
-    size align = self->base.alignment;
-    return bump(self, bytes, (bytes + align - 1) & ~(align - 1), zeroed);
-}
-
-i8 arena_allocator_resize(ArenaAllocator *self, void *ptr, size new_size) {
-    check_header(self, __func__);
-    if (!ptr) return 0;
-    if (ptr != self->last) {
-        check_older_block(self, ptr, __func__);
-        return 0;
-    }
-    return new_size && resize_last(self, new_size);
-}
-
-void *arena_allocator_remap(ArenaAllocator *self, void *ptr, size new_size) {
-    check_header(self, __func__);
-    if (!ptr) return new_size ? arena_allocator_allocate(self, new_size, 1) : NULL;
-    if (ptr != self->last) {
-        check_older_block(self, ptr, __func__);
-        if (new_size) AllocFatal(__func__, "remap of a block that is not the most recent", ptr);
-        return NULL; // a free of an older block: nothing to do
-    }
-    if (!new_size) {
-        release_last(self);
-        return NULL;
-    }
-    if (resize_last(self, new_size)) return ptr;
-    // Move to another chunk: [ .. | old ] + [ new chunk ] => [ .. ] + [ copy of old | free ]
-    char *old           = self->last;
-    size  old_effective = (size)(self->cursor - old);
-    u32   old_index     = self->current;
-    size  effective     = alloc_align_up(new_size, self->base.alignment);
-    if (!effective || !advance_chunk(self, effective)) {
+// Carve a block of `effective` bytes (a multiple of the alignment) for a move, in a new chunk
+// when the current one has no room; NULL (a failure counted) when the OS refuses. Not counted as
+// an allocation: the caller counts the move.
+static char *carve_for_move(ArenaAllocator *self, size new_size, size *effective) {
+    *effective = alloc_align_up(new_size, self->base.alignment);
+    if (!*effective || (*effective > room_of(self) && !advance_chunk(self, *effective))) {
         alloc_stats_failed(base_of(self));
         return NULL;
     }
+    char *block  = self->cursor;
+    self->cursor = block + *effective;
+    self->last   = block;
+    mark_start(self->bits, (size)(block - self->floor) >> self->shift);
+    alloc_sanitize_allocated(self, block, *effective, false);
+    return block;
+}
+
+// Remap the most recent block (new_size > 0): in place when its chunk has room, else moved to
+// another chunk: [ .. | old ] + [ new chunk ] => [ .. ] + [ copy of old | free ]
+static void *remap_last(ArenaAllocator *self, size new_size) {
+    if (resize_last(self, new_size)) return self->last;
+    char *old           = self->last;
+    size  old_effective = (size)(self->cursor - old);
+    u32   old_index     = self->current;
+    size  effective;
+    char *block = carve_for_move(self, new_size, &effective); // always in a new chunk
+    if (!block) return NULL;
     ArenaChunk *old_chunk = &self->chunks[old_index];
     old_chunk->used       = (size)(old - old_chunk->start);
-    char *block           = self->cursor;
-    self->cursor          = block + effective;
-    self->last            = block;
-    alloc_sanitize_allocated(self, block, effective, false);
+    clear_start(self->bounds + old_chunk->bound, old_chunk->used >> self->shift);
     memcpy(block, old, old_effective);
     alloc_sanitize_freed(self, old, old_effective);
     alloc_stats_reallocated(base_of(self), new_size, old_effective, effective);
     return block;
 }
 
+// Remap an older block (new_size > 0): it stays when it is large enough, else its bytes move to a
+// new block and the old ones stay in use until Reset: [ old ] .. [ new ] (old dead, not reused).
+__attribute__((noinline)) static void *remap_older(ArenaAllocator *self, void *ptr, size new_size,
+                                                   const char *function) {
+    size old = older_block_bytes(self, ptr, function);
+    if (new_size <= old) {
+        alloc_stats_reallocated(base_of(self), new_size, old, old);
+        return ptr;
+    }
+    size  effective;
+    char *block = carve_for_move(self, new_size, &effective);
+    if (!block) return NULL;
+    memcpy(block, ptr, old);
+    alloc_sanitize_freed(self, ptr, old);
+    alloc_stats_reallocated(base_of(self), new_size, old, effective);
+    return block;
+}
+
+// --- The typed interface ----------------------------------------------------------------------
+
+void *arena_allocator_allocate(ArenaAllocator *self, size bytes, i8 zeroed) {
+    ALLOC_CHECK_ON_RETURN(self);
+    // `bytes - 1 < room` is `0 < bytes <= room`; room is a multiple of the alignment, so the
+    // rounded size fits too.
+    if (ALLOC_UNLIKELY(!is_arena(self) || bytes - 1 >= room_of(self)))
+        return allocate_slow(self, bytes, zeroed, __func__);
+    size align = self->base.alignment;
+    return bump(self, bytes, (bytes + align - 1) & ~(align - 1), zeroed);
+}
+
+i8 arena_allocator_resize(ArenaAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
+    check_header(self, __func__);
+    if (!ptr) return 0;
+    if (ptr == self->last) return new_size && resize_last(self, new_size);
+    check_older_block(self, ptr, __func__); // an older block never resizes: remap moves it
+    return 0;
+}
+
+void *arena_allocator_remap(ArenaAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
+    check_header(self, __func__);
+    if (!ptr) return new_size ? arena_allocator_allocate(self, new_size, 1) : NULL;
+    if (ptr == self->last) {
+        if (new_size) return remap_last(self, new_size);
+        release_last(self);
+        return NULL;
+    }
+    if (new_size) return remap_older(self, ptr, new_size, __func__);
+    check_older_block(self, ptr, __func__);
+    return NULL; // a free of an older block: nothing to do
+}
+
 size arena_allocator_deallocate(ArenaAllocator *self, void *ptr) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, __func__);
     if (!ptr) return 0;
     if (ALLOC_LIKELY(ptr == self->last)) return release_last(self);
@@ -266,6 +362,7 @@ size arena_allocator_vtable_deallocate(Allocator *self, void *ptr) {
 // --- Lifecycle --------------------------------------------------------------------------------
 
 void ArenaAllocatorReset(ArenaAllocator *self) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, __func__);
     AllocatorStats *stats = &self->base.stats;
     stats->deallocations += self->live_blocks; // every live block is released at once
@@ -275,8 +372,10 @@ void ArenaAllocatorReset(ArenaAllocator *self) {
     save_current(self);
     alloc_sanitize_pool_destroy(self); // every block is gone: poison each chunk whole again
     for (u32 i = 0; i < self->len; ++i) {
-        self->chunks[i].used = 0;
-        alloc_sanitize_region_mapped(self, self->chunks[i].start, self->chunks[i].bytes);
+        ArenaChunk *chunk = &self->chunks[i];
+        memset(self->bounds + chunk->bound, 0, bound_words(self, chunk->used) * sizeof(u64));
+        chunk->used = 0;
+        alloc_sanitize_region_mapped(self, chunk->start, chunk->bytes);
     }
     enter_chunk(self, 0);
 }
@@ -289,13 +388,30 @@ void ArenaAllocatorDeinit(ArenaAllocator *self) {
     }
     alloc_sanitize_pool_destroy(self);
     alloc_os_unmap(base_of(self), self->chunks, self->chunks_bytes);
+    alloc_os_unmap(base_of(self), self->bounds, self->bounds_bytes);
     memset(self, 0, sizeof *self);
 }
 
 // --- Self-check -------------------------------------------------------------------------------
 
+// A chunk's block starts: its bitmap lies inside `bounds`, its used part starts with a block, and
+// no block starts past the used part.
+static void check_starts(const ArenaAllocator *self, const char *function, const ArenaChunk *chunk,
+                         size used) {
+    size words = bound_words(self, chunk->bytes);
+    if (chunk->bound > self->bounds_len || words > self->bounds_len - chunk->bound)
+        AllocFatal(function, "corrupted allocator: block starts", self->bounds);
+    const u64 *bits = self->bounds + chunk->bound;
+    size       end  = used >> self->shift;
+    if (end && !is_start(bits, 0)) AllocFatal(function, "corrupted allocator: block starts", bits);
+    for (size w = end / 64; w < words; ++w) {
+        u64 stray = bits[w] & (w == end / 64 ? ~(((u64)1 << (end & 63)) - 1) : ~(u64)0);
+        if (stray) AllocFatal(function, "corrupted allocator: block starts", bits);
+    }
+}
+
 static void check_chunks(const ArenaAllocator *self, const char *function, size *mapped,
-                         size *used) {
+                         size *used, size *words) {
     size align = self->base.alignment;
     for (u32 i = 0; i < self->len; ++i) {
         const ArenaChunk *chunk = &self->chunks[i];
@@ -311,8 +427,10 @@ static void check_chunks(const ArenaAllocator *self, const char *function, size 
                 other->start < chunk->start + chunk->bytes)
                 AllocFatal(function, "corrupted allocator: overlapping chunks", chunk->start);
         }
+        check_starts(self, function, chunk, chunk_used);
         *mapped += chunk->bytes;
         *used += chunk_used;
+        *words += bound_words(self, chunk->bytes);
     }
 }
 
@@ -337,10 +455,16 @@ void ArenaAllocatorCheck(const ArenaAllocator *self) {
         if (self->last && (self->last < chunk->start || self->last >= self->cursor ||
                            !alloc_is_aligned(self->last, self->base.alignment)))
             AllocFatal(function, "corrupted allocator: last block", self->last);
+        if (self->floor != chunk->start || self->bits != self->bounds + chunk->bound ||
+            self->shift != (u32)__builtin_ctzll((unsigned long long)self->base.alignment) ||
+            (self->last && !is_start(self->bits, (size)(self->last - self->floor) >> self->shift)))
+            AllocFatal(function, "corrupted allocator: block starts", self->bits);
     }
-    size mapped = 0, used = 0;
-    check_chunks(self, function, &mapped, &used);
-    if (self->base.footprint_bytes != mapped + self->chunks_bytes)
+    size mapped = 0, used = 0, words = 0;
+    check_chunks(self, function, &mapped, &used, &words);
+    if (words != self->bounds_len || self->bounds_len * sizeof(u64) > self->bounds_bytes)
+        AllocFatal(function, "corrupted allocator: block starts", self->bounds);
+    if (self->base.footprint_bytes != mapped + self->chunks_bytes + self->bounds_bytes)
         AllocFatal(function, "corrupted allocator: footprint", self);
     const AllocatorStats *stats = &self->base.stats;
     if (stats->bytes_in_use > used || (self->live_blocks == 0 && stats->bytes_in_use != 0) ||

@@ -82,61 +82,6 @@ static void class_remove(HeapSizeClass *cls, HeapPage *page) {
     page->listed            = 0;
 }
 
-// --- Segment hash table (open addressing, linear probing, load <= 1/2) ---------------------
-
-static size home_slot(uintptr_t base, size cap) { return (base >> HEAP_SEGMENT_SHIFT) & (cap - 1); }
-
-static void table_put(HeapAllocator *self, HeapSegment *segment) {
-    size i = home_slot((uintptr_t)segment->base, self->segments_cap);
-    while (self->segments[i].segment) i = (i + 1) & (self->segments_cap - 1);
-    self->segments[i] = (HeapSegmentSlot){(uintptr_t)segment->base, segment};
-}
-
-HeapSegment *heap_segment_probe(const HeapAllocator *self, uintptr_t seg) {
-    const HeapSegmentSlot *t    = self->segments;
-    size                   mask = self->segments_cap - 1;
-    size                   i    = home_slot(seg, self->segments_cap);
-    while (t[i].base != seg && t[i].base != 0) i = (i + 1) & mask;
-    return t[i].segment; // NULL on an empty slot
-}
-
-// Make room for one more segment, doubling the table when it would pass half full.
-static bool table_reserve(HeapAllocator *self) {
-    if ((self->segments_len + 1) * 2 <= self->segments_cap) return true;
-    size cap   = self->segments_cap ? self->segments_cap * 2
-                                    : heap_os_page(self) / sizeof(HeapSegmentSlot);
-    size bytes = cap * sizeof(HeapSegmentSlot);
-    HeapSegmentSlot *table = alloc_os_map(&self->base, bytes);
-    if (!table) return false;
-    HeapSegmentSlot *old     = self->segments;
-    size             old_cap = self->segments_cap, old_bytes = self->segments_bytes;
-    self->segments           = table;
-    self->segments_cap       = cap;
-    self->segments_bytes     = bytes;
-    for (size i = 0; i < old_cap; ++i)
-        if (old[i].segment) table_put(self, old[i].segment);
-    alloc_os_unmap(&self->base, old, old_bytes);
-    return true;
-}
-
-// Backward-shift deletion: [ hole | x (home <= hole) | y (home == own slot) ] => [ x | hole | y ]
-static void table_remove(HeapAllocator *self, uintptr_t base) {
-    HeapSegmentSlot *t    = self->segments;
-    size             mask = self->segments_cap - 1;
-    size             i    = home_slot(base, self->segments_cap);
-    while (t[i].base != base) i = (i + 1) & mask;
-    for (size j = (i + 1) & mask; t[j].segment; j = (j + 1) & mask) {
-        size home  = home_slot(t[j].base, self->segments_cap);
-        bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-        if (!stays) {
-            t[i] = t[j];
-            i    = j;
-        }
-    }
-    t[i] = (HeapSegmentSlot){0, NULL};
-    self->segments_len--;
-}
-
 // --- Segments ---------------------------------------------------------------------------------
 
 static void segment_list(HeapAllocator *self, HeapSegment *segment) {
@@ -156,7 +101,7 @@ static void segment_unlist(HeapAllocator *self, HeapSegment *segment) {
 }
 
 static HeapSegment *segment_new(HeapAllocator *self) {
-    if (!table_reserve(self)) return NULL;
+    if (!addrmap_reserve(&self->segments, &self->base, 1)) return NULL;
     char *base = alloc_os_map_aligned(&self->base, HEAP_SEGMENT_SIZE, HEAP_SEGMENT_SIZE);
     if (!base) return NULL;
     size         desc_bytes = alloc_align_up(sizeof(HeapSegment), heap_os_page(self));
@@ -175,8 +120,7 @@ static HeapSegment *segment_new(HeapAllocator *self) {
         segment->pages[i].index   = (u8)i;
         segment->pages[i].stack   = segment->stacks[i];
     }
-    table_put(self, segment);
-    self->segments_len++;
+    addrmap_insert(&self->segments, &self->base, (uintptr_t)base, (uintptr_t)segment); // reserved
     segment_list(self, segment);
     self->empty_segments++;
     return segment;
@@ -189,7 +133,7 @@ static void segment_free(HeapAllocator *self, HeapSegment *segment) {
     }
     for (u32 i = 0; i < HEAP_PAGES_PER_SEGMENT; ++i) self->dirty_pages -= segment->pages[i].dirty;
     if (segment->listed) segment_unlist(self, segment);
-    table_remove(self, (uintptr_t)segment->base);
+    addrmap_remove(&self->segments, (uintptr_t)segment->base);
     alloc_sanitize_region_unmapping(self, segment->base, HEAP_SEGMENT_SIZE);
     alloc_os_unmap(&self->base, segment->base, HEAP_SEGMENT_SIZE);
     alloc_os_unmap(&self->base, segment, segment->desc_bytes);
@@ -309,6 +253,7 @@ HEAP_COLD static void *allocate_slow(HeapAllocator *self, size bytes, i8 zeroed)
 }
 
 void *heap_allocator_allocate(HeapAllocator *self, size bytes, i8 zeroed) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_self(self, __func__);
     if (ALLOC_LIKELY(bytes - 1 < self->small_limit)) {
         HeapPage *page = self->classes[heap_class_of(bytes)].pages;
@@ -373,7 +318,7 @@ static inline __attribute__((always_inline)) size free_checked(HeapAllocator *se
     // The segment of the previous free (hot_base is 1 when there is none, never a segment
     // address), else the home slot of the hash, which then becomes the hot segment. NULL, and any
     // pointer outside this heap's segments, ends in free_slow before a descriptor is read.
-    uintptr_t    seg     = (uintptr_t)ptr & ~(uintptr_t)(HEAP_SEGMENT_SIZE - 1);
+    uintptr_t    seg     = heap_segment_base(ptr);
     HeapSegment *segment = self->hot_segment;
     if (ALLOC_UNLIKELY(seg != self->hot_base)) {
         segment = heap_segment_at_home(self, seg);
@@ -394,6 +339,7 @@ static inline __attribute__((always_inline)) size free_checked(HeapAllocator *se
 }
 
 size heap_allocator_deallocate(HeapAllocator *self, void *ptr) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_self(self, __func__);
     return free_checked(self, ptr, __func__);
 }
@@ -426,6 +372,7 @@ size HeapAllocatorUsableSize(const HeapAllocator *self, const void *ptr) {
 }
 
 i8 heap_allocator_resize(HeapAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header_full(self, __func__);
     if (!ptr) return 0;
     BlockRef block     = block_of(self, ptr, __func__);
@@ -453,6 +400,7 @@ static void *move_block(HeapAllocator *self, void *ptr, size old, size new_size)
 }
 
 void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header_full(self, __func__);
     if (!ptr) return allocate_counted(self, new_size, 1);
     if (new_size == 0) {
@@ -466,10 +414,9 @@ void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size) {
         alloc_stats_reallocated(&self->base, new_size, old, old);
         return ptr;
     }
-    // Runs below HEAP_REMAP_MOVE_MIN move by copy (into a retained run when one fits, so a
-    // repeated growth pattern faults nothing); larger ones move their page tables with mremap,
-    // which keeps only page alignment.
-    bool  may_move  = old >= HEAP_REMAP_MOVE_MIN && self->base.alignment <= heap_os_page(self);
+    // A run grows into its mapping, else with mremap (in place or moving its page tables, never
+    // copying); mremap keeps only page alignment, so an over-aligned heap's runs move by copy.
+    bool  may_move  = self->base.alignment <= heap_os_page(self);
     size  effective = 0;
     void *moved     = heap_large_resize(self, block.run, new_size, may_move, &effective);
     if (moved) {
@@ -499,6 +446,31 @@ void *heap_allocator_vtable_remap(Allocator *self, void *ptr, size new_size) {
 
 size heap_allocator_vtable_deallocate(Allocator *self, void *ptr) {
     return heap_allocator_deallocate((HeapAllocator *)self, ptr);
+}
+
+// --- Teardown ---------------------------------------------------------------------------------
+
+void HeapAllocatorDeinit(HeapAllocator *self) {
+    alloc_check_header((const Allocator *)self, HEAP_ALLOCATOR_MAGIC, "HeapAllocator", __func__);
+    for (size s = 0; s < addrmap_capacity(&self->segments); ++s) {
+        HeapSegment *seg = (HeapSegment *)self->segments.slots[s].value;
+        if (!seg) continue;
+        alloc_sanitize_region_unmapping(self, seg->base, HEAP_SEGMENT_SIZE);
+        alloc_os_unmap(&self->base, seg->base, HEAP_SEGMENT_SIZE);
+        alloc_os_unmap(&self->base, seg, seg->desc_bytes);
+    }
+    addrmap_release(&self->segments, &self->base);
+    for (size i = 0; i < self->large_len; ++i) {
+        alloc_sanitize_region_unmapping(self, self->large[i].ptr, self->large[i].cap);
+        alloc_os_unmap(&self->base, self->large[i].ptr, self->large[i].cap);
+    }
+    for (size i = 0; i < self->retained_len; ++i) {
+        alloc_sanitize_region_unmapping(self, self->retained[i].ptr, self->retained[i].cap);
+        alloc_os_unmap(&self->base, self->retained[i].ptr, self->retained[i].cap);
+    }
+    alloc_sanitize_pool_destroy(self);
+    alloc_os_unmap(&self->base, self->large, self->large_bytes);
+    memset(self, 0, sizeof *self);
 }
 
 HeapAllocator heap_allocator_init(size_t alignment) {

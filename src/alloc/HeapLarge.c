@@ -1,112 +1,105 @@
 // SPDX-License-Identifier: MIT
-// HeapAllocator, page runs and the rest: blocks above HEAP_SMALL_MAX are runs of OS pages mapped
-// one by one and recorded in a table sorted by address (binary search); freed runs are retained
-// in a small bounded cache, and recently unmapped addresses remembered for the double-free
-// diagnosis. Also heap_bad_pointer (the exact reason for any bad pointer), HeapAllocatorCheck
-// and HeapAllocatorDeinit.
+// HeapAllocator, page runs: blocks above HEAP_SMALL_MAX are runs of OS pages recorded in a table
+// sorted by address (binary search). A run's mapping (`cap`) may be longer than the block
+// (`bytes`): a block grows into it without a system call, and past it with mremap (in place, else
+// moved; the pages are never copied). Freed runs are retained in a small bounded cache and reused
+// best-fit (a mapping up to HEAP_RUN_REUSE_RATIO times the request), so a block that keeps
+// growing and being freed finds its old mapping again; recently unmapped addresses are
+// remembered for the double-free diagnosis. Entry points: heap_large_allocate, _upper, _find,
+// _release, _resize (see heap_internal.h).
 #include "alloc/Heap.h"
 #include "heap_internal.h"
+#include "runs.h"
 #include "sanitizer.h"
 
 #include <string.h> // memmove, memset
 
-// --- Run table ----------------------------------------------------------------------------------
+// --- Run table (the library's page-run table, runs.h) --------------------------------------------
 
-// Index of the first live run whose base is above `ptr`.
-static size large_upper(const HeapAllocator *self, const void *ptr) {
-    size lo = 0, hi = self->large_len;
-    while (lo < hi) {
-        size mid = lo + (hi - lo) / 2;
-        if ((uintptr_t)self->large[mid].base <= (uintptr_t)ptr) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
+size heap_large_upper(const HeapAllocator *self, const void *ptr) {
+    return runs_upper(self->large, self->large_len, (uintptr_t)ptr);
 }
 
 i64 heap_large_find(const HeapAllocator *self, const void *ptr) {
-    size i = large_upper(self, ptr);
-    return i && self->large[i - 1].base == ptr ? (i64)(i - 1) : -1;
+    size i = runs_find(self->large, self->large_len, ptr);
+    return i < self->large_len ? (i64)i : -1;
 }
 
 // Make room for one more live run, doubling the table (mapped directly from the OS).
 static bool large_reserve(HeapAllocator *self) {
-    if (self->large_len < self->large_cap) return true;
-    size     bytes = self->large_bytes ? self->large_bytes * 2 : heap_os_page(self);
-    HeapRun *table = alloc_os_map(&self->base, bytes);
-    if (!table) return false;
-    if (self->large) {
-        memcpy(table, self->large, self->large_len * sizeof *table);
-        alloc_os_unmap(&self->base, self->large, self->large_bytes);
-    }
-    self->large       = table;
-    self->large_cap   = bytes / sizeof *table;
-    self->large_bytes = bytes;
+    if (!runs_reserve(&self->base, &self->large, &self->large_bytes, self->large_len)) return false;
+    self->large_cap = self->large_bytes / sizeof(HeapRun);
     return true;
 }
 
 // [ a | c ] + b => [ a | b | c ]   (room reserved by the caller)
-static void large_insert(HeapAllocator *self, void *base, size bytes) {
-    size i = large_upper(self, base);
-    if (i < self->large_len)
-        memmove(&self->large[i + 1], &self->large[i], (self->large_len - i) * sizeof(HeapRun));
-    self->large[i] = (HeapRun){base, bytes};
+static void large_insert(HeapAllocator *self, void *ptr, size bytes, size cap) {
+    runs_insert(self->large, self->large_len, heap_large_upper(self, ptr), (HeapRun){ptr, bytes, cap});
     self->large_len++;
 }
 
 // [ a | b | c ] - b => [ a | c ]
 static void large_erase(HeapAllocator *self, size i) {
-    if (i + 1 < self->large_len)
-        memmove(&self->large[i], &self->large[i + 1], (self->large_len - i - 1) * sizeof(HeapRun));
+    runs_erase(self->large, self->large_len, i);
     self->large_len--;
 }
 
-// --- Freed addresses and retained runs ------------------------------------------------------
+// --- Freed addresses and retained runs (sorted by mapped length) ----------------------------------
 
-static void freed_remember(HeapAllocator *self, void *base) {
-    self->freed[self->freed_next] = base;
+static void freed_remember(HeapAllocator *self, void *ptr) {
+    self->freed[self->freed_next] = ptr;
     self->freed_next              = (self->freed_next + 1) % HEAP_FREED_MAX;
 }
 
-static void freed_forget(HeapAllocator *self, const void *base) {
+static void freed_forget(HeapAllocator *self, const void *ptr) {
     for (size i = 0; i < HEAP_FREED_MAX; ++i)
-        if (self->freed[i] == base) self->freed[i] = NULL;
+        if (self->freed[i] == ptr) self->freed[i] = NULL;
 }
 
-static void unmap_run(HeapAllocator *self, void *base, size bytes) {
-    alloc_sanitize_region_unmapping(self, base, bytes); // a freed (poisoned) run
-    alloc_os_unmap(&self->base, base, bytes);
-    freed_remember(self, base);
+static void unmap_run(HeapAllocator *self, void *ptr, size bytes) {
+    alloc_sanitize_region_unmapping(self, ptr, bytes); // a freed (poisoned) run
+    alloc_os_unmap(&self->base, ptr, bytes);
+    freed_remember(self, ptr);
 }
 
 static HeapRun retained_remove(HeapAllocator *self, size i) {
     HeapRun run = self->retained[i];
-    if (i + 1 < self->retained_len)
-        memmove(&self->retained[i], &self->retained[i + 1],
-                (self->retained_len - i - 1) * sizeof(HeapRun));
+    runs_erase(self->retained, self->retained_len, i);
     self->retained_len--;
-    self->retained_bytes -= run.bytes;
+    self->retained_bytes -= run.cap;
     return run;
 }
 
-// A retained run of exactly `bytes`, taken out of the cache; NULL if there is none.
-static void *retained_take(HeapAllocator *self, size bytes) {
-    for (size i = 0; i < self->retained_len; ++i)
-        if (self->retained[i].bytes == bytes) return retained_remove(self, i).base;
-    return NULL;
+// The retained run that fits `bytes` best (the shortest mapping of at least `bytes`, at most
+// HEAP_RUN_REUSE_RATIO times longer; the most recent among equals), taken out of the cache; its
+// mapped length in `*cap`. NULL if none fits.
+static void *retained_take(HeapAllocator *self, size bytes, size *cap) {
+    size at = runs_fit(self->retained, self->retained_len, bytes, HEAP_RUN_REUSE_RATIO);
+    if (at == self->retained_len) return NULL;
+    HeapRun run = retained_remove(self, at);
+    *cap        = run.cap;
+    return run.ptr;
 }
 
-// Keep a freed run for reuse, evicting the oldest runs to stay within the bounds.
-static void retain(HeapAllocator *self, void *base, size bytes) {
-    if (bytes > HEAP_RETAINED_MAX_BYTES) {
-        unmap_run(self, base, bytes);
+// Keep a freed run of `bytes` mapped bytes for reuse. Within the bounds the shortest runs go
+// first (the longest are the dearest to map and fault in again); a run shorter than every
+// retained one when the cache is full is unmapped itself.
+static void retain(HeapAllocator *self, void *ptr, size bytes) {
+    while (bytes <= HEAP_RETAINED_MAX_BYTES &&
+           (self->retained_len == HEAP_RETAINED_MAX ||
+            self->retained_bytes + bytes > HEAP_RETAINED_MAX_BYTES)) {
+        if (self->retained[0].cap > bytes) break; // every retained run is longer
+        HeapRun shortest = retained_remove(self, 0);
+        unmap_run(self, shortest.ptr, shortest.cap);
+    }
+    if (bytes > HEAP_RETAINED_MAX_BYTES || self->retained_len == HEAP_RETAINED_MAX ||
+        self->retained_bytes + bytes > HEAP_RETAINED_MAX_BYTES) {
+        unmap_run(self, ptr, bytes);
         return;
     }
-    while (self->retained_len == HEAP_RETAINED_MAX ||
-           self->retained_bytes + bytes > HEAP_RETAINED_MAX_BYTES) {
-        HeapRun old = retained_remove(self, 0);
-        unmap_run(self, old.base, old.bytes);
-    }
-    self->retained[self->retained_len++] = (HeapRun){base, bytes};
+    size at = runs_upper_by_size(self->retained, self->retained_len, bytes);
+    runs_insert(self->retained, self->retained_len, at, (HeapRun){ptr, bytes, bytes});
+    self->retained_len++;
     self->retained_bytes += bytes;
 }
 
@@ -121,8 +114,9 @@ static void *map_run(HeapAllocator *self, size bytes) {
 void *heap_large_allocate(HeapAllocator *self, size bytes, i8 zeroed, size *effective) {
     size len = alloc_align_up(bytes, heap_os_page(self));
     if (!len || !large_reserve(self)) return NULL;
-    void *base = retained_take(self, len);
-    if (base) {
+    size  cap  = len;
+    void *base = retained_take(self, len, &cap);
+    if (base) { // the rest of its mapping, [len, cap), stays poisoned: not part of the block
         alloc_sanitize_allocated(self, base, len, zeroed != 0);
         if (zeroed) memset(base, 0, len);
     } else {
@@ -130,7 +124,7 @@ void *heap_large_allocate(HeapAllocator *self, size bytes, i8 zeroed, size *effe
         alloc_sanitize_allocated(self, base, len, true);
         freed_forget(self, base);
     }
-    large_insert(self, base, len);
+    large_insert(self, base, len, cap);
     *effective = len;
     return base;
 }
@@ -138,9 +132,49 @@ void *heap_large_allocate(HeapAllocator *self, size bytes, i8 zeroed, size *effe
 size heap_large_release(HeapAllocator *self, size index) {
     HeapRun run = self->large[index];
     large_erase(self, index);
-    alloc_sanitize_freed(self, run.base, run.bytes);
-    retain(self, run.base, run.bytes);
+    alloc_sanitize_freed(self, run.ptr, run.bytes);
+    retain(self, run.ptr, run.cap); // the whole mapping
     return run.bytes;
+}
+
+// Grow or shrink run `index` within its mapping: no system call. [ block | room ] => [ block+ | room- ]
+static void *resize_within(HeapAllocator *self, HeapRun *run, size len) {
+    alloc_sanitize_resized(self, run->ptr, run->bytes, len);
+    run->bytes = len;
+    return run->ptr;
+}
+
+// Shrink run `index` to `len` bytes and give the rest of its mapping back to the OS.
+static void *shrink_mapping(HeapAllocator *self, HeapRun *run, size len) {
+    alloc_sanitize_resized(self, run->ptr, run->bytes, len);
+    alloc_sanitize_region_unmapping(self, (char *)run->ptr + len, run->cap - len);
+    alloc_os_remap(&self->base, run->ptr, run->cap, len, false); // unmaps the tail: cannot fail
+    run->bytes = run->cap = len;
+    return run->ptr;
+}
+
+// Grow run `index` past its mapping with mremap: in place, else (when `may_move`) moved with its
+// page tables; the pages are never copied. NULL (run untouched) when neither is possible.
+static void *grow_mapping(HeapAllocator *self, size index, size len, bool may_move) {
+    HeapRun *run  = &self->large[index];
+    char    *room = (char *)run->ptr + run->bytes;
+    alloc_sanitize_region_unmapping(self, room, run->cap - run->bytes); // about to change hands
+    void *moved = alloc_os_remap(&self->base, run->ptr, run->cap, len, may_move);
+    if (!moved) {
+        alloc_sanitize_region_mapped(self, room, run->cap - run->bytes);
+        return NULL;
+    }
+    if (moved == run->ptr) {
+        alloc_sanitize_resized(self, moved, run->bytes, len);
+        run->bytes = run->cap = len;
+        return moved;
+    }
+    alloc_sanitize_moved(self, run->ptr, moved, len);
+    freed_remember(self, run->ptr); // the old address is now a freed block
+    freed_forget(self, moved);
+    large_erase(self, index);
+    large_insert(self, moved, len, len);
+    return moved;
 }
 
 void *heap_large_resize(HeapAllocator *self, size index, size new_size, bool may_move,
@@ -148,225 +182,8 @@ void *heap_large_resize(HeapAllocator *self, size index, size new_size, bool may
     HeapRun *run = &self->large[index];
     size     len = alloc_align_up(new_size, heap_os_page(self));
     if (!len) return NULL;
-    void *moved = alloc_os_remap(&self->base, run->base, run->bytes, len, may_move);
-    if (!moved) return NULL;
     *effective = len;
-    if (moved == run->base) {
-        alloc_sanitize_resized(self, moved, run->bytes, len);
-        if (len < run->bytes) // mremap unmapped the cut tail
-            alloc_sanitize_region_unmapping(self, (char *)moved + len, run->bytes - len);
-        run->bytes = len;
-        return moved;
-    }
-    alloc_sanitize_moved(self, run->base, moved, len);
-    freed_remember(self, run->base); // the old address is now a freed block
-    freed_forget(self, moved);
-    large_erase(self, index);
-    large_insert(self, moved, len);
-    return moved;
-}
-
-// --- Diagnosis of a bad pointer ---------------------------------------------------------------
-
-static const char *small_reason(const HeapAllocator *self, const HeapPage *page, const void *ptr) {
-    size off  = (uintptr_t)ptr & (HEAP_PAGE_SIZE - 1);
-    size slot = page->slot_size;
-    if (page->capacity == 0) // the page went back to its segment: only a stale slot is plausible
-        return slot && off % slot == 0 && off / slot < HEAP_PAGE_SIZE / slot ? "double free"
-                                                                           : "foreign pointer";
-    if (!alloc_is_aligned(ptr, self->base.alignment)) return "misaligned pointer";
-    if (off % slot) return "interior pointer";
-    if (off / slot >= page->capacity) return "foreign pointer"; // the page's unused tail
-    return "double free";
-}
-
-static const char *large_reason(const HeapAllocator *self, const void *ptr) {
-    size i = large_upper(self, ptr);
-    if (i) {
-        const HeapRun *run = &self->large[i - 1];
-        if ((uintptr_t)ptr < (uintptr_t)run->base + run->bytes)
-            return alloc_is_aligned(ptr, self->base.alignment) ? "interior pointer"
-                                                               : "misaligned pointer";
-    }
-    for (size r = 0; r < self->retained_len; ++r)
-        if (self->retained[r].base == ptr) return "double free";
-    for (size f = 0; f < HEAP_FREED_MAX; ++f)
-        if (self->freed[f] == ptr) return "double free";
-    return "foreign pointer";
-}
-
-_Noreturn void heap_bad_pointer(const HeapAllocator *self, const void *ptr, const char *function) {
-    const HeapPage *page = heap_page_of(self, ptr);
-    AllocFatal(function, page ? small_reason(self, page, ptr) : large_reason(self, ptr), ptr);
-}
-
-// --- Self-check -------------------------------------------------------------------------------
-
-#define BROKEN(what) AllocFatal("HeapAllocatorCheck", "corrupted allocator: " what, self)
-
-// What a walk of the segments found, for the totals checked at the end.
-typedef struct Tally {
-    size mapped;       // bytes mapped for segments, descriptors and the hash table
-    size live;         // effective bytes of live slots
-    size listed;       // pages marked listed
-    size empty_segs;   // segments with no page in use
-    size dirty;        // unused pages marked dirty
-    size with_free;    // segments with an unused page
-} Tally;
-
-static void check_page(const HeapAllocator *self, const HeapSegment *seg, u32 i, Tally *t) {
-    const HeapPage *page = &seg->pages[i];
-    if (page->base != seg->base + (size)i * HEAP_PAGE_SIZE || page->segment != seg ||
-        page->index != i || page->stack != seg->stacks[i])
-        BROKEN("segment table");
-    if ((seg->free_pages >> i) & 1) {
-        if (page->capacity || page->listed || page->top || page->limit) BROKEN("page count");
-        for (u32 w = 0; w < HEAP_PAGE_WORDS; ++w)
-            if (page->live[w]) BROKEN("page bitmap");
-        t->dirty += page->dirty;
-        return;
-    }
-    if (page->dirty || page->class_index >= HEAP_CLASS_COUNT ||
-        page->slot_size != heap_class_size(page->class_index) ||
-        page->capacity != HEAP_PAGE_SIZE / page->slot_size || page->top > page->capacity)
-        BROKEN("page count");
-    // Every stacked offset is a distinct slot that is not live; every live bit starts a slot.
-    u32 slot = page->slot_size, end = page->capacity * slot;
-    u64 stacked[HEAP_PAGE_WORDS] = {0};
-    for (u32 k = 0; k < page->top; ++k) {
-        u32 off = page->stack[k], w = off >> 10;
-        u64 bit = (u64)1 << ((off >> 4) & 63);
-        if (off % slot || off >= end || ((page->live[w] | stacked[w]) & bit)) BROKEN("page stack");
-        stacked[w] |= bit;
-    }
-    size live_slots = 0;
-    for (u32 w = 0; w < HEAP_PAGE_WORDS; ++w) {
-        for (u64 word = page->live[w]; word; word &= word - 1) {
-            u32 off = (w * 64 + (u32)__builtin_ctzll(word)) * 16;
-            if (off % slot || off >= end) BROKEN("page bitmap");
-        }
-        live_slots += (size)__builtin_popcountll(page->live[w]);
-    }
-    if (live_slots + page->top != page->capacity) BROKEN("page count");
-    if (page->top && !page->listed) BROKEN("class list");
-    bool warm = self->classes[page->class_index].warm == page;
-    if (page->limit != page->capacity - 2 + warm)
-        BROKEN("class list");
-    t->listed += page->listed;
-    t->live += live_slots * page->slot_size;
-}
-
-static void check_segments(const HeapAllocator *self, Tally *t) {
-    size found = 0;
-    if (self->segments_cap & (self->segments_cap - 1)) BROKEN("segment table");
-    if (self->segments_len * 2 > self->segments_cap) BROKEN("segment table");
-    for (size s = 0; s < self->segments_cap; ++s) {
-        const HeapSegment *seg = self->segments[s].segment;
-        if (!seg) continue;
-        found++;
-        if (self->segments[s].base != (uintptr_t)seg->base ||
-            !alloc_is_aligned(seg->base, HEAP_SEGMENT_SIZE) ||
-            heap_page_of(self, seg->base) != &seg->pages[0])
-            BROKEN("segment table");
-        if (seg->used_pages != HEAP_PAGES_PER_SEGMENT - (u32)__builtin_popcountll(seg->free_pages) ||
-            seg->listed != (seg->free_pages != 0))
-            BROKEN("segment list");
-        for (u32 i = 0; i < HEAP_PAGES_PER_SEGMENT; ++i) check_page(self, seg, i, t);
-        t->mapped += HEAP_SEGMENT_SIZE + seg->desc_bytes;
-        t->empty_segs += seg->used_pages == 0;
-        t->with_free += seg->listed;
-    }
-    if (found != self->segments_len) BROKEN("segment table");
-    t->mapped += self->segments_bytes;
-    size walked = 0;
-    for (const HeapSegment *seg = self->free_segments; seg; seg = seg->next) {
-        if (!seg->listed || (seg->next && seg->next->prev != seg) || ++walked > found)
-            BROKEN("segment list");
-    }
-    if (walked != t->with_free || t->empty_segs != self->empty_segments) BROKEN("segment list");
-    if (t->dirty != self->dirty_pages || t->dirty > HEAP_DIRTY_PAGES_MAX) BROKEN("page count");
-}
-
-static void check_classes(const HeapAllocator *self, const Tally *t) {
-    size walked = 0;
-    for (u32 c = 0; c < HEAP_CLASS_COUNT; ++c) {
-        const HeapSizeClass *cls = &self->classes[c];
-        if (cls->pages && cls->pages->prev) BROKEN("class list");
-        for (const HeapPage *page = cls->pages; page; page = page->next) {
-            if (!page->listed || page->class_index != c || !page->capacity ||
-                (page->next && page->next->prev != page) || ++walked > t->listed)
-                BROKEN("class list");
-        }
-        if (cls->warm && (!cls->warm->capacity || cls->warm->class_index != c || cls->warm->limit != cls->warm->capacity - 1))
-            BROKEN("class list");
-    }
-    if (walked != t->listed) BROKEN("class list");
-}
-
-// Mapped bytes of the live runs, the retained runs and the run table; live bytes in `*live`.
-static size check_runs(const HeapAllocator *self, size *live) {
-    size page = alloc_os_page_size(), mapped = self->large_bytes;
-    if (self->os_page_size && self->os_page_size != page) BROKEN("run table");
-    if (self->large_len > self->large_cap || self->large_cap * sizeof(HeapRun) > self->large_bytes)
-        BROKEN("run table");
-    for (size i = 0; i < self->large_len; ++i) {
-        const HeapRun *run = &self->large[i];
-        if (!run->base || !run->bytes || run->bytes % page ||
-            !alloc_is_aligned(run->base, self->base.alignment > page ? self->base.alignment : page))
-            BROKEN("run table");
-        if (i + 1 < self->large_len &&
-            (uintptr_t)run->base + run->bytes > (uintptr_t)self->large[i + 1].base)
-            BROKEN("run table");
-        *live += run->bytes;
-        mapped += run->bytes;
-    }
-    size retained = 0;
-    if (self->retained_len > HEAP_RETAINED_MAX) BROKEN("retained runs");
-    for (size i = 0; i < self->retained_len; ++i) {
-        if (!self->retained[i].base || self->retained[i].bytes % page) BROKEN("retained runs");
-        retained += self->retained[i].bytes;
-    }
-    if (retained != self->retained_bytes || retained > HEAP_RETAINED_MAX_BYTES)
-        BROKEN("retained runs");
-    return mapped + retained;
-}
-
-void HeapAllocatorCheck(const HeapAllocator *self) {
-    alloc_check_header((const Allocator *)self, HEAP_ALLOCATOR_MAGIC, "HeapAllocator", __func__);
-    Tally t = {0};
-    // The free fast path trusts the hot segment: it must be a live segment of this heap, or none.
-    if (self->hot_base == 1 ? self->hot_segment != NULL
-                            : !self->hot_segment || self->segments_cap == 0 ||
-                                  heap_segment_probe(self, self->hot_base) != self->hot_segment ||
-                                  (uintptr_t)self->hot_segment->base != self->hot_base)
-        BROKEN("segment table");
-    check_segments(self, &t);
-    check_classes(self, &t);
-    size live   = t.live;
-    size mapped = t.mapped + check_runs(self, &live);
-    if (live != self->base.stats.bytes_in_use) BROKEN("bytes in use");
-    if (mapped != self->base.footprint_bytes) BROKEN("footprint");
-}
-
-// --- Teardown ---------------------------------------------------------------------------------
-
-void HeapAllocatorDeinit(HeapAllocator *self) {
-    alloc_check_header((const Allocator *)self, HEAP_ALLOCATOR_MAGIC, "HeapAllocator", __func__);
-    for (size s = 0; s < self->segments_cap; ++s) {
-        HeapSegment *seg = self->segments[s].segment;
-        if (!seg) continue;
-        alloc_sanitize_region_unmapping(self, seg->base, HEAP_SEGMENT_SIZE);
-        alloc_os_unmap(&self->base, seg->base, HEAP_SEGMENT_SIZE);
-        alloc_os_unmap(&self->base, seg, seg->desc_bytes);
-    }
-    alloc_os_unmap(&self->base, self->segments, self->segments_bytes);
-    for (size i = 0; i < self->large_len; ++i)
-        alloc_os_unmap(&self->base, self->large[i].base, self->large[i].bytes);
-    for (size i = 0; i < self->retained_len; ++i) {
-        alloc_sanitize_region_unmapping(self, self->retained[i].base, self->retained[i].bytes);
-        alloc_os_unmap(&self->base, self->retained[i].base, self->retained[i].bytes);
-    }
-    alloc_sanitize_pool_destroy(self);
-    alloc_os_unmap(&self->base, self->large, self->large_bytes);
-    memset(self, 0, sizeof *self);
+    if (len < run->bytes) return shrink_mapping(self, run, len);
+    if (len <= run->cap) return resize_within(self, run, len);
+    return grow_mapping(self, index, len, may_move);
 }

@@ -6,6 +6,7 @@
 // PageAllocatorDeinit/Check/PageSize and PageProtect.
 #include "alloc/Page.h"
 #include "internal.h"
+#include "runs.h"
 #include "sanitizer.h"
 
 #include <stddef.h> // offsetof
@@ -44,55 +45,40 @@ static inline size round_to_pages(PageAllocator *self, size bytes) {
 }
 
 // --- Tables -----------------------------------------------------------------------------------
-// Both tables are arrays of PageEntry in their own mapping, grown by doubling the mapping
-// (mremap on Linux, so growth copies nothing).
+// Both tables are the library's page-run tables (runs.h) in their own mapping, grown by doubling
+// the mapping (mremap on Linux, so growth copies nothing). The row counts are u32 (seed layout).
 
 static bool table_reserve(PageAllocator *self, PageEntry **rows, u32 len, u32 *cap, size *mapped) {
     if (ALLOC_LIKELY(len < *cap)) return true;
-    size want = *mapped ? *mapped * 2 : page_size_of(self);
-    if (want < *mapped || want / sizeof(PageEntry) > UINT32_MAX) return false;
-    void *grown = *rows ? alloc_os_remap(base_of(self), *rows, *mapped, want, true)
-                        : alloc_os_map(base_of(self), want);
-    if (!grown) return false;
-    *rows   = grown;
-    *mapped = want;
-    *cap    = (u32)(want / sizeof(PageEntry));
-    return true;
+    if (!runs_reserve(base_of(self), rows, mapped, len)) return false;
+    size rows_mapped = *mapped / sizeof(PageEntry);
+    *cap             = rows_mapped > UINT32_MAX ? UINT32_MAX : (u32)rows_mapped;
+    return len < *cap;
 }
+
+// A row for the block [ptr, ptr + bytes): its whole mapping.
+static PageEntry row_of(void *ptr, size bytes) { return (PageEntry){ptr, bytes, bytes}; }
 
 // Open a hole at `at`: [ a | b | c ] => [ a | _ | b | c ]
 static void rows_insert(PageEntry *rows, u32 *len, u32 at, void *ptr, size bytes) {
-    memmove(rows + at + 1, rows + at, (size)(*len - at) * sizeof *rows);
-    rows[at] = (PageEntry){.ptr = ptr, .bytes = bytes};
+    runs_insert(rows, *len, at, row_of(ptr, bytes));
     *len += 1;
 }
 
 // Close the hole at `at`: [ a | b | c ] => [ a | c ]
 static void rows_remove(PageEntry *rows, u32 *len, u32 at) {
-    memmove(rows + at, rows + at + 1, (size)(*len - at - 1) * sizeof *rows);
+    runs_erase(rows, *len, at);
     *len -= 1;
 }
 
 // Index of the first live row that starts above `address` (upper bound by address).
 static u32 live_upper(const PageAllocator *self, uintptr_t address) {
-    u32 lo = 0, hi = self->len;
-    while (lo < hi) {
-        u32 mid = lo + (hi - lo) / 2;
-        if ((uintptr_t)self->entries[mid].ptr <= address) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
+    return (u32)runs_upper(self->entries, self->len, address);
 }
 
 // Index of the first retained row larger than `bytes` (upper bound by size).
 static u32 retained_upper(const PageAllocator *self, size bytes) {
-    u32 lo = 0, hi = self->free_len;
-    while (lo < hi) {
-        u32 mid = lo + (hi - lo) / 2;
-        if (self->free_entries[mid].bytes <= bytes) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
+    return (u32)runs_upper_by_size(self->free_entries, self->free_len, bytes);
 }
 
 // The caller has reserved a row.
@@ -137,10 +123,10 @@ static void zero_block(void *ptr, size bytes) {
 // A retained block of exactly `bytes`, taken out of the retained table; NULL if none. Among
 // equal sizes the last row is the most recently freed one (LIFO: its pages are warm).
 static void *retained_take(PageAllocator *self, size bytes, i8 zeroed) {
-    u32 upper = retained_upper(self, bytes);
-    if (upper == 0 || self->free_entries[upper - 1].bytes != bytes) return NULL;
-    void *ptr = self->free_entries[upper - 1].ptr;
-    rows_remove(self->free_entries, &self->free_len, upper - 1);
+    u32 at = (u32)runs_fit(self->free_entries, self->free_len, bytes, 1); // exact size only
+    if (at == self->free_len) return NULL;
+    void *ptr = self->free_entries[at].ptr;
+    rows_remove(self->free_entries, &self->free_len, at);
     alloc_sanitize_allocated(self, ptr, bytes, zeroed != 0);
     if (zeroed) zero_block(ptr, bytes);
     return ptr;
@@ -222,7 +208,7 @@ static void *block_remap(PageAllocator *self, u32 at, size new_bytes, bool may_m
         alloc_sanitize_resized(self, moved, block.bytes, new_bytes);
         if (new_bytes < block.bytes) // the tail was unmapped
             alloc_sanitize_region_unmapping(self, (char *)moved + new_bytes, block.bytes - new_bytes);
-        self->entries[at].bytes = new_bytes;
+        self->entries[at] = row_of(moved, new_bytes);
     } else { // the kernel moved it: re-sort the row
         alloc_sanitize_moved(self, block.ptr, moved, new_bytes);
         rows_remove(self->entries, &self->len, at);
@@ -234,6 +220,7 @@ static void *block_remap(PageAllocator *self, u32 at, size new_bytes, bool may_m
 // --- The vtable -------------------------------------------------------------------------------
 
 void *page_allocator_allocate(PageAllocator *self, size bytes, i8 zeroed) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, "page_allocator_allocate");
     if (ALLOC_UNLIKELY(bytes == 0)) return NULL;
     size  rounded = round_to_pages(self, bytes);
@@ -247,6 +234,7 @@ void *page_allocator_allocate(PageAllocator *self, size bytes, i8 zeroed) {
 }
 
 i8 page_allocator_resize(PageAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, "page_allocator_resize");
     if (!ptr) return 0;
     u32  at      = live_find(self, ptr, "page_allocator_resize");
@@ -258,6 +246,7 @@ i8 page_allocator_resize(PageAllocator *self, void *ptr, size new_size) {
 }
 
 void *page_allocator_remap(PageAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, "page_allocator_remap");
     if (!ptr) return page_allocator_allocate(self, new_size, 1);
     u32 at = live_find(self, ptr, "page_allocator_remap");
@@ -277,6 +266,7 @@ void *page_allocator_remap(PageAllocator *self, void *ptr, size new_size) {
 }
 
 size page_allocator_deallocate(PageAllocator *self, void *ptr) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, "page_allocator_deallocate");
     if (!ptr) return 0;
     u32  at    = live_find(self, ptr, "page_allocator_deallocate");
@@ -354,6 +344,7 @@ static bool table_is_sane(const PageEntry *rows, u32 len, u32 cap, size mapped, 
 
 static bool block_is_sane(const PageEntry *block, size page, size alignment) {
     return alloc_is_aligned(block->ptr, block_alignment(page, alignment)) && block->bytes != 0 &&
+           block->cap == block->bytes &&
            block->bytes % page == 0;
 }
 

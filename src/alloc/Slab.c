@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 // SlabAllocator: fixed-size slots in power-of-two slabs aligned to their size, mapped from the OS.
-// All bookkeeping is out of band: a slab table, a hash index from slab address to slab number (to
+// All bookkeeping is out of band: a slab table, the address map from slab start to slab number (to
 // validate a pointer in O(1) before reading any descriptor), one live bit per slot, and a stack of
-// free slot ids. Entry points: slab_allocator_{allocate,resize,remap,deallocate} and their vtable
-// adapters, SlabAllocatorSlotSize, SlabAllocatorDeinit, SlabAllocatorCheck.
+// free slot ids. The fast paths are a pop (allocate) and, for a pointer in the slab the last free
+// found, a reciprocal multiply, one bit test and a push (free); everything else is a named slow
+// path. Entry points: slab_allocator_{allocate,resize,remap,deallocate} and their vtable adapters,
+// SlabAllocatorSlotSize, SlabAllocatorDeinit, SlabAllocatorCheck.
 #include "alloc/Slab.h"
+#include "addrmap.h"
 #include "internal.h"
 #include "sanitizer.h"
 #include "slots_internal.h"
@@ -19,12 +22,14 @@ _Static_assert(SLAB_ALLOCATOR_MAX_SLOT_BYTES * 4 <= ((size)1 << 31),
 
 static Allocator *base_of(SlabAllocator *self) { return (Allocator *)self; }
 
-static inline void check_header(const SlabAllocator *self, const char *function) {
-    if (ALLOC_LIKELY(self && self->base.magic == SLAB_ALLOCATOR_MAGIC && self->base.allocate &&
-                     self->base.resize && self->base.remap && self->base.deallocate &&
-                     alloc_is_power_of_two(self->base.alignment)))
-        return;
+// The whole header check: magic, vtable, alignment.
+static void check_header(const SlabAllocator *self, const char *function) {
     alloc_check_header((const Allocator *)self, SLAB_ALLOCATOR_MAGIC, "SlabAllocator", function);
+}
+
+// The fast paths' check: one compare; anything else goes to a slow path that checks in full.
+static inline bool is_slab(const SlabAllocator *self) {
+    return self && self->base.magic == SLAB_ALLOCATOR_MAGIC;
 }
 
 static u64 *bitmap_of(const SlabAllocator *self, u32 slab) {
@@ -32,6 +37,30 @@ static u64 *bitmap_of(const SlabAllocator *self, u32 slab) {
 }
 
 // --- Geometry and growth ----------------------------------------------------------------------
+
+static u32 ceil_log2(size x) {
+    u32 lg = 0;
+    while (((size)1 << lg) < x) lg++;
+    return lg;
+}
+
+// floor(2^shift / stride) + 1 with shift = 31 + ceil(log2(stride)): for every offset below 2^31,
+// `offset * recip >> shift` is `offset / stride` exactly (the error recip * stride - 2^shift is at
+// most stride <= 2^(shift - 31)), and the product stays below 2^63.
+static u64 reciprocal(size stride, u8 shift) { return (((u64)1 << shift) / stride) + 1; }
+
+// Bits of a free id's slot part: room for every slot and the one past the last (a pointer into
+// the slab's tail indexes that bit, which is never set), and at least 6, so that slab `s` owns
+// whole words of `live` and the live bit of id `s << id_shift | slot` is bit `id` of `live`.
+static u32 id_bits(u32 slots) {
+    u32 bits = ceil_log2((size)slots + 1);
+    return bits < 6 ? 6 : bits;
+}
+
+// The slot at `offset` bytes into a slab (offset < slab_bytes <= 2^31).
+static inline u32 slot_at(const SlabAllocator *self, u32 offset) {
+    return (u32)(((u64)offset * self->recip) >> self->recip_shift);
+}
 
 // Work out stride and slab size on first use; abort when the slot size cannot be served.
 static void set_up(SlabAllocator *self, const char *function) {
@@ -45,90 +74,38 @@ static void set_up(SlabAllocator *self, const char *function) {
     self->stride         = stride;
     self->slab_bytes     = slab;
     self->slots_per_slab = (u32)(slab / stride);
-    self->bitmap_words   = (u32)slots_bitmap_words(self->slots_per_slab);
-    self->stride_shift   = slots_stride_shift(stride);
-    self->id_shift       = 0;
-    while (((size)1 << self->id_shift) < self->slots_per_slab) self->id_shift++;
-}
-
-// Make the table at `*table` (mapped length `*bytes`) at least `need` bytes; false on OS failure.
-static bool reserve(SlabAllocator *self, void **table, size *bytes, size need) {
-    if (need <= *bytes) return true;
-    size grown = alloc_align_up(need > 2 * *bytes ? need : 2 * *bytes, alloc_os_page_size());
-    void *moved = *table ? alloc_os_remap(base_of(self), *table, *bytes, grown, true)
-                         : alloc_os_map(base_of(self), grown);
-    if (!moved) return false;
-    *table = moved;
-    *bytes = grown;
-    return true;
+    self->id_shift       = (u8)id_bits(self->slots_per_slab);
+    self->bitmap_words   = (u32)1 << (self->id_shift - 6);
+    self->recip_shift    = (u8)(31 + ceil_log2(stride));
+    self->recip          = reciprocal(stride, self->recip_shift);
 }
 
 static bool reserve_tables(SlabAllocator *self, u32 slabs) {
+    if (!addrmap_reserve(&self->index, base_of(self), 1)) return false;
     void *s = self->slabs, *l = self->live, *f = self->free_ids;
     bool ok =
-        reserve(self, &s, &self->slabs_bytes, slabs * sizeof(SlabInfo)) &&
-        reserve(self, &l, &self->live_bytes, (size)slabs * self->bitmap_words * sizeof(u64)) &&
-        reserve(self, &f, &self->free_ids_bytes, (size)slabs * self->slots_per_slab * sizeof(u32));
+        alloc_os_grow(base_of(self), &s, &self->slabs_bytes, slabs * sizeof(SlabInfo)) &&
+        alloc_os_grow(base_of(self), &l, &self->live_bytes,
+                      (size)slabs * self->bitmap_words * sizeof(u64)) &&
+        alloc_os_grow(base_of(self), &f, &self->free_ids_bytes,
+                      (size)slabs * self->slots_per_slab * sizeof(u32));
     self->slabs = s, self->live = l, self->free_ids = f;
+    self->hot_start = 1; // the live bitmaps may have moved
+    self->hot_live  = NULL;
     return ok;
-}
-
-// --- The slab index: open addressing with linear probing, slab address -> slab number + 1 -----
-
-// Fibonacci hashing: the top bits of the product depend on every bit of the address.
-static inline u32 index_home(const SlabAllocator *self, uintptr_t start) {
-    return (u32)(((u64)start * 0x9E3779B97F4A7C15ULL) >> (64 - self->index_bits));
-}
-
-// The number of the slab that starts at `start`, or UINT32_MAX. The table is at most half full,
-// so the probe meets an empty entry.
-static inline u32 index_find(const SlabAllocator *self, uintptr_t start) {
-    if (!self->index) return UINT32_MAX;
-    u32 mask = ((u32)1 << self->index_bits) - 1;
-    for (u32 at = index_home(self, start);; at = (at + 1) & mask) {
-        u32 entry = self->index[at];
-        if (!entry) return UINT32_MAX;
-        if ((uintptr_t)self->slabs[entry - 1].start == start) return entry - 1;
-    }
-}
-
-static void index_insert(SlabAllocator *self, u32 slab) {
-    u32 mask = ((u32)1 << self->index_bits) - 1;
-    u32 at   = index_home(self, (uintptr_t)self->slabs[slab].start);
-    while (self->index[at]) at = (at + 1) & mask;
-    self->index[at] = slab + 1;
-}
-
-// Keep the index at most half full for `slabs` slabs: rehash into a table twice the size.
-static bool index_reserve(SlabAllocator *self, u32 slabs) {
-    if (self->index && (size)slabs * 2 <= (size)1 << self->index_bits) return true;
-    u8 bits = self->index_bits;
-    size page = alloc_os_page_size();
-    while (((size)1 << bits) < (size)slabs * 2 || ((size)1 << bits) * sizeof(u32) < page) bits++;
-    size bytes = ((size)1 << bits) * sizeof(u32);
-    u32 *table = alloc_os_map(base_of(self), bytes);
-    if (!table) return false;
-    alloc_os_unmap(base_of(self), self->index, self->index_bytes);
-    self->index       = table;
-    self->index_bytes = bytes;
-    self->index_bits  = bits;
-    for (u32 slab = 0; slab < self->len; ++slab) index_insert(self, slab);
-    return true;
 }
 
 // Map one more slab and push all its slots, last first, so they are handed out in address order.
 static bool add_slab(SlabAllocator *self) {
     u64 max_slabs = (u64)1 << (32 - self->id_shift);
-    if (self->len >= max_slabs - 1 || !reserve_tables(self, self->len + 1) ||
-        !index_reserve(self, self->len + 1))
-        return false;
+    if (self->len >= max_slabs - 1 || !reserve_tables(self, self->len + 1)) return false;
     char *start = alloc_os_map_aligned(base_of(self), self->slab_bytes, self->slab_bytes);
     if (!start) return false;
     alloc_sanitize_region_mapped(self, start, self->slab_bytes);
     u32 index          = self->len;
     self->slabs[index] = (SlabInfo){.start = start, .touched = 0};
     memset(bitmap_of(self, index), 0, self->bitmap_words * sizeof(u64));
-    index_insert(self, index);
+    addrmap_insert(&self->index, base_of(self), (uintptr_t)start, index + 1); // reserved
     self->len += 1;
     for (u32 slot = self->slots_per_slab; slot-- > 0;)
         self->free_ids[self->free_len++] = index << self->id_shift | slot;
@@ -139,69 +116,95 @@ static bool add_slab(SlabAllocator *self) {
 
 static inline void *pop_slot(SlabAllocator *self, size bytes, i8 zeroed) {
     u32       id    = self->free_ids[--self->free_len];
-    u32       slab  = id >> self->id_shift;
     u32       slot  = id & (((u32)1 << self->id_shift) - 1);
-    SlabInfo *info  = &self->slabs[slab];
+    SlabInfo *info  = &self->slabs[id >> self->id_shift];
     char     *block = info->start + (size)slot * self->stride;
-    slots_mark_live(bitmap_of(self, slab), slot);
+    slots_mark_live(self->live, id); // the live bit of id is bit `id` of the whole bitmap
     bool fresh = slot >= info->touched;
     alloc_sanitize_allocated(self, block, self->stride, fresh || zeroed);
-    if (fresh) info->touched = slot + 1; // fresh: still zero from the OS
-    else if (zeroed) memset(block, 0, self->stride);
     alloc_stats_allocated(base_of(self), bytes, self->stride);
+    if (ALLOC_UNLIKELY(fresh)) info->touched = slot + 1; // fresh: still zero from the OS
+    else if (zeroed) return memset(block, 0, self->stride);
     return block;
 }
 
-__attribute__((noinline)) static void *allocate_slow(SlabAllocator *self, size bytes, i8 zeroed,
-                                                     const char *function) {
+// The slot freed last (it is not fresh: it was handed out before, so it is zeroed on request).
+static inline void *take_cached(SlabAllocator *self, size bytes, i8 zeroed) {
+    char *block  = self->cached;
+    self->cached = NULL;
+    slots_mark_live(self->live, self->cached_id);
+    alloc_sanitize_allocated(self, block, self->stride, zeroed != 0);
+    alloc_stats_allocated(base_of(self), bytes, self->stride);
+    return zeroed ? memset(block, 0, self->stride) : block;
+}
+
+__attribute__((noinline, cold)) static void *allocate_slow(SlabAllocator *self, size bytes,
+                                                           i8 zeroed, const char *function) {
+    check_header(self, function);
     if (!bytes) return NULL;
     if (!self->stride) set_up(self, function);
-    if (bytes > self->stride || (!self->free_len && !add_slab(self))) {
+    if (bytes > self->stride || (!self->cached && !self->free_len && !add_slab(self))) {
         alloc_stats_failed(base_of(self));
         return NULL;
     }
-    return pop_slot(self, bytes, zeroed);
+    return self->cached ? take_cached(self, bytes, zeroed) : pop_slot(self, bytes, zeroed);
 }
 
-// The slab of `ptr` and its slot index, after checking that it is a live slot; aborts otherwise.
-// The slab is found from the address alone and confirmed in the index before anything is read.
-static inline u32 live_slot(const SlabAllocator *self, const void *ptr, const char *function,
-                            u32 *slab) {
+// The slab of `ptr` and its slot index, after checking that it is a live slot; aborts otherwise
+// with the reason. The slab is found from the address alone and confirmed in the index before
+// anything is read.
+static u32 live_slot(const SlabAllocator *self, const void *ptr, const char *function, u32 *slab) {
     uintptr_t start = (uintptr_t)ptr & ~(uintptr_t)(self->slab_bytes - 1);
-    *slab           = index_find(self, start);
-    if (*slab == UINT32_MAX) AllocFatal(function, "foreign pointer", ptr);
-    bool on_boundary;
-    u32  slot =
-        slots_index_of((uintptr_t)ptr - start, self->stride, self->stride_shift, &on_boundary);
-    if (!on_boundary) AllocFatal(function, "misaligned pointer", ptr);
-    if (slot >= self->slots_per_slab)
-        AllocFatal(function, "foreign pointer", ptr); // the slab's tail
+    uintptr_t entry = self->stride ? addrmap_find(&self->index, start) : 0;
+    if (!entry) AllocFatal(function, "foreign pointer", ptr);
+    *slab    = (u32)(entry - 1);
+    u32 off  = (u32)((uintptr_t)ptr - start);
+    u32 slot = slot_at(self, off);
+    if ((size)slot * self->stride != off) AllocFatal(function, "misaligned pointer", ptr);
+    if (slot >= self->slots_per_slab) AllocFatal(function, "foreign pointer", ptr); // the tail
     if (ALLOC_UNLIKELY(!slots_is_live(bitmap_of(self, *slab), slot)))
         AllocFatal(function, slot < self->slabs[*slab].touched ? "double free" : "foreign pointer",
                    ptr);
     return slot;
 }
 
-static inline size release_slot(SlabAllocator *self, u32 slab, u32 slot) {
-    alloc_sanitize_freed(self, self->slabs[slab].start + (size)slot * self->stride, self->stride);
-    slots_mark_free(bitmap_of(self, slab), slot);
-    self->free_ids[self->free_len++] = slab << self->id_shift | slot;
+static inline size release_slot(SlabAllocator *self, u64 *live, u32 id_base, u32 slot) {
+    alloc_sanitize_freed(self, self->slabs[id_base >> self->id_shift].start + (size)slot * self->stride,
+                         self->stride);
+    slots_mark_free(live, slot);
+    self->free_ids[self->free_len++] = id_base | slot;
     alloc_stats_deallocated(base_of(self), self->stride);
     return self->stride;
+}
+
+// Every free the fast path does not finish: NULL, a pointer outside the hot slab (which then
+// becomes the hot slab), a bad pointer (aborts), or a bad allocator (aborts).
+__attribute__((noinline)) static size free_slow(SlabAllocator *self, void *ptr, const char *function) {
+    check_header(self, function);
+    if (!ptr) return 0;
+    u32 slab;
+    u32 slot        = live_slot(self, ptr, function, &slab);
+    self->hot_start = (uintptr_t)self->slabs[slab].start;
+    self->hot_live  = bitmap_of(self, slab);
+    self->hot_id    = slab << self->id_shift;
+    return release_slot(self, self->hot_live, self->hot_id, slot);
 }
 
 // --- The typed interface ----------------------------------------------------------------------
 
 void *slab_allocator_allocate(SlabAllocator *self, size bytes, i8 zeroed) {
-    check_header(self, __func__);
+    ALLOC_CHECK_ON_RETURN(self);
     // `bytes - 1 < stride` is `0 < bytes <= stride`; a stride of 0 (not set up) sends every
     // request to the slow path.
-    if (ALLOC_UNLIKELY(bytes - 1 >= self->stride || !self->free_len))
+    if (ALLOC_UNLIKELY(!is_slab(self) || bytes - 1 >= self->stride))
         return allocate_slow(self, bytes, zeroed, __func__);
+    if (ALLOC_LIKELY(self->cached != NULL)) return take_cached(self, bytes, zeroed);
+    if (ALLOC_UNLIKELY(!self->free_len)) return allocate_slow(self, bytes, zeroed, __func__);
     return pop_slot(self, bytes, zeroed);
 }
 
 i8 slab_allocator_resize(SlabAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, __func__);
     if (!ptr) return 0;
     u32 slab;
@@ -210,23 +213,39 @@ i8 slab_allocator_resize(SlabAllocator *self, void *ptr, size new_size) {
 }
 
 void *slab_allocator_remap(SlabAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, __func__);
     if (!ptr) return new_size ? slab_allocator_allocate(self, new_size, 1) : NULL;
     u32 slab;
     u32 slot = live_slot(self, ptr, __func__, &slab);
     if (!new_size) {
-        release_slot(self, slab, slot);
+        release_slot(self, bitmap_of(self, slab), slab << self->id_shift, slot);
         return NULL;
     }
     return slots_remap(base_of(self), ptr, self->stride, new_size);
 }
 
 size slab_allocator_deallocate(SlabAllocator *self, void *ptr) {
-    check_header(self, __func__);
-    if (!ptr) return 0;
-    u32 slab;
-    u32 slot = live_slot(self, ptr, __func__, &slab);
-    return release_slot(self, slab, slot);
+    ALLOC_CHECK_ON_RETURN(self);
+    // A pointer in the hot slab: its slot by a reciprocal multiply, then one live-bit test proves
+    // it is a live slot (not misaligned, not freed, not in the tail, whose bit is never set).
+    if (ALLOC_UNLIKELY(!is_slab(self))) return free_slow(self, ptr, __func__);
+    uintptr_t start = (uintptr_t)ptr & ~(uintptr_t)(self->slab_bytes - 1);
+    if (ALLOC_UNLIKELY(start != self->hot_start)) return free_slow(self, ptr, __func__);
+    u32  off  = (u32)((uintptr_t)ptr - start);
+    u32  slot = slot_at(self, off);
+    u64 *word = &self->hot_live[slot >> 6];
+    u64  bit  = (u64)1 << (slot & 63);
+    if (ALLOC_UNLIKELY(((size)slot * self->stride != off) | !(*word & bit)))
+        return free_slow(self, ptr, __func__);
+    alloc_sanitize_freed(self, ptr, self->stride);
+    *word &= ~bit;
+    if (ALLOC_UNLIKELY(self->cached != NULL)) // the older cached slot goes on the stack
+        self->free_ids[self->free_len++] = self->cached_id;
+    self->cached    = ptr;
+    self->cached_id = self->hot_id | slot;
+    alloc_stats_deallocated(base_of(self), self->stride);
+    return self->stride;
 }
 
 // --- The vtable -------------------------------------------------------------------------------
@@ -262,7 +281,7 @@ void SlabAllocatorDeinit(SlabAllocator *self) {
     }
     alloc_sanitize_pool_destroy(self);
     alloc_os_unmap(base_of(self), self->slabs, self->slabs_bytes);
-    alloc_os_unmap(base_of(self), self->index, self->index_bytes);
+    addrmap_release(&self->index, base_of(self));
     alloc_os_unmap(base_of(self), self->live, self->live_bytes);
     alloc_os_unmap(base_of(self), self->free_ids, self->free_ids_bytes);
     memset(self, 0, sizeof *self);
@@ -272,7 +291,7 @@ void SlabAllocatorDeinit(SlabAllocator *self) {
 
 static void check_geometry(const SlabAllocator *self, const char *function) {
     if (!self->stride) {
-        if (self->len || self->free_len || self->slabs || self->index || self->live ||
+        if (self->len || self->free_len || self->slabs || self->index.slots || self->live ||
             self->free_ids)
             AllocFatal(function, "corrupted allocator: geometry", self);
         return;
@@ -280,15 +299,13 @@ static void check_geometry(const SlabAllocator *self, const char *function) {
     size n  = self->slots_per_slab;
     bool ok = self->stride == alloc_align_up(self->slot_size, self->base.alignment) &&
               alloc_is_power_of_two(self->slab_bytes) && n == self->slab_bytes / self->stride &&
-              n >= 1 && self->bitmap_words == slots_bitmap_words(n) &&
-              self->stride_shift == slots_stride_shift(self->stride) &&
-              ((size)1 << self->id_shift) >= n &&
-              (self->id_shift == 0 || ((size)1 << (self->id_shift - 1)) < n);
+              n >= 1 && self->id_shift == id_bits((u32)n) &&
+              self->bitmap_words == (u32)1 << (self->id_shift - 6) &&
+              self->recip_shift == 31 + ceil_log2(self->stride) &&
+              self->recip == reciprocal(self->stride, self->recip_shift);
     if (!ok) AllocFatal(function, "corrupted allocator: geometry", self);
     ok = self->slabs_bytes >= self->len * sizeof(SlabInfo) &&
-         (self->index ? self->index_bytes >= ((size)1 << self->index_bits) * sizeof(u32) &&
-                            (size)self->len * 2 <= (size)1 << self->index_bits
-                      : !self->len && !self->index_bytes) &&
+         (self->index.slots || !self->len) &&
          self->live_bytes >= (size)self->len * self->bitmap_words * sizeof(u64) &&
          self->free_ids_bytes >= (size)self->len * n * sizeof(u32) &&
          self->free_len <= (size)self->len * n;
@@ -297,17 +314,17 @@ static void check_geometry(const SlabAllocator *self, const char *function) {
 
 // Each slab: aligned, found by the index, nothing live past touched. Returns the live slots.
 static size check_slabs(const SlabAllocator *self, const char *function) {
-    u32 entries = 0;
-    for (size at = 0; self->index && at < (size)1 << self->index_bits; ++at) {
-        if (self->index[at] > self->len)
-            AllocFatal(function, "corrupted allocator: slab index", self->index);
-        entries += self->index[at] != 0;
-    }
-    if (entries != self->len) AllocFatal(function, "corrupted allocator: slab index", self->index);
+    if (!addrmap_is_sane(&self->index) || self->index.len != self->len)
+        AllocFatal(function, "corrupted allocator: slab index", self->index.slots);
+    if (self->hot_start != 1 &&
+        (addrmap_find(&self->index, self->hot_start) == 0 ||
+         self->hot_live != bitmap_of(self, (u32)addrmap_find(&self->index, self->hot_start) - 1) ||
+         self->hot_id != ((u32)addrmap_find(&self->index, self->hot_start) - 1) << self->id_shift))
+        AllocFatal(function, "corrupted allocator: slab index", self->index.slots);
     size live = 0;
     for (u32 i = 0; i < self->len; ++i) {
-        if (index_find(self, (uintptr_t)self->slabs[i].start) != i)
-            AllocFatal(function, "corrupted allocator: slab index", self->index);
+        if (addrmap_find(&self->index, (uintptr_t)self->slabs[i].start) != (uintptr_t)i + 1)
+            AllocFatal(function, "corrupted allocator: slab index", self->index.slots);
         const SlabInfo *info  = &self->slabs[i];
         const u64      *bits  = bitmap_of(self, i);
         u32             count = 0, highest = 0;
@@ -334,7 +351,18 @@ static void check_free_ids(const SlabAllocator *self, const char *function, size
             AllocFatal(function, "corrupted allocator: free list", self->free_ids);
         slots_mark_live(bitmap_of(self, slab), slot);
     }
-    bool complete = live + self->free_len == (size)self->len * self->slots_per_slab;
+    if (self->cached) { // the cached slot: free, not on the stack, at the address its id says
+        u32 slab = self->cached_id >> self->id_shift, slot = self->cached_id & mask;
+        if (slab >= self->len || slot >= self->slots_per_slab ||
+            slots_is_live(bitmap_of(self, slab), slot) ||
+            self->cached != self->slabs[slab].start + (size)slot * self->stride)
+            AllocFatal(function, "corrupted allocator: free list", self->free_ids);
+        slots_mark_live(bitmap_of(self, slab), slot);
+    }
+    bool complete = live + self->free_len + (self->cached != NULL) ==
+                    (size)self->len * self->slots_per_slab;
+    if (self->cached)
+        slots_mark_free(bitmap_of(self, self->cached_id >> self->id_shift), self->cached_id & mask);
     for (u32 i = 0; i < self->free_len; ++i) {
         u32 id = self->free_ids[i];
         slots_mark_free(bitmap_of(self, id >> self->id_shift), id & mask);
@@ -348,7 +376,7 @@ void SlabAllocatorCheck(const SlabAllocator *self) {
     check_geometry(self, function);
     size live = check_slabs(self, function);
     check_free_ids(self, function, live);
-    size mapped = (size)self->len * self->slab_bytes + self->slabs_bytes + self->index_bytes +
+    size mapped = (size)self->len * self->slab_bytes + self->slabs_bytes + self->index.bytes +
                   self->live_bytes + self->free_ids_bytes;
     if (self->base.footprint_bytes != mapped)
         AllocFatal(function, "corrupted allocator: footprint", self);

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Private layout of the HeapAllocator: page and segment descriptors (mapped apart from the user
 // memory they describe), the segment hash table, and the helpers Heap.c (small blocks, the fast
-// paths) and HeapLarge.c (page runs, self-check, teardown) share. Nothing here is public.
+// paths) and HeapLarge.c (page runs) and HeapCheck.c (pointer diagnosis, self-check, teardown) share. Nothing here is public.
 #ifndef ALLOC_HEAP_INTERNAL_H
 #define ALLOC_HEAP_INTERNAL_H
 
 #include "alloc/Heap.h"
+#include "addrmap.h"
 #include "internal.h"
 
 // Geometry: a segment is HEAP_SEGMENT_SIZE bytes of user memory aligned to its size, cut into
@@ -70,12 +71,6 @@ typedef struct HeapSegment {
 _Static_assert(sizeof(HeapPage) % 64 == 0, "page descriptors stay cache-line aligned");
 _Static_assert(offsetof(HeapPage, segment) + sizeof(void *) <= 64, "fast-path fields share a line");
 
-// Slot of the open-addressing hash of segments; base 0 = empty.
-typedef struct HeapSegmentSlot {
-    uintptr_t    base;
-    HeapSegment *segment;
-} HeapSegmentSlot;
-
 // Size classes: 16..128 by 16, then four per doubling up to HEAP_SMALL_MAX. Requests up to
 // 1 KiB read a table (no data-dependent branch: random sizes would mispredict one).
 static inline u32 heap_class_of(size bytes) { // 1 <= bytes <= HEAP_SMALL_MAX
@@ -95,37 +90,23 @@ static inline u32 heap_class_size(u32 c) {
     return (5 + (c - 8) % 4) << (lg - 2);
 }
 
-// Probe the segment table past the home slot of `seg` (a collision: rare at load <= 1/2).
-HeapSegment *heap_segment_probe(const HeapAllocator *self, uintptr_t seg);
-
 static inline HeapPage *heap_segment_page(HeapSegment *segment, const void *ptr) {
     return &segment->pages[((uintptr_t)ptr >> HEAP_PAGE_SHIFT) & (HEAP_PAGES_PER_SEGMENT - 1)];
 }
 
-// The descriptor of segment `seg` when it sits in its home slot of the table (the common case),
-// else NULL. Reads only the heap's own table.
-static inline HeapSegment *heap_segment_at_home(const HeapAllocator *self, uintptr_t seg) {
-    const HeapSegmentSlot *table = self->segments;
-    if (ALLOC_UNLIKELY(!table)) return NULL;
-    const HeapSegmentSlot *home = &table[(seg >> HEAP_SEGMENT_SHIFT) & (self->segments_cap - 1)];
-    HeapSegment           *segment = home->segment; // NULL in an empty slot, whose base is 0
-    if (ALLOC_UNLIKELY((home->base != seg) | !segment)) return NULL;
-    return segment;
+static inline uintptr_t heap_segment_base(const void *ptr) {
+    return (uintptr_t)ptr & ~(uintptr_t)(HEAP_SEGMENT_SIZE - 1);
 }
 
-// The page descriptor for `ptr` when its segment sits in its home slot of the table, else NULL.
-// Reads only the heap's own table before it touches any descriptor.
-static inline HeapPage *heap_page_at_home(const HeapAllocator *self, const void *ptr) {
-    HeapSegment *segment =
-        heap_segment_at_home(self, (uintptr_t)ptr & ~(uintptr_t)(HEAP_SEGMENT_SIZE - 1));
-    return segment ? heap_segment_page(segment, ptr) : NULL;
+// The descriptor of segment `seg` when it sits in its home slot of the address map (the common
+// case), else NULL. Reads only the heap's own map.
+static inline HeapSegment *heap_segment_at_home(const HeapAllocator *self, uintptr_t seg) {
+    return (HeapSegment *)addrmap_find_home(&self->segments, seg);
 }
 
 // The page descriptor for `ptr` when `ptr` lies in one of this heap's segments, else NULL.
 static inline HeapPage *heap_page_of(const HeapAllocator *self, const void *ptr) {
-    HeapPage *page = heap_page_at_home(self, ptr);
-    if (ALLOC_LIKELY(page) || !self->segments) return page;
-    HeapSegment *segment = heap_segment_probe(self, (uintptr_t)ptr & ~(uintptr_t)(HEAP_SEGMENT_SIZE - 1));
+    HeapSegment *segment = (HeapSegment *)addrmap_find(&self->segments, heap_segment_base(ptr));
     return segment ? heap_segment_page(segment, ptr) : NULL;
 }
 
@@ -143,6 +124,8 @@ static inline size heap_os_page(HeapAllocator *self) {
 // Map a run of at least `bytes` bytes (reusing a retained one when possible) and record it;
 // NULL when the OS refuses. `*effective` receives the run's length. No statistics.
 void *heap_large_allocate(HeapAllocator *self, size bytes, i8 zeroed, size *effective);
+// Index of the first live run whose base is above `ptr`.
+size heap_large_upper(const HeapAllocator *self, const void *ptr);
 // Index of the live run that starts exactly at `ptr`, or -1.
 i64 heap_large_find(const HeapAllocator *self, const void *ptr);
 // Release live run `index` (retain or unmap it). Returns its length. No statistics.
@@ -152,6 +135,8 @@ size heap_large_release(HeapAllocator *self, size index);
 // untouched). No statistics.
 void *heap_large_resize(HeapAllocator *self, size index, size new_size, bool may_move,
                         size *effective);
+// --- HeapCheck.c ----------------------------------------------------------------------------
+
 // Abort with the exact reason for a pointer that is not a live block of this heap.
 _Noreturn void heap_bad_pointer(const HeapAllocator *self, const void *ptr, const char *function);
 

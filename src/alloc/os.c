@@ -183,3 +183,15 @@ void alloc_os_unmap(Allocator *owner, void *ptr, size bytes) {
     os_release(ptr, bytes);
     refund(owner, bytes);
 }
+
+bool alloc_os_grow(Allocator *owner, void **table, size *bytes, size need) {
+    if (need <= *bytes) return true;
+    size doubled = *bytes * 2 < *bytes ? 0 : *bytes * 2;
+    size want    = alloc_align_up(need > doubled ? need : doubled, alloc_os_page_size());
+    if (!want) return false;
+    void *grown = *table ? alloc_os_remap(owner, *table, *bytes, want, true) : alloc_os_map(owner, want);
+    if (!grown) return false;
+    *table = grown;
+    *bytes = want;
+    return true;
+}

@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: MIT
 // liballoc-malloc.so: the C library's malloc family (malloc, free, calloc, realloc, posix_memalign,
 // aligned_alloc, memalign, valloc, pvalloc, malloc_usable_size) on HeapAllocator, for LD_PRELOAD.
-// Small requests go to the calling thread's own heap, large ones to one shared heap, over-aligned
-// ones to a heap per alignment; each heap has its own mutex. A free finds the owning heap from
-// the 4 MiB window of the address (a table the shim keeps), so any thread may free any block.
-// It never calls malloc: a call that re-enters it on the same thread (backtrace() on the fatal
-// path loading libgcc_s) is served from a static bootstrap buffer. Misuse (free of a foreign
-// pointer, double free) stops the program with the heap's fatal line, e.g.
-// "alloc: fatal: heap_allocator_deallocate: foreign pointer 0x...".
-#include "alloc/Heap.h"
-#include "alloc/Types.h" // opt-in short names (size, u8, i8…)
-#include "internal.h" // alloc_os_map, alloc_os_unmap, alloc_os_page_size
+// Every thread owns heaps for every size and alignment (a Shim slot); only their owner touches
+// them, so no path takes a lock. A free finds the owning heap from the address (shim_tables.c:
+// 4 MiB windows for segments, a page table for runs); a block of another thread goes onto that
+// thread's lock-free inbox, out of band, which the owner drains on its next call (the
+// mimalloc/snmalloc design). It never calls malloc: a call that re-enters it on the same thread
+// (backtrace() on the fatal path loading libgcc_s) is served from a static bootstrap buffer.
+// Misuse (free of a foreign pointer, double free) stops the program with the heap's fatal line,
+// e.g. "alloc: fatal: heap_allocator_deallocate: foreign pointer 0x...".
+#include "shim_internal.h"
 
 #include <errno.h>   // ENOMEM, EINVAL
-#include <pthread.h> // pthread_mutex_t, pthread_atfork, pthread_key_create
+#include <pthread.h> // pthread_key_create, pthread_setspecific, pthread_mutex_t
 #include <string.h>  // memcpy
 
 // The symbols this file defines (glibc declares them in <stdlib.h> and <malloc.h>).
@@ -29,55 +28,16 @@ void  *pvalloc(size_t bytes);
 size_t malloc_usable_size(void *ptr);
 
 // --- State ------------------------------------------------------------------------------------
-//
-// Why a window says who owns a block: a thread heap only ever serves requests up to
-// HEAP_SMALL_MAX at alignment 16, which the heap takes from slots of 4 MiB-aligned segments, so
-// each of its blocks lies in a window (address >> 22) that is one whole segment of that heap.
-// Every larger block comes from the one shared heap. Each allocation writes its heap's number into
-// the windows the block covers, so the last heap to allocate in a window is the one that owns
-// every live block there. Over-aligned blocks are not in the windows: an exact table finds them.
 
-enum {
-    WINDOW_SHIFT  = 22,                // HEAP_SEGMENT_SIZE
-    ADDRESS_BITS  = 47,                // user space on x86-64 and arm64 (4-level tables)
-    WINDOWS       = 1 << (ADDRESS_BITS - WINDOW_SHIFT),
-    THREAD_HEAPS  = 64,                // more threads than this share them round-robin
-    SHARED_HEAP   = 0,                 // pool[0]: large blocks
-    MIN_ALIGN_LOG = 4,                 // plain malloc: 16 bytes
-    MAX_ALIGN_LOG = 26,                // aligned requests up to 64 MiB
-    ALIGNED_HEAPS = MAX_ALIGN_LOG - MIN_ALIGN_LOG, // 32 .. 64 MiB
-};
-_Static_assert(((size)1 << WINDOW_SHIFT) == HEAP_SEGMENT_SIZE, "a window is a segment");
+static Shim          shims[SHIM_SLOTS];  // [0] shared by threads past the others (locked)
+static int           ready;              // read without a lock once set
+static pthread_key_t thread_key;         // its destructor hands the slot back
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER; // the first call only
 
-typedef struct Pooled {
-    HeapAllocator   heap;
-    pthread_mutex_t lock;
-    int             taken; // a live thread uses it as its own (guarded by `global`)
-} Pooled;
-
-static Pooled          pool[1 + THREAD_HEAPS];        // [0] shared, [1..] per thread
-static u16            *windows;                       // window -> pool index + 1; 0 = none
-static HeapAllocator   aligned[ALIGNED_HEAPS];        // aligned[k]: alignment 2^(5+k)
-static pthread_mutex_t aligned_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t global       = PTHREAD_MUTEX_INITIALIZER; // init and thread heap handout
-static int             ready;                         // read without the lock once set
-static pthread_key_t   thread_key;                    // its destructor hands the heap back
-static u32             next_shared;                   // round-robin when the pool is exhausted
-
-// Over-aligned blocks: open addressing (linear probing) from address to aligned[] index, in
-// memory mapped from the OS, guarded by aligned_lock. Empty slot: ptr == NULL.
-typedef struct Owner {
-    void *ptr;
-    u32   heap;
-} Owner;
-static Owner *owners;
-static size   owners_cap; // slots, power of two; 0 while unmapped
-static size   owners_len; // slots used (read without the lock: 0 means "skip the lookup")
-
-// Per thread: the re-entrancy depth and the thread's own heap. initial-exec: no allocation.
+// Per thread: the re-entrancy depth and the thread's slot. initial-exec: no allocation.
 #define THREAD_LOCAL static _Thread_local __attribute__((tls_model("initial-exec")))
-THREAD_LOCAL int     depth;
-THREAD_LOCAL Pooled *mine;
+THREAD_LOCAL int   depth;
+THREAD_LOCAL Shim *mine;
 
 // Bootstrap memory for re-entrant calls: bump-allocated, never freed.
 static _Alignas(64) char bootstrap[256 * 1024];
@@ -108,202 +68,84 @@ static size bootstrap_room(const void *ptr) {
     return __atomic_load_n(&bootstrap_used, __ATOMIC_RELAXED) - (size)((const char *)ptr - bootstrap);
 }
 
-// --- Set-up, fork, threads --------------------------------------------------------------------
+// --- Set-up and threads -----------------------------------------------------------------------
 
-static void fork_prepare(void) {
-    pthread_mutex_lock(&global);
-    pthread_mutex_lock(&aligned_lock);
-    for (int i = 0; i <= THREAD_HEAPS; ++i) pthread_mutex_lock(&pool[i].lock);
+// A thread ends: its slot (and the blocks still in it) goes to the next thread that starts.
+static void thread_done(void *slot) {
+    mine = NULL;
+    __atomic_store_n(&((Shim *)slot)->taken, 0, __ATOMIC_RELEASE);
 }
 
-static void fork_release(void) {
-    for (int i = THREAD_HEAPS; i >= 0; --i) pthread_mutex_unlock(&pool[i].lock);
-    pthread_mutex_unlock(&aligned_lock);
-    pthread_mutex_unlock(&global);
-}
-
-// A thread ends: its heap (and the blocks still in it) goes to the next thread that starts.
-static void thread_done(void *pooled) {
-    pthread_mutex_lock(&global);
-    ((Pooled *)pooled)->taken = 0;
-    pthread_mutex_unlock(&global);
-}
-
-// First call of the process: maps the window table (virtual: untouched pages cost nothing).
-// Runs with depth set, so allocations made by pthread_atfork land in the bootstrap buffer.
+// First call of the process: maps the tables (virtual: untouched pages cost nothing). Runs with
+// depth set, so allocations made by pthread_key_create land in the bootstrap buffer.
 static int init(void) {
-    pthread_mutex_lock(&global);
-    if (!ready) {
-        windows = alloc_os_map(NULL, (size)WINDOWS * sizeof *windows);
-        for (int i = 0; i <= THREAD_HEAPS; ++i) {
-            pool[i].heap = HeapAllocatorInit();
-            pthread_mutex_init(&pool[i].lock, NULL);
-        }
-        for (int k = 0; k < ALIGNED_HEAPS; ++k)
-            aligned[k] = HeapAllocatorInitAligned((size)1 << (MIN_ALIGN_LOG + 1 + k));
+    pthread_mutex_lock(&init_lock);
+    if (!__atomic_load_n(&ready, __ATOMIC_RELAXED)) {
+        int ok = shim_tables_init();
+        for (u32 s = 0; s < SHIM_SLOTS; ++s) shim_slot_init(&shims[s], s);
+        shims[0].shared = 1;
+        pthread_mutex_init(&shims[0].lock, NULL);
         pthread_key_create(&thread_key, thread_done);
-        pthread_atfork(fork_prepare, fork_release, fork_release);
-        __atomic_store_n(&ready, windows != NULL, __ATOMIC_RELEASE);
+        __atomic_store_n(&ready, ok, __ATOMIC_RELEASE);
     }
-    pthread_mutex_unlock(&global);
+    pthread_mutex_unlock(&init_lock);
     return __atomic_load_n(&ready, __ATOMIC_ACQUIRE);
 }
 
-// The calling thread's heap: its own while the pool lasts, else one shared round-robin.
-static Pooled *thread_heap(void) {
+// The calling thread's slot: its own while there is a free one, else the shared slot 0.
+static Shim *thread_slot(void) {
     if (ALLOC_LIKELY(mine != NULL)) return mine;
-    pthread_mutex_lock(&global);
-    for (int i = 1; i <= THREAD_HEAPS && !mine; ++i) {
-        if (pool[i].taken) continue;
-        pool[i].taken = 1;
-        mine          = &pool[i];
-        pthread_setspecific(thread_key, mine);
+    for (u32 s = 1; s < SHIM_SLOTS && !mine; ++s) {
+        int idle = 0;
+        if (__atomic_compare_exchange_n(&shims[s].taken, &idle, 1, false, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED)) {
+            mine = &shims[s];
+            pthread_setspecific(thread_key, mine);
+        }
     }
-    if (!mine) mine = &pool[1 + next_shared++ % THREAD_HEAPS];
-    pthread_mutex_unlock(&global);
+    if (!mine) mine = &shims[0];
     return mine;
 }
 
-// Enter the shim: 0 when this call re-entered it (serve it from the bootstrap buffer instead).
-static int enter(void) {
-    if (depth) return 0;
+Shim *shim_slot_at(u32 slot) { return &shims[slot]; }
+
+// Enter the shim: the caller's slot, locked if it is the shared one, its inbox drained; NULL when
+// this call re-entered the shim (serve it from the bootstrap buffer instead).
+static Shim *enter(void) {
+    if (depth) return NULL;
     depth = 1;
     if (ALLOC_UNLIKELY(!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) && !init()) {
         depth = 0;
-        return 0;
+        return NULL;
     }
-    return 1;
+    Shim *me = thread_slot();
+    if (ALLOC_UNLIKELY(me->shared)) pthread_mutex_lock(&me->lock);
+    shim_drain(me);
+    return me;
 }
 
-static void leave(void) { depth = 0; }
-
-// --- Windows ----------------------------------------------------------------------------------
-
-static size window_of(const void *ptr) { return ((uintptr_t)ptr >> WINDOW_SHIFT) & (WINDOWS - 1); }
-
-// Record that `owner` (a pool entry) allocated [ptr, ptr + bytes): `bytes` as requested (a
-// thread heap's block never leaves its window; a large block's slack past the request is never
-// passed to free). Caller holds owner's lock. One load when the window is already marked.
-static void mark(const Pooled *owner, const void *ptr, size bytes) {
-    u16  id   = (u16)(owner - pool + 1);
-    size last = window_of((const char *)ptr + (bytes ? bytes - 1 : 0));
-    for (size w = window_of(ptr); w <= last; ++w)
-        if (__atomic_load_n(&windows[w], __ATOMIC_RELAXED) != id)
-            __atomic_store_n(&windows[w], id, __ATOMIC_RELEASE);
-}
-
-// The pool entry whose heap owns `ptr`; for a pointer no heap gave out, the caller's own heap,
-// which then reports it.
-static Pooled *owner_of(const void *ptr) {
-    u16 id = __atomic_load_n(&windows[window_of(ptr)], __ATOMIC_ACQUIRE);
-    return id ? &pool[id - 1] : thread_heap();
-}
-
-// --- Over-aligned blocks (aligned_lock held) --------------------------------------------------
-
-static size owner_slot(const void *ptr) {
-    uintptr_t h = (uintptr_t)ptr >> 4;
-    h ^= h >> 17;
-    h *= (uintptr_t)0x9E3779B97F4A7C15ULL;
-    return (size)(h >> 7) & (owners_cap - 1);
-}
-
-static int owners_grow(void) {
-    size   cap   = owners_cap ? owners_cap * 2 : 1024;
-    Owner *table = alloc_os_map(NULL, cap * sizeof(Owner));
-    if (!table) return 0;
-    Owner *old = owners;
-    size   n   = owners_cap;
-    owners     = table;
-    owners_cap = cap;
-    for (size i = 0; i < n; ++i) {
-        if (!old[i].ptr) continue;
-        size s = owner_slot(old[i].ptr);
-        while (owners[s].ptr) s = (s + 1) & (cap - 1);
-        owners[s] = old[i];
-    }
-    if (old) alloc_os_unmap(NULL, old, n * sizeof(Owner));
-    return 1;
-}
-
-static int owner_add(void *ptr, u32 heap) {
-    if ((owners_len + 1) * 2 > owners_cap && !owners_grow()) return 0;
-    size s = owner_slot(ptr);
-    while (owners[s].ptr) s = (s + 1) & (owners_cap - 1);
-    owners[s] = (Owner){ptr, heap};
-    __atomic_store_n(&owners_len, owners_len + 1, __ATOMIC_RELAXED);
-    return 1;
-}
-
-// Slot of `ptr`, or owners_cap when absent.
-static size owner_find(const void *ptr) {
-    if (!owners_len) return owners_cap;
-    size s = owner_slot(ptr);
-    while (owners[s].ptr) {
-        if (owners[s].ptr == ptr) return s;
-        s = (s + 1) & (owners_cap - 1);
-    }
-    return owners_cap;
-}
-
-// Remove slot `s`, shifting later members of its cluster back (no tombstones).
-static void owner_remove(size s) {
-    size mask     = owners_cap - 1;
-    owners[s].ptr = NULL;
-    __atomic_store_n(&owners_len, owners_len - 1, __ATOMIC_RELAXED);
-    for (size i = (s + 1) & mask; owners[i].ptr; i = (i + 1) & mask) {
-        size home = owner_slot(owners[i].ptr);
-        // Move the entry at i into the hole s unless its home lies cyclically in (s, i].
-        if (((i - home) & mask) >= ((i - s) & mask)) {
-            owners[s]     = owners[i];
-            owners[i].ptr = NULL;
-            s             = i;
-        }
-    }
-}
-
-// If `ptr` is an over-aligned block, lock aligned_lock and return its slot; else owners_cap
-// with nothing locked. Blocks are only added by allocations that happened before the free.
-static size aligned_find_locked(const void *ptr) {
-    if (!__atomic_load_n(&owners_len, __ATOMIC_RELAXED)) return owners_cap;
-    pthread_mutex_lock(&aligned_lock);
-    size s = owner_find(ptr);
-    if (s == owners_cap) pthread_mutex_unlock(&aligned_lock);
-    return s;
+static void leave(Shim *me) {
+    if (ALLOC_UNLIKELY(me->shared)) pthread_mutex_unlock(&me->lock);
+    depth = 0;
 }
 
 // --- Allocation -------------------------------------------------------------------------------
 
-static void *allocate_in(Pooled *from, size bytes, i8 zeroed) {
-    pthread_mutex_lock(&from->lock);
-    void *ptr = heap_allocator_allocate(&from->heap, bytes, zeroed);
-    if (ptr) mark(from, ptr, bytes);
-    pthread_mutex_unlock(&from->lock);
-    return ptr;
-}
-
-static void *allocate_aligned(size bytes, size alignment, i8 zeroed) {
-    u32 k = (u32)__builtin_ctzll((unsigned long long)alignment) - (MIN_ALIGN_LOG + 1);
-    if (k >= ALIGNED_HEAPS) return NULL;
-    pthread_mutex_lock(&aligned_lock);
-    void *ptr = heap_allocator_allocate(&aligned[k], bytes, zeroed);
-    if (ptr && !owner_add(ptr, k)) {
-        heap_allocator_deallocate(&aligned[k], ptr);
-        ptr = NULL;
-    }
-    pthread_mutex_unlock(&aligned_lock);
-    return ptr;
+// Index of the slot's heap for `alignment` (a power of two), or SHIM_HEAPS when too large.
+static u32 heap_for(size alignment) {
+    if (alignment <= 16) return 0;
+    u32 k = (u32)__builtin_ctzll((unsigned long long)alignment) - 4;
+    return k < SHIM_HEAPS ? k : SHIM_HEAPS;
 }
 
 // Allocate `bytes` aligned to `alignment` (a power of two); NULL and ENOMEM on failure.
 static void *allocate(size bytes, size alignment, i8 zeroed) {
     if (!bytes) bytes = 1; // malloc(0) returns a unique pointer
-    if (!enter()) return bootstrap_take(bytes, alignment);
-    void *ptr;
-    if (alignment > 16) ptr = allocate_aligned(bytes, alignment, zeroed);
-    else if (bytes <= HEAP_SMALL_MAX) ptr = allocate_in(thread_heap(), bytes, zeroed);
-    else ptr = allocate_in(&pool[SHARED_HEAP], bytes, zeroed);
-    leave();
+    Shim *me = enter();
+    if (!me) return bootstrap_take(bytes, alignment);
+    u32   k   = heap_for(alignment);
+    void *ptr = k < SHIM_HEAPS ? shim_allocate(me, k, bytes, zeroed) : NULL;
+    leave(me);
     if (!ptr) errno = ENOMEM;
     return ptr;
 }
@@ -321,68 +163,21 @@ void *calloc(size_t count, size_t bytes) {
 
 void free(void *ptr) {
     if (!ptr || from_bootstrap(ptr)) return;
-    if (!enter()) return; // re-entered from the fatal path: leak rather than deadlock
-    size slot = aligned_find_locked(ptr);
-    if (slot < owners_cap) {
-        u32 k = owners[slot].heap;
-        owner_remove(slot);
-        heap_allocator_deallocate(&aligned[k], ptr);
-        pthread_mutex_unlock(&aligned_lock);
-    } else {
-        Pooled *owner = owner_of(ptr);
-        pthread_mutex_lock(&owner->lock);
-        heap_allocator_deallocate(&owner->heap, ptr);
-        pthread_mutex_unlock(&owner->lock);
-    }
-    leave();
+    Shim *me = enter();
+    if (!me) return; // re-entered from the fatal path: leak rather than deadlock
+    shim_free(me, ptr);
+    leave(me);
 }
 
 // --- realloc ----------------------------------------------------------------------------------
 
-// realloc of a heap block re-entered from the fatal path (dlopen of libgcc_s grows its tables):
-// copy into bootstrap memory and leave the old block alone. Reads the owner's heap without its
-// lock: this thread may hold it already; the process is about to abort.
-static void *realloc_reentered(void *ptr, size bytes) {
-    Pooled *owner = owner_of(ptr);
-    size    old   = HeapAllocatorUsableSize(&owner->heap, ptr);
-    void   *moved = bootstrap_take(bytes, 16);
-    if (moved) memcpy(moved, ptr, old < bytes ? old : bytes);
-    return moved;
-}
-
-static void *realloc_aligned(size slot, void *ptr, size bytes) { // aligned_lock held
-    u32   k     = owners[slot].heap;
-    void *moved = heap_allocator_remap(&aligned[k], ptr, bytes);
-    if (moved && moved != ptr) {
-        owner_remove(slot);
-        owner_add(moved, k); // cannot fail: a slot was just freed
-    }
-    pthread_mutex_unlock(&aligned_lock);
-    return moved;
-}
-
-// A block of a thread heap that must grow past HEAP_SMALL_MAX moves to the shared heap.
-static void *realloc_to_shared(Pooled *owner, void *ptr, size bytes) {
-    void *moved = allocate_in(&pool[SHARED_HEAP], bytes, 0);
+// A block of another slot (its owner alone may touch its heap): a new block here, min(old, new)
+// bytes copied (the old size from the tables), the old block freed through its owner's inbox.
+static void *realloc_foreign(Shim *me, ShimOwner owner, void *ptr, size bytes) {
+    void *moved = shim_allocate(me, 0, bytes, 0);
     if (!moved) return NULL;
-    pthread_mutex_lock(&owner->lock);
-    memcpy(moved, ptr, HeapAllocatorUsableSize(&owner->heap, ptr));
-    heap_allocator_deallocate(&owner->heap, ptr);
-    pthread_mutex_unlock(&owner->lock);
-    return moved;
-}
-
-static void *realloc_in(Pooled *owner, void *ptr, size bytes) {
-    if (owner != &pool[SHARED_HEAP] && bytes > HEAP_SMALL_MAX) {
-        pthread_mutex_lock(&owner->lock);
-        (void)HeapAllocatorUsableSize(&owner->heap, ptr); // aborts on a bad pointer, naming it
-        pthread_mutex_unlock(&owner->lock);
-        return realloc_to_shared(owner, ptr, bytes);
-    }
-    pthread_mutex_lock(&owner->lock);
-    void *moved = heap_allocator_remap(&owner->heap, ptr, bytes); // a small block stays small
-    if (moved) mark(owner, moved, bytes);
-    pthread_mutex_unlock(&owner->lock);
+    memcpy(moved, ptr, owner.bytes < bytes ? owner.bytes : bytes);
+    shim_free(me, ptr);
     return moved;
 }
 
@@ -398,11 +193,17 @@ void *realloc(void *ptr, size_t bytes) {
         if (moved) memcpy(moved, ptr, room < bytes ? room : bytes);
         return moved;
     }
-    if (!enter()) return realloc_reentered(ptr, bytes);
-    size  slot  = aligned_find_locked(ptr);
-    void *moved = slot < owners_cap ? realloc_aligned(slot, ptr, bytes)
-                                    : realloc_in(owner_of(ptr), ptr, bytes);
-    leave();
+    Shim *me = enter();
+    if (!me) { // re-entered from the fatal path (dlopen of libgcc_s grows its tables)
+        ShimOwner owner = shim_owner_of(ptr, 1);
+        void     *moved = bootstrap_take(bytes, 16);
+        if (moved) memcpy(moved, ptr, owner.bytes < bytes ? owner.bytes : bytes);
+        return moved;
+    }
+    ShimOwner owner = shim_owner_of(ptr, 1);
+    void *moved = owner.slot == me->index || !owner.known ? shim_remap(me, owner, ptr, bytes)
+                                                         : realloc_foreign(me, owner, ptr, bytes);
+    leave(me);
     if (!moved) errno = ENOMEM;
     return moved;
 }
@@ -412,19 +213,13 @@ void *realloc(void *ptr, size_t bytes) {
 size_t malloc_usable_size(void *ptr) {
     if (!ptr) return 0;
     if (from_bootstrap(ptr)) return bootstrap_room(ptr);
-    if (!enter()) return 0;
-    size   slot = aligned_find_locked(ptr);
-    size_t n;
-    if (slot < owners_cap) {
-        n = HeapAllocatorUsableSize(&aligned[owners[slot].heap], ptr);
-        pthread_mutex_unlock(&aligned_lock);
-    } else {
-        Pooled *owner = owner_of(ptr);
-        pthread_mutex_lock(&owner->lock);
-        n = HeapAllocatorUsableSize(&owner->heap, ptr);
-        pthread_mutex_unlock(&owner->lock);
-    }
-    leave();
+    Shim *me = enter();
+    if (!me) return 0;
+    ShimOwner owner = shim_owner_of(ptr, 1);
+    size_t    n     = owner.slot == me->index || !owner.known
+                          ? HeapAllocatorUsableSize(shim_heap(me, owner.known ? owner.heap : 0), ptr)
+                          : owner.bytes;
+    leave(me);
     return n;
 }
 

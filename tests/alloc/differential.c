@@ -16,17 +16,20 @@
 #include <stdlib.h> // getenv, strtoull, calloc, free
 #include <string.h> // memcmp, memcpy, memmove, strcmp
 
-// Ops per kind (ALLOC_OPS=<n> overrides, e.g. to stop a replay at the failing op). The ASan build
-// (suite alloc-asan) runs a quarter of the stream: there an op costs ~3 times as much (measured:
-// the whole suite 21 s -> 48 s wall at 10^6), and what ASan adds, checking the library's own
-// memory accesses, is reached on every path thousands of times within 250k ops; the plain build
-// (suite alloc) runs the full 10^6.
+// Ops per kind (ALLOC_OPS=<n> overrides, e.g. to stop a replay at the failing op). The plain
+// build (suite alloc) runs the full 10^6. The ASan build (alloc-asan) runs a quarter: there an op
+// costs ~3 times as much (measured: that suite 21 s -> 48 s wall at 10^6), and what ASan adds,
+// checking the library's own memory accesses, is reached on every path thousands of times within
+// 250k ops. At ALLOC_DEBUG=3 (alloc-debug3) the library runs its whole self-check after every
+// operation, so the stream costs 80 s of CPU at 10^6: that build runs 10^5.
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define DIFFERENTIAL_UNDER_ASAN 1
 #endif
 #endif
-#if defined(__SANITIZE_ADDRESS__) || defined(DIFFERENTIAL_UNDER_ASAN)
+#if defined(ALLOC_DEBUG) && ALLOC_DEBUG >= 3
+#define OPS 100000
+#elif defined(__SANITIZE_ADDRESS__) || defined(DIFFERENTIAL_UNDER_ASAN)
 #define OPS 250000
 #else
 #define OPS 1000000

@@ -12,20 +12,27 @@ const ROOT = path.resolve(__dirname, "../..");
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".png": "image/png",
   ".svg": "image/svg+xml", ".json": "application/json", ".xml": "application/xml" };
 
-function serve(dir) {
+// Serves `dir` at `prefix` ("/" or a sub-path such as "/alloc/"); a missing file gets status 404
+// with the site's 404.html, as static hosts (GitHub Pages, Netlify...) serve it.
+function serve(dir, prefix = "/") {
   const server = http.createServer((req, res) => {
     const url = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    let file = path.join(dir, url);
+    const notFound = () => fs.readFile(path.join(dir, "404.html"), (err, data) => {
+      res.writeHead(404, { "content-type": "text/html" });
+      res.end(err ? "not found" : data);
+    });
+    if (!url.startsWith(prefix)) { notFound(); return; }
+    let file = path.join(dir, url.slice(prefix.length));
     if (!file.startsWith(dir)) { res.writeHead(403); res.end(); return; }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
     fs.readFile(file, (err, data) => {
-      if (err) { res.writeHead(404); res.end("not found"); return; }
+      if (err) { notFound(); return; }
       res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
       res.end(data);
     });
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => {
-    resolve({ server, url: `http://127.0.0.1:${server.address().port}/` });
+    resolve({ server, url: `http://127.0.0.1:${server.address().port}${prefix}` });
   }));
 }
 
@@ -45,4 +52,28 @@ async function launch() {
   return { context, close };
 }
 
-module.exports = { ROOT, serve, launch };
+// A site built outside `make`: docs/*.md and docs/assets/ copied into DOCS (with MiniSearch),
+// then the Markdown stage and mkdocs build --strict with the hooks, as mk/docs.mk's site_build.
+function buildSite({ markdown, apiJson, sourceRoot, dir, siteUrl = "http://127.0.0.1:8000/" }) {
+  const { execFileSync } = require("node:child_process");
+  const docs = path.join(dir, "docs");
+  fs.mkdirSync(path.join(docs, "assets/vendor"), { recursive: true });
+  for (const f of fs.readdirSync(path.join(ROOT, "docs")))
+    if (f.endsWith(".md")) fs.copyFileSync(path.join(ROOT, "docs", f), path.join(docs, f));
+  for (const f of fs.readdirSync(path.join(ROOT, "docs/assets")))
+    if (/\.(js|css)$/.test(f)) fs.copyFileSync(path.join(ROOT, "docs/assets", f), path.join(docs, "assets", f));
+  fs.copyFileSync(path.join(__dirname, "node_modules/minisearch/dist/umd/index.js"), path.join(docs, "assets/vendor/minisearch.js"));
+  const t0 = process.hrtime.bigint();
+  execFileSync(markdown, ["--out", docs, "--source-root", sourceRoot, "--nav", path.join(dir, "nav.yml"), apiJson]);
+  const t1 = process.hrtime.bigint();
+  fs.writeFileSync(path.join(dir, "mkdocs.yml"), `INHERIT: ${path.join(ROOT, "mkdocs.yml")}\ndocs_dir: docs\nsite_dir: site\n` +
+    `hooks: [${path.join(ROOT, "tools/site/mkdocs_hooks.py")}, ${path.join(ROOT, "tools/apidoc/site_hooks.py")}]\n` +
+    fs.readFileSync(path.join(dir, "nav.yml"), "utf8"));
+  // The library's guides with another api.json: their names are not this tree's (no warning).
+  execFileSync("/usr/bin/python3", ["-m", "mkdocs", "build", "--quiet", "--strict", "-f", path.join(dir, "mkdocs.yml")],
+    { env: { ...process.env, SOURCE_DATE_EPOCH: "0", SITE_URL: siteUrl, APIDOC_API_JSON: apiJson, APIDOC_UNKNOWN_NAMES: "ignore" } });
+  const t2 = process.hrtime.bigint();
+  return { site: path.join(dir, "site"), docs, markdown: Number(t1 - t0) / 1e9, mkdocs: Number(t2 - t1) / 1e9 };
+}
+
+module.exports = { ROOT, serve, launch, buildSite };

@@ -138,9 +138,10 @@ test("keyboard_slash_arrows_enter_and_escape_work", async () => {
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("ArrowUp");
-  const selected = await page.locator(".apidoc-result[aria-selected=true] .apidoc-result__name").innerText();
+  const selected = await page.locator(".apidoc-result__link[aria-selected=true] .apidoc-result__name").innerText();
   assert.equal(selected, first[1]);
-  await Promise.all([page.waitForURL(new RegExp(`api/${selected}\\.html$`)), page.keyboard.press("Enter")]);
+  const target = await page.locator(".apidoc-result__link[aria-selected=true]").evaluate((a) => a.href);
+  await Promise.all([page.waitForURL(target), page.keyboard.press("Enter")]);
   await page.keyboard.press("/");
   assert.ok(await page.locator(".apidoc-search").isVisible());
   await page.keyboard.press("Escape");
@@ -210,12 +211,18 @@ test("two_builds_are_byte_identical", () => {
     fs.writeFileSync(config, fs.readFileSync(path.join(ROOT, "build/site-fixture/mkdocs.yml"), "utf8")
       .replace(/^INHERIT: .*$/m, "INHERIT: " + path.join(ROOT, "mkdocs.yml"))
       .replace(/^docs_dir: .*$/m, "docs_dir: " + path.join(ROOT, "build/site-fixture/docs"))
-      .replace(/^site_dir: .*$/m, "site_dir: " + path.join(tmp, "site")));
+      .replace(/^site_dir: .*$/m, "site_dir: " + path.join(tmp, "site"))
+      .replace(/^hooks: .*$/m, "hooks: [" + path.join(ROOT, "tools/site/mkdocs_hooks.py") + ", " +
+        path.join(ROOT, "tools/apidoc/site_hooks.py") + "]"));
     execFileSync("/usr/bin/python3", ["-m", "mkdocs", "build", "--quiet", "--strict", "-f", config],
-      { env: { ...process.env, SOURCE_DATE_EPOCH: "0" } });
+      { env: { ...process.env, SOURCE_DATE_EPOCH: "0", SITE_URL: "http://127.0.0.1:8000/",
+        APIDOC_API_JSON: path.join(FIXTURE, "api.json"), APIDOC_UNKNOWN_NAMES: "ignore" } });
     const diff = execFileSync("bash", ["-c", `diff -r "${SITE}" "${path.join(tmp, "site")}" && echo same`]).toString();
     assert.match(diff, /same/);
     const md = path.join(tmp, "md");
+    // The hand-written pages too: the search indexes them.
+    fs.cpSync(path.join(ROOT, "build/site-fixture/docs"), md, { recursive: true,
+      filter: (src) => !/\/docs\/(api|tags|assets)(\/|$)/.test(src) });
     // Second generation with the clang ASan+UBSan build: same bytes, no sanitizer report.
     execFileSync(path.join(ROOT, "build/site/markdown-asan"), ["--out", md, "--tags", "docs/tags.yml",
       "--source-root", "tests/site/fixture", "tests/site/fixture/api.json"],

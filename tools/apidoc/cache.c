@@ -44,8 +44,8 @@ static json_t *fields_out(const FieldVec *v) {
     json_t *a = json_array();
     for (size_t i = 0; i < v->n; i++) {
         const Field *f = &v->items[i];
-        json_array_append_new(a, json_pack("[s, s, o, o, i, i, o]", f->name, f->type, jstr(f->group), jstr(f->trailing),
-                                           f->line, f->bits, fields_out(&f->sub)));
+        json_array_append_new(a, json_pack("[s, s, o, o, i, i, o, i]", f->name, f->type, jstr(f->group), jstr(f->trailing),
+                                           f->line, f->bits, fields_out(&f->sub), f->decl_line));
     }
     return a;
 }
@@ -56,7 +56,8 @@ static void fields_in(json_t *a, FieldVec *v) {
     json_array_foreach(a, i, x) {
         Field f = {sdup(json_array_get(x, 0)), sdup(json_array_get(x, 1)), sdup(json_array_get(x, 2)),
                    sdup(json_array_get(x, 3)), (int)json_integer_value(json_array_get(x, 4)),
-                   (int)json_integer_value(json_array_get(x, 5)), {0}};
+                   (int)json_integer_value(json_array_get(x, 5)), {0},
+                   (int)json_integer_value(json_array_get(x, 7))};
         fields_in(json_array_get(x, 6), &f.sub);
         vec_push(v, f);
     }

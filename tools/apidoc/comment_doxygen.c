@@ -127,6 +127,8 @@ typedef struct {
     int         last_line;
     int         code_mode, code_line;  // 1 in @code, 2 in @verbatim; where it opened
     int         has_brief, has_deprecated, has_return, file, group, braces;
+    const Command *awaiting;           // `@a` at a line's end: its word is the next line's first
+    int         awaiting_line;
 } P;
 
 static Str *target_str(P *p) {
@@ -414,8 +416,8 @@ static const char *run_command(P *p, const Command *c, const char *s) {
     case C_BOLDWORD:
     case C_REF:
         w = word(s, &e);
-        if (e == w) {
-            error(p, "`@%s` without an argument", c->name);
+        if (e == w) { // as Doxygen, the argument may start the next line of the paragraph
+            p->awaiting = c, p->awaiting_line = p->line;
             return s;
         }
         if (c->cmd == C_REF) { // `@ref name "text"`: the text, else the name as code
@@ -454,10 +456,27 @@ static const char *run_command(P *p, const Command *c, const char *s) {
 }
 
 // One text line: commands run, escapes and unknown commands kept, code spans left alone.
+// A word command left waiting at the end of the previous line takes this line's first word; a
+// blank line (the paragraph's end) or the block's end leaves it without one.
+static const char *take_awaited_word(P *p, const char *s) {
+    const Command *c = p->awaiting;
+    p->awaiting      = NULL;
+    if (!is_blank(s)) return run_command(p, c, skip_ws(s));
+    int line = p->line;
+    p->line  = p->awaiting_line;
+    error(p, "`@%s` without an argument", c->name);
+    p->line = line;
+    return s;
+}
+
 static void parse_line(P *p, const char *s) {
     Str piece = {0};
     int tick  = 0;
     str_cat(&piece, "");
+    if (p->awaiting && !p->code_mode) {
+        emit(p, " ", 1);
+        s = take_awaited_word(p, s);
+    }
     while (*s) {
         if (p->code_mode) {
             const char *end = NULL;
@@ -536,6 +555,7 @@ static char *str_take(Str *s) { // trimmed, or NULL when empty
 
 static Doc *finish(P *p) {
     Doc *d = p->d;
+    if (p->awaiting) take_awaited_word(p, "");
     set_target(p, T_DESC);
     if (p->code_mode) {
         p->line = p->code_line;

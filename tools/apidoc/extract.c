@@ -188,9 +188,12 @@ static enum CXChildVisitResult field_visit(CXCursor cur, CXCursor parent, CXClie
             free(name);
             return CXChildVisit_Continue;
         }
+        unsigned first, fcol, foff;
+        CXFile ff;
+        loc_of(clang_getRangeStart(clang_getCursorExtent(cur)), &ff, &first, &fcol, &foff);
         Field fl = {name, type_of(clang_getCursorType(cur)),
                     top.group ? xstrdup(top.group) : NULL, comment_trailing(trail), (int)line,
-                    clang_getFieldDeclBitWidth(cur), {0}};
+                    clang_getFieldDeclBitWidth(cur), {0}, (int)first};
         CXCursor rec = record_of_type(clang_getCursorType(cur));
         FieldFrame *tf = &fc->stack.items[fc->stack.n - 1];
         if (tf->pending && clang_equalCursors(clang_getCanonicalCursor(rec), clang_getCanonicalCursor(tf->pending_rec))) {

@@ -111,7 +111,8 @@ void md_code_html(MdBuf *b, const MdCodeView *v) {
         else if (!folded && fold) md_put(b, "</span>"), fold = 0;
         int hl = md_is_hl(v, at);
         if (hl) md_put(b, "<span class=\"hll\">");
-        if (v->first && v->anchors) md_printf(b, "<a id=\"L%ld\" href=\"#L%ld\" tabindex=\"-1\" data-n=\"%ld\"></a>", at, at, at);
+        // A line anchor is a link target, not a link: no tab stop, nothing for a screen reader.
+        if (v->first && v->anchors) md_printf(b, "<a id=\"L%ld\" data-n=\"%ld\"></a>", at, at);
         else if (v->first) md_printf(b, "<i data-n=\"%ld\"></i>", at);
         size_t off = (size_t)(p - code), done = 0;
         while (mark < v->nmarks && v->marks[mark].at < off) mark++; // marks in folded-away text

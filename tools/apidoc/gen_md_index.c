@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The pages around the symbol pages: the A-Z index (api/index.md), a page per header
-// (api/headers/**), a page per tag and the all-tags page (tags/**), and the symbol index of the
-// search (api/search-index.js), which assigns a global so it loads from file:// without fetch.
-// Entry points: md_index_pages, md_search_index (source pages: gen_md_source.c).
+// (api/headers/**), a page per tag and the all-tags page (tags/**) and the `nav:` of mkdocs.yml.
+// Entry points: md_index_pages, md_nav. The search data is written by gen_md_search.c, the
+// source pages by gen_md_source.c.
 #include "gen_md_internal.h"
 
 #include <ctype.h>   // toupper, isalnum
@@ -134,7 +134,7 @@ static int md_header_pages(const MdModel *m) {
 
 // --- Tags ----------------------------------------------------------------------------------
 
-static int md_symbol_has_tag(const MdModel *m, const MdSym *s, const MdTag *tag) {
+int md_symbol_has_tag(const MdModel *m, const MdSym *s, const MdTag *tag) {
     size_t at = (size_t)(tag - m->tags);
     if (at < 64) return (s->tag_mask >> at) & 1;
     size_t  i;
@@ -182,158 +182,6 @@ static int md_tag_pages(const MdModel *m) {
 int md_index_pages(const MdModel *m) {
     if (md_az_page(m) || md_header_pages(m) || md_tag_pages(m)) return -1;
     return 0;
-}
-
-// --- Search index --------------------------------------------------------------------------
-
-// Example functions whose names go into the full text: api.json's first (best ranked) ones, as
-// many as a symbol page shows (one shown, the rest folded); the long tail is left out.
-enum { MD_SEARCH_EXAMPLES = 5 };
-
-// Append the distinct words (identifiers, numbers) of `text` to `words`, skipping known ones.
-static void md_words(json_t *seen, MdBuf *words, const char *text) {
-    if (!text) return;
-    for (const char *p = text; *p;) {
-        if (!(isalnum((unsigned char)*p) || *p == '_')) {
-            p++;
-            continue;
-        }
-        const char *start = p;
-        while (isalnum((unsigned char)*p) || *p == '_') p++;
-        size_t n = (size_t)(p - start);
-        if (n < 3 || n > 40) continue;
-        char word[48];
-        for (size_t i = 0; i < n; i++) word[i] = (char)tolower((unsigned char)start[i]);
-        word[n] = '\0';
-        static const char *const stop[] = {"the", "and", "for", "with", "from", "that", "this", "are", "not", "its",
-                                           "when", "into", "but", "has", "have", "was", "one", "any", "all", "can",
-                                           "then", "than", "else", "each", "only", "also", "does", "via", "per"};
-        int skip = 0;
-        for (size_t k = 0; k < sizeof stop / sizeof *stop && !skip; k++) skip = strcmp(word, stop[k]) == 0;
-        if (skip || json_object_get(seen, word)) continue;
-        json_object_set_new(seen, word, json_true());
-        if (words->len) md_putc(words, ' ');
-        md_put(words, word);
-    }
-}
-
-// A one-line signature: the declaration with whitespace collapsed, macro bodies cut.
-static char *md_signature(const MdSym *s) {
-    MdBuf b = {0};
-    if (!strcmp(s->kind, "struct") || !strcmp(s->kind, "union") || !strcmp(s->kind, "enum")) {
-        md_printf(&b, "%s %s", s->kind, s->name);
-    } else {
-        int space = 0;
-        for (const char *p = s->decl; *p && b.len < 160; p++) {
-            if (*p == '\\' && (p[1] == '\n' || p[1] == '\0')) continue;
-            if (*p == '\n' && !strncmp(s->decl, "#define", 7)) break;
-            if (isspace((unsigned char)*p)) {
-                space = 1;
-                continue;
-            }
-            if (space && b.len) md_putc(&b, ' ');
-            space = 0;
-            md_putc(&b, *p);
-        }
-    }
-    if (!b.data) md_put(&b, s->name);
-    return b.data;
-}
-
-// Comment text as plain text: backticks and backslashes dropped.
-static char *md_plain(const char *text) {
-    MdBuf b = {0};
-    for (const char *p = text ? text : ""; *p; p++)
-        if (*p != '`') md_putc(&b, *p == '\n' ? ' ' : *p);
-    if (!b.data) md_put(&b, "");
-    return b.data;
-}
-
-static json_t *md_search_symbol(const MdModel *m, const MdSym *s, json_t *kinds, json_t *files) {
-    json_t *row = json_array();
-    json_array_append_new(row, json_string(s->name));
-    size_t ki = 0, fi = 0;
-    for (; ki < json_array_size(kinds); ki++)
-        if (!strcmp(json_string_value(json_array_get(kinds, ki)), s->kind)) break;
-    if (ki == json_array_size(kinds)) json_array_append_new(kinds, json_string(s->kind));
-    for (; fi < json_array_size(files); fi++)
-        if (!strcmp(json_string_value(json_array_get(files, fi)), s->include)) break;
-    if (fi == json_array_size(files)) json_array_append_new(files, json_string(s->include));
-    json_array_append_new(row, json_integer((json_int_t)ki));
-    json_array_append_new(row, json_integer((json_int_t)fi));
-    char *sig = md_signature(s);
-    json_array_append_new(row, json_string(sig));
-    free(sig);
-    char *brief = md_plain(md_json_str(s->doc, "brief"));
-    json_array_append_new(row, json_string(brief));
-    free(brief);
-    json_t *tags = json_array();
-    for (size_t t = 0; t < m->ntags; t++)
-        if (md_symbol_has_tag(m, s, &m->tags[t])) json_array_append_new(tags, json_integer((json_int_t)t));
-    json_array_append_new(row, tags);
-    // Full text: description, fields, parameters, contracts and the documented example, and the
-    // functions of the examples the page shows. Words of the name and of the brief (searched
-    // already) are left out: the search data stays small (budget: 30 KB gzip).
-    json_t *seen  = json_object();
-    MdBuf   words = {0}, known = {0};
-    md_words(seen, &known, s->name);
-    md_words(seen, &known, md_json_str(s->doc, "brief"));
-    md_free(&known);
-    static const char *const keys[] = {"description", "success", "failure", "returns", "usage"};
-    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) md_words(seen, &words, md_json_str(s->doc, keys[k]));
-    const char *lists[] = {"fields", "params"};
-    for (size_t l = 0; l < 2; l++) {
-        size_t  i;
-        json_t *f;
-        json_array_foreach(json_object_get(s->doc, lists[l]), i, f) {
-            md_words(seen, &words, md_json_str(f, "name"));
-            md_words(seen, &words, md_desc(f));
-        }
-        json_array_foreach(json_object_get(s->json, lists[l]), i, f) {
-            md_words(seen, &words, md_json_str(f, "name"));
-            md_words(seen, &words, md_json_str(f, "type"));
-            md_words(seen, &words, md_desc(f));
-        }
-    }
-    size_t  i;
-    json_t *e;
-    json_array_foreach(json_object_get(s->json, "examples"), i, e) {
-        if (i >= MD_SEARCH_EXAMPLES) break;
-        md_words(seen, &words, md_json_str(e, "function"));
-    }
-    json_array_append_new(row, json_string(md_str(&words)));
-    md_free(&words);
-    json_decref(seen);
-    return row;
-}
-
-int md_search_index(const MdModel *m) {
-    json_t *root = json_object(), *tags = json_array(), *kinds = json_array(), *files = json_array(),
-           *rows = json_array();
-    for (size_t t = 0; t < m->ntags; t++) {
-        json_t *syn = json_array();
-        for (size_t k = 0; k < m->tags[t].nsynonyms; k++) json_array_append_new(syn, json_string(m->tags[t].synonyms[k]));
-        json_array_append_new(tags, json_pack("[s,s,o]", m->tags[t].name, m->tags[t].description, syn));
-    }
-    for (size_t i = 0; i < m->nsyms; i++) json_array_append_new(rows, md_search_symbol(m, &m->syms[i], kinds, files));
-    json_object_set_new(root, "version", json_integer(1));
-    json_object_set_new(root, "tags", tags);
-    json_object_set_new(root, "kinds", kinds);
-    json_object_set_new(root, "files", files);
-    json_object_set_new(root, "symbols", rows);
-    char *text = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-    json_decref(root);
-    if (!text) return -1;
-    MdBuf b = {0};
-    md_put(&b, "// Generated by `apidoc markdown`: the symbol index of the search.\n"
-               "// symbols: [name, kind index, include index, signature, brief, [tag index...], words]\n"
-               "window.APIDOC_INDEX = ");
-    md_put(&b, text);
-    md_put(&b, ";\n");
-    free(text);
-    int rc = md_write(m, "api/search-index.js", &b);
-    md_free(&b);
-    return rc;
 }
 
 // --- Navigation ----------------------------------------------------------------------------

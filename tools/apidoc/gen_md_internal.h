@@ -104,7 +104,9 @@ char *md_source_lines(const MdModel *m, const char *file, long first, long last)
 int md_symbol_pages(const MdModel *m);
 int md_index_pages(const MdModel *m);
 int md_source_pages(const MdModel *m);
-int md_search_index(const MdModel *m);
+int md_search_index(const MdModel *m); // api/search-index.js (gen_md_search.c)
+// Whether `s` carries `tag` (gen_md_index.c).
+int md_symbol_has_tag(const MdModel *m, const MdSym *s, const MdTag *tag);
 int md_nav(const MdModel *m, const char *path); // the `nav:` of mkdocs.yml, as YAML
 
 // --- Linked code (gen_md_code.c, gen_md_xref.c) --------------------------------------------
@@ -130,7 +132,7 @@ typedef struct MdMark {
 typedef struct MdCodeView {
     const char   *code;                // lines end in '\n'
     long          first;               // number of its first line; 0 for no line numbers
-    int           anchors;             // line numbers are links to #L<n> (source pages)
+    int           anchors;             // line numbers are anchors #L<n> (source pages)
     const long   *hl;                  // highlighted line numbers
     size_t        nhl;
     long          show_from, show_to;  // lines outside are folded behind an expand control; 0: none

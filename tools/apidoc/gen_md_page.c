@@ -68,7 +68,7 @@ static void md_member(MdBuf *b, const char *prefix, const char *path, const char
     md_put(b, "\" href=\"#");
     md_printf(b, "%s-", prefix);
     md_html(b, path);
-    md_put(b, "\" title=\"Link to this row\"><code>");
+    md_put(b, "\"><code>");
     md_html_literal(b, name, strlen(name));
     md_put(b, "</code></a>");
 }
@@ -254,8 +254,8 @@ static void md_dispatch(MdBuf *b, const MdModel *m, const MdSym *s) {
 // (one open, a few folded), lines shown before the rest of a long function folds away behind
 // its expand control, code lines a page holds in all (the examples beyond are listed as links),
 // entries of the "More uses" list, declarations, files per group and functions per file under "Used by".
-enum { MD_API_ROWS = 24, MD_API_NAMES = 30, MD_EXAMPLES_FOLDED = 4, MD_SHOWN_LINES = 24, MD_FOLDED_LINES = 10,
-       MD_PAGE_CODE_LINES = 40, MD_MORE_USES = 6, MD_USED_DECLS = 30, MD_USED_FILES = 10, MD_USED_PER_FILE = 3 };
+enum { MD_API_ROWS = 24, MD_API_NAMES = 30, MD_EXAMPLES_FOLDED = 3, MD_SHOWN_LINES = 24, MD_FOLDED_LINES = 10,
+       MD_PAGE_CODE_LINES = 30, MD_MORE_USES = 4, MD_USED_DECLS = 20, MD_USED_FILES = 5, MD_USED_PER_FILE = 3 };
 
 // --- Scraped examples ----------------------------------------------------------------------
 
@@ -422,13 +422,14 @@ static void md_example_block(MdBuf *b, const MdExample *e, long max, int index) 
     if (folded) md_put(b, "</div>\n");
 }
 
-// "In `fn`, file:line — via `MACRO`" with the misuse label.
+// "In `fn`, file:line — via `MACRO`" with the misuse label: `html` 1 as HTML with links, 2 as
+// HTML without links (a details summary), 0 as Markdown.
 static void md_example_title(MdBuf *b, const MdModel *m, const MdExample *e, int html) {
-    if (e->misuse) md_put(b, "<span class=\"apidoc-misuse\" title=\"A death test: how not to use it\">misuse</span> ");
+    if (e->misuse) md_put(b, "<span class=\"apidoc-misuse\">misuse</span> ");
     md_put(b, "In <code>");
     md_html_literal(b, e->function, strlen(e->function));
     md_put(b, "</code>, ");
-    if (html && md_has_source(m, e->file)) {
+    if (html == 1 && md_has_source(m, e->file)) {
         md_printf(b, "<a href=\"source/%s.html#L%ld\">", e->file, e->use);
         md_html_literal(b, e->file, strlen(e->file));
         md_printf(b, ":%ld</a>", e->use);
@@ -437,7 +438,7 @@ static void md_example_title(MdBuf *b, const MdModel *m, const MdExample *e, int
         md_printf(b, ":%ld", e->use);
     } else md_source_link(b, m, e->file, e->use, "api");
     if (e->via && *e->via) {
-        const MdSym *via = md_find(m, e->via);
+        const MdSym *via = html == 2 ? NULL : md_find(m, e->via);
         md_put(b, " — via ");
         if (via) md_printf(b, "<a href=\"%s.html\"><code>", via->name);
         else md_put(b, "<code>");
@@ -497,9 +498,19 @@ static void md_examples(MdBuf *b, const MdModel *m, const MdSym *s) {
                 md_put(b, ":</p>\n\n");
                 md_example_block(b, &ex[i], MD_SHOWN_LINES, (int)i);
             } else {
+                // The summary is the control: text only, the links go inside.
                 md_put(b, "<details class=\"example\"><summary>");
-                md_example_title(b, m, &ex[i], 1);
+                md_example_title(b, m, &ex[i], 2);
                 md_put(b, "</summary>\n");
+                if (md_has_source(m, ex[i].file) || (ex[i].via && md_find(m, ex[i].via))) {
+                    md_put(b, "<p class=\"apidoc-example-src\">");
+                    if (md_has_source(m, ex[i].file))
+                        md_printf(b, "<a href=\"source/%s.html#L%ld\">%s:%ld</a>", ex[i].file, ex[i].use, ex[i].file, ex[i].use);
+                    if (ex[i].via && md_find(m, ex[i].via))
+                        md_printf(b, "%svia <a href=\"%s.html\"><code>%s</code></a>", md_has_source(m, ex[i].file) ? " — " : "",
+                                  ex[i].via, ex[i].via);
+                    md_put(b, "</p>\n");
+                }
                 md_example_block(b, &ex[i], MD_FOLDED_LINES, (int)i);
                 md_put(b, "</details>\n");
             }
@@ -687,9 +698,7 @@ static void md_api_row(MdBuf *b, const MdModel *m, const MdSym *f) {
 static void md_type_api_section(MdBuf *b, const MdModel *m, const MdSym *s, const MdSym **funcs,
                                 const MdSym **accepted) {
     if (funcs && funcs[0]) {
-        md_printf(b, "## Functions\n\nThe functions that take or return a `%s`, and the macros that make one, by "
-                     "role.\n\n",
-                  s->name);
+        md_printf(b, "## Functions\n\nTaking or returning a `%s`, or making one:\n\n", s->name);
         int    order[] = {1, 2, 3, 4, MD_NROLES, 0}; // lifecycle first, the adapters last
         size_t rows = 0, names = 0, total = 0;
         for (size_t o = 0; o < sizeof order / sizeof *order; o++) {
@@ -782,7 +791,7 @@ static int md_has_tag(const MdModel *m, const MdSym *s, const MdTag *tag) {
 // function, its type and that type's other functions), then the `SEE:` names, then the symbols
 // sharing the rarest tags (sum of idf).
 static void md_related(MdBuf *b, const MdModel *m, const MdSym *s, const MdSym *const *own) {
-    enum { MAX_RELATED = 8 };
+    enum { MAX_RELATED = 5 };
     const MdSym *pick[MAX_RELATED];
     double       score[MAX_RELATED];
     size_t       n = 0, i;

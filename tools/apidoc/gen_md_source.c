@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Source pages (md_source_pages): every file apidoc read that holds a declaration or a use,
-// as one linked code block: line numbers that are anchors (#L<n>, not tab stops), each use of a
+// as one linked code block: line numbers that are anchors (#L<n>, no tab stops), each use of a
 // public symbol linked to its page where libclang saw it (api.json references, by line and
 // column), each public declaration and definition linked to its page, and each local function
 // or macro defined in the file linked from its uses to its line. Highlighted by the site hook.

@@ -31,8 +31,10 @@ static void merge_symbol(Model *m, Map *seen, Symbol *s) {
     Symbol *old = m->symbols.items[*at], *keep = old, *drop = s;
     if (!old->doc && s->doc) keep = s, drop = old;
     else if (!old->doc && !s->doc && (strcmp(s->header, old->header) < 0)) keep = s, drop = old;
+    // Both documented (a forward `typedef struct x_s x_t;` with a block, then the definition
+    // with another): valid C, so a warning; the first one in source order is the home.
     if (old->doc && s->doc)
-        diag_add(&m->diags, DIAG_ERROR, s->header, s->line, "`%s` is documented twice (also at %s:%d)", s->name, old->header, old->line);
+        diag_add(&m->diags, DIAG_WARNING, s->header, s->line, "`%s` is documented twice (also at %s:%d); the first block is kept", s->name, old->header, old->line);
     for (size_t i = 0; i < drop->usrs.n; i++) vec_push(&keep->usrs, drop->usrs.items[i]);
     m->symbols.items[*at] = keep;
 }
@@ -43,6 +45,15 @@ static void member_doc(HeaderFile *h, char **trailing, int line) {
     if (*trailing) return;
     Doc *d = comment_block_before(&h->blocks, h->lines, h->nlines, line);
     if (d && !d->used) *trailing = xstrdup(d->description), d->used = 1;
+}
+
+// The same for every member, down into the members of nested (unnamed or named) records.
+static void fields_doc(HeaderFile *h, FieldVec *fields) {
+    for (size_t f = 0; f < fields->n; f++) {
+        const Field *fl = &fields->items[f];
+        member_doc(h, &fields->items[f].trailing, fl->decl_line ? fl->decl_line : fl->line);
+        fields_doc(h, &fields->items[f].sub);
+    }
 }
 
 // `typedef int64_t git_time_t; /**< doc */`: a Doxygen trailing comment documents a file-scope
@@ -80,7 +91,7 @@ int merge_units(Model *m, Inputs *in) {
             }
             for (size_t k = 0; k < j->r.syms.n; k++) {
                 Symbol *s = j->r.syms.items[k];
-                for (size_t f = 0; f < s->fields.n; f++) member_doc(h, &s->fields.items[f].trailing, s->fields.items[f].line);
+                fields_doc(h, &s->fields);
                 for (size_t e = 0; e < s->enum_values.n; e++) member_doc(h, &s->enum_values.items[e].trailing, s->enum_values.items[e].line);
             }
             for (size_t k = 0; k < j->r.syms.n; k++) merge_symbol(m, &seen, j->r.syms.items[k]);

@@ -65,6 +65,7 @@ struct Field {
     char    *name, *type, *group, *trailing;
     int      line, bits;
     FieldVec sub;
+    int      decl_line; // first line of the member's declaration (`union {` of `union {…} data;`)
 };
 typedef struct { char *name, *trailing; long long value; int line; } EnumValue;
 typedef struct { char *type, *expression, *function; } Dispatch;

@@ -397,8 +397,9 @@ void resolve_aliases(Model *m) {
         }
         for (size_t k = 0; k < a->usrs.n; k++) vec_push(&s->usrs, a->usrs.items[k]);
         if (a->doc && !s->doc) s->doc = a->doc;
-        else if (a->doc)
-            diag_add(&m->diags, DIAG_ERROR, a->header, a->doc->line, "`%s` is documented twice (also at %s:%d)",
+        else if (a->doc) // valid C (yaml.h does it): a warning, the definition's block is kept
+            diag_add(&m->diags, DIAG_WARNING, a->header, a->doc->line,
+                     "`%s` is documented twice (also at %s:%d); the definition's block is kept",
                      a->name, s->header, s->doc->line);
     }
     map_free(&ordinary);

@@ -4,9 +4,10 @@
 #   scraped examples, source pages) is highlighted with Pygments (Debian's python3-pygments), the
 #   links, anchors, line numbers and folds inside it kept where the generator put them;
 # - backticked public names in the hand-written pages (docs/index.md, docs/guides/*.md) link to
-#   their symbol pages, from api.json (config `extra.apidoc_json`); a backticked name that looks
-#   like the API's but is not in it (a typo, a removed function) is a build warning, which
-#   `mkdocs build --strict` turns into a failed build;
+#   their symbol pages, from api.json (config `extra.apidoc_json`, else $APIDOC_API_JSON); a
+#   backticked name that looks like the API's but is not in it (a typo, a removed function) is a
+#   build warning, which `mkdocs build --strict` turns into a failed build (not with
+#   APIDOC_UNKNOWN_NAMES=ignore, for a site pairing the guides with another api.json);
 # - each symbol page lists the sections of those pages that mention it ("In the guides").
 import difflib
 import html
@@ -123,7 +124,7 @@ HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 _api = {"names": {}, "members": {}, "types": []}
 _mentions = {}  # symbol -> [(page src path, page title, section title, anchor)]
-MAX_SECTIONS = 3  # sections of one guide listed on a symbol page
+MAX_SECTIONS = 2  # sections of one guide listed on a symbol page
 
 
 def _is_generated(src):
@@ -132,10 +133,11 @@ def _is_generated(src):
 
 def _load_api(config):
     path = (config.get("extra") or {}).get("apidoc_json")
+    if path and not os.path.isabs(path):  # relative to the config file; the variable to the cwd
+        path = os.path.join(os.path.dirname(config.config_file_path), path)
+    path = path or os.environ.get("APIDOC_API_JSON")
     if not path:
         return
-    if not os.path.isabs(path):
-        path = os.path.join(os.path.dirname(config.config_file_path), path)
     with open(path, encoding="utf-8") as f:
         root = json.load(f)
     names, members, types = {}, {}, []
@@ -273,7 +275,7 @@ def on_page_markdown(markdown, page, config, files):
             rel = os.path.relpath(f"api/{page_name}.md", base or ".").replace(os.sep, "/")
             return f"[{whole}]({rel}{'#' + frag if frag else ''})"
         word = NAME.match(span)
-        if word and _looks_public(word.group(1)):
+        if word and os.environ.get("APIDOC_UNKNOWN_NAMES", "warn") != "ignore" and _looks_public(word.group(1)):
             log.warning(f"{src}: `{span}` is not a public name of the API (no symbol page to link)")
         return whole
     return _scan(markdown, src, link)

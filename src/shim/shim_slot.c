@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+// The shim's per-thread slots: a slot's heaps (one per alignment, made on first use), the free of
+// any pointer (here when the slot owns it, else pushed onto the owner's inbox: a lock-free stack
+// of out-of-band nodes the owner takes whole and drains on its next call), realloc of the slot's
+// own blocks, and the node pool (nodes go back to the slot that made them through its `returned`
+// stack). Entry points: shim_slot_init, shim_heap, shim_allocate, shim_free, shim_remap,
+// shim_drain_all.
+#include "shim_internal.h"
+
+enum { NODE_BLOCK_BYTES = 64 << 10 }; // nodes mapped at a time
+
+void shim_slot_init(Shim *slot, u32 index) {
+    *slot       = (Shim){0};
+    slot->index = index;
+}
+
+HeapAllocator *shim_heap(Shim *me, u32 heap) {
+    if (ALLOC_UNLIKELY(!(me->ready_heaps >> heap & 1))) {
+        me->heaps[heap] = heap ? HeapAllocatorInitAligned((size)1 << (4 + heap)) : HeapAllocatorInit();
+        me->ready_heaps |= 1u << heap;
+    }
+    return &me->heaps[heap];
+}
+
+void *shim_allocate(Shim *me, u32 heap, size bytes, i8 zeroed) {
+    HeapAllocator *h   = shim_heap(me, heap);
+    void          *ptr = heap_allocator_allocate(h, bytes, zeroed);
+    if (ptr && ALLOC_UNLIKELY(!shim_note_block(me, heap, ptr))) { // no table room: out of memory
+        heap_allocator_deallocate(h, ptr);
+        shim_sweep(me, heap);
+        return NULL;
+    }
+    return ptr;
+}
+
+// Free a block of `me` (or report a pointer that is none: the heap aborts).
+static void free_here(Shim *me, u32 heap, void *ptr) {
+    shim_forget_run(me, heap, ptr); // before the heap may unmap it for another thread to map
+    heap_allocator_deallocate(shim_heap(me, heap), ptr);
+    shim_sweep(me, heap);
+}
+
+// --- Nodes and inboxes ------------------------------------------------------------------------
+
+static ShimNode *node_take(Shim *me) {
+    if (!me->pool) me->pool = __atomic_exchange_n(&me->returned, NULL, __ATOMIC_ACQUIRE);
+    if (!me->pool) {
+        ShimNode *block = alloc_os_map(NULL, NODE_BLOCK_BYTES);
+        if (!block) return NULL;
+        for (size i = 0; i < NODE_BLOCK_BYTES / sizeof *block; ++i) {
+            block[i] = (ShimNode){.next = me->pool, .home = me->index};
+            me->pool = &block[i];
+        }
+    }
+    ShimNode *node = me->pool;
+    me->pool       = node->next;
+    return node;
+}
+
+// Push `node` onto the lock-free stack at `top`: [ top | a | b ] => [ node | a | b ]
+static void stack_push(ShimNode **top, ShimNode *node) {
+    ShimNode *head = __atomic_load_n(top, __ATOMIC_RELAXED);
+    do node->next = head;
+    while (!__atomic_compare_exchange_n(top, &head, node, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+}
+
+void shim_drain_all(Shim *me) {
+    ShimNode *node = __atomic_exchange_n(&me->inbox, NULL, __ATOMIC_ACQUIRE);
+    while (node) {
+        ShimNode *next = node->next;
+        free_here(me, node->heap, node->ptr);
+        stack_push(&shim_slot_at(node->home)->returned, node);
+        node = next;
+    }
+}
+
+void shim_free(Shim *me, void *ptr) {
+    ShimOwner owner = shim_owner_of(ptr, 0);
+    if (!owner.known || owner.slot == me->index) {
+        free_here(me, owner.known ? owner.heap : 0, ptr); // an unknown pointer: the heap reports it
+        return;
+    }
+    ShimNode *node = node_take(me);
+    if (!node) return; // no memory for a node: the block leaks rather than the program stops
+    node->ptr  = ptr;
+    node->heap = owner.heap;
+    stack_push(&shim_slot_at(owner.slot)->inbox, node);
+}
+
+// --- realloc ----------------------------------------------------------------------------------
+
+void *shim_remap(Shim *me, ShimOwner owner, void *ptr, size bytes) {
+    u32            heap = owner.known ? owner.heap : 0;
+    HeapAllocator *h    = shim_heap(me, heap);
+    u64            run  = owner.large ? shim_forget_run(me, heap, ptr) : 0; // it may move
+    void          *moved = heap_allocator_remap(h, ptr, bytes);
+    if (!moved) {
+        shim_restore_run(ptr, run);
+        return NULL;
+    }
+    // The old block is gone, so a table the OS refuses to extend cannot be reported as NULL.
+    if (!shim_note_block(me, heap, moved)) AllocFatal("realloc", "out of memory for the shim's tables", moved);
+    shim_sweep(me, heap);
+    return moved;
+}
