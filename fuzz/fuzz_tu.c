@@ -11,6 +11,7 @@
 #include <stdio.h>    // fopen
 #include <stdlib.h>   // mkdtemp
 #include <sys/stat.h> // mkdir
+#include <unistd.h>   // rmdir
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 const char *__asan_default_options(void);
@@ -24,17 +25,7 @@ static int write_file(const char *path, const void *data, size_t len) {
     return fclose(f) == 0 && put == len ? 0 : -1;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len) {
-    static char dir[] = "/tmp/apidoc-fuzz-tu-XXXXXX", *header, *unit, *flag;
-    if (!header) { // absolute paths: libFuzzer's corpus paths are relative to the working directory
-        if (!mkdtemp(dir)) return 0;
-        char *inc = xprintf("%s/include", dir);
-        mkdir(inc, 0777);
-        header = xprintf("%s/t.h", inc), unit = xprintf("%s/u.c", dir), flag = xprintf("-I%s", inc);
-        static const char text[] = "#include \"t.h\"\n";
-        if (write_file(unit, text, sizeof text - 1) != 0) return 0;
-    }
-    if (write_file(header, data, len) != 0) return 0;
+static void run(char *header, char *unit, char *flag) {
     Options o = {0};
     o.jobs = 1, o.unit_time = 0, o.unit_memory = 0;
     vec_push(&o.headers, header);
@@ -54,5 +45,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len) {
             gen_json_write(&m, "/dev/null");
         }
     }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len) {
+    // a scratch tree per input, removed after it (absolute paths: libFuzzer's corpus paths are
+    // relative to the working directory, which must not change)
+    char dir[] = "/tmp/apidoc-fuzz-tu-XXXXXX";
+    if (!mkdtemp(dir)) return 0;
+    char *inc = xprintf("%s/include", dir), *header = xprintf("%s/t.h", inc), *unit = xprintf("%s/u.c", dir),
+         *flag = xprintf("-I%s", inc);
+    static const char text[] = "#include \"t.h\"\n";
+    mkdir(inc, 0777);
+    if (write_file(unit, text, sizeof text - 1) == 0 && write_file(header, data, len) == 0) run(header, unit, flag);
+    remove(header), remove(unit), rmdir(inc), rmdir(dir);
+    free(inc), free(header), free(unit), free(flag);
     return 0;
 }
+

@@ -35,12 +35,12 @@ docs-json: $(BUILD)/docs/api.json
 # CI matrix runs on separate machines (docs/apidoc.md).
 DOCS_SHARDS ?= $(shell nproc)
 $(BUILD)/docs/api.json: $(APIDOC) $(DOCS_CCDB) $(LIB_HDR) $(DOCS_SOURCES) docs/tags.yml
-	@rm -f $(BUILD)/docs/api.part-*.json
+	@rm -f $(BUILD)/docs/api-*-of-*.part
 	@pids=; for i in $$(seq 1 $(DOCS_SHARDS)); do \
 	  $(APIDOC) extract -j 1 --shard $$i/$(DOCS_SHARDS) -p $(DOCS_CCDB) --cache $(BUILD)/docs/cache \
-	    -o $(BUILD)/docs/api.part-$$i-of-$(DOCS_SHARDS).json & pids="$$pids $$!"; \
+	    -o $(BUILD)/docs/api-$$i-of-$(DOCS_SHARDS).part & pids="$$pids $$!"; \
 	done; fail=0; for p in $$pids; do wait $$p || fail=1; done; exit $$fail
-	$(APIDOC) merge -p $(DOCS_CCDB) -o $@ $(BUILD)/docs/api.part-*-of-$(DOCS_SHARDS).json
+	$(APIDOC) merge -p $(DOCS_CCDB) -o $@ $(BUILD)/docs/api-*-of-$(DOCS_SHARDS).part
 
 docs-check: $(APIDOC) $(DOCS_CCDB)
 	$(APIDOC) lint -p $(DOCS_CCDB) --cache $(BUILD)/docs/cache

@@ -34,6 +34,13 @@ print("|---|---:|---:|---:|---:|---|")
 for a, b in zip(scales, scales[1:]):
     r = lambda t, i: get(b, t, i) / get(a, t, i)
     print(f"| {a}× → {b}× | {r('apidoc', 1):.2f}× | {r('apidoc', 0):.2f}× | {r('apidoc', 3):.2f}× | {r('doxygen', 1):.2f}× | ≤ 2.05× |")
+ir = {k: by[(k, t)][0][1] for (k, t) in by if t == "apidoc-instructions"}
+if ir:
+    ks = sorted(ir)
+    print("\nInstructions executed (callgrind, `apidoc extract -j 1`, cold): " + ", ".join(
+        f"{k}× {ir[k] / 1e9:.2f} G" for k in ks) + "; per doubling " + ", ".join(
+        f"{a}× → {b}× **{ir[b] / ir[a]:.3f}×**" for a, b in zip(ks, ks[1:])) +
+        ". This count does not move with the machine's load; the CPU seconds above do.")
 cold = [x[1] for x in by[(1, "apidoc-cold")]]
 for t, label in (("apidoc-warm-source", "one source touched"), ("apidoc-warm-header", "one header touched")):
     w = [x[1] for x in by[(1, t)]]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench-docs: `apidoc extract` against Doxygen XML on the synthetic tree (gen_tree.py) at
 # 1x, 2x, 4x, 8x and 16x (BENCH_SCALES): CPU, wall, peak RSS and api.json size of each, the
-# ratio per doubling; at 1x also warm (one source, one header touched) against cold with the
+# ratio per doubling, and callgrind's instruction count at 1x, 2x, 4x (BENCH_CALLGRIND_SCALES);
+# at 1x also warm (one source, one header touched) against cold with the
 # per-unit cache (BENCH_ROUNDS rounds, interleaved) and the shard check (3 shards + merge must
 # equal one run, byte for byte). Writes bench/results/docs.md and bench/results/docs-scale.svg.
 # Usage: bench/docs/run.sh build/apidoc [ROUNDS]
@@ -50,6 +51,14 @@ for k in $scales; do
   [[ $k == 1 ]] || rm -f "$work/api-$k.json"
   cd "$root"
 done
+# instructions (callgrind, one thread): the measure of cost that does not move with the machine's load
+for k in ${BENCH_CALLGRIND_SCALES:-1 2 4}; do
+  [[ -d $work/tree-$k ]] || /usr/bin/python3 "$here/gen_tree.py" "$work/tree-$k" "$k"
+  (cd "$work/tree-$k" && valgrind --tool=callgrind --callgrind-out-file="$work/callgrind-$k.out" \
+     "$apidoc" extract -j 1 -p compile_commands.json -o "$work/api-cg.json" 2> "$work/callgrind-$k.log" >/dev/null)
+  ir=$(grep -oE 'refs: +[0-9,]+' "$work/callgrind-$k.log" | tr -dc 0-9)
+  echo -e "$k\t1\tapidoc-instructions\t0\t$ir\t0\t0" >> "$tsv"
+done
 # warm against cold at 1x, with the per-unit cache
 cd "$work/tree-1"
 for r in $(seq 1 "$rounds"); do
@@ -61,8 +70,8 @@ for r in $(seq 1 "$rounds"); do
   measure 1 "$r" apidoc-warm-header "" "$apidoc" extract -p compile_commands.json --cache "$work/cache" -o "$work/api-warm.json"
 done
 # shards: 3 parts merged must be the single run's api.json
-for i in 1 2 3; do "$apidoc" extract --shard "$i/3" -p compile_commands.json -o "$work/part-$i.json" 2>/dev/null; done
-"$apidoc" merge -p compile_commands.json -o "$work/api-merged.json" "$work"/part-*.json 2>/dev/null
+for i in 1 2 3; do "$apidoc" extract --shard "$i/3" -p compile_commands.json -o "$work/part-$i.part" 2>/dev/null; done
+"$apidoc" merge -p compile_commands.json -o "$work/api-merged.json" "$work"/part-*.part 2>/dev/null
 shards=no
 cmp -s "$work/api-1.json" "$work/api-merged.json" && shards=yes
 cd "$root"

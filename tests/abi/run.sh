@@ -28,7 +28,7 @@ if [[ -z $undeclared ]]; then ok "every listed symbol is an ALLOC_API declaratio
 else fail "every listed symbol is an ALLOC_API declaration of a public header" "$undeclared"; fi
 
 major=$(cut -d. -f1 VERSION)
-if readelf -d "$so" | grep -q "SONAME.*\[liballoc.so.$major\]"; then ok "soname is liballoc.so.$major (VERSION $(cat VERSION))"
+if grep -q "SONAME.*\[liballoc.so.$major\]" <<<"$(readelf -d "$so")"; then ok "soname is liballoc.so.$major (VERSION $(cat VERSION))"
 else fail "soname is liballoc.so.$major (VERSION $(cat VERSION))" "$(readelf -d "$so" | grep SONAME)"; fi
 
 tag=$(git describe --tags --abbrev=0 --match 'v[0-9]*' 2>/dev/null || true)

@@ -47,7 +47,8 @@ def apidoc_symbols(path):
         rel = os.path.relpath(path, "/")
         r = subprocess.run([apidoc, "extract", "--root", "/", "--tags", tags, "--header", rel, "-o", out, "--",
                             *FLAGS[2:]], capture_output=True, text=True)
-        if r.returncode != 0 or not os.path.exists(out):
+        # documentation diagnostics (exit 1, api.json written) are not this test's business
+        if r.returncode not in (0, 1) or not os.path.exists(out):
             sys.exit(f"{path}: apidoc extract failed ({r.returncode}): {r.stderr[:2000]}")
         data = json.load(open(out))
     got, blob = set(), json.dumps(data)

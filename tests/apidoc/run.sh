@@ -116,14 +116,14 @@ fi
 for n in 1 2 3 7; do
   parts=()
   for i in $(seq 1 $n); do
-    "$apidoc" extract --shard "$i/$n" -p build/compile_commands.json -o "$tmp/part-$i-of-$n.json" 2>/dev/null
-    parts+=("$tmp/part-$i-of-$n.json")
+    "$apidoc" extract --shard "$i/$n" -p build/compile_commands.json -o "$tmp/part-$i-of-$n.part" 2>/dev/null
+    parts+=("$tmp/part-$i-of-$n.part")
   done
   "$apidoc" merge -p build/compile_commands.json -o "$tmp/merged-$n.json" "${parts[@]}" 2>/dev/null
   if cmp -s "$tmp/a.json" "$tmp/merged-$n.json"; then ok "shards: $n part(s) merged are byte-identical to one run"
   else fail "shards: $n part(s) merged are byte-identical to one run"; fi
 done
-out=$("$apidoc" merge -p build/compile_commands.json -o "$tmp/short.json" "$tmp/part-1-of-3.json" "$tmp/part-2-of-3.json" 2>&1; echo "exit $?")
+out=$("$apidoc" merge -p build/compile_commands.json -o "$tmp/short.json" "$tmp/part-1-of-3.part" "$tmp/part-2-of-3.part" 2>&1; echo "exit $?")
 if [[ $out == *"this unit is in none of the parts given: merge every shard 1..N"*"exit 3" && ! -e $tmp/short.json ]]; then
   ok "shards: a merge missing a part names its units and writes nothing"
 else

@@ -64,7 +64,7 @@ static void fields_in(const json_t *a, const Doc *d, FieldVec *out) {
     json_t *x;
     json_array_foreach(a, i, x) {
         Field f = {str(x, K_NAME), str(x, K_TYPE), str(x, K_GROUP), NULL, num(x, K_LINE),
-                   json_is_integer(json_object_get(x, K_BITS)) ? num(x, K_BITS) : -1, {0}, 0};
+                   json_is_integer(json_object_get(x, K_BITS)) ? num(x, K_BITS) : -1, {0}, num(x, K_LINE)};
         if (f.name && !documented_in_fields(d, f.name)) f.trailing = str(x, K_DESCRIPTION);
         fields_in(json_object_get(x, K_FIELDS), d, &f.sub);
         vec_push(out, f);

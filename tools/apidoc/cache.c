@@ -1,206 +1,241 @@
 // SPDX-License-Identifier: MIT
-// What extract.c found in one unit (symbols, raw uses, diagnostics) as JSON (tu_out, tu_in; shard
-// parts use them too), and the per-unit cache: one JSON file per unit keyed by its file and
-// flags, valid while every file the unit read (and the apidoc binary itself) keeps its size and
-// modification time. Entry points: cache_load, cache_store. A damaged or stale entry is a miss,
-// never an error.
+// What extract.c found in one unit (symbols, raw uses, misuse sites, diagnostics, the files it
+// read) in a compact positional encoding — decimal integers and length-prefixed strings, read
+// back without building a tree (unit_encode, unit_decode; shard parts use them too) — and the
+// per-unit cache: one file per unit keyed by its file and flags, valid while every file the unit
+// read (and the apidoc binary itself) keeps its size and modification time. Entry points:
+// cache_load, cache_store. A damaged or stale entry is a miss, never an error.
 #include "model.h"
-#include "schema.h"
 
-#include <jansson.h>
 #include <stdio.h>    // snprintf, rename
-#include <stdlib.h>   // free
-#include <string.h>   // strcmp
+#include <stdlib.h>   // strtoll, free
+#include <string.h>   // strcmp, memcpy
 #include <sys/stat.h> // stat, mkdir
 #include <unistd.h>   // getpid
 
-#define CACHE_FORMAT 3
+#define CACHE_MAGIC "apidoc-unit-5\n"
 
 static const char *const REF_KINDS[] = {"generic-selection", "call", "macro-expansion", "reference", "type", "member"};
 
 static const char *intern_kind(const char *k) {
-    for (size_t i = 0; i < sizeof REF_KINDS / sizeof *REF_KINDS; i++)
+    for (size_t i = 0; k && i < sizeof REF_KINDS / sizeof *REF_KINDS; i++)
         if (strcmp(REF_KINDS[i], k) == 0) return REF_KINDS[i];
     return NULL;
 }
 
-static json_t *jstr(const char *s) { return s ? json_string(s) : json_null(); }
-static char *sdup(json_t *j) { return json_is_string(j) ? xstrdup(json_string_value(j)) : NULL; }
-static int ival(json_t *o, const char *k) { return (int)json_integer_value(json_object_get(o, k)); }
-
-static json_t *strs(const StrVec *v) {
-    json_t *a = json_array();
-    for (size_t i = 0; i < v->n; i++) json_array_append_new(a, json_string(v->items[i]));
-    return a;
+// ---- writing ---------------------------------------------------------------------------------
+static void w_put(Buf *b, const char *s, size_t n) {
+    if (b->n + n + 1 > b->cap) b->data = xrealloc(b->data, b->cap = (b->n + n + 1) * 2);
+    memcpy(b->data + b->n, s, n);
+    b->n += n;
 }
 
-static void unstrs(json_t *a, StrVec *v) {
-    size_t i;
-    json_t *x;
-    json_array_foreach(a, i, x) vec_push(v, sdup(x));
+static void w_int(Buf *b, long long v) {
+    char t[32];
+    w_put(b, t, (size_t)snprintf(t, sizeof t, "%lld ", v));
 }
 
-static json_t *fields_out(const FieldVec *v) {
-    json_t *a = json_array();
+static void w_str(Buf *b, const char *s) {
+    if (!s) {
+        w_put(b, "~", 1);
+        return;
+    }
+    char t[32];
+    size_t n = strlen(s);
+    w_put(b, t, (size_t)snprintf(t, sizeof t, "%zu:", n));
+    w_put(b, s, n);
+}
+
+static void w_strs(Buf *b, const StrVec *v) {
+    w_int(b, (long long)v->n);
+    for (size_t i = 0; i < v->n; i++) w_str(b, v->items[i]);
+}
+
+static void w_fields(Buf *b, const FieldVec *v) {
+    w_int(b, (long long)v->n);
     for (size_t i = 0; i < v->n; i++) {
         const Field *f = &v->items[i];
-        json_array_append_new(a, json_pack("[s, s, o, o, i, i, o, i]", f->name, f->type, jstr(f->group), jstr(f->trailing),
-                                           f->line, f->bits, fields_out(&f->sub), f->decl_line));
+        w_str(b, f->name), w_str(b, f->type), w_str(b, f->group), w_str(b, f->trailing);
+        w_int(b, f->line), w_int(b, f->bits), w_int(b, f->decl_line);
+        w_fields(b, &f->sub);
     }
-    return a;
 }
 
-static void fields_in(json_t *a, FieldVec *v) {
-    size_t i;
-    json_t *x;
-    json_array_foreach(a, i, x) {
-        Field f = {sdup(json_array_get(x, 0)), sdup(json_array_get(x, 1)), sdup(json_array_get(x, 2)),
-                   sdup(json_array_get(x, 3)), (int)json_integer_value(json_array_get(x, 4)),
-                   (int)json_integer_value(json_array_get(x, 5)), {0},
-                   (int)json_integer_value(json_array_get(x, 7))};
-        fields_in(json_array_get(x, 6), &f.sub);
+static void w_symbol(Buf *b, const Symbol *s) {
+    w_str(b, s->name), w_str(b, s->header), w_str(b, s->include), w_str(b, s->declaration);
+    w_str(b, s->return_type), w_str(b, s->tag_name);
+    w_int(b, s->kind), w_int(b, s->ns), w_int(b, s->line), w_int(b, s->end_line);
+    w_int(b, s->variadic), w_int(b, s->basic), w_int(b, s->alias);
+    w_int(b, (long long)s->params.n);
+    for (size_t i = 0; i < s->params.n; i++) w_str(b, s->params.items[i].name), w_str(b, s->params.items[i].type);
+    w_fields(b, &s->fields);
+    w_int(b, (long long)s->enum_values.n);
+    for (size_t i = 0; i < s->enum_values.n; i++) {
+        const EnumValue *e = &s->enum_values.items[i];
+        w_str(b, e->name), w_str(b, e->trailing), w_int(b, e->value), w_int(b, e->line);
+    }
+    w_int(b, (long long)s->dispatch.n);
+    for (size_t i = 0; i < s->dispatch.n; i++)
+        w_str(b, s->dispatch.items[i].type), w_str(b, s->dispatch.items[i].expression), w_str(b, s->dispatch.items[i].function);
+    w_strs(b, &s->body_idents), w_strs(b, &s->usrs), w_strs(b, &s->member_usrs);
+}
+
+void unit_encode(Buf *b, const TuResult *r) {
+    w_int(b, (long long)r->syms.n);
+    for (size_t i = 0; i < r->syms.n; i++) w_symbol(b, r->syms.items[i]);
+    w_int(b, (long long)r->refs.n);
+    for (size_t i = 0; i < r->refs.n; i++) {
+        const RawRef *x = &r->refs.items[i];
+        w_str(b, x->usr), w_str(b, x->file), w_str(b, x->function), w_str(b, x->kind);
+        w_int(b, x->line), w_int(b, x->column), w_int(b, x->function_start), w_int(b, x->function_end);
+    }
+    w_int(b, (long long)r->misuse.n);
+    for (size_t i = 0; i < r->misuse.n; i++) w_str(b, r->misuse.items[i].file), w_int(b, r->misuse.items[i].line);
+    w_int(b, (long long)r->diags.n);
+    for (size_t i = 0; i < r->diags.n; i++) {
+        const Diag *d = &r->diags.items[i];
+        w_int(b, d->level), w_str(b, d->file), w_int(b, d->line), w_str(b, d->message);
+    }
+    w_strs(b, &r->deps);
+    w_int(b, r->failed);
+}
+
+// ---- reading ---------------------------------------------------------------------------------
+typedef struct { const char *p, *end; int bad; } R;
+
+static long long r_int(R *r) {
+    if (r->bad || r->p >= r->end) return r->bad = 1, 0;
+    char *e;
+    long long v = strtoll(r->p, &e, 10);
+    if (e == r->p || e >= r->end || *e != ' ') return r->bad = 1, 0;
+    r->p = e + 1;
+    return v;
+}
+
+static size_t r_count(R *r) {
+    long long n = r_int(r);
+    if (n < 0 || n > r->end - r->p) return r->bad = 1, 0; // every item takes at least a byte
+    return (size_t)n;
+}
+
+static char *r_str(R *r) {
+    if (r->bad || r->p >= r->end) return r->bad = 1, NULL;
+    if (*r->p == '~') return r->p++, NULL;
+    char *e;
+    long long n = strtoll(r->p, &e, 10);
+    if (e == r->p || e >= r->end || *e != ':' || n < 0 || n > r->end - e - 1) return r->bad = 1, NULL;
+    r->p = e + 1 + n;
+    return xstrndup(e + 1, (size_t)n);
+}
+
+static void r_strs(R *r, StrVec *v) {
+    for (size_t i = 0, n = r_count(r); i < n && !r->bad; i++) vec_push(v, r_str(r));
+}
+
+static void r_fields(R *r, FieldVec *v, int depth) {
+    if (depth > 256) r->bad = 1;
+    for (size_t i = 0, n = r_count(r); i < n && !r->bad; i++) {
+        Field f = {0};
+        f.name = r_str(r), f.type = r_str(r), f.group = r_str(r), f.trailing = r_str(r);
+        f.line = (int)r_int(r), f.bits = (int)r_int(r), f.decl_line = (int)r_int(r);
+        r_fields(r, &f.sub, depth + 1);
         vec_push(v, f);
     }
 }
 
-static json_t *sym_out(const Symbol *s) {
-    json_t *o = json_pack("{s:s, s:i, s:i, s:s, s:s, s:o, s:o, s:o, s:i, s:i, s:i, s:i, s:i}", K_NAME, s->name,
-                          K_KIND, (int)s->kind, K_NAMESPACE, (int)s->ns, K_HEADER, s->header, K_INCLUDE, s->include,
-                          K_DECLARATION, jstr(s->declaration), K_RETURN_TYPE, jstr(s->return_type),
-                          K_TAG_NAME, jstr(s->tag_name), K_LINE, s->line, K_END_LINE, s->end_line,
-                          "variadic", s->variadic, K_BASIC, s->basic, "alias", s->alias);
-    json_t *a = json_array();
-    for (size_t i = 0; i < s->params.n; i++)
-        json_array_append_new(a, json_pack("[s, o]", s->params.items[i].name, jstr(s->params.items[i].type)));
-    json_object_set_new(o, K_PARAMS, a);
-    json_object_set_new(o, K_FIELDS, fields_out(&s->fields));
-    a = json_array();
-    for (size_t i = 0; i < s->enum_values.n; i++) {
-        const EnumValue *e = &s->enum_values.items[i];
-        json_array_append_new(a, json_pack("[s, o, I, i]", e->name, jstr(e->trailing), (json_int_t)e->value, e->line));
-    }
-    json_object_set_new(o, K_ENUM_VALUES, a);
-    a = json_array();
-    for (size_t i = 0; i < s->dispatch.n; i++) {
-        const Dispatch *d = &s->dispatch.items[i];
-        json_array_append_new(a, json_pack("[s, s, o]", d->type, d->expression, jstr(d->function)));
-    }
-    json_object_set_new(o, K_DISPATCH, a);
-    json_object_set_new(o, "body_idents", strs(&s->body_idents));
-    json_object_set_new(o, "usrs", strs(&s->usrs));
-    json_object_set_new(o, "member_usrs", strs(&s->member_usrs));
-    return o;
-}
-
-static Symbol *sym_in(json_t *o) {
+static Symbol *r_symbol(R *r) {
     Symbol *s = xcalloc(1, sizeof *s);
-    s->name = sdup(json_object_get(o, K_NAME));
-    s->kind = (SymbolKind)ival(o, K_KIND);
-    s->ns = (Namespace)ival(o, K_NAMESPACE);
-    s->header = sdup(json_object_get(o, K_HEADER));
-    s->include = sdup(json_object_get(o, K_INCLUDE));
-    s->declaration = sdup(json_object_get(o, K_DECLARATION));
-    s->return_type = sdup(json_object_get(o, K_RETURN_TYPE));
-    s->tag_name = sdup(json_object_get(o, K_TAG_NAME));
-    s->line = ival(o, K_LINE);
-    s->end_line = ival(o, K_END_LINE);
-    s->variadic = ival(o, "variadic");
-    s->basic = ival(o, K_BASIC);
-    s->alias = ival(o, "alias");
-    size_t i;
-    json_t *x;
-    json_array_foreach(json_object_get(o, K_PARAMS), i, x) {
-        Param p = {sdup(json_array_get(x, 0)), sdup(json_array_get(x, 1))};
+    s->name = r_str(r), s->header = r_str(r), s->include = r_str(r), s->declaration = r_str(r);
+    s->return_type = r_str(r), s->tag_name = r_str(r);
+    long long kind = r_int(r), ns = r_int(r);
+    if (kind < KIND_FUNCTION || kind > KIND_VARIABLE || ns < NS_ORDINARY || ns > NS_MACRO || !s->name || !s->header)
+        r->bad = 1;
+    s->kind = (SymbolKind)kind, s->ns = (Namespace)ns;
+    s->line = (int)r_int(r), s->end_line = (int)r_int(r);
+    s->variadic = (int)r_int(r), s->basic = (int)r_int(r), s->alias = (int)r_int(r);
+    for (size_t i = 0, n = r_count(r); i < n && !r->bad; i++) {
+        Param p = {r_str(r), NULL};
+        p.type = r_str(r);
+        if (!p.name) p.name = xstrdup("");
         vec_push(&s->params, p);
     }
-    fields_in(json_object_get(o, K_FIELDS), &s->fields);
-    json_array_foreach(json_object_get(o, K_ENUM_VALUES), i, x) {
-        EnumValue e = {sdup(json_array_get(x, 0)), sdup(json_array_get(x, 1)),
-                       (long long)json_integer_value(json_array_get(x, 2)), (int)json_integer_value(json_array_get(x, 3))};
+    r_fields(r, &s->fields, 0);
+    for (size_t i = 0, n = r_count(r); i < n && !r->bad; i++) {
+        EnumValue e = {r_str(r), NULL, 0, 0};
+        e.trailing = r_str(r), e.value = r_int(r), e.line = (int)r_int(r);
         vec_push(&s->enum_values, e);
     }
-    json_array_foreach(json_object_get(o, K_DISPATCH), i, x) {
-        Dispatch d = {sdup(json_array_get(x, 0)), sdup(json_array_get(x, 1)), sdup(json_array_get(x, 2))};
+    for (size_t i = 0, n = r_count(r); i < n && !r->bad; i++) {
+        Dispatch d = {r_str(r), NULL, NULL};
+        d.expression = r_str(r), d.function = r_str(r);
         vec_push(&s->dispatch, d);
     }
-    unstrs(json_object_get(o, "body_idents"), &s->body_idents);
-    unstrs(json_object_get(o, "usrs"), &s->usrs);
-    unstrs(json_object_get(o, "member_usrs"), &s->member_usrs);
+    r_strs(r, &s->body_idents), r_strs(r, &s->usrs), r_strs(r, &s->member_usrs);
     return s;
 }
 
-static json_t *stamp(const char *path) {
+int unit_decode(const char *text, size_t len, TuResult *out) {
+    R r = {text, text + len, 0};
+    TuResult t = {0};
+    for (size_t i = 0, n = r_count(&r); i < n && !r.bad; i++) vec_push(&t.syms, r_symbol(&r));
+    for (size_t i = 0, n = r_count(&r); i < n && !r.bad; i++) {
+        RawRef x = {r_str(&r), NULL, NULL, NULL, 0, 0, 0, 0};
+        x.file = r_str(&r), x.function = r_str(&r);
+        char *kind = r_str(&r);
+        x.kind = intern_kind(kind);
+        free(kind);
+        x.line = (int)r_int(&r), x.column = (int)r_int(&r), x.function_start = (int)r_int(&r), x.function_end = (int)r_int(&r);
+        if (!x.kind || !x.usr || !x.file) r.bad = 1;
+        vec_push(&t.refs, x);
+    }
+    for (size_t i = 0, n = r_count(&r); i < n && !r.bad; i++) {
+        Site s = {r_str(&r), 0};
+        s.line = (int)r_int(&r);
+        vec_push(&t.misuse, s);
+    }
+    for (size_t i = 0, n = r_count(&r); i < n && !r.bad; i++) {
+        Diag d = {DIAG_NOTE, NULL, 0, NULL};
+        long long level = r_int(&r);
+        d.file = r_str(&r), d.line = (int)r_int(&r), d.message = r_str(&r);
+        if (level < DIAG_NOTE || level > DIAG_ERROR || !d.message) r.bad = 1;
+        d.level = (DiagLevel)level;
+        vec_push(&t.diags, d);
+    }
+    r_strs(&r, &t.deps);
+    t.failed = (int)r_int(&r);
+    if (r.bad) return -1; // what was read stays allocated: a miss is rare and the tool is short-lived
+    *out = t;
+    return (int)(r.p - text);
+}
+
+// ---- the cache ----------------------------------------------------------------------------
+static void w_stamp(Buf *b, const char *path) {
     struct stat st;
-    if (stat(path, &st) != 0) return json_null();
-    return json_pack("[s, I, I, I]", path, (json_int_t)st.st_size, (json_int_t)st.st_mtim.tv_sec,
-                     (json_int_t)st.st_mtim.tv_nsec);
+    w_str(b, path);
+    if (stat(path, &st) != 0) {
+        w_int(b, -1), w_int(b, 0), w_int(b, 0);
+        return;
+    }
+    w_int(b, (long long)st.st_size), w_int(b, (long long)st.st_mtim.tv_sec), w_int(b, (long long)st.st_mtim.tv_nsec);
 }
 
-static char *entry_path(const char *dir, const char *key) { return xprintf("%s/%s.json", dir, key); }
-
-json_t *tu_out(const TuResult *r) {
-    json_t *root = json_object(), *a = json_array();
-    for (size_t i = 0; i < r->syms.n; i++) json_array_append_new(a, sym_out(r->syms.items[i]));
-    json_object_set_new(root, "syms", a);
-    a = json_array();
-    for (size_t i = 0; i < r->refs.n; i++) {
-        const RawRef *x = &r->refs.items[i];
-        json_array_append_new(a, json_pack("[s, s, o, s, i, i, i, i]", x->usr, x->file, jstr(x->function), x->kind,
-                                           x->line, x->column, x->function_start, x->function_end));
-    }
-    json_object_set_new(root, "refs", a);
-    a = json_array();
-    for (size_t i = 0; i < r->misuse.n; i++)
-        json_array_append_new(a, json_pack("[s, i]", r->misuse.items[i].file, r->misuse.items[i].line));
-    json_object_set_new(root, "misuse", a);
-    a = json_array();
-    for (size_t i = 0; i < r->diags.n; i++) {
-        const Diag *d = &r->diags.items[i];
-        json_array_append_new(a, json_pack("[i, o, i, s]", (int)d->level, jstr(d->file), d->line, d->message));
-    }
-    json_object_set_new(root, "diags", a);
-    json_object_set_new(root, "deps", strs(&r->deps));
-    json_object_set_new(root, "failed", json_integer(r->failed));
-    return root;
-}
-
-void tu_in(json_t *root, TuResult *r) {
-    size_t i;
-    json_t *x;
-    unstrs(json_object_get(root, "deps"), &r->deps);
-    json_array_foreach(json_object_get(root, "syms"), i, x) vec_push(&r->syms, sym_in(x));
-    json_array_foreach(json_object_get(root, "refs"), i, x) {
-        RawRef f = {sdup(json_array_get(x, 0)), sdup(json_array_get(x, 1)), sdup(json_array_get(x, 2)),
-                    intern_kind(json_string_value(json_array_get(x, 3)) ? json_string_value(json_array_get(x, 3)) : ""),
-                    (int)json_integer_value(json_array_get(x, 4)), (int)json_integer_value(json_array_get(x, 5)),
-                    (int)json_integer_value(json_array_get(x, 6)), (int)json_integer_value(json_array_get(x, 7))};
-        if (f.kind) vec_push(&r->refs, f);
-    }
-    json_array_foreach(json_object_get(root, "misuse"), i, x) {
-        Site site = {sdup(json_array_get(x, 0)), (int)json_integer_value(json_array_get(x, 1))};
-        vec_push(&r->misuse, site);
-    }
-    json_array_foreach(json_object_get(root, "diags"), i, x) {
-        Diag d = {(DiagLevel)json_integer_value(json_array_get(x, 0)), sdup(json_array_get(x, 1)),
-                  (int)json_integer_value(json_array_get(x, 2)), sdup(json_array_get(x, 3))};
-        vec_push(&r->diags, d);
-    }
-    r->failed = (int)json_integer_value(json_object_get(root, "failed"));
-}
+static char *entry_path(const char *dir, const char *key) { return xprintf("%s/%s.unit", dir, key); }
 
 void cache_store(const char *dir, const char *key, const TuResult *r) {
-    json_t *root = json_object(), *a = json_array();
-    json_object_set_new(root, "format", json_integer(CACHE_FORMAT));
-    json_array_append_new(a, stamp("/proc/self/exe"));
-    for (size_t i = 0; i < r->deps.n; i++) json_array_append_new(a, stamp(r->deps.items[i]));
-    json_object_set_new(root, "stamps", a);
-    json_object_set_new(root, "unit", tu_out(r));
+    Buf b = {0};
+    w_put(&b, CACHE_MAGIC, strlen(CACHE_MAGIC));
+    w_int(&b, (long long)r->deps.n + 1);
+    w_stamp(&b, "/proc/self/exe");
+    for (size_t i = 0; i < r->deps.n; i++) w_stamp(&b, r->deps.items[i]);
+    unit_encode(&b, r);
     mkdir(dir, 0777);
     char *path = entry_path(dir, key), *tmp = xprintf("%s.%d.tmp", path, (int)getpid());
-    if (json_dump_file(root, tmp, JSON_COMPACT) == 0) rename(tmp, path);
+    FILE *f = fopen(tmp, "wb");
+    int ok = f && fwrite(b.data, 1, b.n, f) == b.n;
+    if (f && fclose(f) != 0) ok = 0;
+    if (ok) rename(tmp, path);
     else remove(tmp);
-    free(path), free(tmp);
-    json_decref(root);
+    free(path), free(tmp), free(b.data);
 }
 
 int cache_load(const char *dir, const char *key, TuResult *r) {
@@ -208,19 +243,21 @@ int cache_load(const char *dir, const char *key, TuResult *r) {
     size_t len = 0;
     char *text = read_text(path, &len);
     free(path);
-    json_t *root = text ? json_loadb(text, len, 0, NULL) : NULL;
-    free(text);
-    if (!root) return 0;
-    int ok = json_integer_value(json_object_get(root, "format")) == CACHE_FORMAT;
-    size_t i;
-    json_t *x;
-    json_array_foreach(json_object_get(root, "stamps"), i, x) {
-        if (!ok) break;
-        json_t *now = stamp(json_string_value(json_array_get(x, 0)) ? json_string_value(json_array_get(x, 0)) : "");
-        ok = json_equal(now, x);
-        json_decref(now);
+    size_t m = strlen(CACHE_MAGIC);
+    if (!text || len < m || memcmp(text, CACHE_MAGIC, m) != 0) return free(text), 0;
+    R rd = {text + m, text + len, 0};
+    int ok = 1;
+    for (size_t i = 0, n = r_count(&rd); i < n && ok && !rd.bad; i++) {
+        char *file = r_str(&rd);
+        long long size = r_int(&rd), sec = r_int(&rd), nsec = r_int(&rd);
+        struct stat st;
+        ok = file && !rd.bad &&
+             (stat(file, &st) == 0 ? (size == (long long)st.st_size && sec == (long long)st.st_mtim.tv_sec &&
+                                      nsec == (long long)st.st_mtim.tv_nsec)
+                                   : size == -1);
+        free(file);
     }
-    if (ok) tu_in(json_object_get(root, "unit"), r);
-    json_decref(root);
+    ok = ok && !rd.bad && unit_decode(rd.p, (size_t)(rd.end - rd.p), r) >= 0;
+    free(text);
     return ok;
 }

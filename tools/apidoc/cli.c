@@ -16,7 +16,7 @@ static const char USAGE_TEXT[] =
     "usage: apidoc extract [options] [compile_commands.json | FILE.c... [-- FLAGS...]]\n"
     "       apidoc lint    [options] [compile_commands.json | api.json | FILE.c... [-- FLAGS...]]\n"
     "       apidoc extract --shard I/N [options] [compile_commands.json ...]   (writes a part, -o FILE)\n"
-    "       apidoc merge   [options] PART.json... [compile_commands.json ...] (the parts -> api.json)\n"
+    "       apidoc merge   [options] PART... [compile_commands.json ...]      (the parts -> api.json)\n"
     "       apidoc markdown ARGS...\n"
     "options:\n"
     "  -p FILE        compile_commands.json (default build/compile_commands.json when no FILE is given)\n"
@@ -38,6 +38,16 @@ static int json_is_api(const char *path) {
     while ((c = fgetc(f)) == ' ' || c == '\n' || c == '\t' || c == '\r') {}
     fclose(f);
     return c == '{';
+}
+
+// Whether a file is a part written by `extract --shard` (shard.c's first line).
+static int is_part(const char *path) {
+    FILE *f = fopen(path, "rb");
+    char head[16] = "";
+    if (!f) return 0;
+    size_t n = fread(head, 1, sizeof head - 1, f);
+    fclose(f);
+    return n >= 12 && strncmp(head, "apidoc-part-", 12) == 0;
 }
 
 // APIDOC_TIMING=1 prints how long each stage took, to stderr.
@@ -128,7 +138,7 @@ int cli_main(int argc, char **argv) {
             if (sscanf(argv[++i], "%d/%d%c", &o.shard, &o.shards, &tail) != 2 || o.shard < 1 || o.shard > o.shards)
                 return usage_error("--shard needs I/N with 1 <= I <= N, e.g. --shard 2/3:", argv[i]);
         }
-        else if (merge && strlen(a) > 5 && strcmp(a + strlen(a) - 5, ".json") == 0 && json_is_api(a)) vec_push(&parts, argv[i]);
+        else if (merge && is_part(a)) vec_push(&parts, argv[i]);
         else if (a[0] == '-') return usage_error("unknown option or missing value:", a);
         else if (strlen(a) > 5 && strcmp(a + strlen(a) - 5, ".json") == 0) json_arg = a;
         else vec_push(&o.sources, argv[i]);
@@ -152,7 +162,7 @@ int cli_main(int argc, char **argv) {
     }
     if (!o.ccdb && !o.sources.n && !o.headers.n) o.ccdb = "build/compile_commands.json";
     if (merge && !parts.n) return usage_error("merge needs the parts written by extract --shard", NULL);
-    char *part_out = o.shards ? xprintf("build/docs/api.part-%d-of-%d.json", o.shard, o.shards) : NULL;
+    char *part_out = o.shards ? xprintf("build/docs/api-%d-of-%d.part", o.shard, o.shards) : NULL;
     if (!o.out && !lint) o.out = o.shards ? part_out : "build/docs/api.json";
     Model m = {0};
     stage(NULL);

@@ -243,6 +243,10 @@ static char *job_key(const Job *j) {
         h = (h ^ 0xff) * 1099511628211ULL;
         for (const char *s = j->args.items[i]; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
     }
+    for (size_t i = 0; i < j->owned.n; i++) { // the headers it reads symbols from
+        h = (h ^ 0xfe) * 1099511628211ULL;
+        for (const char *s = j->owned.items[i]->path; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    }
     return xprintf("%016llx", h);
 }
 
@@ -308,17 +312,21 @@ int inputs_load(const Options *o, Model *m, Inputs *in) {
         for (size_t k = 0; k < visited.cap; k++) free(visited.slots[k].hash ? visited.slots[k].value : NULL);
         map_free(&visited);
     }
-    // header jobs first (they take longest to matter), then the units
+    // a header a unit includes is read from that unit's parse (its flags, no parse of its own);
+    // one no unit includes is parsed on its own: those jobs first, then the units
     for (size_t i = 0; i < m->files.n; i++) {
+        size_t by = (size_t)(uintptr_t)map_get(&owner, m->files.items[i]->path);
+        if (by) {
+            vec_push(&jobs.items[by - 1].owned, m->files.items[i]);
+            continue;
+        }
         Job j = {0};
         j.file = xstrdup(m->files.items[i]->path);
         j.is_header = 1;
         j.header = m->files.items[i];
         vec_push(&j.args, xstrdup("-x"));
         vec_push(&j.args, xstrdup("c"));
-        size_t by = (size_t)(uintptr_t)map_get(&owner, j.file);
-        const StrVec *use = by ? &jobs.items[by - 1].args : &flags;
-        for (size_t k = 0; k < use->n; k++) vec_push(&j.args, xstrdup(use->items[k]));
+        for (size_t k = 0; k < flags.n; k++) vec_push(&j.args, xstrdup(flags.items[k]));
         vec_push(&in->jobs, j);
     }
     map_free(&owner);

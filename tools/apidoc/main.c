@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // apidoc: the documentation generator of the alloc library. The pipeline:
 //   sources --inputs.c (headers, `///` blocks by comment.c, the units to parse)
-//           --extract.c (libclang, one unit at a time)--> a TuResult per unit (cache.c keeps them)
+//           --extract.c (libclang, one unit at a time: extract_symbols.c, extract_refs.c)
+//                      --> a TuResult per unit (cache.c keeps them; shard.c writes and reads parts)
 //           --merge.c (redeclarations, doc attachment)--> model (model.h)
 //           --resolve.c (aliases, references, uses, ranked examples)--> model
 //           --gen_json.c--> build/docs/api.json      (`apidoc extract`)

@@ -47,12 +47,11 @@ static void member_doc(HeaderFile *h, char **trailing, int line) {
     if (d && !d->used) *trailing = xstrdup(d->description), d->used = 1;
 }
 
-// The same for every member, down into the members of nested (unnamed or named) records.
-static void fields_doc(HeaderFile *h, FieldVec *fields) {
-    for (size_t f = 0; f < fields->n; f++) {
-        const Field *fl = &fields->items[f];
-        member_doc(h, &fields->items[f].trailing, fl->decl_line ? fl->decl_line : fl->line);
-        fields_doc(h, &fields->items[f].sub);
+// The same for every member, also those nested in an unnamed record's `sub`.
+static void fields_doc(HeaderFile *h, FieldVec *v) {
+    for (size_t i = 0; i < v->n; i++) {
+        member_doc(h, &v->items[i].trailing, v->items[i].decl_line ? v->items[i].decl_line : v->items[i].line);
+        fields_doc(h, &v->items[i].sub);
     }
 }
 
@@ -75,32 +74,44 @@ int merge_units(Model *m, Inputs *in) {
             for (size_t k = 0; k < in->jobs.items[i].r.diags.n; k++) vec_push(&m->diags, in->jobs.items[i].r.diags.items[k]);
         return 3;
     }
+    // each header's symbols (from its own parse or its including unit's), in header path order
+    Map by_header = {0};
+    typedef Vec(Symbol *) Syms;
+    Syms *lists = xcalloc(m->files.n + 1, sizeof *lists);
+    for (size_t i = 0; i < m->files.n; i++) map_put(&by_header, m->files.items[i]->path, &lists[i]);
     for (size_t i = 0; i < in->jobs.n; i++) {
         Job *j = &in->jobs.items[i];
         failed |= j->r.failed;
         for (size_t k = 0; k < j->r.diags.n; k++) vec_push(&m->diags, j->r.diags.items[k]);
         for (size_t k = 0; k < j->r.refs.n; k++) vec_push(&m->raw_refs, j->r.refs.items[k]);
         for (size_t k = 0; k < j->r.misuse.n; k++) vec_push(&m->misuse, j->r.misuse.items[k]);
-        if (j->is_header) {
-            HeaderFile *h = j->header;
-            for (size_t k = 0; k < j->r.syms.n; k++) {
-                Symbol *s = j->r.syms.items[k];
-                Doc *d = comment_block_before(&h->blocks, h->lines, h->nlines, s->line);
-                if (d) s->doc = d, d->used = 1;
-                else s->doc = trailing_doc(h, s);
-            }
-            for (size_t k = 0; k < j->r.syms.n; k++) {
-                Symbol *s = j->r.syms.items[k];
-                fields_doc(h, &s->fields);
-                for (size_t e = 0; e < s->enum_values.n; e++) member_doc(h, &s->enum_values.items[e].trailing, s->enum_values.items[e].line);
-            }
-            for (size_t k = 0; k < j->r.syms.n; k++) merge_symbol(m, &seen, j->r.syms.items[k]);
-            for (size_t b = 0; b < h->blocks.n; b++)
-                if (!h->blocks.items[b]->used)
-                    diag_add(&m->diags, DIAG_ERROR, h->path, h->blocks.items[b]->line,
-                             "doc block never attaches to a declaration (it must be followed, after blank lines only, by the declaration it documents)");
+        for (size_t k = 0; k < j->r.syms.n; k++) {
+            Syms *list = map_get(&by_header, j->r.syms.items[k]->header);
+            if (list) vec_push(list, j->r.syms.items[k]);
         }
     }
+    for (size_t f = 0; f < m->files.n; f++) {
+        HeaderFile *h = m->files.items[f];
+        for (size_t k = 0; k < lists[f].n; k++) {
+            Symbol *s = lists[f].items[k];
+            Doc *d = comment_block_before(&h->blocks, h->lines, h->nlines, s->line);
+            if (d) s->doc = d, d->used = 1;
+            else s->doc = trailing_doc(h, s);
+        }
+        for (size_t k = 0; k < lists[f].n; k++) {
+            Symbol *s = lists[f].items[k];
+            fields_doc(h, &s->fields);
+            for (size_t e = 0; e < s->enum_values.n; e++) member_doc(h, &s->enum_values.items[e].trailing, s->enum_values.items[e].line);
+        }
+        for (size_t k = 0; k < lists[f].n; k++) merge_symbol(m, &seen, lists[f].items[k]);
+        for (size_t b = 0; b < h->blocks.n; b++)
+            if (!h->blocks.items[b]->used)
+                diag_add(&m->diags, DIAG_ERROR, h->path, h->blocks.items[b]->line,
+                         "doc block never attaches to a declaration (it must be followed, after blank lines only, by the declaration it documents)");
+        free(lists[f].items);
+    }
+    free(lists);
+    map_free(&by_header);
     map_free(&seen);
     return failed ? 1 : 0;
 }

@@ -154,10 +154,10 @@ typedef struct {
 // Returns 1 and fills `r` when the cache holds `key` and none of its files changed.
 int  cache_load(const char *dir, const char *key, TuResult *r);
 void cache_store(const char *dir, const char *key, const TuResult *r);
-// A unit's result as a jansson value (cache.c): for the cache and for shard parts (shard.c).
-struct json_t;
-struct json_t *tu_out(const TuResult *r);
-void           tu_in(struct json_t *o, TuResult *r);
+// A unit's result, encoded (cache.c): for the cache and for shard parts (shard.c).
+typedef struct { char *data; size_t n, cap; } Buf;
+void unit_encode(Buf *b, const TuResult *r);
+int  unit_decode(const char *text, size_t len, TuResult *out); // bytes read, or -1 (then `out` untouched)
 
 typedef struct Model {
     Vec(Symbol *)     symbols;

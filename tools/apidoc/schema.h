@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The api.json schema in one place (docs/api-json.md documents each key): the format version
-// and every key name, for the writer (gen_json.c), the per-unit cache and shard parts (cache.c,
-// which use the same names for the same facts) and the readers (api_read.c for `apidoc lint
-// api.json`, gen_md*.c). Writers emit the keys of an object in the order listed here.
+// and every key name, for the writer (gen_json.c) and the readers (api_read.c for `apidoc lint
+// api.json`, gen_md*.c). Writers emit the keys of an object in the order listed here. (The
+// per-unit cache and shard parts, cache.c, store the same facts positionally, in the order of the
+// model's structs, and name no key.)
 #ifndef APIDOC_SCHEMA_H
 #define APIDOC_SCHEMA_H
 

@@ -14,7 +14,8 @@ typedef struct {
     char       *file; // relative path
     StrVec      args;
     int         is_header;
-    HeaderFile *header;
+    HeaderFile *header;   // a header parsed on its own (no unit includes it)
+    Vec(HeaderFile *) owned; // a unit: the public headers whose symbols it reads (it includes them first)
     char       *cache_key;
     int         io_error; // unreadable or not UTF-8: exit 3
     int         done;     // its result is in `r` already (read from a shard part)
