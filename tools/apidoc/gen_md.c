@@ -3,7 +3,8 @@
 // sources of the reference site: docs/api/<Symbol>.md, a page per header, docs/tags/*.md, the
 // A-Z index, source pages and docs/api/search-index.js. This file is the entry point
 // (apidoc_markdown_main): options, loading and indexing the model; the writers live in
-// gen_md_page.c (symbol pages), gen_md_index.c (indexes, sources, search) and gen_md_text.c.
+// gen_md_page.c (symbol pages), gen_md_index.c (indexes, search), gen_md_source.c (source pages),
+// gen_md_code.c and gen_md_xref.c (linked code and cross-references) and gen_md_text.c.
 #include "gen_md.h"
 #include "gen_md_internal.h"
 
@@ -184,7 +185,7 @@ static void md_collect_sources(MdModel *m) {
             m->sources[m->nsources++] = strdup(files[f]);
         }
     }
-    qsort(m->sources, m->nsources, sizeof *m->sources, md_str_cmp);
+    if (m->nsources) qsort(m->sources, m->nsources, sizeof *m->sources, md_str_cmp);
 }
 
 static void md_model_free(MdModel *m) {
@@ -196,6 +197,8 @@ static void md_model_free(MdModel *m) {
     }
     for (size_t i = 0; i < m->nsources; i++) free(m->sources[i]);
     free(m->sources);
+    free(m->refs);
+    md_xref_free(m);
     free(m->tags);
     free(m->syms);
     json_decref(m->root);
@@ -245,6 +248,7 @@ int apidoc_markdown_main(int argc, char **argv) {
     if (rc == 0) {
         md_count_tags(&m);
         md_collect_sources(&m);
+        md_index_xref(&m);
         if (md_symbol_pages(&m) || md_index_pages(&m) || md_source_pages(&m) || md_search_index(&m) ||
             (nav_path && md_nav(&m, nav_path)))
             rc = 3;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The pages around the symbol pages: the A-Z index (api/index.md), a page per header
-// (api/headers/**), a page per tag and the all-tags page (tags/**), source pages with line
-// anchors (api/source/**) and the `nav:` of mkdocs.yml. Entry points: md_index_pages,
-// md_source_pages, md_nav. The search data is written by gen_md_search.c.
+// (api/headers/**), a page per tag and the all-tags page (tags/**) and the `nav:` of mkdocs.yml.
+// Entry points: md_index_pages, md_nav. The search data is written by gen_md_search.c, the
+// source pages by gen_md_source.c.
 #include "gen_md_internal.h"
 
 #include <ctype.h>   // toupper, isalnum
@@ -181,40 +181,6 @@ static int md_tag_pages(const MdModel *m) {
 
 int md_index_pages(const MdModel *m) {
     if (md_az_page(m) || md_header_pages(m) || md_tag_pages(m)) return -1;
-    return 0;
-}
-
-// --- Source pages --------------------------------------------------------------------------
-
-int md_source_pages(const MdModel *m) {
-    for (size_t i = 0; i < m->nsources; i++) {
-        const char *file = m->sources[i];
-        char        path[4096];
-        snprintf(path, sizeof path, "%s/%s", m->source_root, file);
-        char *text = md_read_file(path, NULL);
-        if (!text) continue;
-        MdBuf b = {0};
-        md_printf(&b, "---\ntitle: %s\n---\n\n# %s\n\n<pre class=\"apidoc-source\"><code>", file, file);
-        long line = 1;
-        for (const char *p = text; *p; line++) {
-            const char *eol = strchr(p, '\n');
-            size_t      n   = eol ? (size_t)(eol - p) : strlen(p);
-            md_printf(&b, "<span class=\"apidoc-line\" id=\"L%ld\"><a class=\"apidoc-ln\" href=\"#L%ld\">%ld</a>", line,
-                      line, line);
-            char *chunk = strndup(p, n);
-            md_html(&b, chunk);
-            free(chunk);
-            md_put(&b, "</span>\n");
-            p += n;
-            if (*p == '\n') p++;
-        }
-        md_put(&b, "</code></pre>\n");
-        free(text);
-        snprintf(path, sizeof path, "api/source/%s.md", file);
-        int rc = md_write(m, path, &b);
-        md_free(&b);
-        if (rc) return rc;
-    }
     return 0;
 }
 

@@ -56,12 +56,15 @@ typedef struct MdModel {
     const char *source_root; // where the sources are read for source pages; NULL for none
     char      **sources;     // files that got a source page, sorted
     size_t      nsources;
+    struct MdRefAt *refs;    // every reference of every symbol, sorted by (file, line, column)
+    size_t      nrefs;
+    struct MdXref *xref;     // the cross-reference index of gen_md_xref.c
 } MdModel;
 
 const char *md_json_str(const json_t *obj, const char *key); // NULL when absent or not a string
 long        md_json_int(const json_t *obj, const char *key); // 0 when absent
 const MdSym *md_find(const MdModel *m, const char *name);
-const MdSym *md_find_id(const MdModel *m, const char *id);
+const MdSym *md_find_id(const MdModel *m, const char *id); // after md_index_xref
 // A doc text: "description", or "text" in hand-written older fixtures.
 const char  *md_desc(const json_t *obj);
 const MdTag *md_find_tag(const MdModel *m, const char *name); // folds case and synonyms
@@ -105,5 +108,72 @@ int md_search_index(const MdModel *m); // api/search-index.js (gen_md_search.c)
 // Whether `s` carries `tag` (gen_md_index.c).
 int md_symbol_has_tag(const MdModel *m, const MdSym *s, const MdTag *tag);
 int md_nav(const MdModel *m, const char *path); // the `nav:` of mkdocs.yml, as YAML
+
+// --- Linked code (gen_md_code.c, gen_md_xref.c) --------------------------------------------
+// Code is written as `<div class="highlight apidoc-code ..."><pre><code>` holding escaped text,
+// links and line marks; the MkDocs hook tools/apidoc/site_hooks.py highlights it with Pygments,
+// keeping those elements where they are.
+
+// One use of a public symbol where it is written (api.json references of every symbol),
+// sorted by (file, line, column) in MdModel.refs.
+typedef struct MdRefAt {
+    const char  *file;
+    long         line, column;
+    const MdSym *target;
+} MdRefAt;
+
+// A link or an anchor over bytes [at, at + len) of a code text (an identifier).
+typedef struct MdMark {
+    size_t at, len;
+    char   href[384]; // "" for none
+    char   id[96];    // "" for none
+} MdMark;
+
+typedef struct MdCodeView {
+    const char   *code;                // lines end in '\n'
+    long          first;               // number of its first line; 0 for no line numbers
+    int           anchors;             // line numbers are anchors #L<n> (source pages)
+    const long   *hl;                  // highlighted line numbers
+    size_t        nhl;
+    long          show_from, show_to;  // lines outside are folded behind an expand control; 0: none
+    const MdMark *marks;               // sorted by `at`, not overlapping
+    size_t        nmarks;
+    const char   *cls;                 // extra classes of the block: "apidoc-decl", "apidoc-src"
+} MdCodeView;
+
+// The block, at column 0 of a Markdown page (a raw HTML block: blank lines before and after).
+void md_code_html(MdBuf *b, const MdCodeView *v);
+// Whether p (inside code) starts identifier `name` as a whole word.
+int md_word_at(const char *code, const char *p, const char *name, size_t n);
+// Call fn for each identifier of C code outside comments, strings and character constants
+// (`after_member`: it follows `.` or `->`; `depth`: of braces); stops when fn returns non-zero.
+typedef int (*MdIdentFn)(void *ctx, const char *at, size_t len, int after_member, int depth);
+void md_each_ident(const char *code, MdIdentFn fn, void *ctx);
+// The uses written in `file` on lines [first, last] (a slice of MdModel.refs), count in *n.
+const MdRefAt *md_refs_in(const MdModel *m, const char *file, long first, long last, size_t *n);
+// Href from a page in `from_dir` ("api", "api/source/include/alloc") to the symbol page of s.
+void md_sym_href(char *out, size_t cap, const MdSym *s, const char *from_dir);
+// The definition of function s in a source file (an Example named s outside headers), or NULL.
+const json_t *md_definition(const MdModel *m, const MdSym *s);
+// Build MdModel.refs and .xref (once, after loading; md_find_id needs it); md_xref_free frees .xref.
+void md_index_xref(MdModel *m);
+void md_xref_free(MdModel *m);
+const MdSym *md_find_tag_name(const MdModel *m, const char *tag); // `struct x_s` of `x_t`
+// The type a macro expands to a value of (an init macro), or NULL.
+const MdSym *md_produced_type(const MdModel *m, const MdSym *s);
+// The declarations naming s (in their `uses` or a _Generic arm), NULL-terminated, in *n.
+const MdSym *const *md_users(const MdModel *m, const MdSym *s, size_t *n);
+// The links of a declaration: each name it refers to (resolved from the references written in
+// its lines, its `uses` and its _Generic arms) to that symbol's page, each parameter, field and
+// enum constant it declares to the anchor of its row (#param-, #field-, #value-). Caller frees.
+size_t md_decl_marks(const MdModel *m, const MdSym *s, const char *decl, const char *from_dir, MdMark **out);
+// Whether a C type spelling names type t (its name or tag as a whole word).
+int md_type_names(const char *type, const MdSym *t);
+// The `_Generic` arm of macro g whose type names t, or NULL.
+const json_t *md_arm_for(const MdSym *g, const MdSym *t);
+// The API of type t: functions taking or returning it and macros producing it (*funcs), generic
+// macros with an arm for it (*accepted, NULL-terminated), in declaration order. Returns the
+// number of *funcs (NULL-terminated too); caller frees both arrays.
+size_t md_type_api(const MdModel *m, const MdSym *t, const MdSym ***funcs, const MdSym ***accepted);
 
 #endif

@@ -83,12 +83,6 @@ const MdSym *md_find(const MdModel *m, const char *name) {
     return NULL;
 }
 
-const MdSym *md_find_id(const MdModel *m, const char *id) {
-    for (size_t i = 0; i < m->nsyms; i++)
-        if (m->syms[i].id && strcmp(m->syms[i].id, id) == 0) return &m->syms[i];
-    return NULL;
-}
-
 const char *md_desc(const json_t *obj) {
     const char *d = md_json_str(obj, "description");
     return d ? d : md_json_str(obj, "text");
