@@ -91,11 +91,11 @@ static void count_one_outcome(Allocator *self, u64 failures_before, bool failed)
     self->stats.failed_allocations = failures_before + (failed ? 1 : 0);
 }
 
-// At ALLOC_DEBUG >= 3 every operation through the dynamic path ends with the kind's full
-// self-check (typed calls reach their kind directly and are not seen here). The kind is known by
-// its vtable, not by its magic alone: a foreign implementation may borrow a known magic (the
-// tests' reference allocator does).
-static void self_check(Allocator *self) {
+// At ALLOC_DEBUG >= 3 every operation ends with the kind's full self-check (internal.h). The
+// kind is known by its vtable, not by its magic alone: a foreign implementation may borrow a
+// known magic (the tests' reference allocator does).
+void alloc_self_check(Allocator *self) {
+    if (!self) return;
     AllocatorAllocateFn allocate = self->allocate;
     if (allocate == page_allocator_vtable_allocate) PageAllocatorCheck((const PageAllocator *)self);
     if (allocate == heap_allocator_vtable_allocate) HeapAllocatorCheck((const HeapAllocator *)self);
@@ -113,7 +113,7 @@ __attribute__((noinline)) static void *alloc_retry(Allocator *self, size bytes, 
     for (u32 attempt = attempts_of(self) - 1; attempt && !ptr; --attempt)
         ptr = self->allocate(self, bytes, zeroed);
     count_one_outcome(self, failures, ptr == NULL);
-    ALLOC_SELF_CHECK(self_check(self));
+    ALLOC_SELF_CHECK(alloc_self_check(self));
     return ptr;
 }
 
@@ -123,14 +123,14 @@ void *allocator_alloc_dyn(Allocator *self, size bytes, i8 zeroed) {
     u64   failures = self->stats.failed_allocations;
     void *ptr      = self->allocate(self, bytes, zeroed);
     if (ALLOC_UNLIKELY(!ptr)) return alloc_retry(self, bytes, zeroed, failures);
-    ALLOC_SELF_CHECK(self_check(self)); // a first attempt that succeeds counted no failure
+    ALLOC_SELF_CHECK(alloc_self_check(self)); // a first attempt that succeeds counted no failure
     return ptr;
 }
 
 i8 allocator_resize_dyn(Allocator *self, void *ptr, size new_size) {
     check_any(self, SLOT_RESIZE, __func__);
     i8 resized = self->resize(self, ptr, new_size);
-    ALLOC_SELF_CHECK(self_check(self));
+    ALLOC_SELF_CHECK(alloc_self_check(self));
     return resized;
 }
 
@@ -143,14 +143,14 @@ void *allocator_remap_dyn(Allocator *self, void *ptr, size new_size) {
             moved = self->remap(self, ptr, new_size);
         count_one_outcome(self, failures, moved == NULL);
     }
-    ALLOC_SELF_CHECK(self_check(self));
+    ALLOC_SELF_CHECK(alloc_self_check(self));
     return moved;
 }
 
 size allocator_free_dyn(Allocator *self, void *ptr) {
     check_any(self, SLOT_DEALLOCATE, __func__);
     size released = self->deallocate(self, ptr);
-    ALLOC_SELF_CHECK(self_check(self));
+    ALLOC_SELF_CHECK(alloc_self_check(self));
     return released;
 }
 

@@ -300,6 +300,7 @@ __attribute__((noinline)) static void *remap_older(ArenaAllocator *self, void *p
 // --- The typed interface ----------------------------------------------------------------------
 
 void *arena_allocator_allocate(ArenaAllocator *self, size bytes, i8 zeroed) {
+    ALLOC_CHECK_ON_RETURN(self);
     // `bytes - 1 < room` is `0 < bytes <= room`; room is a multiple of the alignment, so the
     // rounded size fits too.
     if (ALLOC_UNLIKELY(!is_arena(self) || bytes - 1 >= room_of(self)))
@@ -309,6 +310,7 @@ void *arena_allocator_allocate(ArenaAllocator *self, size bytes, i8 zeroed) {
 }
 
 i8 arena_allocator_resize(ArenaAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, __func__);
     if (!ptr) return 0;
     if (ptr == self->last) return new_size && resize_last(self, new_size);
@@ -317,6 +319,7 @@ i8 arena_allocator_resize(ArenaAllocator *self, void *ptr, size new_size) {
 }
 
 void *arena_allocator_remap(ArenaAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, __func__);
     if (!ptr) return new_size ? arena_allocator_allocate(self, new_size, 1) : NULL;
     if (ptr == self->last) {
@@ -330,6 +333,7 @@ void *arena_allocator_remap(ArenaAllocator *self, void *ptr, size new_size) {
 }
 
 size arena_allocator_deallocate(ArenaAllocator *self, void *ptr) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, __func__);
     if (!ptr) return 0;
     if (ALLOC_LIKELY(ptr == self->last)) return release_last(self);
@@ -358,6 +362,7 @@ size arena_allocator_vtable_deallocate(Allocator *self, void *ptr) {
 // --- Lifecycle --------------------------------------------------------------------------------
 
 void ArenaAllocatorReset(ArenaAllocator *self) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, __func__);
     AllocatorStats *stats = &self->base.stats;
     stats->deallocations += self->live_blocks; // every live block is released at once

@@ -138,6 +138,7 @@ static size release_slot(BudgetAllocator *self, u32 slot) {
 // --- The typed interface ----------------------------------------------------------------------
 
 void *budget_allocator_allocate(BudgetAllocator *self, size bytes, i8 zeroed) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, __func__);
     // `bytes - 1 < stride` is `0 < bytes <= stride`; before set-up the stride is 0.
     if (ALLOC_UNLIKELY(bytes - 1 >= self->stride))
@@ -146,6 +147,7 @@ void *budget_allocator_allocate(BudgetAllocator *self, size bytes, i8 zeroed) {
 }
 
 i8 budget_allocator_resize(BudgetAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, __func__);
     if (!ptr) return 0;
     live_slot(self, ptr, __func__);
@@ -153,6 +155,7 @@ i8 budget_allocator_resize(BudgetAllocator *self, void *ptr, size new_size) {
 }
 
 void *budget_allocator_remap(BudgetAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, __func__);
     if (!ptr) return new_size ? budget_allocator_allocate(self, new_size, 1) : NULL;
     u32 slot = live_slot(self, ptr, __func__);
@@ -164,6 +167,7 @@ void *budget_allocator_remap(BudgetAllocator *self, void *ptr, size new_size) {
 }
 
 size budget_allocator_deallocate(BudgetAllocator *self, void *ptr) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, __func__);
     if (!ptr) return 0;
     return release_slot(self, live_slot(self, ptr, __func__));

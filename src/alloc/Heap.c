@@ -253,6 +253,7 @@ HEAP_COLD static void *allocate_slow(HeapAllocator *self, size bytes, i8 zeroed)
 }
 
 void *heap_allocator_allocate(HeapAllocator *self, size bytes, i8 zeroed) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_self(self, __func__);
     if (ALLOC_LIKELY(bytes - 1 < self->small_limit)) {
         HeapPage *page = self->classes[heap_class_of(bytes)].pages;
@@ -338,6 +339,7 @@ static inline __attribute__((always_inline)) size free_checked(HeapAllocator *se
 }
 
 size heap_allocator_deallocate(HeapAllocator *self, void *ptr) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_self(self, __func__);
     return free_checked(self, ptr, __func__);
 }
@@ -370,6 +372,7 @@ size HeapAllocatorUsableSize(const HeapAllocator *self, const void *ptr) {
 }
 
 i8 heap_allocator_resize(HeapAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header_full(self, __func__);
     if (!ptr) return 0;
     BlockRef block     = block_of(self, ptr, __func__);
@@ -397,6 +400,7 @@ static void *move_block(HeapAllocator *self, void *ptr, size old, size new_size)
 }
 
 void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header_full(self, __func__);
     if (!ptr) return allocate_counted(self, new_size, 1);
     if (new_size == 0) {

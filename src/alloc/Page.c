@@ -220,6 +220,7 @@ static void *block_remap(PageAllocator *self, u32 at, size new_bytes, bool may_m
 // --- The vtable -------------------------------------------------------------------------------
 
 void *page_allocator_allocate(PageAllocator *self, size bytes, i8 zeroed) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, "page_allocator_allocate");
     if (ALLOC_UNLIKELY(bytes == 0)) return NULL;
     size  rounded = round_to_pages(self, bytes);
@@ -233,6 +234,7 @@ void *page_allocator_allocate(PageAllocator *self, size bytes, i8 zeroed) {
 }
 
 i8 page_allocator_resize(PageAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, "page_allocator_resize");
     if (!ptr) return 0;
     u32  at      = live_find(self, ptr, "page_allocator_resize");
@@ -244,6 +246,7 @@ i8 page_allocator_resize(PageAllocator *self, void *ptr, size new_size) {
 }
 
 void *page_allocator_remap(PageAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, "page_allocator_remap");
     if (!ptr) return page_allocator_allocate(self, new_size, 1);
     u32 at = live_find(self, ptr, "page_allocator_remap");
@@ -263,6 +266,7 @@ void *page_allocator_remap(PageAllocator *self, void *ptr, size new_size) {
 }
 
 size page_allocator_deallocate(PageAllocator *self, void *ptr) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, "page_allocator_deallocate");
     if (!ptr) return 0;
     u32  at    = live_find(self, ptr, "page_allocator_deallocate");

@@ -193,6 +193,7 @@ __attribute__((noinline)) static size free_slow(SlabAllocator *self, void *ptr, 
 // --- The typed interface ----------------------------------------------------------------------
 
 void *slab_allocator_allocate(SlabAllocator *self, size bytes, i8 zeroed) {
+    ALLOC_CHECK_ON_RETURN(self);
     // `bytes - 1 < stride` is `0 < bytes <= stride`; a stride of 0 (not set up) sends every
     // request to the slow path.
     if (ALLOC_UNLIKELY(!is_slab(self) || bytes - 1 >= self->stride))
@@ -203,6 +204,7 @@ void *slab_allocator_allocate(SlabAllocator *self, size bytes, i8 zeroed) {
 }
 
 i8 slab_allocator_resize(SlabAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, __func__);
     if (!ptr) return 0;
     u32 slab;
@@ -211,6 +213,7 @@ i8 slab_allocator_resize(SlabAllocator *self, void *ptr, size new_size) {
 }
 
 void *slab_allocator_remap(SlabAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
     check_header(self, __func__);
     if (!ptr) return new_size ? slab_allocator_allocate(self, new_size, 1) : NULL;
     u32 slab;
@@ -223,6 +226,7 @@ void *slab_allocator_remap(SlabAllocator *self, void *ptr, size new_size) {
 }
 
 size slab_allocator_deallocate(SlabAllocator *self, void *ptr) {
+    ALLOC_CHECK_ON_RETURN(self);
     // A pointer in the hot slab: its slot by a reciprocal multiply, then one live-bit test proves
     // it is a live slot (not misaligned, not freed, not in the tail, whose bit is never set).
     if (ALLOC_UNLIKELY(!is_slab(self))) return free_slow(self, ptr, __func__);

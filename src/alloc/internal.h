@@ -46,8 +46,8 @@ void alloc_check_header(const Allocator *self, u64 expected_magic, const char *t
 //   the fatal diagnostics the headers document.
 // Level 2: internal invariants and the preconditions of private helpers (ALLOC_ASSERT), which a
 //   correct library never violates; a failure names the condition, file and line.
-// Level 3: also the kind's full self-check (XxxAllocatorCheck) after every operation
-//   (ALLOC_SELF_CHECK). `make test` runs the library's whole suite once built at level 3.
+// Level 3: also the kind's full self-check (XxxAllocatorCheck) after every operation, typed
+//   (ALLOC_CHECK_ON_RETURN) or through `Allocator *` (ALLOC_SELF_CHECK). `make test` runs the library's whole suite once built at level 3.
 #ifndef ALLOC_DEBUG
 #define ALLOC_DEBUG 1
 #endif
@@ -60,9 +60,19 @@ ALLOC_NORETURN void alloc_assert_failed(const char *cond, const char *file, int 
 #else // compiled (so the condition stays valid code) but never evaluated
 #define ALLOC_ASSERT(cond) (0 ? (void)(cond) : (void)0)
 #endif
+// The kind's full self-check of an allocator known by its vtable (Allocator.c); NULL or a
+// foreign implementation: nothing.
+void alloc_self_check(Allocator *self);
 #if ALLOC_DEBUG >= 3
+// `ALLOC_CHECK_ON_RETURN(self);` first in a typed public function: the self-check runs when the
+// function returns, whichever return it takes (a cleanup handler; an abort skips it).
+static inline void alloc_self_check_on_return(Allocator *const *self) { alloc_self_check(*self); }
+#define ALLOC_CHECK_ON_RETURN(self)                                                                \
+    Allocator *const alloc_checked_self __attribute__((cleanup(alloc_self_check_on_return))) =      \
+        (Allocator *)(self)
 #define ALLOC_SELF_CHECK(call) (call)
 #else // compiled (so it stays valid) but never called
+#define ALLOC_CHECK_ON_RETURN(self) ((void)(self))
 #define ALLOC_SELF_CHECK(call) (0 ? (call) : (void)0)
 #endif
 
