@@ -35,6 +35,7 @@ static const struct {
     {"unaligned_pointer", "free of an unaligned pointer"},
     {"realloc_foreign", "remap of a foreign pointer"},
     {"free_non_last", "free of a block that is not the last one"},
+    {"remap_non_last", "remap of a block that is not the last one"},
     {"free_after_reset", "free after Reset"},
     {"overflow_1", "1-byte overflow"},
     {"overflow_8", "8-byte overflow"},
