@@ -3,6 +3,7 @@
 // the C11 _Generic macros (a typed pointer calls its kind directly, Allocator * the dynamic path).
 #include <alloc/Arena.h>
 #include <alloc/Budget.h>
+#include <alloc/Debug.h>
 #include <alloc/Heap.h>
 #include <alloc/Page.h>
 #include <alloc/Slab.h>
@@ -31,8 +32,9 @@ int main() {
     SlabAllocator slab = SlabAllocatorInit(256);
     static unsigned char buffer[BudgetAllocatorBufferBytes(4, 256)];
     BudgetAllocator budget = BudgetAllocatorInit(buffer, sizeof buffer, 256);
+    DebugAllocator debug = DebugAllocatorInit();
     int failures = use(&heap, "heap") + use(&pages, "page") + use(&arena, "arena") +
-                   use(&slab, "slab") + use(&budget, "budget");
+                   use(&slab, "slab") + use(&budget, "budget") + use(&debug, "debug");
     Vec(int) numbers = VecInit(&heap);
     for (int i = 0; i < 1000; ++i) VecPush(&numbers, i);
     std::printf("vec: %zu numbers, the 500th is %d\n", VecLen(&numbers), VecAt(&numbers, 500));
@@ -42,5 +44,6 @@ int main() {
     ArenaAllocatorDeinit(&arena);
     SlabAllocatorDeinit(&slab);
     BudgetAllocatorDeinit(&budget);
+    DebugAllocatorDeinit(&debug);
     return failures;
 }

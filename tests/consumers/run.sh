@@ -52,10 +52,10 @@ check_run() {
   local name=$1 binary=$2; shift 2
   local out
   if ! out=$("$@" 2>&1); then fail "$name" "$out"; return; fi
-  if out=$(LD_LIBRARY_PATH="$libdir" "$binary" 2>&1) && diff <(echo "$out") "$here/expected${suffix:-}.txt" >/dev/null; then
+  if out=$(LD_LIBRARY_PATH="$libdir" "$binary" 2>&1) && diff <(echo "$out") "$here/expected.txt" >/dev/null; then
     ok "$name"
   else
-    fail "$name" "$(diff <(echo "$out") "$here/expected${suffix:-}.txt")"
+    fail "$name" "$(diff <(echo "$out") "$here/expected.txt")"
   fi
 }
 
@@ -79,7 +79,7 @@ if out=$(cmake -S "$here/cmake" -B "$work/cmake" -DCMAKE_PREFIX_PATH="$stage/usr
          cmake --build "$work/cmake" 2>&1); then
   check_run "CMake find_package(alloc CONFIG), alloc::alloc (shared)" "$work/cmake/consumer_shared" true
   check_run "CMake find_package(alloc CONFIG), alloc::alloc_static" "$work/cmake/consumer_static" true
-  suffix=-cxx check_run "CMake find_package(alloc CONFIG), C++17 on alloc::alloc" "$work/cmake/consumer_cxx" true
+  check_run "CMake find_package(alloc CONFIG), C++17 on alloc::alloc" "$work/cmake/consumer_cxx" true
 else
   fail "CMake find_package(alloc CONFIG) configures and builds" "$out"
 fi
@@ -106,7 +106,7 @@ for cc in gcc clang; do
   done
 done
 for cxx in g++ clang++; do
-  suffix=-cxx check_run "$cxx -std=c++17 -Wall -Wextra -Werror -pedantic, shared link" "$work/$cxx" \
+  check_run "$cxx -std=c++17 -Wall -Wextra -Werror -pedantic, shared link" "$work/$cxx" \
     $cxx -std=c++17 -Wall -Wextra -Werror -pedantic -I"$inc" "$here/consumer.cpp" -L"$libdir" -lalloc -o "$work/$cxx"
 done
 
