@@ -16,23 +16,6 @@ typedef enum { ST_DESC, ST_PARAM, ST_FIELDS, ST_TEXT, ST_LIST, ST_USAGE } State;
 static const char *const KEYWORDS[] = {"FIELDS", "SUCCESS", "FAILURE", "RETURNS", "USAGE", "INFO",
                                        "NOTE",   "WARN",    "DEPRECATED", "SEE",  "TAGS"};
 
-typedef struct {
-    char *buf;
-    size_t n, cap;
-} Str;
-
-static void str_add(Str *s, const char *t, size_t n) {
-    if (s->n + n + 1 > s->cap) {
-        s->cap = (s->n + n + 1) * 2;
-        s->buf = xrealloc(s->buf, s->cap);
-    }
-    memcpy(s->buf + s->n, t, n);
-    s->n += n;
-    s->buf[s->n] = '\0';
-}
-
-static void str_cat(Str *s, const char *t) { str_add(s, t, strlen(t)); }
-
 static int is_blank(const char *s) {
     while (*s && isspace((unsigned char)*s)) s++;
     return *s == '\0';

@@ -15,23 +15,6 @@
 #include <stdlib.h> // free
 #include <string.h> // memcpy, memmove, strcpy, strlen, strncmp, strstr
 
-typedef struct {
-    char  *buf;
-    size_t n, cap;
-} Str;
-
-static void str_add(Str *s, const char *t, size_t n) {
-    if (s->n + n + 1 > s->cap) {
-        s->cap = (s->n + n + 1) * 2;
-        s->buf = xrealloc(s->buf, s->cap);
-    }
-    memcpy(s->buf + s->n, t, n);
-    s->n += n;
-    s->buf[s->n] = '\0';
-}
-
-static void str_cat(Str *s, const char *t) { str_add(s, t, strlen(t)); }
-
 static const char *skip_ws(const char *s) {
     while (*s && isspace((unsigned char)*s)) s++;
     return s;

@@ -112,3 +112,15 @@ void map_free(Map *m) {
     free(m->slots);
     *m = (Map){0};
 }
+
+void str_add(Str *s, const char *t, size_t n) {
+    if (s->n + n + 1 > s->cap) {
+        s->cap = (s->n + n + 1) * 2;
+        s->buf = xrealloc(s->buf, s->cap);
+    }
+    memcpy(s->buf + s->n, t, n);
+    s->n += n;
+    s->buf[s->n] = '\0';
+}
+
+void str_cat(Str *s, const char *t) { str_add(s, t, strlen(t)); }

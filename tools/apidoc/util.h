@@ -23,6 +23,14 @@ void *xrealloc(void *p, size_t bytes);
 void *xcalloc(size_t n, size_t bytes);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+
+// A growing NUL-terminated string: zero-initialise, append, free(buf).
+typedef struct {
+    char  *buf;
+    size_t n, cap;
+} Str;
+void str_add(Str *s, const char *t, size_t n); // append n bytes of t
+void str_cat(Str *s, const char *t);           // append the string t
 char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 // A hash map from strings (or, with the _p variants, pointers) to pointers; keys are not copied.
