@@ -10,6 +10,10 @@ import subprocess
 from collections import defaultdict
 from xml.sax.saxutils import escape
 
+# The mallocs a whole program runs on (bench/run_programs.sh, bench/run_threads.sh), glibc first:
+# it is the baseline of every ratio.
+PRELOADED_MALLOCS = ["glibc", "mimalloc", "jemalloc", "tcmalloc", "shim"]
+
 
 def read_tsv(path):
     with open(path) as f:

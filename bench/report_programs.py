@@ -10,7 +10,7 @@ import sys
 
 import benchlib as B
 
-MALLOCS = ["glibc", "mimalloc", "jemalloc", "tcmalloc", "shim"]
+MALLOCS = B.PRELOADED_MALLOCS
 WHAT = {
     "python3": "`python3 bench/programs/workload.py`: JSON of 60k records encoded and decoded, "
                "dicts, string split and count (pymalloc on: small objects in its arenas)",

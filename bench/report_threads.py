@@ -9,7 +9,7 @@ import sys
 
 import benchlib as B
 
-MALLOCS = ["glibc", "mimalloc", "jemalloc", "tcmalloc", "shim"]
+MALLOCS = B.PRELOADED_MALLOCS
 WHAT = {
     "prodcons-small": "producer/consumer, 16–256 B: one thread allocates, the other frees "
                       "(through a lock-free ring of 1024)",

@@ -39,9 +39,7 @@ for source in "$root"/tests/debugmalloc/bugs/*.c "$root"/tests/debugmalloc/bugs/
 done
 
 # --- real programs ------------------------------------------------------------------------------
-awk 'BEGIN { x = 12345; for (i = 0; i < 200000; i++) { x = (x * 1103515245 + 12345) % 2147483648;
-     printf "%d %s line-%d\n", x % 100000, substr("qwertyuiopasdfghjklzxcvbnm", x % 26 + 1, 5), i } }' \
-    >"$work/lines.txt"
+awk -v n=200000 -f "$root/bench/programs/lines.awk" >"$work/lines.txt"
 programs=(python3 python3-malloc perl sqlite3 gcc sort gzip)
 declare -A commands=(
     [python3]="/usr/bin/python3 '$root/tests/shim/workload.py' 12000"

@@ -18,9 +18,7 @@ raw=$root/build/bench/programs.tsv
 mkdir -p "$(dirname "$raw")"
 
 # Inputs: 500k pseudo-random lines (16 MB, deterministic), its first 4 MB, and a source for gcc.
-awk 'BEGIN { x = 12345; for (i = 0; i < 500000; i++) { x = (x * 1103515245 + 12345) % 2147483648;
-     printf "%d %s line-%d\n", x % 100000, substr("qwertyuiopasdfghjklzxcvbnm", x % 26 + 1, 5), i } }' \
-    >"$work/lines.txt"
+awk -v n=500000 -f "$root/bench/programs/lines.awk" >"$work/lines.txt"
 head -n 125000 "$work/lines.txt" >"$work/lines-4mb.txt" # xz is slow: a quarter of the file
 
 programs=(python3 python3-malloc perl sqlite3 gcc sort gzip xz)

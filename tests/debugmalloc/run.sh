@@ -15,15 +15,7 @@
 set -uo pipefail
 lib=$(realpath "$1"); corpus=$(realpath "$2"); api=${3:+$(realpath "$3")}
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-ulimit -c 0
-passed=0; failed=0
-
-verdict() { # name ok(0/1) detail
-    if (( $2 )); then passed=$((passed + 1)); echo "ok    $1"
-    else failed=$((failed + 1)); echo "FAIL  $1: $3"; fi
-}
+. "$here/../support/preload.sh"
 
 # The stable form of a report: see the header.
 normalise() { # src-dir < report
@@ -82,26 +74,12 @@ verdict unwind_full_traces_through_libc "$(grep -c '^alloc: debug:     #1 ' "$wo
     "$(head -12 "$work/full.err")"
 
 # --- real programs ----------------------------------------------------------------------------
-same_output() { # name ALLOC_DEBUG_OPTIONS command...
+same_output() { # name ALLOC_DEBUG_OPTIONS command...: no report may appear
     local name=$1 options=$2; shift 2
-    "$@" >"$work/plain.out" 2>"$work/plain.err"
-    local plain=$?
-    ALLOC_DEBUG_OPTIONS=$options LD_PRELOAD=$lib "$@" >"$work/debug.out" 2>"$work/debug.err"
-    local status=$?
-    if (( status != 0 || plain != 0 )); then
-        verdict "$name" 0 "exit status $status (plain $plain): $(head -c 800 "$work/debug.err")"
-    elif grep -q '^alloc: ' "$work/debug.err"; then
-        verdict "$name" 0 "report: $(head -c 800 "$work/debug.err")"
-    elif [[ ! -s $work/plain.out ]] || ! cmp -s "$work/plain.out" "$work/debug.out"; then
-        verdict "$name" 0 "output differs from the plain run"
-    else
-        verdict "$name" 1
-    fi
+    same_output_preloaded "$name" "$lib" '^alloc: ' ALLOC_DEBUG_OPTIONS="$options" -- "$@"
 }
 
-awk 'BEGIN { x = 12345; for (i = 0; i < 50000; i++) { x = (x * 1103515245 + 12345) % 2147483648;
-     printf "%d %s line-%d\n", x % 100000, substr("qwertyuiopasdfghjklzxcvbnm", x % 26 + 1, 5), i } }' \
-    >"$work/lines.txt"
+write_lines 50000 "$work/lines.txt"
 cp "$here/../../src/alloc/Page.c" "$work/page.c"
 same_output sort_matches_glibc leaks=0 sort "$work/lines.txt"
 same_output gzip_and_gunzip_match_glibc "" sh -c 'gzip -c -n -6 "$1" >"$2/z.gz" && cat "$2/z.gz" && gunzip -c "$2/z.gz"' sh "$work/lines.txt" "$work"

@@ -7,39 +7,16 @@
 set -uo pipefail
 shim=$(realpath "$1"); api=$(realpath "$2")
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-ulimit -c 0
-passed=0; failed=0
+. "$here/../support/preload.sh"
 
-verdict() { # name ok(0/1) detail
-    if (( $2 )); then passed=$((passed + 1)); echo "ok    $1"
-    else failed=$((failed + 1)); echo "FAIL  $1: $3"; fi
-}
-
-# Run "$@" plainly and with the shim; the outputs must be identical and non-empty, and the shim
-# run must exit 0 with nothing on stderr (ld.so complains there when it cannot preload).
+# The shim run must be silent on stderr (ld.so complains there when it cannot preload).
 same_output() { # name command...
     local name=$1; shift
-    "$@" >"$work/plain.out" 2>"$work/plain.err"
-    local plain=$?
-    LD_PRELOAD=$shim "$@" >"$work/shim.out" 2>"$work/shim.err"
-    local status=$?
-    if (( status != 0 || plain != 0 )); then
-        verdict "$name" 0 "exit status $status (plain $plain): $(head -c 600 "$work/shim.err")"
-    elif [[ -s $work/shim.err ]]; then
-        verdict "$name" 0 "stderr: $(head -c 600 "$work/shim.err")"
-    elif [[ ! -s $work/plain.out ]] || ! cmp -s "$work/plain.out" "$work/shim.out"; then
-        verdict "$name" 0 "output differs from the plain run"
-    else
-        verdict "$name" 1
-    fi
+    same_output_preloaded "$name" "$shim" . -- "$@"
 }
 
 # Inputs: 100k pseudo-random lines (deterministic), and a C file for gcc.
-awk 'BEGIN { x = 12345; for (i = 0; i < 100000; i++) { x = (x * 1103515245 + 12345) % 2147483648;
-     printf "%d %s line-%d\n", x % 100000, substr("qwertyuiopasdfghjklzxcvbnm", x % 26 + 1, 5), i } }' \
-    >"$work/lines.txt"
+write_lines 100000 "$work/lines.txt"
 cp "$here/../../src/alloc/Page.c" "$work/page.c"
 
 same_output sort_matches_glibc sort "$work/lines.txt"
