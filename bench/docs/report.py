@@ -20,6 +20,7 @@ print("Each scale K is the synthetic tree of bench/docs/gen_tree.py with 100×K 
       f"(at 1×: {len(api1['symbols'])} symbols, {lines('include/**/*.h')} header lines, "
       f"{lines('src/*.c') + lines('tests/*.c') + lines('examples/*.c')} source lines, "
       f"{sum(1 for _ in glob.glob(os.path.join(tree, '**/*.[ch]'), recursive=True))} files). "
+      f"Medians of {len(by[(1, 'apidoc')])} rounds (every scale in every round). "
       "apidoc: `apidoc extract` cold, no cache, 2 threads; Doxygen: XML only, `EXTRACT_ALL = YES`, "
       "over the same headers and sources. CPU is user + system of all threads.\n")
 print("| scale | apidoc CPU s | apidoc wall s | apidoc RSS MB | api.json MB | Doxygen CPU s | Doxygen wall s | Doxygen RSS MB | CPU apidoc / Doxygen | RSS apidoc / Doxygen |")

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # make bench-docs: `apidoc extract` against Doxygen XML on the synthetic tree (gen_tree.py) at
-# 1x, 2x, 4x, 8x and 16x (BENCH_SCALES): CPU, wall, peak RSS and api.json size of each, the
-# ratio per doubling, and callgrind's instruction count at 1x, 2x, 4x (BENCH_CALLGRIND_SCALES);
-# at 1x also warm (one source, one header touched) against cold with the
-# per-unit cache (BENCH_ROUNDS rounds, interleaved) and the shard check (3 shards + merge must
+# 1x, 2x, 4x, 8x and 16x (BENCH_SCALES), each in every one of ROUNDS rounds: median CPU, wall,
+# peak RSS and api.json size of each, the ratio per doubling, and callgrind's instruction count
+# at 1x, 2x, 4x (BENCH_CALLGRIND_SCALES); at 1x also warm (one source, one header touched)
+# against cold with the per-unit cache (interleaved) and the shard check (3 shards + merge must
 # equal one run, byte for byte). Writes bench/results/docs.md and bench/results/docs-scale.svg.
 # Usage: bench/docs/run.sh build/apidoc [ROUNDS]
 set -euo pipefail
@@ -41,15 +41,20 @@ WARNINGS = NO
 DOX
 }
 for k in $scales; do
-  tree=$work/tree-$k
-  /usr/bin/python3 "$here/gen_tree.py" "$tree" "$k"
-  doxyfile "$tree" "$work/doxygen-$k" > "$work/Doxyfile-$k"
-  cd "$tree"
-  measure "$k" 1 doxygen "$work/doxygen-$k/xml" doxygen "$work/Doxyfile-$k"
-  rm -rf "$work/doxygen-$k"
-  measure "$k" 1 apidoc "$work/api-$k.json" "$apidoc" extract -p compile_commands.json -o "$work/api-$k.json"
-  [[ $k == 1 ]] || rm -f "$work/api-$k.json"
-  cd "$root"
+  /usr/bin/python3 "$here/gen_tree.py" "$work/tree-$k" "$k"
+  doxyfile "$work/tree-$k" "$work/doxygen-$k" > "$work/Doxyfile-$k"
+done
+# Every scale in every round, so a burst of load from other jobs hits one round, not one scale;
+# the report takes the median over the rounds.
+for r in $(seq 1 "$rounds"); do
+  for k in $scales; do
+    cd "$work/tree-$k"
+    measure "$k" "$r" doxygen "$work/doxygen-$k/xml" doxygen "$work/Doxyfile-$k"
+    rm -rf "$work/doxygen-$k"
+    measure "$k" "$r" apidoc "$work/api-$k.json" "$apidoc" extract -p compile_commands.json -o "$work/api-$k.json"
+    [[ $k == 1 ]] || rm -f "$work/api-$k.json"
+    cd "$root"
+  done
 done
 # instructions (callgrind, one thread): the measure of cost that does not move with the machine's load
 for k in ${BENCH_CALLGRIND_SCALES:-1 2 4}; do
