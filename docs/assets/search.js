@@ -90,7 +90,7 @@
     var kind = INDEX.kinds[r[1]], file = INDEX.files[r[2]], name = r[0], url, keys;
     if (kind === "field") {
       var dot = name.indexOf(".");
-      url = "api/" + name.slice(0, dot) + ".html#field-" + name.slice(dot + 1);
+      url = "api/" + (r[8] || name.slice(0, dot)) + ".html#field-" + name.slice(dot + 1);
       keys = [makeKey(name)]; // `free` is a part of PageAllocator.free_entries, never its name
     } else if (kind === "enum-constant") {
       url = "api/" + r[8] + ".html#value-" + name;
@@ -99,7 +99,7 @@
       url = file.replace(/\.md$/, ".html") + (r[8] ? "#" + r[8] : "");
       keys = [makeKey(name)];
     } else {
-      url = "api/" + name + ".html";
+      url = "api/" + (r[8] || name) + ".html";
       keys = [makeKey(name)];
     }
     return {

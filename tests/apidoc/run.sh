@@ -94,6 +94,43 @@ else
   fail "oracle (python3-clang-14): zlib.h, jansson.h, yaml.h, mimalloc.h, cJSON.h, curl.h symbol sets equal libclang's" "$out"
 fi
 
+# --- one name in two of C's namespaces: two pages that link each other (markdown stage) ---------
+mkdir -p "$tmp/names/include"
+cat > "$tmp/names/include/names.h" <<'EOF_H'
+/// Read one character.
+int getch(int file);
+/// Read one character, inline.
+#define getch(f) getch(f)
+/// Kinds of failure.
+enum failure { failure_none, failure_io };
+/// The failure of call c.
+enum failure failure(int c);
+EOF_H
+(cd "$tmp/names" && "$apidoc" extract --tags "$root/docs/tags.yml" --header include/names.h -o api.json -- -Iinclude 2>/dev/null &&
+ "$apidoc" markdown --out docs api.json 2> md.err)
+md=$tmp/names/docs/api
+if [[ -f $md/getch.md && -f $md/getch-macro.md && -f $md/failure.md && -f $md/failure-enum.md ]] &&
+   grep -q 'also declared as the function-like macro \[`getch`\](getch-macro.md)' "$md/getch.md" &&
+   grep -q 'also declared as the function \[`getch`\](getch.md)' "$md/getch-macro.md" &&
+   grep -q 'also declared as the enum \[`failure`\](failure-enum.md)' "$md/failure.md" &&
+   grep -q '"getch",[0-9]*,[0-9]*,"#define getch(f) getch(f)",[^]]*\],[0-9]*,[0-9]*,"getch-macro"' "$md/search-index.js"; then
+  ok "markdown: a function and a macro (an enum and a function) of one name get two pages linked both ways"
+else
+  fail "markdown: a function and a macro (an enum and a function) of one name get two pages linked both ways" \
+       "$(cat "$tmp/names/md.err" 2>/dev/null; ls "$md" 2>&1)"
+fi
+zlib_md=$( (cd "$tmp" && "$apidoc" extract --root / --tags "$root/docs/tags.yml" --header usr/include/zlib.h -o "$tmp/zlib.json" -- 2>/dev/null
+            "$apidoc" markdown --out "$tmp/zlib-docs" "$tmp/zlib.json" 2>&1 &&
+            /usr/bin/python3 -c 'import json, os, sys; a = json.load(open(sys.argv[1]))
+pages = {f[:-3] for f in os.listdir(sys.argv[2]) if f.endswith(".md")} - {"index"}
+print(len(a["symbols"]), len(pages), "gzgetc-macro" in pages)' "$tmp/zlib.json" "$tmp/zlib-docs/api") 2>&1)
+read -r zn zpages zmacro <<<"$zlib_md"
+if [[ -n $zn && $zn == "$zpages" && $zmacro == True ]]; then
+  ok "markdown: zlib.h's reference builds, a page for each of its $zn symbols (gzgetc and its macro apart)"
+else
+  fail "markdown: zlib.h's reference builds, a page for each of its symbols" "$zlib_md"
+fi
+
 # --- the per-unit cache: warm equals cold; a changed header is seen ----------------------------
 "$apidoc" extract --cache "$tmp/cache" -p build/compile_commands.json -o "$tmp/warm.json" 2>/dev/null
 if cmp -s "$tmp/a.json" "$tmp/cold.json" && cmp -s "$tmp/a.json" "$tmp/warm.json"; then

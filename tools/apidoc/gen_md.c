@@ -22,10 +22,37 @@ static const char usage[] =
     "  --nav FILE          also write the MkDocs `nav:` (home, DIR/guides/*.md, reference)\n"
     "exit status: 0 ok, 1 bad input, 2 usage, 3 I/O error\n";
 
+// Of one name, the ordinary identifier (function, typedef, variable) takes the plain page, then
+// the tag, then the macro: C code names the function `gzgetc` more than the macro of that name.
+static int md_namespace_rank(const MdSym *s) {
+    const char *ns = md_json_str(s->json, "namespace");
+    if (!ns || !strcmp(ns, "ordinary")) return 0;
+    return strcmp(ns, "tag") == 0 ? 1 : 2;
+}
+
 static int md_sym_cmp(const void *a, const void *b) {
     const MdSym *x = a, *y = b;
     int c = strcasecmp(x->name, y->name);
-    return c ? c : strcmp(x->name, y->name);
+    if (!c) c = strcmp(x->name, y->name);
+    return c ? c : md_namespace_rank(x) - md_namespace_rank(y);
+}
+
+// Page names (MdSym.page), after sorting: one name in two namespaces gives two pages.
+static int md_assign_pages(MdModel *m) {
+    for (size_t k = 0; k < m->nsyms; k++) {
+        MdSym *s = &m->syms[k];
+        if (k && strcmp(m->syms[k - 1].name, s->name) == 0) {
+            if (md_namespace_rank(&m->syms[k - 1]) == md_namespace_rank(s)) {
+                fprintf(stderr, "%s:%ld: error: %s is declared twice (also %s:%ld)\n", s->file, s->line, s->name,
+                        m->syms[k - 1].file, m->syms[k - 1].line);
+                return 1;
+            }
+            const char *suffix = md_namespace_rank(s) == 2 ? "macro" : s->kind;
+            if (asprintf(&s->page, "%s-%s", s->name, suffix) < 0) s->page = NULL;
+        } else s->page = strdup(s->name);
+        if (!s->page) return 3;
+    }
+    return 0;
 }
 
 static int md_tag_cmp(const void *a, const void *b) {
@@ -124,14 +151,7 @@ static int md_load_symbols(MdModel *m) {
         m->syms[m->nsyms++] = sym;
     }
     qsort(m->syms, m->nsyms, sizeof *m->syms, md_sym_cmp);
-    for (size_t k = 1; k < m->nsyms; k++) {
-        if (strcmp(m->syms[k - 1].name, m->syms[k].name) == 0) {
-            fprintf(stderr, "%s:%ld: error: %s is declared twice (also %s:%ld)\n", m->syms[k].file,
-                    m->syms[k].line, m->syms[k].name, m->syms[k - 1].file, m->syms[k - 1].line);
-            return 1;
-        }
-    }
-    return 0;
+    return md_assign_pages(m);
 }
 
 // Count each symbol's tags, adding tags missing from the vocabulary so no chip is dead.
@@ -200,6 +220,7 @@ static void md_model_free(MdModel *m) {
     free(m->refs);
     md_xref_free(m);
     free(m->tags);
+    for (size_t i = 0; i < m->nsyms; i++) free(m->syms[i].page);
     free(m->syms);
     json_decref(m->root);
 }

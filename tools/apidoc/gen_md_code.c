@@ -61,7 +61,7 @@ const MdRefAt *md_refs_in(const MdModel *m, const char *file, long first, long l
 void md_sym_href(char *out, size_t cap, const MdSym *s, const char *from_dir) {
     MdBuf up = {0};
     md_up(&up, from_dir);
-    snprintf(out, cap, "%s%s.html", md_str(&up), s->name);
+    snprintf(out, cap, "%s%s.html", md_str(&up), s->page);
     md_free(&up);
 }
 

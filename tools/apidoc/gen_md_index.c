@@ -18,7 +18,7 @@ static int md_str_cmp(const void *a, const void *b) {
 
 static void md_brief_row(MdBuf *b, const MdModel *m, const MdSym *s, const char *from_dir, int with_kind) {
     md_put(b, "| ");
-    md_sym_link(b, m, s->name, from_dir);
+    md_sym_link(b, s, from_dir);
     if (with_kind) md_printf(b, " | %s", md_kind_label(s->kind));
     md_put(b, " | ");
     md_inline(b, m, md_json_str(s->doc, "brief"), from_dir);
@@ -109,7 +109,7 @@ static int md_header_page(const MdModel *m, const char *file, const char *includ
             if (!any) md_printf(&b, "## %s\n\n| Name | Summary |\n|---|---|\n", md_kind_groups[g][0]);
             any = 1;
             md_put(&b, "| ");
-            md_sym_link(&b, m, s->name, from);
+            md_sym_link(&b, s, from);
             md_put(&b, " | ");
             md_inline(&b, m, md_json_str(s->doc, "brief"), from);
             md_put(&b, " |\n");

@@ -28,6 +28,10 @@ const char *md_str(const MdBuf *b); // "" for an empty buffer
 typedef struct MdSym {
     const char *id;       // opaque, for `uses` and `function_id`
     const char *name;
+    // The page's basename under api/: the name, except for the second or third symbol of one
+    // name in C's namespaces (a macro `gzgetc` beside the function, an `enum x` beside a function
+    // x), which is `name-macro` / `name-struct`… (md_assign_pages). Owned by the model.
+    char       *page;
     const char *kind;     // function, function-macro, object-macro, struct, union, enum, typedef
     const char *file;     // repository-relative path of the home header ("header" in api.json)
     const char *include;  // "alloc/Page.h"
@@ -63,6 +67,8 @@ typedef struct MdModel {
 
 const char *md_json_str(const json_t *obj, const char *key); // NULL when absent or not a string
 long        md_json_int(const json_t *obj, const char *key); // 0 when absent
+// The symbol of that name; of several in C's namespaces, the one with the plain page (an
+// ordinary identifier before a tag before a macro).
 const MdSym *md_find(const MdModel *m, const char *name);
 const MdSym *md_find_id(const MdModel *m, const char *id); // after md_index_xref
 // A doc text: "description", or "text" in hand-written older fixtures.
@@ -87,7 +93,7 @@ void md_html(MdBuf *b, const char *text);
 // Relative path from a page in `from_dir` ("api", "tags", "api/headers/alloc") to docs/api/.
 void md_up(MdBuf *b, const char *from_dir);
 // Link from a page in `from_dir` to a symbol page.
-void md_sym_link(MdBuf *b, const MdModel *m, const char *name, const char *from_dir);
+void md_sym_link(MdBuf *b, const MdSym *s, const char *from_dir);
 // A fenced code block, fenced so that no line of `code` can close it.
 void md_code(MdBuf *b, const char *code, const char *options, const char *indent);
 

@@ -52,7 +52,7 @@ static void md_type(MdBuf *b, const MdModel *m, const char *type) {
         snprintf(name, sizeof name, "%.*s", (int)n, p);
         const MdSym *t = md_find(m, name);
         if (t && strcmp(t->kind, "function") && !strstr(t->kind, "macro")) {
-            md_printf(b, "<a href=\"%s.html\">", t->name);
+            md_printf(b, "<a href=\"%s.html\">", t->page);
             md_html_literal(b, p, n);
             md_put(b, "</a>");
         } else md_html_literal(b, p, n);
@@ -235,7 +235,8 @@ static void md_dispatch(MdBuf *b, const MdModel *m, const MdSym *s) {
         md_put(b, "| ");
         md_type(b, m, md_json_str(a, "type"));
         md_put(b, " | ");
-        if (fn && md_find(m, fn)) md_sym_link(b, m, fn, "api");
+        const MdSym *target = fn ? md_find(m, fn) : NULL;
+        if (target) md_sym_link(b, target, "api");
         else if (fn || expr) {
             MdBuf code = {0};
             md_put(&code, "`` ");
@@ -440,7 +441,7 @@ static void md_example_title(MdBuf *b, const MdModel *m, const MdExample *e, int
     if (e->via && *e->via) {
         const MdSym *via = html == 2 ? NULL : md_find(m, e->via);
         md_put(b, " — via ");
-        if (via) md_printf(b, "<a href=\"%s.html\"><code>", via->name);
+        if (via) md_printf(b, "<a href=\"%s.html\"><code>", via->page);
         else md_put(b, "<code>");
         md_html_literal(b, e->via, strlen(e->via));
         md_put(b, via ? "</code></a>" : "</code>");
@@ -506,9 +507,10 @@ static void md_examples(MdBuf *b, const MdModel *m, const MdSym *s) {
                     md_put(b, "<p class=\"apidoc-example-src\">");
                     if (md_has_source(m, ex[i].file))
                         md_printf(b, "<a href=\"source/%s.html#L%ld\">%s:%ld</a>", ex[i].file, ex[i].use, ex[i].file, ex[i].use);
-                    if (ex[i].via && md_find(m, ex[i].via))
+                    const MdSym *via = ex[i].via ? md_find(m, ex[i].via) : NULL;
+                    if (via)
                         md_printf(b, "%svia <a href=\"%s.html\"><code>%s</code></a>", md_has_source(m, ex[i].file) ? " — " : "",
-                                  ex[i].via, ex[i].via);
+                                  via->page, ex[i].via);
                     md_put(b, "</p>\n");
                 }
                 md_example_block(b, &ex[i], MD_FOLDED_LINES, (int)i);
@@ -649,7 +651,7 @@ static void md_used_by(MdBuf *b, const MdModel *m, const MdSym *s) {
         md_printf(b, "**In declarations** (%zu): ", nd);
         for (size_t k = 0; k < nd && k < MD_USED_DECLS; k++) {
             md_put(b, k ? ", " : "");
-            md_sym_link(b, m, decls[k]->name, "api");
+            md_sym_link(b, decls[k], "api");
         }
         if (nd > MD_USED_DECLS) md_printf(b, " and %zu more", nd - MD_USED_DECLS);
         md_put(b, "\n\n");
@@ -689,7 +691,7 @@ static int md_role(const MdModel *m, const MdSym *f) {
 
 static void md_api_row(MdBuf *b, const MdModel *m, const MdSym *f) {
     md_put(b, "| ");
-    md_sym_link(b, m, f->name, "api");
+    md_sym_link(b, f, "api");
     md_put(b, " | ");
     md_inline(b, m, md_json_str(f->doc, "brief"), "api");
     md_put(b, " |\n");
@@ -710,13 +712,13 @@ static void md_type_api_section(MdBuf *b, const MdModel *m, const MdSym *s, cons
                     if (names < MD_API_NAMES) {
                         if (any) md_put(b, "\n"), any = 0;
                         md_put(b, names++ ? ", " : "**Also:** ");
-                        md_sym_link(b, m, funcs[i]->name, "api");
+                        md_sym_link(b, funcs[i], "api");
                     }
                     continue;
                 }
                 if (order[o] == 0) { // the adapters: one line of names, their briefs all alike
                     md_put(b, any ? ", " : "**Dispatch adapters** (the vtable entries behind `Allocator *`): ");
-                    md_sym_link(b, m, funcs[i]->name, "api");
+                    md_sym_link(b, funcs[i], "api");
                 } else {
                     if (!any) md_printf(b, "**%s**\n\n| Name | Summary |\n|---|---|\n", order[o] < MD_NROLES ? md_roles[order[o]][0] : "Other");
                     md_api_row(b, m, funcs[i]);
@@ -738,11 +740,12 @@ static void md_type_api_section(MdBuf *b, const MdModel *m, const MdSym *s, cons
             const json_t *arm = md_arm_for(accepted[i], s);
             const char   *fn  = md_json_str(arm, "function");
             md_put(b, "| ");
-            md_sym_link(b, m, accepted[i]->name, "api");
+            md_sym_link(b, accepted[i], "api");
             md_put(b, " | ");
             md_type(b, m, md_json_str(arm, "type"));
             md_put(b, " → ");
-            if (fn && md_find(m, fn)) md_sym_link(b, m, fn, "api");
+            const MdSym *target = fn ? md_find(m, fn) : NULL;
+            if (target) md_sym_link(b, target, "api");
             else {
                 md_put(b, "<code>");
                 const char *x = fn ? fn : md_json_str(arm, "expression");
@@ -771,7 +774,7 @@ static void md_uses(MdBuf *b, const MdModel *m, const MdSym *s) {
         const MdSym *use = id ? md_find_id(m, id) : NULL;
         if (!use) continue;
         md_put(b, i ? ", " : "");
-        md_sym_link(b, m, use->name, "api");
+        md_sym_link(b, use, "api");
     }
     md_put(b, "\n\n");
 }
@@ -836,7 +839,7 @@ static void md_related(MdBuf *b, const MdModel *m, const MdSym *s, const MdSym *
     md_put(b, "## Related\n\n");
     for (size_t k = 0; k < n; k++) {
         md_put(b, "- ");
-        md_sym_link(b, m, pick[k]->name, "api");
+        md_sym_link(b, pick[k], "api");
         md_put(b, " — ");
         md_inline(b, m, md_json_str(pick[k]->doc, "brief"), "api");
         md_putc(b, '\n');
@@ -891,6 +894,22 @@ static void md_declaration(MdBuf *b, const MdModel *m, const MdSym *s) {
     free(marks);
 }
 
+// The other symbols of this name in C's namespaces (a function and its macro), each linked: they
+// sit beside s in the sorted model.
+static void md_same_name(MdBuf *b, const MdModel *m, const MdSym *s) {
+    size_t first = (size_t)(s - m->syms), last = first;
+    while (first > 0 && strcmp(m->syms[first - 1].name, s->name) == 0) first--;
+    while (last + 1 < m->nsyms && strcmp(m->syms[last + 1].name, s->name) == 0) last++;
+    if (first == last) return;
+    md_put(b, "The name is also declared as");
+    for (size_t k = first, n = 0; k <= last; k++) {
+        if (&m->syms[k] == s) continue;
+        md_printf(b, "%s the %s ", n++ ? " and" : "", md_kind_label(m->syms[k].kind));
+        md_sym_link(b, &m->syms[k], "api");
+    }
+    md_put(b, ".\n\n");
+}
+
 static void md_symbol_page(MdBuf *b, const MdModel *m, const MdSym *s) {
     const char *brief = md_json_str(s->doc, "brief");
     md_printf(b, "---\ntitle: %s\n", s->name);
@@ -917,6 +936,7 @@ static void md_symbol_page(MdBuf *b, const MdModel *m, const MdSym *s) {
         md_source_link(b, m, md_json_str(def, "file"), md_json_int(def, "start"), "api");
     }
     md_put(b, ".\n\n");
+    md_same_name(b, m, s);
     if (!s->doc) md_put(b, "*Not documented.*\n\n");
     md_text(b, m, md_json_str(s->doc, "description") ? md_json_str(s->doc, "description") : brief, "api");
     md_putc(b, '\n');
@@ -952,7 +972,7 @@ int md_symbol_pages(const MdModel *m) {
         MdBuf b = {0};
         md_symbol_page(&b, m, &m->syms[i]);
         char path[512];
-        snprintf(path, sizeof path, "api/%s.md", m->syms[i].name);
+        snprintf(path, sizeof path, "api/%s.md", m->syms[i].page);
         int rc = md_write(m, path, &b);
         md_free(&b);
         if (rc) return rc;

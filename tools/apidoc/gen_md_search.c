@@ -263,6 +263,10 @@ static void md_search_row(MdSearch *x, const char *name, const char *kind, const
     free(plain);
 }
 
+// The url column of a symbol's rows: its page when that is not its name (a macro beside a
+// function of the same name), else "" and search.js takes the name.
+static const char *md_search_page_of(const MdSym *s) { return strcmp(s->page, s->name) ? s->page : NULL; }
+
 static void md_search_symbol(const MdModel *m, MdSearch *x, const MdSym *s) {
     json_t *tags = json_array();
     for (size_t t = 0; t < m->ntags; t++)
@@ -300,7 +304,7 @@ static void md_search_symbol(const MdModel *m, MdSearch *x, const MdSym *s) {
     if (!json_object_get(s->json, "use_count")) uses = (long)json_array_size(json_object_get(s->json, "references"));
     char *sig = md_search_signature(m, s);
     md_search_row(x, s->name, s->kind, s->include, sig, md_json_str(s->doc, "brief"), tags, words, uses,
-                  md_search_rank(s), NULL, md_search_signatures(m, x, s));
+                  md_search_rank(s), md_search_page_of(s), md_search_signatures(m, x, s));
     free(sig);
 }
 
@@ -325,7 +329,7 @@ static char *md_search_member_brief(const char *text) {
 
 // Fields (nested ones as `outer.inner`, named `Symbol.outer.inner`) and enum constants. search.js
 // builds their url: the anchor `#field-outer.inner` or `#value-NAME` on the page of the symbol
-// (for a field the name before the first dot, for a constant the url column).
+// (for a field the url column, else the name before the first dot; for a constant the url column).
 static void md_search_fields(MdSearch *x, const MdSym *s, json_t *fields, const char *prefix) {
     size_t  i;
     json_t *f;
@@ -339,7 +343,7 @@ static void md_search_fields(MdSearch *x, const MdSym *s, json_t *fields, const 
         size_t      tn   = type ? strlen(type) : 0;
         snprintf(sig, sizeof sig, "%s%s%s", type ? type : "", tn && type[tn - 1] == '*' ? "" : " ", member);
         char *brief = md_search_member_brief(md_json_str(f, "description"));
-        md_search_row(x, name, "field", s->include, sig, brief, NULL, NULL, 0, MD_RANK_MEMBER, NULL, NULL);
+        md_search_row(x, name, "field", s->include, sig, brief, NULL, NULL, 0, MD_RANK_MEMBER, md_search_page_of(s), NULL);
         free(brief);
         char nested[520];
         snprintf(nested, sizeof nested, "%s.", member);
@@ -357,7 +361,7 @@ static void md_search_members(MdSearch *x, const MdSym *s) {
         char sig[1024];
         snprintf(sig, sizeof sig, "%s = %ld", vname, md_json_int(v, "value"));
         char *brief = md_search_member_brief(md_json_str(v, "description"));
-        md_search_row(x, vname, "enum-constant", s->include, sig, brief, NULL, NULL, 0, MD_RANK_MEMBER, s->name, NULL);
+        md_search_row(x, vname, "enum-constant", s->include, sig, brief, NULL, NULL, 0, MD_RANK_MEMBER, s->page, NULL);
         free(brief);
     }
 }

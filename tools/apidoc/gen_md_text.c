@@ -76,11 +76,11 @@ const MdSym *md_find(const MdModel *m, const char *name) {
         size_t mid = lo + (hi - lo) / 2;
         int    c   = strcasecmp(m->syms[mid].name, name);
         if (!c) c = strcmp(m->syms[mid].name, name);
-        if (!c) return &m->syms[mid];
         if (c < 0) lo = mid + 1;
         else hi = mid;
     }
-    return NULL;
+    // lo: the first of the name, if any (the plain page comes first)
+    return lo < m->nsyms && strcmp(m->syms[lo].name, name) == 0 ? &m->syms[lo] : NULL;
 }
 
 const char *md_desc(const json_t *obj) {
@@ -146,11 +146,10 @@ void md_up(MdBuf *b, const char *from_dir) {
     md_put(b, "api/");
 }
 
-void md_sym_link(MdBuf *b, const MdModel *m, const char *name, const char *from_dir) {
-    (void)m;
-    md_printf(b, "[`%s`](", name);
+void md_sym_link(MdBuf *b, const MdSym *s, const char *from_dir) {
+    md_printf(b, "[`%s`](", s->name);
     md_up(b, from_dir);
-    md_printf(b, "%s.md)", name);
+    md_printf(b, "%s.md)", s->page);
 }
 
 // One character of prose, escaped so that Markdown and HTML see plain text.
@@ -180,8 +179,9 @@ static size_t md_code_span(MdBuf *b, const MdModel *m, const char *p, const char
         name[n] = '\0';
         // `Name` or `Name()` of a documented symbol becomes a link.
         if (n > 2 && strcmp(name + n - 2, "()") == 0) name[n - 2] = '\0';
-        if (md_find(m, name)) {
-            md_sym_link(b, m, name, from_dir);
+        const MdSym *s = md_find(m, name);
+        if (s) {
+            md_sym_link(b, s, from_dir);
             return n + 2;
         }
     }
