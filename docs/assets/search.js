@@ -538,9 +538,14 @@
     });
   }
 
+  // The first FIRST_SHOWN results are built and laid out with the keystroke (a phone or a desktop
+  // panel shows fewer); the rest of the MAX_SHOWN follow right after the frame is painted, laid
+  // out only when scrolled to (apidoc-result--later: content-visibility: auto, which a result in
+  // view must not have: its text would be missing until the next frame).
+  var FIRST_SHOWN = 12, restTimer = 0;
   var KIND_LABEL = { "function-macro": "macro()", "object-macro": "macro", "enum-constant": "constant" };
   function resultItem(r, i) {
-    var li = el("li", "apidoc-result");
+    var li = el("li", i < FIRST_SHOWN ? "apidoc-result" : "apidoc-result apidoc-result--later");
     li.setAttribute("role", "none");
     var a = el("a", "apidoc-result__link");
     a.href = r.e.url;
@@ -559,9 +564,6 @@
     return li;
   }
 
-  // The first FIRST_SHOWN results are built with the keystroke (a phone or a desktop panel shows
-  // fewer); the rest of the MAX_SHOWN follow right after the frame is painted.
-  var FIRST_SHOWN = 12, restTimer = 0;
   function renderRest() {
     clearTimeout(restTimer);
     for (var i = list.children.length; i < current.length; i++) list.append(resultItem(current[i], i));
