@@ -3,11 +3,11 @@
 // in light and in dark mode, the search dialog open included: no serious or critical violation,
 // colour contrast included. At 390 px the fields and parameters tables break no identifier.
 "use strict";
-const { test, before, after } = require("node:test");
+const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
-const { ROOT, serve, launch } = require("./helpers.js");
+const { ROOT, useSite } = require("./helpers.js");
 
 const SITE = path.join(ROOT, "build/site-fixture/site");
 const SHOTS = path.join(ROOT, "build/screenshots");
@@ -19,17 +19,8 @@ const TEMPLATES = {
   source: "api/source/include/alloc/Page.h.html", changelog: "CHANGELOG.html", "not-found": "404.html",
 };
 
-let browser, http, page;
-before(async () => {
-  http = await serve(SITE);
-  browser = await launch();
-  page = await browser.context.newPage();
-  page.on("pageerror", (e) => { throw e; });
-});
-after(async () => {
-  await browser.close();
-  http.server.close();
-});
+let http, page;
+useSite(SITE, (s) => ({ http, page } = s));
 
 async function load(scheme, file) {
   await page.emulateMedia({ colorScheme: scheme });

@@ -4,11 +4,11 @@
 // modal dialog (aria-modal, focus trap, focus returned) and the panel on a 390 px phone.
 // Expected results are computed from tests/site/fixture/api.json, never listed by hand.
 "use strict";
-const { test, before, after } = require("node:test");
+const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
-const { ROOT, serve, launch } = require("./helpers.js");
+const { ROOT, useSite } = require("./helpers.js");
 
 const SITE = path.join(ROOT, "build/site-fixture/site");
 const api = JSON.parse(fs.readFileSync(path.join(ROOT, "tests/site/fixture/api.json"), "utf8"));
@@ -16,23 +16,9 @@ const byId = Object.fromEntries(api.symbols.map((s) => [s.id, s]));
 const uses = (s) => (s.use_count != null ? s.use_count : s.references.length);
 const flat = (s) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
 
-let browser, http, page;
-before(async () => {
-  http = await serve(SITE);
-  browser = await launch();
-  page = await browser.context.newPage();
-  page.on("pageerror", (e) => { throw e; });
-});
-after(async () => {
-  await browser.close();
-  http.server.close();
-});
+let http, page, openSearch;
+useSite(SITE, (s) => ({ http, page, openSearch } = s));
 
-async function openSearch(query) {
-  await page.goto(http.url + "index.html");
-  await page.keyboard.press("/");
-  await page.locator(".apidoc-search__input").fill(query);
-}
 const names = () => page.locator(".apidoc-result__name").allTextContents();
 const hrefs = () => page.locator(".apidoc-result__link").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
 
