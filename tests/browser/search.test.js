@@ -54,6 +54,25 @@ test("whole_name_parts_rank_before_substrings_and_typos_rank_the_closest_name_fi
   assert.ok((await names()).includes("PageAllocator"));
 });
 
+test("a_typo_swapping_two_neighbouring_letters_is_one_edit", async () => {
+  // `szie` is one swap from `size` (two Levenshtein edits, over the one a 4-letter word may have).
+  const size = api.symbols.find((s) => flat(s.name) === "size");
+  await openSearch("szie");
+  assert.equal((await names())[0], size.name);
+  // A swap inside one word of several: `pgae alloc` ranks as `page alloc` does, all of its prefix
+  // matches found.
+  await openSearch("page alloc");
+  const spelled = await names();
+  await openSearch("pgae alloc");
+  const swapped = await names();
+  assert.equal(swapped[0], spelled[0]);
+  const prefixed = api.symbols.filter((s) => flat(s.name).startsWith("pagealloc")).map((s) => s.name);
+  for (const name of prefixed) assert.ok(swapped.includes(name), name);
+  // And a swap in a whole name.
+  await openSearch("PgaeAllocator");
+  assert.equal((await names())[0], "PageAllocator");
+});
+
 test("fields_and_enum_constants_are_entries_linked_to_their_anchors", async () => {
   await openSearch("free_entries");
   assert.equal((await names())[0], "PageAllocator.free_entries");
