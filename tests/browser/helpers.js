@@ -109,4 +109,35 @@ function useSite(site, use, { prefix = "/" } = {}) {
   });
 }
 
-module.exports = { ROOT, serve, launch, buildSite, useSite };
+// One page of each template of a reference site (a symbol of each kind, the indexes, a guide, a
+// source page...), as paths from the site's root: what a11y.test.js and bench.js check with axe.
+const TEMPLATES = {
+  home: "index.html", guide: "guides/violation-catalogue.html", header: "api/headers/alloc/Page.h.html",
+  struct: "api/PageAllocator.html", function: "api/page_allocator_allocate.html", macro: "api/AllocatorAlloc.html",
+  enum: "api/AllocatorEffort.html", typedef: "api/size.html", tag: "tags/Page.html", "a-z": "api/index.html",
+  source: "api/source/include/alloc/Page.h.html", changelog: "CHANGELOG.html", "not-found": "404.html",
+};
+
+// `url` in `scheme` ("light" or "dark"), Material's remembered palette cleared so that the
+// colour scheme of the media query applies; returns Material's scheme name ("default", "slate").
+async function loadInScheme(page, url, scheme) {
+  await page.emulateMedia({ colorScheme: scheme });
+  await page.goto(url);
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(url);
+  return page.evaluate(() => document.body.getAttribute("data-md-color-scheme"));
+}
+
+// axe-core (npm) over the page as it is: its serious and critical violations, each as
+// "rule (impact): the first three nodes and why".
+async function seriousViolations(page) {
+  await page.addScriptTag({ content: fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8") });
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ") + " " +
+        ((n.any[0] && n.any[0].message) || "")).join(" | ")}`);
+  });
+}
+
+module.exports = { ROOT, serve, launch, buildSite, useSite, TEMPLATES, loadInScheme, seriousViolations };
