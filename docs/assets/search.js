@@ -3,8 +3,9 @@
 // tools/apidoc/gen_md_search.c and loaded by a <script> tag, so it also works from file://).
 // Entries: symbols, their fields and enum constants, and the hand-written pages by heading.
 // Ranking, best first: exact name > name prefix > every query word starting a name part, in
-// order (whole parts first) > in any order > substring > typo > full text (the word itself
-// before words it starts); ties broken by rank class (the API, then the guides' sections, then vtable
+// order (whole parts first) > in any order > substring > typo (a swap of two neighbouring
+// letters is one edit, as in optimal string alignment) > full text (the word itself before words
+// it starts); ties broken by rank class (the API, then the guides' sections, then vtable
 // adapters, then constants, fields and enum constants), then by use count, then by name —
 // never by name length.
 // Type-based search: `PageAllocator *` (functions and _Generic macros taking one), `-> void *`,
@@ -207,7 +208,9 @@
   function maxEdits(n) { return n < 4 ? 0 : n <= 7 ? 1 : 2; }
 
   // Edit distance of `a` to `b` (whole) or to the best prefix of `b` (prefix), capped at max + 1.
-  var row = new Int32Array(64), prevRow = new Int32Array(64);
+  // Optimal string alignment: a swap of two neighbouring letters (`pgae`) is one edit, as are an
+  // insertion, a deletion and a substitution. Columns j - 2, j - 1 and j of the table are kept.
+  var row = new Int32Array(64), prevRow = new Int32Array(64), prev2Row = new Int32Array(64);
   function distance(a, b, from, prefix, max) {
     var n = a.length, m = Math.min(b.length - from, n + max);
     if (n >= 63) return max + 1;
@@ -218,37 +221,44 @@
     var best = prefix ? prevRow[n] : max + 1;
     for (var j = 1; j <= m; j++) {
       row[0] = j;
-      var low = j, bc = b.charCodeAt(from + j - 1);
+      var low = j, bc = b.charCodeAt(from + j - 1), bp = j > 1 ? b.charCodeAt(from + j - 2) : -1;
       for (i = 1; i <= n; i++) {
-        var v = prevRow[i - 1] + (a.charCodeAt(i - 1) === bc ? 0 : 1);
+        var ac = a.charCodeAt(i - 1);
+        var v = prevRow[i - 1] + (ac === bc ? 0 : 1);
         if (prevRow[i] + 1 < v) v = prevRow[i] + 1;
         if (row[i - 1] + 1 < v) v = row[i - 1] + 1;
+        if (i > 1 && ac === bp && a.charCodeAt(i - 2) === bc && prev2Row[i - 2] + 1 < v) v = prev2Row[i - 2] + 1;
         row[i] = v;
         if (v < low) low = v;
       }
       if (prefix && row[n] < best) best = row[n];
+      // A swap reads column j - 1, but never below column j's values: stopping here is safe.
       if (low > max) return prefix ? best : max + 1;
-      var t = prevRow; prevRow = row; row = t;
+      var t = prev2Row; prev2Row = prevRow; prevRow = row; row = t;
     }
     return prefix ? best : prevRow[n];
   }
 
-  // The same prefix distance by Myers' bit-parallel algorithm (Hyyrö's anchored form): one
-  // machine word per letter of `b` for a word of n < 32 letters; peq: its letters' bit masks.
+  // The same prefix distance by Myers' bit-parallel algorithm in Hyyrö's anchored form, with his
+  // transposition term for the same optimal string alignment: one machine word per letter of `b`
+  // for a word of n < 32 letters; peq: its letters' bit masks. d0 marks the rows whose diagonal
+  // step costs nothing; swap adds those reached by exchanging letters j - 1 and j.
   function prefixDistance(n, peq, b, from, max) {
     var high = 1 << (n - 1), mask = (1 << n) - 1 | 0;
     var pv = mask, mv = 0, score = n, best = n, end = Math.min(b.length, from + n + max);
+    var d0 = 0, prevEq = 0;
     for (var j = from; j < end; j++) {
       var c = b.charCodeAt(j), eq = c < 128 ? peq[c] : 0;
-      var xv = eq | mv;
-      var xh = ((((eq & pv) + pv) & mask) ^ pv) | eq;
-      var ph = mv | ~(xh | pv);
-      var mh = pv & xh;
+      var swap = (((~d0 & eq) << 1) & prevEq) & mask;
+      d0 = (((((eq & pv) + pv) & mask) ^ pv) | eq | mv | swap) & mask;
+      var ph = mv | (~(d0 | pv) & mask);
+      var mh = pv & d0;
       if (ph & high) score++; else if (mh & high) score--;
       ph = ((ph << 1) | 1) & mask;
       mh = (mh << 1) & mask;
-      pv = (mh | ~(xv | ph)) & mask;
-      mv = ph & xv;
+      pv = (mh | ~(d0 | ph)) & mask;
+      mv = ph & d0;
+      prevEq = eq;
       if (score < best) best = score;
     }
     return best;
@@ -538,9 +548,14 @@
     });
   }
 
+  // The first FIRST_SHOWN results are built and laid out with the keystroke (a phone or a desktop
+  // panel shows fewer); the rest of the MAX_SHOWN follow right after the frame is painted, laid
+  // out only when scrolled to (apidoc-result--later: content-visibility: auto, which a result in
+  // view must not have: its text would be missing until the next frame).
+  var FIRST_SHOWN = 12, restTimer = 0;
   var KIND_LABEL = { "function-macro": "macro()", "object-macro": "macro", "enum-constant": "constant" };
   function resultItem(r, i) {
-    var li = el("li", "apidoc-result");
+    var li = el("li", i < FIRST_SHOWN ? "apidoc-result" : "apidoc-result apidoc-result--later");
     li.setAttribute("role", "none");
     var a = el("a", "apidoc-result__link");
     a.href = r.e.url;
@@ -559,9 +574,6 @@
     return li;
   }
 
-  // The first FIRST_SHOWN results are built with the keystroke (a phone or a desktop panel shows
-  // fewer); the rest of the MAX_SHOWN follow right after the frame is painted.
-  var FIRST_SHOWN = 12, restTimer = 0;
   function renderRest() {
     clearTimeout(restTimer);
     for (var i = list.children.length; i < current.length; i++) list.append(resultItem(current[i], i));

@@ -3,58 +3,26 @@
 // in light and in dark mode, the search dialog open included: no serious or critical violation,
 // colour contrast included. At 390 px the fields and parameters tables break no identifier.
 "use strict";
-const { test, before, after } = require("node:test");
+const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
-const { ROOT, serve, launch } = require("./helpers.js");
+const { ROOT, useSite, TEMPLATES, loadInScheme, seriousViolations } = require("./helpers.js");
 
 const SITE = path.join(ROOT, "build/site-fixture/site");
 const SHOTS = path.join(ROOT, "build/screenshots");
-const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const TEMPLATES = {
-  home: "index.html", guide: "guides/violation-catalogue.html", header: "api/headers/alloc/Page.h.html",
-  struct: "api/PageAllocator.html", function: "api/page_allocator_allocate.html", macro: "api/AllocatorAlloc.html",
-  enum: "api/AllocatorEffort.html", typedef: "api/size.html", tag: "tags/Page.html", "a-z": "api/index.html",
-  source: "api/source/include/alloc/Page.h.html", changelog: "CHANGELOG.html", "not-found": "404.html",
-};
-
-let browser, http, page;
-before(async () => {
-  http = await serve(SITE);
-  browser = await launch();
-  page = await browser.context.newPage();
-  page.on("pageerror", (e) => { throw e; });
-});
-after(async () => {
-  await browser.close();
-  http.server.close();
-});
+let http, page;
+useSite(SITE, (s) => ({ http, page } = s));
 
 async function load(scheme, file) {
-  await page.emulateMedia({ colorScheme: scheme });
-  await page.goto(http.url + file);
-  await page.evaluate(() => localStorage.clear()); // Material keeps the last palette chosen
-  await page.goto(http.url + file);
-  const want = scheme === "dark" ? "slate" : "default";
-  assert.equal(await page.evaluate(() => document.body.getAttribute("data-md-color-scheme")), want);
-}
-
-async function seriousViolations() {
-  await page.addScriptTag({ content: AXE });
-  return page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ") + " " +
-        ((n.any[0] && n.any[0].message) || "")).join(" | ")}`);
-  });
+  assert.equal(await loadInScheme(page, http.url + file, scheme), scheme === "dark" ? "slate" : "default");
 }
 
 for (const scheme of ["light", "dark"]) {
   for (const [name, file] of Object.entries(TEMPLATES)) {
     test(`axe_finds_no_serious_violation_on_the_${name}_page_in_${scheme}_mode`, async () => {
       await load(scheme, file);
-      assert.deepEqual(await seriousViolations(), []);
+      assert.deepEqual(await seriousViolations(page), []);
     });
   }
   test(`axe_finds_no_serious_violation_with_the_search_open_in_${scheme}_mode`, async () => {
@@ -63,7 +31,7 @@ for (const scheme of ["light", "dark"]) {
     await page.keyboard.type("alloc");
     fs.mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SHOTS, `a11y-search-${scheme}.png`) });
-    assert.deepEqual(await seriousViolations(), []);
+    assert.deepEqual(await seriousViolations(page), []);
   });
 }
 

@@ -3,7 +3,9 @@
 // - Markdown stage + mkdocs build on the fixture and on a synthetic tree of 100 headers with
 //   2000 documented functions and 100 structs (api.json generated here, apidoc's schema);
 // - keystroke -> rendered results in headless Chromium on loopback, on both sites;
-// - search data size (raw, gzip) and HTML size of symbol pages.
+// - search data size (raw, gzip) and HTML size of symbol pages;
+// - with SITE_BEFORE=<the library's site built at an older commit> (SITE_BEFORE_LABEL: that
+//   commit), a before/after section (before_after.js); without, the last one is kept.
 "use strict";
 const fs = require("node:fs");
 const os = require("node:os");
@@ -12,6 +14,7 @@ const zlib = require("node:zlib");
 const { execFileSync } = require("node:child_process");
 const helpers = require("./helpers.js");
 const { ROOT, serve, launch } = helpers;
+const { beforeAfter } = require("./before_after.js");
 
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "apidoc-bench-"));
 const MARKDOWN = path.join(ROOT, "build/site/markdown");
@@ -128,6 +131,14 @@ async function keystrokes(browser, site, queries) {
   const kl = await keystrokes(browser, librarySite, libraryQueries);
   const kf = await keystrokes(browser, fixture.site, queries);
   const ks = await keystrokes(browser, big.site, queries);
+  // The before/after section: measured when SITE_BEFORE is set, else kept from the last run.
+  const RESULTS = path.join(ROOT, "bench/results/site.md");
+  const beforeLabel = process.env.SITE_BEFORE_LABEL || "the older commit";
+  let compared = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, "utf8") : "";
+  compared = compared.includes("\n## Before/after") ? compared.slice(compared.indexOf("\n## Before/after")) : "";
+  if (process.env.SITE_BEFORE)
+    compared = await beforeAfter(browser, { before: path.resolve(process.env.SITE_BEFORE), after: librarySite,
+      label: beforeLabel, queries: libraryQueries, keystrokes });
   await browser.close();
   const sl = sizes(librarySite), sf = sizes(fixture.site), ss = sizes(big.site);
   const kb = (n) => (n / 1024).toFixed(1) + " KB";
@@ -177,9 +188,9 @@ Search data per symbol: about ${Math.round(sl.indexGz / librarySymbols)} bytes g
 ${Math.round(ss.indexGz / synth.symbols.length)} on the synthetic tree; at the library's rate the 30 KB budget holds about
 ${Math.floor(30 * 1024 / (sl.indexGz / librarySymbols))} symbols.
 Page sizes are the HTML of one page before shared assets (CSS, JS).
-`;
+` + compared;
   fs.mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });
-  fs.writeFileSync(path.join(ROOT, "bench/results/site.md"), out);
+  fs.writeFileSync(RESULTS, out);
   process.stdout.write(out);
   fs.rmSync(TMP, { recursive: true, force: true });
 })().catch((e) => { console.error(e); process.exit(1); });

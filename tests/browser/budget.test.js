@@ -81,7 +81,7 @@ test("a_bounded_page_says_how_many_uses_it_leaves_out", () => {
   assert.match(md, new RegExp(`^- and ${n - 5} more functions, listed by file under \\[Used by\\]`, "m"));
   assert.equal((md.match(/^More uses:$/gm) || []).length, 1);
   assert.match(md, /<label for="unfold-\d+"><span class="apidoc-unfold__more">Show all 43 lines<\/span>/);
-  const block = md.slice(md.indexOf('<div class="highlight apidoc-code">'));
+  const block = md.slice(md.indexOf('<div class="highlight apidoc-code">', md.indexOf("## Examples from the code")));
   const lines = block.slice(0, block.indexOf("</code>")).match(/<i data-n="\d+"><\/i>/g);
   assert.equal(lines.length, 43, "the whole function is on the page, folded");
   // Used by: 20 test files of 13-14 functions and 10 library files, 3 listed each, the rest counted.

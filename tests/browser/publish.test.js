@@ -4,27 +4,18 @@
 // sub-path (/alloc/), api.json is published and linked with its schema, the version from
 // VERSION and the rendered CHANGELOG.md are on the site.
 "use strict";
-const { test, before, after } = require("node:test");
+const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
-const { ROOT, serve, launch } = require("./helpers.js");
+const { ROOT, useSite } = require("./helpers.js");
 
 const SITE = path.join(ROOT, "build/site-fixture/site");
 const SITE_URL = "http://127.0.0.1:8000/"; // what mk/docs.mk passes by default
 const VERSION = fs.readFileSync(path.join(ROOT, "VERSION"), "utf8").trim();
 
-let browser, http, page;
-before(async () => {
-  http = await serve(SITE, "/alloc/");
-  browser = await launch();
-  page = await browser.context.newPage();
-  page.on("pageerror", (e) => { throw e; });
-});
-after(async () => {
-  await browser.close();
-  http.server.close();
-});
+let http, page;
+useSite(SITE, (s) => ({ http, page } = s), { prefix: "/alloc/" });
 
 function walk(dir, rel = "") {
   return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((d) =>

@@ -4,11 +4,11 @@
 // modal dialog (aria-modal, focus trap, focus returned) and the panel on a 390 px phone.
 // Expected results are computed from tests/site/fixture/api.json, never listed by hand.
 "use strict";
-const { test, before, after } = require("node:test");
+const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
-const { ROOT, serve, launch } = require("./helpers.js");
+const { ROOT, useSite } = require("./helpers.js");
 
 const SITE = path.join(ROOT, "build/site-fixture/site");
 const api = JSON.parse(fs.readFileSync(path.join(ROOT, "tests/site/fixture/api.json"), "utf8"));
@@ -16,23 +16,9 @@ const byId = Object.fromEntries(api.symbols.map((s) => [s.id, s]));
 const uses = (s) => (s.use_count != null ? s.use_count : s.references.length);
 const flat = (s) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
 
-let browser, http, page;
-before(async () => {
-  http = await serve(SITE);
-  browser = await launch();
-  page = await browser.context.newPage();
-  page.on("pageerror", (e) => { throw e; });
-});
-after(async () => {
-  await browser.close();
-  http.server.close();
-});
+let http, page, openSearch;
+useSite(SITE, (s) => ({ http, page, openSearch } = s));
 
-async function openSearch(query) {
-  await page.goto(http.url + "index.html");
-  await page.keyboard.press("/");
-  await page.locator(".apidoc-search__input").fill(query);
-}
 const names = () => page.locator(".apidoc-result__name").allTextContents();
 const hrefs = () => page.locator(".apidoc-result__link").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
 
@@ -66,6 +52,25 @@ test("whole_name_parts_rank_before_substrings_and_typos_rank_the_closest_name_fi
   assert.ok(typo.indexOf("PageAllocatorPageSize") > 0);
   await openSearch("locator");
   assert.ok((await names()).includes("PageAllocator"));
+});
+
+test("a_typo_swapping_two_neighbouring_letters_is_one_edit", async () => {
+  // `szie` is one swap from `size` (two Levenshtein edits, over the one a 4-letter word may have).
+  const size = api.symbols.find((s) => flat(s.name) === "size");
+  await openSearch("szie");
+  assert.equal((await names())[0], size.name);
+  // A swap inside one word of several: `pgae alloc` ranks as `page alloc` does, all of its prefix
+  // matches found.
+  await openSearch("page alloc");
+  const spelled = await names();
+  await openSearch("pgae alloc");
+  const swapped = await names();
+  assert.equal(swapped[0], spelled[0]);
+  const prefixed = api.symbols.filter((s) => flat(s.name).startsWith("pagealloc")).map((s) => s.name);
+  for (const name of prefixed) assert.ok(swapped.includes(name), name);
+  // And a swap in a whole name.
+  await openSearch("PgaeAllocator");
+  assert.equal((await names())[0], "PageAllocator");
 });
 
 test("fields_and_enum_constants_are_entries_linked_to_their_anchors", async () => {

@@ -2,13 +2,13 @@
 // the PageAllocator page, the search (name parts, typos, filters, facets, keyboard, file://),
 // escaping of hostile comment text, reproducible output, and screenshots in light and dark mode.
 "use strict";
-const { test, before, after } = require("node:test");
+const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { execFileSync } = require("node:child_process");
-const { ROOT, serve, launch } = require("./helpers.js");
+const { ROOT, useSite } = require("./helpers.js");
 
 const FIXTURE = path.join(ROOT, "tests/site/fixture");
 const SITE = path.join(ROOT, "build/site-fixture/site");
@@ -16,23 +16,9 @@ const SHOTS = path.join(ROOT, "build/screenshots");
 const api = JSON.parse(fs.readFileSync(path.join(FIXTURE, "api.json"), "utf8"));
 const byName = Object.fromEntries(api.symbols.map((s) => [s.name, s]));
 
-let browser, http, page;
-before(async () => {
-  http = await serve(SITE);
-  browser = await launch();
-  page = await browser.context.newPage();
-  page.on("pageerror", (e) => { throw e; });
-});
-after(async () => {
-  await browser.close();
-  http.server.close();
-});
+let http, page, openSearch;
+useSite(SITE, (s) => ({ http, page, openSearch } = s));
 
-async function openSearch(query, url = http.url + "index.html") {
-  await page.goto(url);
-  await page.keyboard.press("/");
-  await page.locator(".apidoc-search__input").fill(query);
-}
 const resultNames = () => page.locator(".apidoc-result__name").allTextContents();
 
 test("pageallocator_page_shows_all_ten_fields_with_types_and_descriptions", async () => {

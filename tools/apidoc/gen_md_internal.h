@@ -94,8 +94,6 @@ void md_html(MdBuf *b, const char *text);
 void md_up(MdBuf *b, const char *from_dir);
 // Link from a page in `from_dir` to a symbol page.
 void md_sym_link(MdBuf *b, const MdSym *s, const char *from_dir);
-// A fenced code block, fenced so that no line of `code` can close it.
-void md_code(MdBuf *b, const char *code, const char *options, const char *indent);
 
 // --- Files ---------------------------------------------------------------------------------
 

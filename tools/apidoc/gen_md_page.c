@@ -452,7 +452,7 @@ static void md_examples(MdBuf *b, const MdModel *m, const MdSym *s) {
     const char *usage = md_json_str(s->doc, "usage");
     if (usage && *usage) {
         md_put(b, "## Documented example\n\n");
-        md_code(b, usage, NULL, "");
+        md_code_html(b, &(MdCodeView){.code = usage}); // highlighted by the site's hook, as lean as the rest
         md_putc(b, '\n');
     }
     if (json_is_true(json_object_get(s->json, "basic"))) { // `size`, `u8`: a count, not examples
@@ -924,7 +924,7 @@ static void md_symbol_page(MdBuf *b, const MdModel *m, const MdSym *s) {
     }
     MdBuf inc = {0};
     md_printf(&inc, "#include \"%s\"", s->include);
-    md_code(b, md_str(&inc), NULL, "");
+    md_code_html(b, &(MdCodeView){.code = md_str(&inc)});
     md_free(&inc);
     md_putc(b, '\n');
     if (*s->decl) md_declaration(b, m, s);

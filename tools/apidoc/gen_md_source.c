@@ -191,7 +191,8 @@ static int md_source_page(const MdModel *m, const char *file) {
         d.marks[kept++] = d.marks[i];
     }
     MdBuf b = {0};
-    md_printf(&b, "---\ntitle: %s\n---\n\n# %s\n\n", file, file);
+    // No table of contents (a source page has no sections): the code gets that width.
+    md_printf(&b, "---\ntitle: %s\nhide:\n  - toc\n---\n\n# %s\n\n", file, file);
     md_printf(&b, "%ld lines; names of the public API link to their pages, local functions and macros to "
                   "their definitions.\n\n", nlines);
     MdCodeView v = {.code = text, .first = 1, .anchors = 1, .marks = d.marks, .nmarks = kept,

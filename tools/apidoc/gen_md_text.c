@@ -263,30 +263,6 @@ void md_inline(MdBuf *b, const MdModel *m, const char *text, const char *from_di
     }
 }
 
-void md_code(MdBuf *b, const char *code, const char *options, const char *indent) {
-    // A fence longer than any run of backticks inside the code.
-    size_t run = 0, best = 2;
-    for (const char *p = code; *p; p++) {
-        run = *p == '`' ? run + 1 : 0;
-        if (run > best) best = run;
-    }
-    char fence[64];
-    size_t len = best + 1 < sizeof fence ? best + 1 : sizeof fence - 1;
-    memset(fence, '`', len);
-    fence[len] = '\0';
-    md_printf(b, "%s%s c%s%s\n", indent, fence, options && *options ? " " : "", options ? options : "");
-    for (const char *p = code; *p;) {
-        const char *eol = strchr(p, '\n');
-        size_t      n   = eol ? (size_t)(eol - p) : strlen(p);
-        md_put(b, indent);
-        md_putn(b, p, n);
-        md_putc(b, '\n');
-        p += n;
-        if (*p == '\n') p++;
-    }
-    md_printf(b, "%s%s\n", indent, fence);
-}
-
 // --- Files ---------------------------------------------------------------------------------
 
 static int md_mkdirs(char *path) {
