@@ -341,10 +341,25 @@ size arena_allocator_deallocate(ArenaAllocator *self, void *ptr) {
     return 0;
 }
 
-// --- The vtable -------------------------------------------------------------------------------
+// --- The vtable: the typed fast paths; the rest through the dynamic path's checks -------------
 
-void *arena_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed) {
+// Every call the entries' inline paths do not finish, a bad header included, goes through the
+// dynamic path's checks to the typed function.
+static void *allocate_typed(Allocator *self, size bytes, i8 zeroed) {
     return arena_allocator_allocate((ArenaAllocator *)self, bytes, zeroed);
+}
+
+static size deallocate_typed(Allocator *self, void *ptr) {
+    return arena_allocator_deallocate((ArenaAllocator *)self, ptr);
+}
+
+void *arena_allocator_vtable_allocate(Allocator *base, size bytes, i8 zeroed) {
+    ArenaAllocator *self = (ArenaAllocator *)base;
+    ALLOC_CHECK_ON_RETURN(self);
+    if (ALLOC_UNLIKELY(!is_arena(self) || bytes - 1 >= room_of(self)))
+        return alloc_dyn_allocate_slow(base, bytes, zeroed, allocate_typed);
+    size align = self->base.alignment;
+    return bump(self, bytes, (bytes + align - 1) & ~(align - 1), zeroed);
 }
 
 i8 arena_allocator_vtable_resize(Allocator *self, void *ptr, size new_size) {
@@ -355,8 +370,12 @@ void *arena_allocator_vtable_remap(Allocator *self, void *ptr, size new_size) {
     return arena_allocator_remap((ArenaAllocator *)self, ptr, new_size);
 }
 
-size arena_allocator_vtable_deallocate(Allocator *self, void *ptr) {
-    return arena_allocator_deallocate((ArenaAllocator *)self, ptr);
+size arena_allocator_vtable_deallocate(Allocator *base, void *ptr) {
+    ArenaAllocator *self = (ArenaAllocator *)base;
+    ALLOC_CHECK_ON_RETURN(self);
+    if (ALLOC_UNLIKELY(!is_arena(self) || !ptr || ptr != self->last))
+        return alloc_dyn_deallocate_slow(base, ptr, deallocate_typed);
+    return release_last(self);
 }
 
 // --- Lifecycle --------------------------------------------------------------------------------

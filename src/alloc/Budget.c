@@ -173,10 +173,29 @@ size budget_allocator_deallocate(BudgetAllocator *self, void *ptr) {
     return release_slot(self, live_slot(self, ptr, __func__));
 }
 
-// --- The vtable -------------------------------------------------------------------------------
+// --- The vtable: the typed fast paths; the rest through the dynamic path's checks -------------
 
-void *budget_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed) {
+// The entries' check: one compare; every call their inline paths do not finish, a bad header
+// included, goes through the dynamic path's checks to the typed function.
+static inline bool is_budget(const BudgetAllocator *self) {
+    return self && self->base.magic == BUDGET_ALLOCATOR_MAGIC;
+}
+
+static void *allocate_typed(Allocator *self, size bytes, i8 zeroed) {
     return budget_allocator_allocate((BudgetAllocator *)self, bytes, zeroed);
+}
+
+static size deallocate_typed(Allocator *self, void *ptr) {
+    return budget_allocator_deallocate((BudgetAllocator *)self, ptr);
+}
+
+void *budget_allocator_vtable_allocate(Allocator *base, size bytes, i8 zeroed) {
+    BudgetAllocator *self = (BudgetAllocator *)base;
+    ALLOC_CHECK_ON_RETURN(self);
+    if (ALLOC_UNLIKELY(!is_budget(self) || bytes - 1 >= self->stride ||
+                       (!self->free_len && self->fresh >= self->capacity)))
+        return alloc_dyn_allocate_slow(base, bytes, zeroed, allocate_typed);
+    return take_slot(self, bytes, zeroed);
 }
 
 i8 budget_allocator_vtable_resize(Allocator *self, void *ptr, size new_size) {
@@ -187,8 +206,12 @@ void *budget_allocator_vtable_remap(Allocator *self, void *ptr, size new_size) {
     return budget_allocator_remap((BudgetAllocator *)self, ptr, new_size);
 }
 
-size budget_allocator_vtable_deallocate(Allocator *self, void *ptr) {
-    return budget_allocator_deallocate((BudgetAllocator *)self, ptr);
+size budget_allocator_vtable_deallocate(Allocator *base, void *ptr) {
+    BudgetAllocator *self = (BudgetAllocator *)base;
+    ALLOC_CHECK_ON_RETURN(self);
+    if (ALLOC_UNLIKELY(!is_budget(self) || !ptr))
+        return alloc_dyn_deallocate_slow(base, ptr, deallocate_typed);
+    return release_slot(self, live_slot(self, ptr, "budget_allocator_deallocate"));
 }
 
 // --- Queries and lifecycle --------------------------------------------------------------------

@@ -190,17 +190,58 @@ __attribute__((noinline)) static size free_slow(SlabAllocator *self, void *ptr, 
     return release_slot(self, self->hot_live, self->hot_id, slot);
 }
 
+// --- The fast paths, shared by the typed and the `Allocator *` entries -----------------------
+
+// What a fast path calls when it cannot finish: the entry's own slow path.
+typedef void *(*AllocateSlow)(SlabAllocator *self, size bytes, i8 zeroed);
+typedef size (*FreeSlow)(SlabAllocator *self, void *ptr);
+
+// The allocation of an allocator whose magic was checked. `bytes - 1 < stride` is
+// `0 < bytes <= stride`; a stride of 0 (not set up) sends every request to `slow`.
+static inline __attribute__((always_inline)) void *allocate_with(SlabAllocator *self, size bytes,
+                                                                 i8 zeroed, AllocateSlow slow) {
+    if (ALLOC_UNLIKELY(bytes - 1 >= self->stride)) return slow(self, bytes, zeroed);
+    if (ALLOC_LIKELY(self->cached != NULL)) return take_cached(self, bytes, zeroed);
+    if (ALLOC_UNLIKELY(!self->free_len)) return slow(self, bytes, zeroed);
+    return pop_slot(self, bytes, zeroed);
+}
+
+// The free of an allocator whose magic was checked. A pointer in the hot slab: its slot by a
+// reciprocal multiply, then one live-bit test proves it is a live slot (not misaligned, not
+// freed, not in the tail, whose bit is never set); anything else goes to `slow`.
+static inline __attribute__((always_inline)) size free_with(SlabAllocator *self, void *ptr,
+                                                            FreeSlow slow) {
+    uintptr_t start = (uintptr_t)ptr & ~(uintptr_t)(self->slab_bytes - 1);
+    if (ALLOC_UNLIKELY(start != self->hot_start)) return slow(self, ptr);
+    u32  off  = (u32)((uintptr_t)ptr - start);
+    u32  slot = slot_at(self, off);
+    u64 *word = &self->hot_live[slot >> 6];
+    u64  bit  = (u64)1 << (slot & 63);
+    if (ALLOC_UNLIKELY(((size)slot * self->stride != off) | !(*word & bit))) return slow(self, ptr);
+    alloc_sanitize_freed(self, ptr, self->stride);
+    *word &= ~bit;
+    if (ALLOC_UNLIKELY(self->cached != NULL)) // the older cached slot goes on the stack
+        self->free_ids[self->free_len++] = self->cached_id;
+    self->cached    = ptr;
+    self->cached_id = self->hot_id | slot;
+    alloc_stats_deallocated(base_of(self), self->stride);
+    return self->stride;
+}
+
 // --- The typed interface ----------------------------------------------------------------------
+
+static void *typed_allocate_slow(SlabAllocator *self, size bytes, i8 zeroed) {
+    return allocate_slow(self, bytes, zeroed, "slab_allocator_allocate");
+}
+
+static size typed_free_slow(SlabAllocator *self, void *ptr) {
+    return free_slow(self, ptr, "slab_allocator_deallocate");
+}
 
 void *slab_allocator_allocate(SlabAllocator *self, size bytes, i8 zeroed) {
     ALLOC_CHECK_ON_RETURN(self);
-    // `bytes - 1 < stride` is `0 < bytes <= stride`; a stride of 0 (not set up) sends every
-    // request to the slow path.
-    if (ALLOC_UNLIKELY(!is_slab(self) || bytes - 1 >= self->stride))
-        return allocate_slow(self, bytes, zeroed, __func__);
-    if (ALLOC_LIKELY(self->cached != NULL)) return take_cached(self, bytes, zeroed);
-    if (ALLOC_UNLIKELY(!self->free_len)) return allocate_slow(self, bytes, zeroed, __func__);
-    return pop_slot(self, bytes, zeroed);
+    if (ALLOC_UNLIKELY(!is_slab(self))) return typed_allocate_slow(self, bytes, zeroed);
+    return allocate_with(self, bytes, zeroed, typed_allocate_slow);
 }
 
 i8 slab_allocator_resize(SlabAllocator *self, void *ptr, size new_size) {
@@ -227,31 +268,39 @@ void *slab_allocator_remap(SlabAllocator *self, void *ptr, size new_size) {
 
 size slab_allocator_deallocate(SlabAllocator *self, void *ptr) {
     ALLOC_CHECK_ON_RETURN(self);
-    // A pointer in the hot slab: its slot by a reciprocal multiply, then one live-bit test proves
-    // it is a live slot (not misaligned, not freed, not in the tail, whose bit is never set).
-    if (ALLOC_UNLIKELY(!is_slab(self))) return free_slow(self, ptr, __func__);
-    uintptr_t start = (uintptr_t)ptr & ~(uintptr_t)(self->slab_bytes - 1);
-    if (ALLOC_UNLIKELY(start != self->hot_start)) return free_slow(self, ptr, __func__);
-    u32  off  = (u32)((uintptr_t)ptr - start);
-    u32  slot = slot_at(self, off);
-    u64 *word = &self->hot_live[slot >> 6];
-    u64  bit  = (u64)1 << (slot & 63);
-    if (ALLOC_UNLIKELY(((size)slot * self->stride != off) | !(*word & bit)))
-        return free_slow(self, ptr, __func__);
-    alloc_sanitize_freed(self, ptr, self->stride);
-    *word &= ~bit;
-    if (ALLOC_UNLIKELY(self->cached != NULL)) // the older cached slot goes on the stack
-        self->free_ids[self->free_len++] = self->cached_id;
-    self->cached    = ptr;
-    self->cached_id = self->hot_id | slot;
-    alloc_stats_deallocated(base_of(self), self->stride);
-    return self->stride;
+    if (ALLOC_UNLIKELY(!is_slab(self))) return typed_free_slow(self, ptr);
+    return free_with(self, ptr, typed_free_slow);
 }
 
-// --- The vtable -------------------------------------------------------------------------------
+// --- The vtable: the same fast paths; the rest through the dynamic path's checks --------------
 
-void *slab_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed) {
+static void *allocate_typed(Allocator *self, size bytes, i8 zeroed) {
     return slab_allocator_allocate((SlabAllocator *)self, bytes, zeroed);
+}
+
+static size deallocate_typed(Allocator *self, void *ptr) {
+    return slab_allocator_deallocate((SlabAllocator *)self, ptr);
+}
+
+static void *dyn_allocate_slow(SlabAllocator *self, size bytes, i8 zeroed) {
+    return alloc_dyn_allocate_slow(base_of(self), bytes, zeroed, allocate_typed);
+}
+
+// A free of this slab's own off the hot slab: once the dynamic path has checked the header,
+// straight to the slow path the typed free would reach.
+static size free_validated(Allocator *self, void *ptr) {
+    return free_slow((SlabAllocator *)self, ptr, "slab_allocator_deallocate");
+}
+
+static size dyn_free_slow(SlabAllocator *self, void *ptr) {
+    return alloc_dyn_deallocate_slow(base_of(self), ptr, free_validated);
+}
+
+void *slab_allocator_vtable_allocate(Allocator *base, size bytes, i8 zeroed) {
+    SlabAllocator *self = (SlabAllocator *)base;
+    ALLOC_CHECK_ON_RETURN(self);
+    if (ALLOC_UNLIKELY(!is_slab(self))) return dyn_allocate_slow(self, bytes, zeroed);
+    return allocate_with(self, bytes, zeroed, dyn_allocate_slow);
 }
 
 i8 slab_allocator_vtable_resize(Allocator *self, void *ptr, size new_size) {
@@ -262,8 +311,12 @@ void *slab_allocator_vtable_remap(Allocator *self, void *ptr, size new_size) {
     return slab_allocator_remap((SlabAllocator *)self, ptr, new_size);
 }
 
-size slab_allocator_vtable_deallocate(Allocator *self, void *ptr) {
-    return slab_allocator_deallocate((SlabAllocator *)self, ptr);
+size slab_allocator_vtable_deallocate(Allocator *base, void *ptr) {
+    SlabAllocator *self = (SlabAllocator *)base;
+    ALLOC_CHECK_ON_RETURN(self);
+    if (ALLOC_UNLIKELY(!is_slab(self)))
+        return alloc_dyn_deallocate_slow(base, ptr, deallocate_typed);
+    return free_with(self, ptr, dyn_free_slow);
 }
 
 // --- Queries and lifecycle --------------------------------------------------------------------
