@@ -94,8 +94,9 @@ typedef struct SlabInfo {
 ///                    with it before it looks anything up.
 /// - hot_live       : The live bitmap of the slab at `hot_start` (NULL when none).
 /// - hot_id         : `slab << id_shift` of the slab at `hot_start`.
-/// - cached         : The slot freed last, kept out of the stack (the next allocation takes it
-///                    without decoding an id), or NULL.
+/// - cached         : The slot freed last, kept out of the stack with its live bit still set (the
+///                    next allocation takes it without decoding an id or touching a bitmap; every
+///                    check compares a pointer with it before trusting that bit), or NULL.
 /// - cached_id      : The free id of `cached`.
 /// - slabs          : The slab table, one `SlabInfo` per slab in the order they were mapped; its
 ///                    own mapping, NULL before the first slab.
@@ -104,7 +105,7 @@ typedef struct SlabInfo {
 /// - index          : The library's address map from a slab's start to its number in `slabs` plus
 ///                    1, consulted before any descriptor derived from a pointer is read.
 /// - live           : The live bitmaps, `bitmap_words` words per slab (slab `i` first at
-///                    `live + i * bitmap_words`); bit set = slot handed out.
+///                    `live + i * bitmap_words`); bit set = slot handed out, or `cached`.
 /// - live_bytes     : Length in bytes of the mapping that holds `live`.
 /// - free_ids       : Stack of the ids of free slots (top at `free_len - 1`); room for every slot.
 /// - free_len       : Number of free slots on the stack.

@@ -129,10 +129,10 @@ static inline void *pop_slot(SlabAllocator *self, size bytes, i8 zeroed) {
 }
 
 // The slot freed last (it is not fresh: it was handed out before, so it is zeroed on request).
+// Its live bit was never cleared: taking it touches no bitmap.
 static inline void *take_cached(SlabAllocator *self, size bytes, i8 zeroed) {
     char *block  = self->cached;
     self->cached = NULL;
-    slots_mark_live(self->live, self->cached_id);
     alloc_sanitize_allocated(self, block, self->stride, zeroed != 0);
     alloc_stats_allocated(base_of(self), bytes, self->stride);
     return zeroed ? memset(block, 0, self->stride) : block;
@@ -162,7 +162,8 @@ static u32 live_slot(const SlabAllocator *self, const void *ptr, const char *fun
     u32 slot = slot_at(self, off);
     if ((size)slot * self->stride != off) AllocFatal(function, "misaligned pointer", ptr);
     if (slot >= self->slots_per_slab) AllocFatal(function, "foreign pointer", ptr); // the tail
-    if (ALLOC_UNLIKELY(!slots_is_live(bitmap_of(self, *slab), slot)))
+    // The cached slot is free although its bit is set.
+    if (ALLOC_UNLIKELY(!slots_is_live(bitmap_of(self, *slab), slot) || ptr == self->cached))
         AllocFatal(function, slot < self->slabs[*slab].touched ? "double free" : "foreign pointer",
                    ptr);
     return slot;
@@ -207,21 +208,25 @@ static inline __attribute__((always_inline)) void *allocate_with(SlabAllocator *
 }
 
 // The free of an allocator whose magic was checked. A pointer in the hot slab: its slot by a
-// reciprocal multiply, then one live-bit test proves it is a live slot (not misaligned, not
-// freed, not in the tail, whose bit is never set); anything else goes to `slow`.
+// reciprocal multiply, then one live-bit test and a compare with the cached slot (free, bit still
+// set) prove it is a live slot (not misaligned, not freed, not in the tail, whose bit is never
+// set); anything else goes to `slow`. The slot becomes the cached one with its bit left set; the
+// slot cached before it is the one that gets its bit cleared and goes on the stack.
 static inline __attribute__((always_inline)) size free_with(SlabAllocator *self, void *ptr,
                                                             FreeSlow slow) {
     uintptr_t start = (uintptr_t)ptr & ~(uintptr_t)(self->slab_bytes - 1);
     if (ALLOC_UNLIKELY(start != self->hot_start)) return slow(self, ptr);
-    u32  off  = (u32)((uintptr_t)ptr - start);
-    u32  slot = slot_at(self, off);
-    u64 *word = &self->hot_live[slot >> 6];
-    u64  bit  = (u64)1 << (slot & 63);
-    if (ALLOC_UNLIKELY(((size)slot * self->stride != off) | !(*word & bit))) return slow(self, ptr);
+    u32   off    = (u32)((uintptr_t)ptr - start);
+    u32   slot   = slot_at(self, off);
+    char *cached = self->cached;
+    if (ALLOC_UNLIKELY(((size)slot * self->stride != off) | !slots_is_live(self->hot_live, slot) |
+                       (ptr == cached)))
+        return slow(self, ptr);
     alloc_sanitize_freed(self, ptr, self->stride);
-    *word &= ~bit;
-    if (ALLOC_UNLIKELY(self->cached != NULL)) // the older cached slot goes on the stack
+    if (ALLOC_UNLIKELY(cached != NULL)) { // the older cached slot is freed for good
+        slots_mark_free(self->live, self->cached_id);
         self->free_ids[self->free_len++] = self->cached_id;
+    }
     self->cached    = ptr;
     self->cached_id = self->hot_id | slot;
     alloc_stats_deallocated(base_of(self), self->stride);
@@ -365,7 +370,7 @@ static void check_geometry(const SlabAllocator *self, const char *function) {
     if (!ok) AllocFatal(function, "corrupted allocator: tables", self);
 }
 
-// Each slab: aligned, found by the index, nothing live past touched. Returns the live slots.
+// Each slab: aligned, found by the index, nothing live past touched. Returns the set live bits.
 static size check_slabs(const SlabAllocator *self, const char *function) {
     if (!addrmap_is_sane(&self->index) || self->index.len != self->len)
         AllocFatal(function, "corrupted allocator: slab index", self->index.slots);
@@ -394,7 +399,8 @@ static size check_slabs(const SlabAllocator *self, const char *function) {
 }
 
 // Free and live slots are disjoint and cover every slot: mark each free id live (it must not be
-// yet), check that every bit is then set, and clear the marks again.
+// yet), check that every bit is then set, and clear the marks again. `live` counts the set bits,
+// the cached slot's included.
 static void check_free_ids(const SlabAllocator *self, const char *function, size live) {
     u32 mask = ((u32)1 << self->id_shift) - 1;
     for (u32 i = 0; i < self->free_len; ++i) {
@@ -404,18 +410,14 @@ static void check_free_ids(const SlabAllocator *self, const char *function, size
             AllocFatal(function, "corrupted allocator: free list", self->free_ids);
         slots_mark_live(bitmap_of(self, slab), slot);
     }
-    if (self->cached) { // the cached slot: free, not on the stack, at the address its id says
+    if (self->cached) { // the cached slot: free with its bit set, at the address its id says
         u32 slab = self->cached_id >> self->id_shift, slot = self->cached_id & mask;
         if (slab >= self->len || slot >= self->slots_per_slab ||
-            slots_is_live(bitmap_of(self, slab), slot) ||
+            !slots_is_live(bitmap_of(self, slab), slot) ||
             self->cached != self->slabs[slab].start + (size)slot * self->stride)
             AllocFatal(function, "corrupted allocator: free list", self->free_ids);
-        slots_mark_live(bitmap_of(self, slab), slot);
     }
-    bool complete = live + self->free_len + (self->cached != NULL) ==
-                    (size)self->len * self->slots_per_slab;
-    if (self->cached)
-        slots_mark_free(bitmap_of(self, self->cached_id >> self->id_shift), self->cached_id & mask);
+    bool complete = live + self->free_len == (size)self->len * self->slots_per_slab;
     for (u32 i = 0; i < self->free_len; ++i) {
         u32 id = self->free_ids[i];
         slots_mark_free(bitmap_of(self, id >> self->id_shift), id & mask);
@@ -433,7 +435,7 @@ void SlabAllocatorCheck(const SlabAllocator *self) {
                   self->live_bytes + self->free_ids_bytes;
     if (self->base.footprint_bytes != mapped)
         AllocFatal(function, "corrupted allocator: footprint", self);
-    if (self->base.stats.bytes_in_use != live * self->stride)
+    if (self->base.stats.bytes_in_use != (live - (self->cached != NULL)) * self->stride)
         AllocFatal(function, "corrupted allocator: statistics", self);
 }
 
