@@ -207,15 +207,25 @@ static inline __attribute__((always_inline)) void *allocate_with(SlabAllocator *
     return pop_slot(self, bytes, zeroed);
 }
 
-// The free of an allocator whose magic was checked. A pointer in the hot slab: its slot by a
-// reciprocal multiply, then one live-bit test and a compare with the cached slot (free, bit still
-// set) prove it is a live slot (not misaligned, not freed, not in the tail, whose bit is never
-// set); anything else goes to `slow`. The slot becomes the cached one with its bit left set; the
+// The free of an allocator whose magic was checked. A pointer in the hot slab (or in one the
+// index holds in its home slot, which becomes the hot slab): its slot by a reciprocal multiply,
+// then one live-bit test and a compare with the cached slot (free, bit still set) prove it is a
+// live slot (not misaligned, not freed, not in the tail, whose bit is never set); anything else
+// goes to `slow`. The slot becomes the cached one with its bit left set; the
 // slot cached before it is the one that gets its bit cleared and goes on the stack.
 static inline __attribute__((always_inline)) size free_with(SlabAllocator *self, void *ptr,
                                                             FreeSlow slow) {
     uintptr_t start = (uintptr_t)ptr & ~(uintptr_t)(self->slab_bytes - 1);
-    if (ALLOC_UNLIKELY(start != self->hot_start)) return slow(self, ptr);
+    if (ALLOC_UNLIKELY(start != self->hot_start)) {
+        // Another slab: found in the home slot of the index, it becomes the hot slab. NULL, a
+        // pointer outside every slab (and any free before set-up) misses and goes to `slow`.
+        uintptr_t entry = addrmap_find_home(&self->index, start);
+        if (ALLOC_UNLIKELY(!entry)) return slow(self, ptr);
+        u32 slab        = (u32)(entry - 1);
+        self->hot_start = start;
+        self->hot_live  = bitmap_of(self, slab);
+        self->hot_id    = slab << self->id_shift;
+    }
     u32   off    = (u32)((uintptr_t)ptr - start);
     u32   slot   = slot_at(self, off);
     char *cached = self->cached;
