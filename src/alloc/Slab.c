@@ -229,9 +229,9 @@ static inline __attribute__((always_inline)) size free_with(SlabAllocator *self,
     u32   off    = (u32)((uintptr_t)ptr - start);
     u32   slot   = slot_at(self, off);
     char *cached = self->cached;
-    if (ALLOC_UNLIKELY(((size)slot * self->stride != off) | !slots_is_live(self->hot_live, slot) |
-                       (ptr == cached)))
-        return slow(self, ptr);
+    if (ALLOC_UNLIKELY(!slots_is_live(self->hot_live, slot))) return slow(self, ptr);
+    if (ALLOC_UNLIKELY((size)slot * self->stride != off)) return slow(self, ptr);
+    if (ALLOC_UNLIKELY(ptr == cached)) return slow(self, ptr);
     alloc_sanitize_freed(self, ptr, self->stride);
     if (ALLOC_UNLIKELY(cached != NULL)) { // the older cached slot is freed for good
         slots_mark_free(self->live, self->cached_id);
