@@ -334,9 +334,10 @@ void *arena_allocator_remap(ArenaAllocator *self, void *ptr, size new_size) {
 
 size arena_allocator_deallocate(ArenaAllocator *self, void *ptr) {
     ALLOC_CHECK_ON_RETURN(self);
+    // The most recent block: one compare of the magic; anything else checks the header in full.
+    if (ALLOC_LIKELY(is_arena(self) && ptr && ptr == self->last)) return release_last(self);
     check_header(self, __func__);
     if (!ptr) return 0;
-    if (ALLOC_LIKELY(ptr == self->last)) return release_last(self);
     check_older_block(self, ptr, __func__);
     return 0;
 }
