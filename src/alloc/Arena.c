@@ -2,7 +2,7 @@
 // ArenaAllocator: bump allocation in chunks mapped from the OS, with the chunk table and the
 // block-start bitmaps (every block's size, out of band) in mappings of their own, never inside a
 // chunk. Entry points: arena_allocator_{allocate,resize,remap,deallocate} and their vtable
-// adapters, ArenaAllocatorReset, ArenaAllocatorDeinit, ArenaAllocatorCheck. The fast path of
+// entries, ArenaAllocatorReset, ArenaAllocatorDeinit, ArenaAllocatorCheck. The fast path of
 // arena_allocator_allocate is a bounds check, a bump and one bit set; moving to another chunk
 // lives in the static slow path, and so does the remap of an older block (a move by copy).
 #include "alloc/Arena.h"

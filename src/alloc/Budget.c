@@ -2,7 +2,7 @@
 // BudgetAllocator: fixed-size slots in a caller-supplied buffer, with no OS call. The buffer's
 // head holds the bookkeeping (a live bitmap and a stack of freed slot indices), set up on first
 // use; the slots follow, so no bookkeeping lies inside a slot. Entry points:
-// budget_allocator_{allocate,resize,remap,deallocate} and their vtable adapters,
+// budget_allocator_{allocate,resize,remap,deallocate} and their vtable entries,
 // BudgetAllocatorCapacity, BudgetAllocatorSlotSize, BudgetAllocatorDeinit, BudgetAllocatorCheck.
 #include "alloc/Budget.h"
 #include "internal.h"

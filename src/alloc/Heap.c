@@ -3,7 +3,7 @@
 // a size class from a 64 KiB page of a 4 MiB aligned segment; a page's free slots are a stack of
 // offsets, its live slots a bitmap, both out of band. Entry points: heap_allocator_allocate /
 // _deallocate (small inline fast paths, named slow paths), _resize, _remap,
-// HeapAllocatorUsableSize and the vtable adapters. Page runs, the pointer diagnosis, the self-check and teardown: HeapLarge.c.
+// HeapAllocatorUsableSize and the vtable entries. Page runs, the pointer diagnosis, the self-check and teardown: HeapLarge.c.
 #include "alloc/Heap.h"
 #include "heap_internal.h"
 #include "sanitizer.h"

@@ -4,7 +4,7 @@
 // validate a pointer in O(1) before reading any descriptor), one live bit per slot, and a stack of
 // free slot ids. The fast paths are a pop (allocate) and, for a pointer in the slab the last free
 // found, a reciprocal multiply, one bit test and a push (free); everything else is a named slow
-// path. Entry points: slab_allocator_{allocate,resize,remap,deallocate} and their vtable adapters,
+// path. Entry points: slab_allocator_{allocate,resize,remap,deallocate} and their vtable entries,
 // SlabAllocatorSlotSize, SlabAllocatorDeinit, SlabAllocatorCheck.
 #include "alloc/Slab.h"
 #include "addrmap.h"
