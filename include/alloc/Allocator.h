@@ -165,6 +165,12 @@ typedef struct AllocatorStats {
 /// - magic           : Eight ASCII characters naming the allocator type (`"pageallc"`, `"heapallc"`,
 ///                     `"arenaalc"`, `"slaballc"`, `"budgetal"`, `"dbgallc!"`) read as a
 ///                     little-endian `uint64_t`; 0 means uninitialised.
+/// - validates_itself : 1 when the four functions check the header themselves, with the dynamic
+///                     path's diagnostics, and apply `effort` when called through `Allocator *`,
+///                     so `Allocator *` calls go straight to them (the heap,
+///                     arena, slab and budget kinds set it); 0 (a foreign implementation, or any
+///                     allocator left out) makes the dynamic path validate the header before
+///                     every call.
 /// - stats           : Usage counters; read them with the `AllocatorStatsOf` family.
 /// - footprint_bytes : Bytes currently mapped from the operating system, tables included.
 ///
@@ -179,6 +185,7 @@ struct Allocator {
     AllocatorEffort       effort;
     uint32_t              retry_limit;
     uint64_t              magic;
+    uint32_t              validates_itself;
     AllocatorStats        stats;
     size_t                footprint_bytes;
 };
@@ -312,8 +319,9 @@ ALLOC_API size_t debug_allocator_deallocate(DebugAllocator *self, void *ptr);
 ///
 /// Allocate through any allocator's vtable, validating it first and retrying per its `effort`.
 ///
-/// This is what `AllocatorAlloc` calls for an `Allocator *`; call it directly only from code
-/// that cannot use the macro.
+/// This is what `AllocatorAlloc` calls for an `Allocator *` whose functions do not validate the
+/// header themselves (`validates_itself` 0); call it directly only from code that cannot use the
+/// macro.
 ///
 /// self[in,out] : Any initialised allocator.
 /// bytes[in]    : Requested size in bytes; 0 returns NULL.
@@ -327,7 +335,9 @@ ALLOC_API size_t debug_allocator_deallocate(DebugAllocator *self, void *ptr);
 ///          function checks the slot it calls, `allocator_realloc_dyn` and the statistics
 ///          functions all four) or a bad alignment ("corrupted allocator: alignment is not a
 ///          power of two"). The typed function called then checks only its own magic: the
-///          allocator is validated once.
+///          allocator is validated once. An allocator that validates itself is called at once
+///          after these checks: its own fast path compares its magic, and every call that leaves
+///          it (a bad header included) gets these checks again, under this function's name.
 ///
 /// TAGS: Allocator, Allocation
 ///
@@ -400,6 +410,46 @@ ALLOC_API size_t allocator_free_dyn(Allocator *self, void *ptr);
 ///
 ALLOC_API void *allocator_realloc_dyn(Allocator *self, void *ptr, size_t new_size);
 
+///
+/// The `Allocator *` arm of `AllocatorAlloc`: a call straight to the allocator's `allocate` when
+/// its functions validate the header themselves (`validates_itself`), else `allocator_alloc_dyn`.
+///
+/// The library's kinds that set `validates_itself` check their own magic on the fast path (the
+/// one compare their typed call makes) and send everything else, a bad header included, to the
+/// dynamic path's validation and retry policy: the diagnostics are those of `allocator_alloc_dyn`.
+///
+/// self[in,out] : Any allocator.
+/// bytes[in]    : Requested size in bytes; 0 returns NULL.
+/// zeroed[in]   : Non-zero for zero-filled memory.
+///
+/// SUCCESS: A block aligned to at least `self->alignment` holding `bytes` bytes.
+/// FAILURE: NULL as `allocator_alloc_dyn`; a NULL or bad allocator aborts as it does.
+///
+/// TAGS: Allocator, Allocation, Dispatch
+///
+static inline void *allocator_alloc_any(Allocator *self, size_t bytes, int8_t zeroed) {
+    if (self && self->validates_itself && self->allocate) return self->allocate(self, bytes, zeroed);
+    return allocator_alloc_dyn(self, bytes, zeroed);
+}
+
+///
+/// The `Allocator *` arm of `AllocatorFree`: a call straight to the allocator's `deallocate` when
+/// its functions validate the header themselves (`validates_itself`), else `allocator_free_dyn`.
+///
+/// self[in,out] : Any allocator.
+/// ptr[in]      : A live block of `self`, or NULL.
+///
+/// SUCCESS: The bytes released (0 for NULL).
+/// FAILURE: Aborts as `allocator_free_dyn` on a bad allocator, and as the typed function on a
+///          foreign, interior, misaligned or already-freed pointer.
+///
+/// TAGS: Allocator, Deallocation, Dispatch
+///
+static inline size_t allocator_free_any(Allocator *self, void *ptr) {
+    if (self && self->validates_itself && self->deallocate) return self->deallocate(self, ptr);
+    return allocator_free_dyn(self, ptr);
+}
+
 #ifndef __cplusplus
 ///
 /// Convert a pointer to any allocator into its `Allocator *` base.
@@ -432,8 +482,9 @@ ALLOC_API void *allocator_realloc_dyn(Allocator *self, void *ptr, size_t new_siz
         DebugAllocator *: (Allocator *)(allocator_ptr))
 
 ///
-/// Allocate `bytes` from any allocator: a direct call for a typed pointer (the fast path), the
-/// validating, retrying `allocator_alloc_dyn` for an `Allocator *`.
+/// Allocate `bytes` from any allocator: a direct call for a typed pointer (the fast path),
+/// `allocator_alloc_any` (the allocator's own checked entry, or the validating, retrying
+/// `allocator_alloc_dyn`) for an `Allocator *`.
 ///
 /// self[in,out] : Pointer to a typed allocator or an `Allocator`; evaluated once.
 /// bytes[in]    : Requested size in bytes; 0 returns NULL.
@@ -460,7 +511,7 @@ ALLOC_API void *allocator_realloc_dyn(Allocator *self, void *ptr, size_t new_siz
         SlabAllocator *: slab_allocator_allocate,                                                  \
         BudgetAllocator *: budget_allocator_allocate,                                              \
         DebugAllocator *: debug_allocator_allocate,                                                \
-        Allocator *: allocator_alloc_dyn)((self), (bytes), (zeroed))
+        Allocator *: allocator_alloc_any)((self), (bytes), (zeroed))
 
 ///
 /// Resize a block in place through any allocator; never moves it.
@@ -546,7 +597,7 @@ ALLOC_API void *allocator_realloc_dyn(Allocator *self, void *ptr, size_t new_siz
         SlabAllocator *: slab_allocator_deallocate,                                                \
         BudgetAllocator *: budget_allocator_deallocate,                                            \
         DebugAllocator *: debug_allocator_deallocate,                                              \
-        Allocator *: allocator_free_dyn)((self), (ptr))
+        Allocator *: allocator_free_any)((self), (ptr))
 #endif // __cplusplus: the overloads at the end of this header
 
 ///
@@ -704,7 +755,7 @@ ALLOC_END_DECLS
 // function directly, `Allocator *` the validating dynamic path, any other type does not compile.
 inline Allocator *allocator_of(Allocator *self) { return self; }
 inline void *AllocatorAlloc(Allocator *self, size_t bytes, int8_t zeroed) {
-    return allocator_alloc_dyn(self, bytes, zeroed);
+    return allocator_alloc_any(self, bytes, zeroed);
 }
 inline int8_t AllocatorResize(Allocator *self, void *ptr, size_t new_size) {
     return allocator_resize_dyn(self, ptr, new_size);
@@ -712,7 +763,7 @@ inline int8_t AllocatorResize(Allocator *self, void *ptr, size_t new_size) {
 inline void *AllocatorRemap(Allocator *self, void *ptr, size_t new_size) {
     return allocator_remap_dyn(self, ptr, new_size);
 }
-inline size_t AllocatorFree(Allocator *self, void *ptr) { return allocator_free_dyn(self, ptr); }
+inline size_t AllocatorFree(Allocator *self, void *ptr) { return allocator_free_any(self, ptr); }
 
 #define ALLOC_CXX_DISPATCH(Kind, prefix)                                                           \
     inline Allocator *allocator_of(Kind *self) { return reinterpret_cast<Allocator *>(self); }    \

@@ -292,7 +292,7 @@ ALLOC_API void *arena_allocator_remap(ArenaAllocator *self, void *ptr, size_t ne
 ALLOC_API size_t arena_allocator_deallocate(ArenaAllocator *self, void *ptr);
 
 ///
-/// Vtable adapter: `arena_allocator_allocate` with the `Allocator *` signature of
+/// Vtable entry: `arena_allocator_allocate`'s fast path with the `Allocator *` signature of
 /// `AllocatorAllocateFn`, stored in `base.allocate` by the Init macros. Call
 /// `arena_allocator_allocate` or `AllocatorAlloc` instead.
 ///
@@ -301,7 +301,9 @@ ALLOC_API size_t arena_allocator_deallocate(ArenaAllocator *self, void *ptr);
 /// zeroed[in]   : As for `arena_allocator_allocate`.
 ///
 /// SUCCESS: As `arena_allocator_allocate`.
-/// FAILURE: As `arena_allocator_allocate`.
+/// FAILURE: As `arena_allocator_allocate`, except that a bad header aborts with the diagnostics
+///          of `allocator_alloc_dyn` (any call off the fast path is checked as it checks) and a
+///          failed allocation is retried per `effort`.
 ///
 /// TAGS: Allocator, Arena, Allocation, Dispatch
 ///
@@ -338,14 +340,15 @@ ALLOC_API int8_t arena_allocator_vtable_resize(Allocator *self, void *ptr, size_
 ALLOC_API void *arena_allocator_vtable_remap(Allocator *self, void *ptr, size_t new_size);
 
 ///
-/// Vtable adapter: `arena_allocator_deallocate` with the `Allocator *` signature of
+/// Vtable entry: `arena_allocator_deallocate`'s fast path with the `Allocator *` signature of
 /// `AllocatorDeallocateFn`, stored in `base.deallocate` by the Init macros.
 ///
 /// self[in,out] : The `base` of an `ArenaAllocator`.
 /// ptr[in]      : As for `arena_allocator_deallocate`.
 ///
 /// SUCCESS: As `arena_allocator_deallocate`.
-/// FAILURE: As `arena_allocator_deallocate`.
+/// FAILURE: As `arena_allocator_deallocate`, except that a bad header aborts with the diagnostics
+///          of `allocator_free_dyn` (any call off the fast path is checked as it checks).
 ///
 /// TAGS: Allocator, Arena, Deallocation, Dispatch
 ///
@@ -401,7 +404,8 @@ ALLOC_API ArenaAllocator arena_allocator_init(size_t alignment, size_t chunk_byt
                                       .alignment   = (size_t)(N),                                  \
                                       .effort      = ALLOCATOR_EFFORT_ONCE,                        \
                                       .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                \
-                                      .magic       = ARENA_ALLOCATOR_MAGIC},                       \
+                                      .magic       = ARENA_ALLOCATOR_MAGIC,                        \
+                                      .validates_itself = 1},                                      \
                       .chunk_bytes = (size_t)(chunk)})
 #endif
 

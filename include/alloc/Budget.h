@@ -238,7 +238,7 @@ ALLOC_API void *budget_allocator_remap(BudgetAllocator *self, void *ptr, size_t 
 ALLOC_API size_t budget_allocator_deallocate(BudgetAllocator *self, void *ptr);
 
 ///
-/// Vtable adapter: `budget_allocator_allocate` with the `Allocator *` signature of
+/// Vtable entry: `budget_allocator_allocate`'s fast path with the `Allocator *` signature of
 /// `AllocatorAllocateFn`, stored in `base.allocate` by the Init macros.
 ///
 /// self[in,out] : The `base` of a `BudgetAllocator`.
@@ -246,7 +246,9 @@ ALLOC_API size_t budget_allocator_deallocate(BudgetAllocator *self, void *ptr);
 /// zeroed[in]   : As for `budget_allocator_allocate`.
 ///
 /// SUCCESS: As `budget_allocator_allocate`.
-/// FAILURE: As `budget_allocator_allocate`.
+/// FAILURE: As `budget_allocator_allocate`, except that a bad header aborts with the diagnostics
+///          of `allocator_alloc_dyn` (any call off the fast path is checked as it checks) and a
+///          failed allocation is retried per `effort`.
 ///
 /// TAGS: Allocator, Budget, Allocation, Dispatch
 ///
@@ -283,14 +285,15 @@ ALLOC_API int8_t budget_allocator_vtable_resize(Allocator *self, void *ptr, size
 ALLOC_API void *budget_allocator_vtable_remap(Allocator *self, void *ptr, size_t new_size);
 
 ///
-/// Vtable adapter: `budget_allocator_deallocate` with the `Allocator *` signature of
+/// Vtable entry: `budget_allocator_deallocate`'s fast path with the `Allocator *` signature of
 /// `AllocatorDeallocateFn`, stored in `base.deallocate` by the Init macros.
 ///
 /// self[in,out] : The `base` of a `BudgetAllocator`.
 /// ptr[in]      : As for `budget_allocator_deallocate`.
 ///
 /// SUCCESS: As `budget_allocator_deallocate`.
-/// FAILURE: As `budget_allocator_deallocate`.
+/// FAILURE: As `budget_allocator_deallocate`, except that a bad header aborts with the diagnostics
+///          of `allocator_free_dyn` (any call off the fast path is checked as it checks).
 ///
 /// TAGS: Allocator, Budget, Deallocation, Dispatch
 ///
@@ -352,7 +355,8 @@ ALLOC_API BudgetAllocator budget_allocator_init(size_t alignment, void *buffer, 
                                         .alignment   = (size_t)(N),                                \
                                         .effort      = ALLOCATOR_EFFORT_ONCE,                      \
                                         .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,              \
-                                        .magic       = BUDGET_ALLOCATOR_MAGIC},                    \
+                                        .magic       = BUDGET_ALLOCATOR_MAGIC,                     \
+                                        .validates_itself = 1},                                    \
                        .buffer       = (buf),                                                      \
                        .buffer_bytes = (size_t)(bytes),                                            \
                        .slot_size    = (size_t)(slot)})

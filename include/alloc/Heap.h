@@ -346,7 +346,7 @@ ALLOC_API void *heap_allocator_remap(HeapAllocator *self, void *ptr, size_t new_
 ALLOC_API size_t heap_allocator_deallocate(HeapAllocator *self, void *ptr);
 
 ///
-/// Vtable adapter: `heap_allocator_allocate` with the `Allocator *` signature of
+/// Vtable entry: `heap_allocator_allocate`'s fast path with the `Allocator *` signature of
 /// `AllocatorAllocateFn`, stored in `base.allocate` by `HeapAllocatorInit`. Call
 /// `heap_allocator_allocate` or `AllocatorAlloc` instead.
 ///
@@ -355,7 +355,9 @@ ALLOC_API size_t heap_allocator_deallocate(HeapAllocator *self, void *ptr);
 /// zeroed[in]   : As for `heap_allocator_allocate`.
 ///
 /// SUCCESS: As `heap_allocator_allocate`.
-/// FAILURE: As `heap_allocator_allocate`.
+/// FAILURE: As `heap_allocator_allocate`, except that a bad header aborts with the diagnostics
+///          of `allocator_alloc_dyn` (any call off the fast path is checked as it checks) and a
+///          failed allocation is retried per `effort`.
 ///
 /// TAGS: Allocator, Heap, Allocation, Dispatch
 ///
@@ -390,13 +392,15 @@ ALLOC_API int8_t heap_allocator_vtable_resize(Allocator *self, void *ptr, size_t
 ALLOC_API void *heap_allocator_vtable_remap(Allocator *self, void *ptr, size_t new_size);
 
 ///
-/// Vtable adapter: `heap_allocator_deallocate` with the signature of `AllocatorDeallocateFn`.
+/// Vtable entry: `heap_allocator_deallocate`'s fast path with the signature of
+/// `AllocatorDeallocateFn`.
 ///
 /// self[in,out] : The `base` of a `HeapAllocator`.
 /// ptr[in]      : As for `heap_allocator_deallocate`.
 ///
 /// SUCCESS: As `heap_allocator_deallocate`.
-/// FAILURE: As `heap_allocator_deallocate`.
+/// FAILURE: As `heap_allocator_deallocate`, except that a bad header aborts with the diagnostics
+///          of `allocator_free_dyn` (any call off the fast path is checked as it checks).
 ///
 /// TAGS: Allocator, Heap, Deallocation, Dispatch
 ///
@@ -451,7 +455,8 @@ ALLOC_API HeapAllocator heap_allocator_init(size_t alignment);
                                      .alignment   = (size_t)(N),                                   \
                                      .effort      = ALLOCATOR_EFFORT_ONCE,                         \
                                      .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                 \
-                                     .magic       = HEAP_ALLOCATOR_MAGIC},                         \
+                                     .magic       = HEAP_ALLOCATOR_MAGIC,                          \
+                                     .validates_itself = 1},                                       \
                      .small_limit = ((size_t)(N) != 0 && ((size_t)(N) & ((size_t)(N) - 1)) == 0 &&      \
                                      (size_t)(N) <= 16)                                            \
                                         ? HEAP_SMALL_MAX                                           \

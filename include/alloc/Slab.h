@@ -94,8 +94,9 @@ typedef struct SlabInfo {
 ///                    with it before it looks anything up.
 /// - hot_live       : The live bitmap of the slab at `hot_start` (NULL when none).
 /// - hot_id         : `slab << id_shift` of the slab at `hot_start`.
-/// - cached         : The slot freed last, kept out of the stack (the next allocation takes it
-///                    without decoding an id), or NULL.
+/// - cached         : The slot freed last, kept out of the stack with its live bit still set (the
+///                    next allocation takes it without decoding an id or touching a bitmap; every
+///                    check compares a pointer with it before trusting that bit), or NULL.
 /// - cached_id      : The free id of `cached`.
 /// - slabs          : The slab table, one `SlabInfo` per slab in the order they were mapped; its
 ///                    own mapping, NULL before the first slab.
@@ -104,7 +105,7 @@ typedef struct SlabInfo {
 /// - index          : The library's address map from a slab's start to its number in `slabs` plus
 ///                    1, consulted before any descriptor derived from a pointer is read.
 /// - live           : The live bitmaps, `bitmap_words` words per slab (slab `i` first at
-///                    `live + i * bitmap_words`); bit set = slot handed out.
+///                    `live + i * bitmap_words`); bit set = slot handed out, or `cached`.
 /// - live_bytes     : Length in bytes of the mapping that holds `live`.
 /// - free_ids       : Stack of the ids of free slots (top at `free_len - 1`); room for every slot.
 /// - free_len       : Number of free slots on the stack.
@@ -260,7 +261,7 @@ ALLOC_API void *slab_allocator_remap(SlabAllocator *self, void *ptr, size_t new_
 ALLOC_API size_t slab_allocator_deallocate(SlabAllocator *self, void *ptr);
 
 ///
-/// Vtable adapter: `slab_allocator_allocate` with the `Allocator *` signature of
+/// Vtable entry: `slab_allocator_allocate`'s fast path with the `Allocator *` signature of
 /// `AllocatorAllocateFn`, stored in `base.allocate` by the Init macros.
 ///
 /// self[in,out] : The `base` of a `SlabAllocator`.
@@ -268,7 +269,9 @@ ALLOC_API size_t slab_allocator_deallocate(SlabAllocator *self, void *ptr);
 /// zeroed[in]   : As for `slab_allocator_allocate`.
 ///
 /// SUCCESS: As `slab_allocator_allocate`.
-/// FAILURE: As `slab_allocator_allocate`.
+/// FAILURE: As `slab_allocator_allocate`, except that a bad header aborts with the diagnostics
+///          of `allocator_alloc_dyn` (any call off the fast path is checked as it checks) and a
+///          failed allocation is retried per `effort`.
 ///
 /// TAGS: Allocator, Slab, Allocation, Dispatch
 ///
@@ -305,14 +308,15 @@ ALLOC_API int8_t slab_allocator_vtable_resize(Allocator *self, void *ptr, size_t
 ALLOC_API void *slab_allocator_vtable_remap(Allocator *self, void *ptr, size_t new_size);
 
 ///
-/// Vtable adapter: `slab_allocator_deallocate` with the `Allocator *` signature of
+/// Vtable entry: `slab_allocator_deallocate`'s fast path with the `Allocator *` signature of
 /// `AllocatorDeallocateFn`, stored in `base.deallocate` by the Init macros.
 ///
 /// self[in,out] : The `base` of a `SlabAllocator`.
 /// ptr[in]      : As for `slab_allocator_deallocate`.
 ///
 /// SUCCESS: As `slab_allocator_deallocate`.
-/// FAILURE: As `slab_allocator_deallocate`.
+/// FAILURE: As `slab_allocator_deallocate`, except that a bad header aborts with the diagnostics
+///          of `allocator_free_dyn` (any call off the fast path is checked as it checks).
 ///
 /// TAGS: Allocator, Slab, Deallocation, Dispatch
 ///
@@ -368,7 +372,8 @@ ALLOC_API SlabAllocator slab_allocator_init(size_t alignment, size_t slot_bytes)
                                    .alignment   = (size_t)(N),                                     \
                                    .effort      = ALLOCATOR_EFFORT_ONCE,                          \
                                    .retry_limit = ALLOCATOR_DEFAULT_RETRY_LIMIT,                  \
-                                   .magic       = SLAB_ALLOCATOR_MAGIC},                          \
+                                   .magic       = SLAB_ALLOCATOR_MAGIC,                           \
+                                   .validates_itself = 1},                                        \
                      .slot_size = (size_t)(slot),                                                  \
                      .hot_start = 1})
 #endif

@@ -105,25 +105,44 @@ void alloc_self_check(Allocator *self) {
     if (allocate == debug_allocator_vtable_allocate) DebugAllocatorCheck((DebugAllocator *)self);
 }
 
-// The attempts after a first one that failed (`failures`: the count before it).
-__attribute__((noinline)) static void *alloc_retry(Allocator *self, size bytes, i8 zeroed,
-                                                   u64 failures) {
+// The attempts of `allocate` after a first one that failed (`failures`: the count before it).
+__attribute__((noinline)) static void *alloc_retry(Allocator *self, AllocatorAllocateFn allocate,
+                                                   size bytes, i8 zeroed, u64 failures) {
     void *ptr = NULL;
     for (u32 attempt = attempts_of(self) - 1; attempt && !ptr; --attempt)
-        ptr = self->allocate(self, bytes, zeroed);
+        ptr = allocate(self, bytes, zeroed);
     count_one_outcome(self, failures, ptr == NULL);
     ALLOC_SELF_CHECK(alloc_self_check(self));
     return ptr;
 }
 
-void *allocator_alloc_dyn(Allocator *self, size bytes, i8 zeroed) {
-    check_any(self, SLOT_ALLOCATE, __func__);
+// One allocation through `allocate` with the retry policy, on a validated allocator.
+static void *alloc_with_effort(Allocator *self, AllocatorAllocateFn allocate, size bytes, i8 zeroed) {
     if (bytes == 0) return NULL;
     u64   failures = self->stats.failed_allocations;
-    void *ptr      = self->allocate(self, bytes, zeroed);
-    if (ALLOC_UNLIKELY(!ptr)) return alloc_retry(self, bytes, zeroed, failures);
+    void *ptr      = allocate(self, bytes, zeroed);
+    if (ALLOC_UNLIKELY(!ptr)) return alloc_retry(self, allocate, bytes, zeroed, failures);
     ALLOC_SELF_CHECK(alloc_self_check(self)); // a first attempt that succeeds counted no failure
     return ptr;
+}
+
+void *allocator_alloc_dyn(Allocator *self, size bytes, i8 zeroed) {
+    check_any(self, SLOT_ALLOCATE, __func__);
+    // A kind that validates itself applies the policy in its entry's slow path.
+    if (self->validates_itself) return self->allocate(self, bytes, zeroed);
+    return alloc_with_effort(self, self->allocate, bytes, zeroed);
+}
+
+void *alloc_dyn_allocate_slow(Allocator *self, size bytes, i8 zeroed, AllocatorAllocateFn typed) {
+    check_any(self, SLOT_ALLOCATE, "allocator_alloc_dyn");
+    return alloc_with_effort(self, typed, bytes, zeroed);
+}
+
+size alloc_dyn_deallocate_slow(Allocator *self, void *ptr, AllocatorDeallocateFn typed) {
+    check_any(self, SLOT_DEALLOCATE, "allocator_free_dyn");
+    size released = typed(self, ptr);
+    ALLOC_SELF_CHECK(alloc_self_check(self));
+    return released;
 }
 
 i8 allocator_resize_dyn(Allocator *self, void *ptr, size new_size) {

@@ -2,7 +2,7 @@
 // ArenaAllocator: bump allocation in chunks mapped from the OS, with the chunk table and the
 // block-start bitmaps (every block's size, out of band) in mappings of their own, never inside a
 // chunk. Entry points: arena_allocator_{allocate,resize,remap,deallocate} and their vtable
-// adapters, ArenaAllocatorReset, ArenaAllocatorDeinit, ArenaAllocatorCheck. The fast path of
+// entries, ArenaAllocatorReset, ArenaAllocatorDeinit, ArenaAllocatorCheck. The fast path of
 // arena_allocator_allocate is a bounds check, a bump and one bit set; moving to another chunk
 // lives in the static slow path, and so does the remap of an older block (a move by copy).
 #include "alloc/Arena.h"
@@ -334,17 +334,33 @@ void *arena_allocator_remap(ArenaAllocator *self, void *ptr, size new_size) {
 
 size arena_allocator_deallocate(ArenaAllocator *self, void *ptr) {
     ALLOC_CHECK_ON_RETURN(self);
+    // The most recent block: one compare of the magic; anything else checks the header in full.
+    if (ALLOC_LIKELY(is_arena(self) && ptr && ptr == self->last)) return release_last(self);
     check_header(self, __func__);
     if (!ptr) return 0;
-    if (ALLOC_LIKELY(ptr == self->last)) return release_last(self);
     check_older_block(self, ptr, __func__);
     return 0;
 }
 
-// --- The vtable -------------------------------------------------------------------------------
+// --- The vtable: the typed fast paths; the rest through the dynamic path's checks -------------
 
-void *arena_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed) {
+// Every call the entries' inline paths do not finish, a bad header included, goes through the
+// dynamic path's checks to the typed function.
+static void *allocate_typed(Allocator *self, size bytes, i8 zeroed) {
     return arena_allocator_allocate((ArenaAllocator *)self, bytes, zeroed);
+}
+
+static size deallocate_typed(Allocator *self, void *ptr) {
+    return arena_allocator_deallocate((ArenaAllocator *)self, ptr);
+}
+
+void *arena_allocator_vtable_allocate(Allocator *base, size bytes, i8 zeroed) {
+    ArenaAllocator *self = (ArenaAllocator *)base;
+    ALLOC_CHECK_ON_RETURN(self);
+    if (ALLOC_UNLIKELY(!is_arena(self) || bytes - 1 >= room_of(self)))
+        return alloc_dyn_allocate_slow(base, bytes, zeroed, allocate_typed);
+    size align = self->base.alignment;
+    return bump(self, bytes, (bytes + align - 1) & ~(align - 1), zeroed);
 }
 
 i8 arena_allocator_vtable_resize(Allocator *self, void *ptr, size new_size) {
@@ -355,8 +371,12 @@ void *arena_allocator_vtable_remap(Allocator *self, void *ptr, size new_size) {
     return arena_allocator_remap((ArenaAllocator *)self, ptr, new_size);
 }
 
-size arena_allocator_vtable_deallocate(Allocator *self, void *ptr) {
-    return arena_allocator_deallocate((ArenaAllocator *)self, ptr);
+size arena_allocator_vtable_deallocate(Allocator *base, void *ptr) {
+    ArenaAllocator *self = (ArenaAllocator *)base;
+    ALLOC_CHECK_ON_RETURN(self);
+    if (ALLOC_UNLIKELY(!is_arena(self) || !ptr || ptr != self->last))
+        return alloc_dyn_deallocate_slow(base, ptr, deallocate_typed);
+    return release_last(self);
 }
 
 // --- Lifecycle --------------------------------------------------------------------------------

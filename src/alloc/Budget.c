@@ -2,7 +2,7 @@
 // BudgetAllocator: fixed-size slots in a caller-supplied buffer, with no OS call. The buffer's
 // head holds the bookkeeping (a live bitmap and a stack of freed slot indices), set up on first
 // use; the slots follow, so no bookkeeping lies inside a slot. Entry points:
-// budget_allocator_{allocate,resize,remap,deallocate} and their vtable adapters,
+// budget_allocator_{allocate,resize,remap,deallocate} and their vtable entries,
 // BudgetAllocatorCapacity, BudgetAllocatorSlotSize, BudgetAllocatorDeinit, BudgetAllocatorCheck.
 #include "alloc/Budget.h"
 #include "internal.h"
@@ -14,6 +14,12 @@ _Static_assert(offsetof(BudgetAllocator, base) == 0, "BudgetAllocator must start
 
 static Allocator *base_of(BudgetAllocator *self) { return (Allocator *)self; }
 
+// The fast paths' check: one compare; anything else goes to a path that checks in full.
+static inline bool is_budget(const BudgetAllocator *self) {
+    return self && self->base.magic == BUDGET_ALLOCATOR_MAGIC;
+}
+
+// The whole header check (magic, vtable, alignment), which names the reason.
 static inline void check_header(const BudgetAllocator *self, const char *function) {
     if (ALLOC_LIKELY(self && self->base.magic == BUDGET_ALLOCATOR_MAGIC && self->base.allocate &&
                      self->base.resize && self->base.remap && self->base.deallocate &&
@@ -105,6 +111,7 @@ static inline void *take_slot(BudgetAllocator *self, size bytes, i8 zeroed) {
 
 __attribute__((noinline)) static void *allocate_slow(BudgetAllocator *self, size bytes, i8 zeroed,
                                                      const char *function) {
+    check_header(self, function);
     if (!bytes) return NULL;
     if (!self->stride) set_up(self, function);
     if (bytes > self->stride) {
@@ -139,9 +146,8 @@ static size release_slot(BudgetAllocator *self, u32 slot) {
 
 void *budget_allocator_allocate(BudgetAllocator *self, size bytes, i8 zeroed) {
     ALLOC_CHECK_ON_RETURN(self);
-    check_header(self, __func__);
     // `bytes - 1 < stride` is `0 < bytes <= stride`; before set-up the stride is 0.
-    if (ALLOC_UNLIKELY(bytes - 1 >= self->stride))
+    if (ALLOC_UNLIKELY(!is_budget(self) || bytes - 1 >= self->stride))
         return allocate_slow(self, bytes, zeroed, __func__);
     return take_slot(self, bytes, zeroed);
 }
@@ -168,15 +174,30 @@ void *budget_allocator_remap(BudgetAllocator *self, void *ptr, size new_size) {
 
 size budget_allocator_deallocate(BudgetAllocator *self, void *ptr) {
     ALLOC_CHECK_ON_RETURN(self);
-    check_header(self, __func__);
+    if (ALLOC_UNLIKELY(!is_budget(self))) check_header(self, __func__);
     if (!ptr) return 0;
     return release_slot(self, live_slot(self, ptr, __func__));
 }
 
-// --- The vtable -------------------------------------------------------------------------------
+// --- The vtable: the typed fast paths; the rest through the dynamic path's checks -------------
 
-void *budget_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed) {
+// Every call the entries' inline paths do not finish, a bad header included, goes through the
+// dynamic path's checks to the typed function.
+static void *allocate_typed(Allocator *self, size bytes, i8 zeroed) {
     return budget_allocator_allocate((BudgetAllocator *)self, bytes, zeroed);
+}
+
+static size deallocate_typed(Allocator *self, void *ptr) {
+    return budget_allocator_deallocate((BudgetAllocator *)self, ptr);
+}
+
+void *budget_allocator_vtable_allocate(Allocator *base, size bytes, i8 zeroed) {
+    BudgetAllocator *self = (BudgetAllocator *)base;
+    ALLOC_CHECK_ON_RETURN(self);
+    if (ALLOC_UNLIKELY(!is_budget(self) || bytes - 1 >= self->stride ||
+                       (!self->free_len && self->fresh >= self->capacity)))
+        return alloc_dyn_allocate_slow(base, bytes, zeroed, allocate_typed);
+    return take_slot(self, bytes, zeroed);
 }
 
 i8 budget_allocator_vtable_resize(Allocator *self, void *ptr, size new_size) {
@@ -187,8 +208,12 @@ void *budget_allocator_vtable_remap(Allocator *self, void *ptr, size new_size) {
     return budget_allocator_remap((BudgetAllocator *)self, ptr, new_size);
 }
 
-size budget_allocator_vtable_deallocate(Allocator *self, void *ptr) {
-    return budget_allocator_deallocate((BudgetAllocator *)self, ptr);
+size budget_allocator_vtable_deallocate(Allocator *base, void *ptr) {
+    BudgetAllocator *self = (BudgetAllocator *)base;
+    ALLOC_CHECK_ON_RETURN(self);
+    if (ALLOC_UNLIKELY(!is_budget(self) || !ptr))
+        return alloc_dyn_deallocate_slow(base, ptr, deallocate_typed);
+    return release_slot(self, live_slot(self, ptr, "budget_allocator_deallocate"));
 }
 
 // --- Queries and lifecycle --------------------------------------------------------------------

@@ -3,7 +3,7 @@
 // a size class from a 64 KiB page of a 4 MiB aligned segment; a page's free slots are a stack of
 // offsets, its live slots a bitmap, both out of band. Entry points: heap_allocator_allocate /
 // _deallocate (small inline fast paths, named slow paths), _resize, _remap,
-// HeapAllocatorUsableSize and the vtable adapters. Page runs, the pointer diagnosis, the self-check and teardown: HeapLarge.c.
+// HeapAllocatorUsableSize and the vtable entries. Page runs, the pointer diagnosis, the self-check and teardown: HeapLarge.c.
 #include "alloc/Heap.h"
 #include "heap_internal.h"
 #include "sanitizer.h"
@@ -252,9 +252,13 @@ HEAP_COLD static void *allocate_slow(HeapAllocator *self, size bytes, i8 zeroed)
     return allocate_counted(self, bytes, zeroed);
 }
 
-void *heap_allocator_allocate(HeapAllocator *self, size bytes, i8 zeroed) {
-    ALLOC_CHECK_ON_RETURN(self);
-    check_self(self, __func__);
+// What an inline path calls when it cannot finish: its entry's own slow path.
+typedef void *(*AllocateSlow)(HeapAllocator *self, size bytes, i8 zeroed);
+typedef size (*FreeSlow)(HeapAllocator *self, void *ptr);
+
+// The allocation of a heap whose magic was checked: a slot from the class's warm page, else `slow`.
+static inline __attribute__((always_inline)) void *allocate_with(HeapAllocator *self, size bytes,
+                                                                 i8 zeroed, AllocateSlow slow) {
     if (ALLOC_LIKELY(bytes - 1 < self->small_limit)) {
         HeapPage *page = self->classes[heap_class_of(bytes)].pages;
         if (ALLOC_LIKELY(page && page->top)) {
@@ -265,7 +269,13 @@ void *heap_allocator_allocate(HeapAllocator *self, size bytes, i8 zeroed) {
             return ptr;
         }
     }
-    return allocate_slow(self, bytes, zeroed);
+    return slow(self, bytes, zeroed);
+}
+
+void *heap_allocator_allocate(HeapAllocator *self, size bytes, i8 zeroed) {
+    ALLOC_CHECK_ON_RETURN(self);
+    check_self(self, __func__);
+    return allocate_with(self, bytes, zeroed, allocate_slow);
 }
 
 // --- Release ----------------------------------------------------------------------------------
@@ -311,10 +321,11 @@ HEAP_COLD static size free_slow(HeapAllocator *self, void *ptr, const char *func
     return bytes;
 }
 
-// The whole free of `ptr` (NULL included), checked in full; `function` names the entry point.
-// The inline part makes no call but tail calls, so it needs no saved registers.
+// The whole free of `ptr` (NULL included) on a heap whose magic was checked: the inline part,
+// then `slow` for everything it does not finish. It makes no call but tail calls, so it needs no
+// saved registers.
 static inline __attribute__((always_inline)) size free_checked(HeapAllocator *self, void *ptr,
-                                                                const char *function) {
+                                                                FreeSlow slow) {
     // The segment of the previous free (hot_base is 1 when there is none, never a segment
     // address), else the home slot of the hash, which then becomes the hot segment. NULL, and any
     // pointer outside this heap's segments, ends in free_slow before a descriptor is read.
@@ -322,7 +333,7 @@ static inline __attribute__((always_inline)) size free_checked(HeapAllocator *se
     HeapSegment *segment = self->hot_segment;
     if (ALLOC_UNLIKELY(seg != self->hot_base)) {
         segment = heap_segment_at_home(self, seg);
-        if (ALLOC_UNLIKELY(!segment)) return free_slow(self, ptr, function);
+        if (ALLOC_UNLIKELY(!segment)) return slow(self, ptr);
         self->hot_base    = seg;
         self->hot_segment = segment;
     }
@@ -331,17 +342,25 @@ static inline __attribute__((always_inline)) size free_checked(HeapAllocator *se
     // Off the fast path: a bad pointer, a full page, or the last live slot of a page that is not
     // its class's warm page.
     if (ALLOC_UNLIKELY((off == UINT32_MAX) | (page->top - 1 >= page->limit)))
-        return free_slow(self, ptr, function);
+        return slow(self, ptr);
     alloc_sanitize_freed(self, ptr, page->slot_size);
     page_put(page, off);
     alloc_stats_deallocated(&self->base, page->slot_size);
     return page->slot_size;
 }
 
+static size typed_free_slow(HeapAllocator *self, void *ptr) {
+    return free_slow(self, ptr, "heap_allocator_deallocate");
+}
+
+static size remap_free_slow(HeapAllocator *self, void *ptr) {
+    return free_slow(self, ptr, "heap_allocator_remap");
+}
+
 size heap_allocator_deallocate(HeapAllocator *self, void *ptr) {
     ALLOC_CHECK_ON_RETURN(self);
     check_self(self, __func__);
-    return free_checked(self, ptr, __func__);
+    return free_checked(self, ptr, typed_free_slow);
 }
 
 // --- Size queries, resize, remap --------------------------------------------------------------
@@ -404,7 +423,7 @@ void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size) {
     check_header_full(self, __func__);
     if (!ptr) return allocate_counted(self, new_size, 1);
     if (new_size == 0) {
-        free_checked(self, ptr, __func__);
+        free_checked(self, ptr, remap_free_slow);
         return NULL;
     }
     BlockRef block = block_of(self, ptr, __func__);
@@ -430,10 +449,45 @@ void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size) {
     return move_block(self, ptr, old, new_size);
 }
 
-// --- Vtable adapters --------------------------------------------------------------------------
+// --- The vtable: the same inline paths; the rest through the dynamic path's checks -----------
 
-void *heap_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed) {
+// A heap of another magic goes to the typed functions, which name the type confusion.
+static void *allocate_typed(Allocator *self, size bytes, i8 zeroed) {
     return heap_allocator_allocate((HeapAllocator *)self, bytes, zeroed);
+}
+
+static size deallocate_typed(Allocator *self, void *ptr) {
+    return heap_allocator_deallocate((HeapAllocator *)self, ptr);
+}
+
+// A heap's own calls off the inline paths (page runs, new pages, bad pointers): once the dynamic
+// path has checked the header, straight to the slow paths the typed functions would reach.
+static void *allocate_validated(Allocator *self, size bytes, i8 zeroed) {
+    return allocate_counted((HeapAllocator *)self, bytes, zeroed);
+}
+
+static size free_validated(Allocator *self, void *ptr) {
+    return free_slow((HeapAllocator *)self, ptr, "heap_allocator_deallocate");
+}
+
+HEAP_COLD static void *dyn_allocate_slow(HeapAllocator *self, size bytes, i8 zeroed) {
+    return alloc_dyn_allocate_slow(&self->base, bytes, zeroed, allocate_validated);
+}
+
+HEAP_COLD static size dyn_free_slow(HeapAllocator *self, void *ptr) {
+    return alloc_dyn_deallocate_slow(&self->base, ptr, free_validated);
+}
+
+static inline bool is_heap(const HeapAllocator *self) {
+    return self && self->base.magic == HEAP_ALLOCATOR_MAGIC;
+}
+
+void *heap_allocator_vtable_allocate(Allocator *base, size bytes, i8 zeroed) {
+    HeapAllocator *self = (HeapAllocator *)base;
+    ALLOC_CHECK_ON_RETURN(self);
+    if (ALLOC_UNLIKELY(!is_heap(self)))
+        return alloc_dyn_allocate_slow(base, bytes, zeroed, allocate_typed);
+    return allocate_with(self, bytes, zeroed, dyn_allocate_slow);
 }
 
 i8 heap_allocator_vtable_resize(Allocator *self, void *ptr, size new_size) {
@@ -444,8 +498,12 @@ void *heap_allocator_vtable_remap(Allocator *self, void *ptr, size new_size) {
     return heap_allocator_remap((HeapAllocator *)self, ptr, new_size);
 }
 
-size heap_allocator_vtable_deallocate(Allocator *self, void *ptr) {
-    return heap_allocator_deallocate((HeapAllocator *)self, ptr);
+size heap_allocator_vtable_deallocate(Allocator *base, void *ptr) {
+    HeapAllocator *self = (HeapAllocator *)base;
+    ALLOC_CHECK_ON_RETURN(self);
+    if (ALLOC_UNLIKELY(!is_heap(self)))
+        return alloc_dyn_deallocate_slow(base, ptr, deallocate_typed);
+    return free_checked(self, ptr, dyn_free_slow);
 }
 
 // --- Teardown ---------------------------------------------------------------------------------

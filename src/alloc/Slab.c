@@ -4,7 +4,7 @@
 // validate a pointer in O(1) before reading any descriptor), one live bit per slot, and a stack of
 // free slot ids. The fast paths are a pop (allocate) and, for a pointer in the slab the last free
 // found, a reciprocal multiply, one bit test and a push (free); everything else is a named slow
-// path. Entry points: slab_allocator_{allocate,resize,remap,deallocate} and their vtable adapters,
+// path. Entry points: slab_allocator_{allocate,resize,remap,deallocate} and their vtable entries,
 // SlabAllocatorSlotSize, SlabAllocatorDeinit, SlabAllocatorCheck.
 #include "alloc/Slab.h"
 #include "addrmap.h"
@@ -129,10 +129,10 @@ static inline void *pop_slot(SlabAllocator *self, size bytes, i8 zeroed) {
 }
 
 // The slot freed last (it is not fresh: it was handed out before, so it is zeroed on request).
+// Its live bit was never cleared: taking it touches no bitmap.
 static inline void *take_cached(SlabAllocator *self, size bytes, i8 zeroed) {
     char *block  = self->cached;
     self->cached = NULL;
-    slots_mark_live(self->live, self->cached_id);
     alloc_sanitize_allocated(self, block, self->stride, zeroed != 0);
     alloc_stats_allocated(base_of(self), bytes, self->stride);
     return zeroed ? memset(block, 0, self->stride) : block;
@@ -162,7 +162,8 @@ static u32 live_slot(const SlabAllocator *self, const void *ptr, const char *fun
     u32 slot = slot_at(self, off);
     if ((size)slot * self->stride != off) AllocFatal(function, "misaligned pointer", ptr);
     if (slot >= self->slots_per_slab) AllocFatal(function, "foreign pointer", ptr); // the tail
-    if (ALLOC_UNLIKELY(!slots_is_live(bitmap_of(self, *slab), slot)))
+    // The cached slot is free although its bit is set.
+    if (ALLOC_UNLIKELY(!slots_is_live(bitmap_of(self, *slab), slot) || ptr == self->cached))
         AllocFatal(function, slot < self->slabs[*slab].touched ? "double free" : "foreign pointer",
                    ptr);
     return slot;
@@ -190,17 +191,72 @@ __attribute__((noinline)) static size free_slow(SlabAllocator *self, void *ptr, 
     return release_slot(self, self->hot_live, self->hot_id, slot);
 }
 
+// --- The fast paths, shared by the typed and the `Allocator *` entries -----------------------
+
+// What a fast path calls when it cannot finish: the entry's own slow path.
+typedef void *(*AllocateSlow)(SlabAllocator *self, size bytes, i8 zeroed);
+typedef size (*FreeSlow)(SlabAllocator *self, void *ptr);
+
+// The allocation of an allocator whose magic was checked. `bytes - 1 < stride` is
+// `0 < bytes <= stride`; a stride of 0 (not set up) sends every request to `slow`.
+static inline __attribute__((always_inline)) void *allocate_with(SlabAllocator *self, size bytes,
+                                                                 i8 zeroed, AllocateSlow slow) {
+    if (ALLOC_UNLIKELY(bytes - 1 >= self->stride)) return slow(self, bytes, zeroed);
+    if (ALLOC_LIKELY(self->cached != NULL)) return take_cached(self, bytes, zeroed);
+    if (ALLOC_UNLIKELY(!self->free_len)) return slow(self, bytes, zeroed);
+    return pop_slot(self, bytes, zeroed);
+}
+
+// The free of an allocator whose magic was checked. A pointer in the hot slab (or in one the
+// index holds in its home slot, which becomes the hot slab): its slot by a reciprocal multiply,
+// then one live-bit test and a compare with the cached slot (free, bit still set) prove it is a
+// live slot (not misaligned, not freed, not in the tail, whose bit is never set); anything else
+// goes to `slow`. The slot becomes the cached one with its bit left set; the
+// slot cached before it is the one that gets its bit cleared and goes on the stack.
+static inline __attribute__((always_inline)) size free_with(SlabAllocator *self, void *ptr,
+                                                            FreeSlow slow) {
+    uintptr_t start = (uintptr_t)ptr & ~(uintptr_t)(self->slab_bytes - 1);
+    if (ALLOC_UNLIKELY(start != self->hot_start)) {
+        // Another slab: found in the home slot of the index, it becomes the hot slab. NULL, a
+        // pointer outside every slab (and any free before set-up) misses and goes to `slow`.
+        uintptr_t entry = addrmap_find_home(&self->index, start);
+        if (ALLOC_UNLIKELY(!entry)) return slow(self, ptr);
+        u32 slab        = (u32)(entry - 1);
+        self->hot_start = start;
+        self->hot_live  = bitmap_of(self, slab);
+        self->hot_id    = slab << self->id_shift;
+    }
+    u32   off    = (u32)((uintptr_t)ptr - start);
+    u32   slot   = slot_at(self, off);
+    char *cached = self->cached;
+    if (ALLOC_UNLIKELY(!slots_is_live(self->hot_live, slot))) return slow(self, ptr);
+    if (ALLOC_UNLIKELY((size)slot * self->stride != off)) return slow(self, ptr);
+    if (ALLOC_UNLIKELY(ptr == cached)) return slow(self, ptr);
+    alloc_sanitize_freed(self, ptr, self->stride);
+    if (ALLOC_UNLIKELY(cached != NULL)) { // the older cached slot is freed for good
+        slots_mark_free(self->live, self->cached_id);
+        self->free_ids[self->free_len++] = self->cached_id;
+    }
+    self->cached    = ptr;
+    self->cached_id = self->hot_id | slot;
+    alloc_stats_deallocated(base_of(self), self->stride);
+    return self->stride;
+}
+
 // --- The typed interface ----------------------------------------------------------------------
+
+static void *typed_allocate_slow(SlabAllocator *self, size bytes, i8 zeroed) {
+    return allocate_slow(self, bytes, zeroed, "slab_allocator_allocate");
+}
+
+static size typed_free_slow(SlabAllocator *self, void *ptr) {
+    return free_slow(self, ptr, "slab_allocator_deallocate");
+}
 
 void *slab_allocator_allocate(SlabAllocator *self, size bytes, i8 zeroed) {
     ALLOC_CHECK_ON_RETURN(self);
-    // `bytes - 1 < stride` is `0 < bytes <= stride`; a stride of 0 (not set up) sends every
-    // request to the slow path.
-    if (ALLOC_UNLIKELY(!is_slab(self) || bytes - 1 >= self->stride))
-        return allocate_slow(self, bytes, zeroed, __func__);
-    if (ALLOC_LIKELY(self->cached != NULL)) return take_cached(self, bytes, zeroed);
-    if (ALLOC_UNLIKELY(!self->free_len)) return allocate_slow(self, bytes, zeroed, __func__);
-    return pop_slot(self, bytes, zeroed);
+    if (ALLOC_UNLIKELY(!is_slab(self))) return typed_allocate_slow(self, bytes, zeroed);
+    return allocate_with(self, bytes, zeroed, typed_allocate_slow);
 }
 
 i8 slab_allocator_resize(SlabAllocator *self, void *ptr, size new_size) {
@@ -227,31 +283,39 @@ void *slab_allocator_remap(SlabAllocator *self, void *ptr, size new_size) {
 
 size slab_allocator_deallocate(SlabAllocator *self, void *ptr) {
     ALLOC_CHECK_ON_RETURN(self);
-    // A pointer in the hot slab: its slot by a reciprocal multiply, then one live-bit test proves
-    // it is a live slot (not misaligned, not freed, not in the tail, whose bit is never set).
-    if (ALLOC_UNLIKELY(!is_slab(self))) return free_slow(self, ptr, __func__);
-    uintptr_t start = (uintptr_t)ptr & ~(uintptr_t)(self->slab_bytes - 1);
-    if (ALLOC_UNLIKELY(start != self->hot_start)) return free_slow(self, ptr, __func__);
-    u32  off  = (u32)((uintptr_t)ptr - start);
-    u32  slot = slot_at(self, off);
-    u64 *word = &self->hot_live[slot >> 6];
-    u64  bit  = (u64)1 << (slot & 63);
-    if (ALLOC_UNLIKELY(((size)slot * self->stride != off) | !(*word & bit)))
-        return free_slow(self, ptr, __func__);
-    alloc_sanitize_freed(self, ptr, self->stride);
-    *word &= ~bit;
-    if (ALLOC_UNLIKELY(self->cached != NULL)) // the older cached slot goes on the stack
-        self->free_ids[self->free_len++] = self->cached_id;
-    self->cached    = ptr;
-    self->cached_id = self->hot_id | slot;
-    alloc_stats_deallocated(base_of(self), self->stride);
-    return self->stride;
+    if (ALLOC_UNLIKELY(!is_slab(self))) return typed_free_slow(self, ptr);
+    return free_with(self, ptr, typed_free_slow);
 }
 
-// --- The vtable -------------------------------------------------------------------------------
+// --- The vtable: the same fast paths; the rest through the dynamic path's checks --------------
 
-void *slab_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed) {
+static void *allocate_typed(Allocator *self, size bytes, i8 zeroed) {
     return slab_allocator_allocate((SlabAllocator *)self, bytes, zeroed);
+}
+
+static size deallocate_typed(Allocator *self, void *ptr) {
+    return slab_allocator_deallocate((SlabAllocator *)self, ptr);
+}
+
+static void *dyn_allocate_slow(SlabAllocator *self, size bytes, i8 zeroed) {
+    return alloc_dyn_allocate_slow(base_of(self), bytes, zeroed, allocate_typed);
+}
+
+// A free of this slab's own off the hot slab: once the dynamic path has checked the header,
+// straight to the slow path the typed free would reach.
+static size free_validated(Allocator *self, void *ptr) {
+    return free_slow((SlabAllocator *)self, ptr, "slab_allocator_deallocate");
+}
+
+static size dyn_free_slow(SlabAllocator *self, void *ptr) {
+    return alloc_dyn_deallocate_slow(base_of(self), ptr, free_validated);
+}
+
+void *slab_allocator_vtable_allocate(Allocator *base, size bytes, i8 zeroed) {
+    SlabAllocator *self = (SlabAllocator *)base;
+    ALLOC_CHECK_ON_RETURN(self);
+    if (ALLOC_UNLIKELY(!is_slab(self))) return dyn_allocate_slow(self, bytes, zeroed);
+    return allocate_with(self, bytes, zeroed, dyn_allocate_slow);
 }
 
 i8 slab_allocator_vtable_resize(Allocator *self, void *ptr, size new_size) {
@@ -262,8 +326,12 @@ void *slab_allocator_vtable_remap(Allocator *self, void *ptr, size new_size) {
     return slab_allocator_remap((SlabAllocator *)self, ptr, new_size);
 }
 
-size slab_allocator_vtable_deallocate(Allocator *self, void *ptr) {
-    return slab_allocator_deallocate((SlabAllocator *)self, ptr);
+size slab_allocator_vtable_deallocate(Allocator *base, void *ptr) {
+    SlabAllocator *self = (SlabAllocator *)base;
+    ALLOC_CHECK_ON_RETURN(self);
+    if (ALLOC_UNLIKELY(!is_slab(self)))
+        return alloc_dyn_deallocate_slow(base, ptr, deallocate_typed);
+    return free_with(self, ptr, dyn_free_slow);
 }
 
 // --- Queries and lifecycle --------------------------------------------------------------------
@@ -312,7 +380,7 @@ static void check_geometry(const SlabAllocator *self, const char *function) {
     if (!ok) AllocFatal(function, "corrupted allocator: tables", self);
 }
 
-// Each slab: aligned, found by the index, nothing live past touched. Returns the live slots.
+// Each slab: aligned, found by the index, nothing live past touched. Returns the set live bits.
 static size check_slabs(const SlabAllocator *self, const char *function) {
     if (!addrmap_is_sane(&self->index) || self->index.len != self->len)
         AllocFatal(function, "corrupted allocator: slab index", self->index.slots);
@@ -341,7 +409,8 @@ static size check_slabs(const SlabAllocator *self, const char *function) {
 }
 
 // Free and live slots are disjoint and cover every slot: mark each free id live (it must not be
-// yet), check that every bit is then set, and clear the marks again.
+// yet), check that every bit is then set, and clear the marks again. `live` counts the set bits,
+// the cached slot's included.
 static void check_free_ids(const SlabAllocator *self, const char *function, size live) {
     u32 mask = ((u32)1 << self->id_shift) - 1;
     for (u32 i = 0; i < self->free_len; ++i) {
@@ -351,18 +420,14 @@ static void check_free_ids(const SlabAllocator *self, const char *function, size
             AllocFatal(function, "corrupted allocator: free list", self->free_ids);
         slots_mark_live(bitmap_of(self, slab), slot);
     }
-    if (self->cached) { // the cached slot: free, not on the stack, at the address its id says
+    if (self->cached) { // the cached slot: free with its bit set, at the address its id says
         u32 slab = self->cached_id >> self->id_shift, slot = self->cached_id & mask;
         if (slab >= self->len || slot >= self->slots_per_slab ||
-            slots_is_live(bitmap_of(self, slab), slot) ||
+            !slots_is_live(bitmap_of(self, slab), slot) ||
             self->cached != self->slabs[slab].start + (size)slot * self->stride)
             AllocFatal(function, "corrupted allocator: free list", self->free_ids);
-        slots_mark_live(bitmap_of(self, slab), slot);
     }
-    bool complete = live + self->free_len + (self->cached != NULL) ==
-                    (size)self->len * self->slots_per_slab;
-    if (self->cached)
-        slots_mark_free(bitmap_of(self, self->cached_id >> self->id_shift), self->cached_id & mask);
+    bool complete = live + self->free_len == (size)self->len * self->slots_per_slab;
     for (u32 i = 0; i < self->free_len; ++i) {
         u32 id = self->free_ids[i];
         slots_mark_free(bitmap_of(self, id >> self->id_shift), id & mask);
@@ -380,7 +445,7 @@ void SlabAllocatorCheck(const SlabAllocator *self) {
                   self->live_bytes + self->free_ids_bytes;
     if (self->base.footprint_bytes != mapped)
         AllocFatal(function, "corrupted allocator: footprint", self);
-    if (self->base.stats.bytes_in_use != live * self->stride)
+    if (self->base.stats.bytes_in_use != (live - (self->cached != NULL)) * self->stride)
         AllocFatal(function, "corrupted allocator: statistics", self);
 }
 

@@ -41,6 +41,14 @@ void alloc_os_discard(void *ptr, size bytes);
 void alloc_check_header(const Allocator *self, u64 expected_magic, const char *type_name,
                         const char *function);
 
+// The slow paths of the `allocate` and `deallocate` entries of a kind that validates itself
+// (Allocator.validates_itself): every call its inline path does not finish, a foreign magic
+// included. They check the header as the dynamic path does, naming allocator_alloc_dyn /
+// allocator_free_dyn, then call `typed` (the kind's typed function behind an `Allocator *`
+// signature), an allocation with the retry policy of `effort`.
+void *alloc_dyn_allocate_slow(Allocator *self, size bytes, i8 zeroed, AllocatorAllocateFn typed);
+size  alloc_dyn_deallocate_slow(Allocator *self, void *ptr, AllocatorDeallocateFn typed);
+
 // --- Assertion tiers (ALLOC_DEBUG, like mimalloc's MI_DEBUG) -----------------------------------
 // Level 1 (the default): the argument and ownership checks of the contract, always on: they are
 //   the fatal diagnostics the headers document.

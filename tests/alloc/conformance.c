@@ -422,6 +422,29 @@ static void typed_allocate_after_deinit(void) {
     victim_kind->typed.allocate(victim.bytes, 8, 0);
 }
 
+// A header corrupted after Init, met through `Allocator *`: every kind, whether its entries
+// validate themselves or the dynamic path validates for them, names the dynamic function.
+static void allocate_with_unknown_magic(void) {
+    Allocator *a = victim_kind->init(&victim, 0);
+    a->magic     = 0x1234;
+    death_note_pointer(a);
+    AllocatorAlloc(a, 8, 0);
+}
+
+static void free_with_unknown_magic(void) {
+    Allocator *a = victim_kind->init(&victim, 0);
+    a->magic     = 0x1234;
+    death_note_pointer(a);
+    AllocatorFree(a, NULL);
+}
+
+static void first_allocation_with_bad_alignment(void) {
+    Allocator *a = victim_kind->init(&victim, 0);
+    a->alignment = 24;
+    death_note_pointer(a);
+    AllocatorAlloc(a, 8, 0);
+}
+
 static void free_a_stack_pointer(void) {
     Allocator *a     = victim_kind->init(&victim, 0);
     void      *block = AllocatorAlloc(a, 32, 0); // so the kind has tables to search
@@ -451,6 +474,16 @@ CONFORMANCE_TEST(use_after_deinit_aborts_as_uninitialised) {
     snprintf(expected, sizeof expected, "alloc: fatal: %s_allocate: uninitialised allocator",
              kind->fn_prefix);
     expect_death(typed_allocate_after_deinit, expected);
+}
+
+CONFORMANCE_TEST(a_corrupted_header_through_the_base_aborts_naming_the_dynamic_path) {
+    victim_kind = kind;
+    expect_death(allocate_with_unknown_magic,
+                 "alloc: fatal: allocator_alloc_dyn: unknown allocator type");
+    expect_death(free_with_unknown_magic, "alloc: fatal: allocator_free_dyn: unknown allocator type");
+    expect_death(first_allocation_with_bad_alignment,
+                 "alloc: fatal: allocator_alloc_dyn: corrupted allocator: alignment is not a power "
+                 "of two");
 }
 
 CONFORMANCE_TEST(freeing_a_stack_pointer_aborts_as_foreign) {
