@@ -87,16 +87,20 @@
     return { lower: name.toLowerCase(), flat: flat, parts: parts, starts: starts };
   }
 
+  var guideTitles = {}; // file -> page title: a page's first entry carries it, the others ""
   var entries = INDEX.entries.map(function (r, i) {
-    var kind = INDEX.kinds[r[1]], file = INDEX.files[r[2]], name = r[0], url, keys;
+    var kind = INDEX.kinds[r[1]], file = INDEX.files[r[2]], name = r[0], sig = r[3], url, keys;
     if (kind === "field") {
       var dot = name.indexOf(".");
+      sig = r[3] + (/\*$/.test(r[3]) ? "" : " ") + name.slice(dot + 1);
       url = "api/" + (r[8] || name.slice(0, dot)) + ".html#field-" + name.slice(dot + 1);
       keys = [makeKey(name)]; // `free` is a part of PageAllocator.free_entries, never its name
     } else if (kind === "enum-constant") {
       url = "api/" + r[8] + ".html#value-" + name;
       keys = [makeKey(name)];
     } else if (kind === "guide") {
+      if (!(file in guideTitles)) guideTitles[file] = sig;
+      sig = guideTitles[file];
       url = file.replace(/\.md$/, ".html") + (r[8] ? "#" + r[8] : "");
       keys = [makeKey(name)];
     } else {
@@ -104,17 +108,22 @@
       keys = [makeKey(name)];
     }
     return {
-      id: i, name: name, kind: kind, file: file, sig: r[3], brief: r[4], tags: r[5], uses: r[6], rank: r[7],
+      id: i, name: name, kind: kind, file: file, sig: sig, brief: r[4], tags: r[5], uses: r[6], rank: r[7],
       sigs: r[9], keys: keys, url: base + url, text: []
     };
   });
+  // Postings: per word, gaps between entry indexes, each in base 32 with its last digit from
+  // "0-9a-v" and the others from "w-zA-Z-_" (md_search_gap in gen_md_search.c).
+  var GAP_MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
   INDEX.postings.split(",").forEach(function (list, w) {
-    var at = 0;
-    list.split(" ").forEach(function (d, k) {
-      if (!d) return;
-      at = k ? at + parseInt(d, 36) : parseInt(d, 36);
+    var at = 0, gap = 0;
+    for (var c = 0; c < list.length; c++) {
+      var more = GAP_MORE.indexOf(list[c]);
+      if (more >= 0) { gap = gap * 32 + more; continue; }
+      at += gap * 32 + parseInt(list[c], 32);
+      gap = 0;
       if (entries[at]) entries[at].text.push(words[w]);
-    });
+    }
   });
   var fileNames = INDEX.files.map(function (f) { return f.toLowerCase(); });
 

@@ -140,4 +140,26 @@ async function seriousViolations(page) {
   });
 }
 
-module.exports = { ROOT, serve, launch, buildSite, useSite, TEMPLATES, loadInScheme, seriousViolations };
+// The search data of a built site (api/search-index.js, written by tools/apidoc/gen_md_search.c),
+// its front-coded words decoded, and postingsOf(word): the entry indexes whose text has the word.
+function readSearchIndex(site) {
+  const data = fs.readFileSync(path.join(site, "api/search-index.js"), "utf8");
+  const index = JSON.parse(data.slice(data.indexOf("{"), data.lastIndexOf("}") + 1));
+  let prev = "";
+  index.words = index.words.split(" ").map((c) => (prev = prev.slice(0, parseInt(c[0], 36)) + c.slice(1)));
+  const lists = index.postings.split(",");
+  const more = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+  index.postingsOf = (word) => {
+    const list = lists[index.words.indexOf(word)] || "", out = [];
+    let at = 0, gap = 0;
+    for (const c of list) {
+      if (more.includes(c)) { gap = gap * 32 + more.indexOf(c); continue; }
+      out.push(at += gap * 32 + parseInt(c, 32));
+      gap = 0;
+    }
+    return out;
+  };
+  return index;
+}
+
+module.exports = { ROOT, serve, launch, buildSite, useSite, TEMPLATES, loadInScheme, seriousViolations, readSearchIndex };

@@ -8,6 +8,7 @@ const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
+const zlib = require("node:zlib");
 const { execFileSync } = require("node:child_process");
 const { ROOT, buildSite, useSite } = require("./helpers.js");
 
@@ -288,6 +289,12 @@ test("every_source_page_keeps_to_its_budget_of_4x_the_source_plus_24_kb", () => 
   const named = new Set([...api.symbols.map((s) => s.header), ...api.examples.map((e) => e.file),
     ...api.symbols.flatMap((s) => s.references.map((r) => r[0]))]);
   for (const f of fs.readdirSync(path.join(SITE, "api/source/src/alloc"))) assert.ok(named.has("src/alloc/" + f.replace(/\.html$/, "")), f);
+});
+
+test("search_data_of_the_library_stays_within_30_kb_gzip", () => {
+  // The library's own site: its symbols, fields, enum constants and guide sections with their text.
+  const gz = zlib.gzipSync(fs.readFileSync(path.join(SITE, "api/search-index.js")), { level: 9 }).length;
+  assert.ok(gz <= 30 * 1000, `search-index.js is ${gz} bytes gzip`);
 });
 
 test("symbol_pages_of_the_library_stay_within_50_kb", () => {

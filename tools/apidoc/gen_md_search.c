@@ -13,11 +13,6 @@
 #include <stdlib.h> // free, qsort
 #include <string.h> // strcmp, strncmp
 
-// Example functions whose names go into the full text: api.json's first (best ranked) three,
-// the one a symbol page shows and the first folded ones; the rest would cost the budget
-// (search data <= 30 KB gzip on the library) more than they find.
-enum { MD_SEARCH_EXAMPLES = 3 };
-
 // Rank classes, the first tie-break after the match tier (lower first): the API a reader calls
 // or declares; sections of the hand-written pages; vtable adapters (functions only ever
 // referenced by address, stored in a table); constants, fields and enum constants.
@@ -74,7 +69,8 @@ static void md_search_words(json_t *words, const char *text) {
         const char *start = p;
         while (isalnum((unsigned char)*p) || *p == '_') p++;
         size_t n = (size_t)(p - start);
-        if (n < 3 || n > 40) continue;
+        // Numbers (4096, 0x7f3a2c001040, 64k) are not what a reader types to find a page.
+        if (n < 3 || n > 40 || isdigit((unsigned char)*start)) continue;
         char word[48];
         for (size_t i = 0; i < n; i++) word[i] = (char)tolower((unsigned char)start[i]);
         word[n] = '\0';
@@ -212,6 +208,10 @@ static char *md_search_signature(const MdModel *m, const MdSym *s) {
         for (; p && *p && b.len < 160; p++) {
             if (*p == '\\' && (p[1] == '\n' || p[1] == '\0')) continue;
             if (*p == '\n' && !strncmp(s->decl, "#define", 7)) break;
+            if (*p == '{' && !strcmp(s->kind, "function")) { // a static inline's body: the prototype only
+                md_putc(&b, ';');
+                break;
+            }
             if (isspace((unsigned char)*p)) {
                 space = 1;
                 continue;
@@ -271,8 +271,8 @@ static void md_search_symbol(const MdModel *m, MdSearch *x, const MdSym *s) {
     json_t *tags = json_array();
     for (size_t t = 0; t < m->ntags; t++)
         if (md_symbol_has_tag(m, s, &m->tags[t])) json_array_append_new(tags, json_integer((json_int_t)t));
-    // Full text: description, contracts, the documented example, fields, parameters and the
-    // functions of the examples the page shows; the name and brief are matched apart.
+    // Full text: description, contracts, the documented example, fields and parameters; the name
+    // and brief are matched apart.
     json_t *words = json_object();
     static const char *const keys[] = {"description", "success", "failure", "returns", "usage"};
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) md_search_words(words, md_json_str(s->doc, keys[k]));
@@ -282,16 +282,9 @@ static void md_search_symbol(const MdModel *m, MdSearch *x, const MdSym *s) {
         json_t *f;
         json_array_foreach(json_object_get(s->doc, lists[l]), i, f) md_search_words(words, md_desc(f));
         json_array_foreach(json_object_get(s->json, lists[l]), i, f) {
-            md_search_words(words, md_json_str(f, "name"));
-            md_search_words(words, md_json_str(f, "type"));
+            md_search_words(words, md_json_str(f, "name")); // types are searched as types, not words
             md_search_words(words, md_desc(f));
         }
-    }
-    size_t  i;
-    json_t *e;
-    json_array_foreach(json_object_get(s->json, "examples"), i, e) {
-        if (i >= MD_SEARCH_EXAMPLES) break;
-        md_search_words(words, md_json_str(e, "function"));
     }
     json_t *known = json_object();
     md_search_words(known, s->name);
@@ -310,7 +303,7 @@ static void md_search_symbol(const MdModel *m, MdSearch *x, const MdSym *s) {
 
 // A member's brief: its description up to the first ". " or "; ", at most MD_MEMBER_BRIEF
 // characters cut at a space and marked with an ellipsis (the page has the whole text).
-enum { MD_MEMBER_BRIEF = 64 };
+enum { MD_MEMBER_BRIEF = 48 };
 static char *md_search_member_brief(const char *text) {
     const char *p = text ? text : "", *end = p;
     while (*end && !((end[0] == '.' || end[0] == ';') && (isspace((unsigned char)end[1]) || !end[1])) &&
@@ -327,8 +320,8 @@ static char *md_search_member_brief(const char *text) {
     return b.data;
 }
 
-// Fields (nested ones as `outer.inner`, named `Symbol.outer.inner`) and enum constants. search.js
-// builds their url: the anchor `#field-outer.inner` or `#value-NAME` on the page of the symbol
+// Fields (nested ones as `outer.inner`, named `Symbol.outer.inner`, their signature column the
+// type alone: search.js adds the member) and enum constants. search.js builds their url: the anchor `#field-outer.inner` or `#value-NAME` on the page of the symbol
 // (for a field the url column, else the name before the first dot; for a constant the url column).
 static void md_search_fields(MdSearch *x, const MdSym *s, json_t *fields, const char *prefix) {
     size_t  i;
@@ -336,14 +329,13 @@ static void md_search_fields(MdSearch *x, const MdSym *s, json_t *fields, const 
     json_array_foreach(fields, i, f) {
         const char *fname = md_json_str(f, "name");
         if (!fname || !*fname) continue;
-        char member[512], name[768], sig[1024];
+        char member[512], name[768];
         snprintf(member, sizeof member, "%s%s", prefix, fname);
         snprintf(name, sizeof name, "%s.%s", s->name, member);
         const char *type = md_json_str(f, "type");
-        size_t      tn   = type ? strlen(type) : 0;
-        snprintf(sig, sizeof sig, "%s%s%s", type ? type : "", tn && type[tn - 1] == '*' ? "" : " ", member);
         char *brief = md_search_member_brief(md_json_str(f, "description"));
-        md_search_row(x, name, "field", s->include, sig, brief, NULL, NULL, 0, MD_RANK_MEMBER, md_search_page_of(s), NULL);
+        md_search_row(x, name, "field", s->include, type ? type : "", brief, NULL, NULL, 0, MD_RANK_MEMBER,
+                      md_search_page_of(s), NULL);
         free(brief);
         char nested[520];
         snprintf(nested, sizeof nested, "%s.", member);
@@ -403,8 +395,9 @@ static void md_search_heading(const char *line, size_t n, MdBuf *text, MdBuf *sl
     json_object_set_new(ids, md_str(slug), json_true());
 }
 
-// One page: an entry per heading (url column: the heading's anchor, "" for the page title), with
-// the words of the prose under it when `with_text`; front matter and fenced code are left out.
+// One page: an entry per heading (url column: the heading's anchor, "" for the page title; the
+// signature column: the page title on the page's first entry, "" on the others), with the words
+// of the prose under it when `with_text`; front matter and fenced code are left out.
 static void md_search_page(MdSearch *x, const char *dir, const char *rel, int with_text) {
     char path[8192];
     snprintf(path, sizeof path, "%s/%s", dir, rel);
@@ -412,7 +405,7 @@ static void md_search_page(MdSearch *x, const char *dir, const char *rel, int wi
     if (!text) return;
     json_t *ids = json_object(), *words = NULL;
     MdBuf   title = {0}, heading = {0}, anchor = {0};
-    int     fence = 0, front = strncmp(text, "---\n", 4) == 0;
+    int     fence = 0, front = strncmp(text, "---\n", 4) == 0, rows = 0;
     for (char *line = text; line && *line;) {
         char  *eol = strchr(line, '\n');
         size_t n   = eol ? (size_t)(eol - line) : strlen(line);
@@ -424,8 +417,8 @@ static void md_search_page(MdSearch *x, const char *dir, const char *rel, int wi
             fence = !fence;
         } else if (!fence && hashes >= 1 && hashes <= 6 && hashes < n && line[hashes] == ' ') {
             if (words)
-                md_search_row(x, md_str(&heading), "guide", rel, md_str(&title), "", NULL, words, 0, MD_RANK_GUIDE,
-                              md_str(&anchor), NULL);
+                md_search_row(x, md_str(&heading), "guide", rel, rows++ ? "" : md_str(&title), "", NULL, words, 0,
+                              MD_RANK_GUIDE, md_str(&anchor), NULL);
             MdBuf slug = {0};
             heading.len = anchor.len = 0;
             md_search_heading(line + hashes + 1, n - hashes - 1, &heading, &slug, ids);
@@ -441,8 +434,8 @@ static void md_search_page(MdSearch *x, const char *dir, const char *rel, int wi
         line = eol ? eol + 1 : NULL;
     }
     if (words)
-        md_search_row(x, md_str(&heading), "guide", rel, md_str(&title), "", NULL, words, 0, MD_RANK_GUIDE,
-                      md_str(&anchor), NULL);
+        md_search_row(x, md_str(&heading), "guide", rel, rows ? "" : md_str(&title), "", NULL, words, 0,
+                      MD_RANK_GUIDE, md_str(&anchor), NULL);
     md_free(&title);
     md_free(&heading);
     md_free(&anchor);
@@ -492,23 +485,42 @@ static void md_search_base36(MdBuf *b, size_t n) {
     md_put(b, digits + d);
 }
 
-// A word in more than a tenth of the entries (and in more than MD_COMMON_MIN) tells them apart
+// A gap of a posting list, self-delimiting so that gaps need no separator: base 32, most
+// significant digit first, the last digit from "0-9a-v" and the others from "w-zA-Z-_".
+static void md_search_gap(MdBuf *b, size_t n) {
+    static const char last[] = "0123456789abcdefghijklmnopqrstuv", more[] = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+    char   digits[16];
+    size_t d    = sizeof digits;
+    digits[--d] = '\0';
+    digits[--d] = last[n % 32];
+    while ((n /= 32) > 0) digits[--d] = more[n % 32];
+    md_put(b, digits + d);
+}
+
+// A word in more than a quarter of the entries (and in more than MD_COMMON_MIN) tells them apart
 // no better than none: it is listed in `common`, which search.js skips in query words.
 enum { MD_COMMON_MIN = 32 };
 
 // The full text as an inverted index: `words`, the sorted vocabulary front-coded (each word
 // written as the base-36 count of leading characters it shares with the previous word, then
 // the rest: "page 4s 5d" = page pages paged), space-separated; `postings`, per word in the
-// same order, the entries that contain it as gaps between entry indexes in base 36 (the first
-// is the index itself), gaps separated by spaces and words by commas.
-static void md_search_fulltext(MdSearch *x, json_t *root) {
+// same order, the entries that contain it as gaps between entry indexes (the first is the index
+// itself), each written by md_search_gap, words separated by commas.
+// A word that is a compound public name (`AllocatorAlloc`, `page_allocator_allocate` written in a
+// description or a guide) stays out:
+// the name tiers find that symbol, and its page lists who uses it and the guides that mention it.
+static void md_search_fulltext(const MdModel *m, MdSearch *x, json_t *root) {
     size_t       nw = 0, ne = json_array_size(x->words);
-    json_t      *all = json_object();
+    json_t      *all = json_object(), *names = json_object();
     const char  *w;
     json_t      *v;
     size_t       e;
     json_t      *set;
+    for (size_t i = 0; i < m->nsyms; i++) // `size` or `u8` is also a word of prose: only compound names
+        if (strpbrk(m->syms[i].name, "_ABCDEFGHIJKLMNOPQRSTUVWXYZ") && strpbrk(m->syms[i].name + 1, "_ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+            md_search_words(names, m->syms[i].name);
     json_array_foreach(x->words, e, set) json_object_foreach(set, w, v) {
+        if (json_object_get(names, w)) continue;
         json_t *count = json_object_get(all, w);
         json_object_set_new(all, w, json_integer(count ? json_integer_value(count) + 1 : 1));
     }
@@ -532,17 +544,16 @@ static void md_search_fulltext(MdSearch *x, json_t *root) {
         md_put(&words, list[k] + same);
         if (kept) md_putc(&postings, ',');
         list[kept++] = list[k];
-        size_t last = 0, first = 1;
+        size_t last = 0;
         for (e = 0; e < ne; e++) {
             if (!json_object_get(json_array_get(x->words, e), list[k])) continue;
-            if (!first) md_putc(&postings, ' ');
-            md_search_base36(&postings, e - last);
-            last  = e;
-            first = 0;
+            md_search_gap(&postings, e - last);
+            last = e;
         }
     }
     free(list);
     json_decref(all);
+    json_decref(names);
     json_object_set_new(root, "words", json_string(md_str(&words)));
     json_object_set_new(root, "postings", json_string(md_str(&postings)));
     json_object_set_new(root, "common", common);
@@ -569,7 +580,7 @@ int md_search_index(const MdModel *m) {
     json_object_foreach(x.aliases, name, to) json_array_append_new(aliases, json_pack("[s,O]", name, to));
     json_t *root = json_object();
     json_object_set_new(root, "version", json_integer(2));
-    md_search_fulltext(&x, root);
+    md_search_fulltext(m, &x, root);
     json_object_set_new(root, "tags", tags);
     json_object_set_new(root, "kinds", x.kinds);
     json_object_set_new(root, "files", x.files);
@@ -585,11 +596,12 @@ int md_search_index(const MdModel *m) {
     json_decref(root);
     if (!text) return -1;
     MdBuf b = {0};
-    md_put(&b, "// Generated by `apidoc markdown` (tools/apidoc/gen_md_search.c): the data of the search.\n"
-               "// entries: [name, kind index, file index, signature, brief, [tag index...], use count,\n"
-               "// rank class (0 API, 1 page section, 2 vtable adapter, 3 constant/field/enum constant),\n"
-               "// url part, [[return type index, parameter type index...]...]]; words + postings: the full\n"
-               "// text, inverted (see md_search_fulltext); aliases: [basic typedef, the type it names].\n"
+    // The format, for a reader of the file: entries are [name, kind index, file index, signature,
+    // brief, [tag index...], use count, rank class (0 API, 1 page section, 2 vtable adapter,
+    // 3 constant/field/enum constant), url part, [[return type index, parameter type index...]...]];
+    // words + postings are the full text, inverted (md_search_fulltext); aliases are [basic
+    // typedef, the type it names]. Every page loads the file, so it names its writer only.
+    md_put(&b, "// Generated by `apidoc markdown`: the search data (format: tools/apidoc/gen_md_search.c).\n"
                "window.APIDOC_INDEX = ");
     md_put(&b, text);
     md_put(&b, ";\n");
