@@ -369,6 +369,7 @@ static void *block_create(DebugAllocator *self, size bytes, i8 zeroed, size alig
         debug_record_give_back(self, index);
         return NULL;
     }
+    debug_index_prefetch(self, (const void *)record->ptr); // its miss overlaps the fills below
     if (debug_record_mapped(record)) record_supersede(self, record->ptr);
     record->bytes       = bytes;
     record->serial      = self->serial;
@@ -386,11 +387,11 @@ static void *block_create(DebugAllocator *self, size bytes, i8 zeroed, size alig
     return (void *)record->ptr;
 }
 
-// Free a live block: keep it and its record (with the free trace) in quarantine. Heap blocks
-// are filled with FREED_BYTE (checked when they leave); mapped ones turn PROT_NONE.
-static void block_retire(DebugAllocator *self, u32 index, const Call *call) {
+// Free a live block: keep it and its record (with the free trace `free_stack`) in quarantine.
+// Heap blocks are filled with FREED_BYTE (checked when they leave); mapped ones turn PROT_NONE.
+static void block_retire(DebugAllocator *self, u32 index, const Call *call, u32 free_stack) {
     DebugRecord *record = debug_record_at(self, index);
-    record->free_stack  = debug_stack_store(self, &call->trace);
+    record->free_stack  = free_stack;
     record->state       = DEBUG_RECORD_FREED;
     self->live_count -= 1;
     if (!debug_record_mapped(record)) {
@@ -400,6 +401,7 @@ static void block_retire(DebugAllocator *self, u32 index, const Call *call) {
         alloc_os_unmap(&self->base, record->raw, record->map_bytes); // cannot protect: drop it
         record->released = 1;
     }
+    debug_quarantine_prefetch(self);
     while (debug_quarantine_full(self)) record_forget(self, debug_quarantine_pop(self), call);
     if (!debug_quarantine_push(self, index)) {
         record_forget(self, index, call);
@@ -422,14 +424,23 @@ static void *allocate(DebugAllocator *self, size bytes, i8 zeroed, size alignmen
     return ptr;
 }
 
+// The free trace's id, stored while the record of `ptr` is being loaded: a block freed is
+// rarely in the cache, and the stack table mostly is.
+static u32 free_stack_of(DebugAllocator *self, const void *ptr, const Call *call) {
+    u32 found = debug_index_find(self, (uintptr_t)ptr);
+    if (found) __builtin_prefetch(debug_record_at(self, found - 1));
+    return debug_stack_store(self, &call->trace);
+}
+
 static size deallocate(DebugAllocator *self, void *ptr, u8 kind, size alignment, const Call *call) {
     if (!ptr) return 0;
-    u32          index  = live_record(self, ptr, call);
+    u32          free_stack = free_stack_of(self, ptr, call);
+    u32          index      = live_record(self, ptr, call);
     DebugRecord *record = debug_record_at(self, index);
     check_canaries(self, record, call);
     check_kind(self, record, kind, alignment, call);
     size bytes = record->bytes;
-    block_retire(self, index, call);
+    block_retire(self, index, call, free_stack);
     alloc_stats_deallocated(&self->base, bytes);
     return bytes;
 }
@@ -443,11 +454,12 @@ static void *reallocate(DebugAllocator *self, void *ptr, size new_size, u8 kind,
         else alloc_stats_failed(&self->base);
         return fresh;
     }
-    u32 index = live_record(self, ptr, call);
+    u32 free_stack = free_stack_of(self, ptr, call);
+    u32 index      = live_record(self, ptr, call);
     check_canaries(self, debug_record_at(self, index), call);
     size old = debug_record_at(self, index)->bytes;
     if (new_size == 0) {
-        block_retire(self, index, call);
+        block_retire(self, index, call, free_stack);
         alloc_stats_deallocated(&self->base, old);
         return NULL;
     }
@@ -458,7 +470,7 @@ static void *reallocate(DebugAllocator *self, void *ptr, size new_size, u8 kind,
         return NULL;
     }
     memcpy(moved, ptr, old < new_size ? old : new_size);
-    block_retire(self, index, call);
+    block_retire(self, index, call, free_stack);
     alloc_stats_reallocated(&self->base, new_size, old, new_size);
     return moved;
 }

@@ -64,6 +64,9 @@ void debug_record_give_back(DebugAllocator *self, u32 index);
 void debug_index_insert(DebugAllocator *self, u32 index);
 // Record index + 1 of the block at exactly `ptr`, or 0.
 u32 debug_index_find(const DebugAllocator *self, uintptr_t ptr);
+// Start loading the index slot where `ptr` would be found; changes nothing. The debug malloc
+// calls it on entry to a free, so that the miss overlaps the backtrace.
+void debug_index_prefetch(const DebugAllocator *self, const void *ptr);
 // Remove the record of the block at `ptr` from the index.
 void debug_index_remove(DebugAllocator *self, uintptr_t ptr);
 // Record of a live or freed block whose bytes (or, with `with_pages`, whose mapping and guard
@@ -84,6 +87,8 @@ bool debug_quarantine_full(const DebugAllocator *self);
 bool debug_quarantine_over(const DebugAllocator *self);
 // Remove and return the oldest entry (the ring must not be empty).
 u32 debug_quarantine_pop(DebugAllocator *self);
+// Start loading what the next evictions will read (records, blocks, index slots); changes nothing.
+void debug_quarantine_prefetch(const DebugAllocator *self);
 // Whether a FREED record's index is in the ring (for DebugAllocatorCheck).
 bool debug_quarantine_holds(const DebugAllocator *self, u32 index);
 

@@ -21,6 +21,10 @@ u32 debug_index_find(const DebugAllocator *self, uintptr_t ptr) {
     return (u32)addrmap_find(&self->index, ptr);
 }
 
+void debug_index_prefetch(const DebugAllocator *self, const void *ptr) {
+    if (self->index.slots) __builtin_prefetch(&self->index.slots[addrmap_home(&self->index, (uintptr_t)ptr)]);
+}
+
 void debug_index_remove(DebugAllocator *self, uintptr_t ptr) { addrmap_remove(&self->index, ptr); }
 
 // --- Record table -----------------------------------------------------------------------------
@@ -94,6 +98,13 @@ void debug_tables_release(DebugAllocator *self) {
 
 // --- Quarantine -------------------------------------------------------------------------------
 
+// Position `offset` (< the ring's capacity) entries after the oldest: a compare, not a division
+// (a free pays for several of these).
+static inline u32 ring_slot(const DebugAllocator *self, u32 offset) {
+    u32 at = self->quarantine_head + offset;
+    return at >= self->config.quarantine ? at - self->config.quarantine : at;
+}
+
 bool debug_quarantine_push(DebugAllocator *self, u32 index) {
     u32 cap = self->config.quarantine;
     if (cap == 0) return false;
@@ -104,7 +115,7 @@ bool debug_quarantine_push(DebugAllocator *self, u32 index) {
         self->quarantine_bytes = bytes;
     }
     if (self->quarantine_len == cap) return false; // the caller pops before it pushes
-    self->quarantine[(self->quarantine_head + self->quarantine_len++) % cap] = index;
+    self->quarantine[ring_slot(self, self->quarantine_len++)] = index;
     self->quarantined_bytes += debug_record_at(self, index)->bytes;
     return true;
 }
@@ -121,15 +132,32 @@ bool debug_quarantine_over(const DebugAllocator *self) {
 u32 debug_quarantine_pop(DebugAllocator *self) {
     // [ oldest | ... ] => [ ... ]: FIFO, the block freed first leaves first.
     u32 oldest            = self->quarantine[self->quarantine_head];
-    self->quarantine_head = (self->quarantine_head + 1) % self->config.quarantine;
+    self->quarantine_head = ring_slot(self, 1);
     self->quarantine_len -= 1;
     self->quarantined_bytes -= debug_record_at(self, oldest)->bytes;
     return oldest;
 }
 
+// How far ahead of the oldest entry the ring is prefetched: the record of the entry
+// 2 * QUARANTINE_AHEAD frees away, the block and index slot of the one QUARANTINE_AHEAD away
+// (its record came in one stage earlier). A freed block leaves long after the program last
+// touched it, so without this every eviction waits for memory three times over.
+enum { QUARANTINE_AHEAD = 8, PREFETCH_BLOCK_BYTES = 512 };
+
+void debug_quarantine_prefetch(const DebugAllocator *self) {
+    if (self->quarantine_len <= 2 * QUARANTINE_AHEAD) return;
+    __builtin_prefetch(debug_record_at(self, self->quarantine[ring_slot(self, 2 * QUARANTINE_AHEAD)]));
+    const DebugRecord *near = debug_record_at(self, self->quarantine[ring_slot(self, QUARANTINE_AHEAD)]);
+    if (!near->ptr || debug_record_mapped(near)) return;
+    debug_index_prefetch(self, (const void *)near->ptr);
+    size span = near->bytes + 2 * self->config.canary_bytes;
+    if (span > PREFETCH_BLOCK_BYTES) span = PREFETCH_BLOCK_BYTES;
+    const u8 *first = (const u8 *)near->ptr - self->config.canary_bytes;
+    for (size at = 0; at < span; at += 64) __builtin_prefetch(first + at);
+}
+
 bool debug_quarantine_holds(const DebugAllocator *self, u32 index) {
-    u32 cap = self->config.quarantine;
     for (u32 i = 0; i < self->quarantine_len; ++i)
-        if (self->quarantine[(self->quarantine_head + i) % cap] == index) return true;
+        if (self->quarantine[ring_slot(self, i)] == index) return true;
     return false;
 }
