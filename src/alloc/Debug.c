@@ -428,7 +428,7 @@ static void *allocate(DebugAllocator *self, size bytes, i8 zeroed, size alignmen
 // rarely in the cache, and the stack table mostly is.
 static u32 free_stack_of(DebugAllocator *self, const void *ptr, const Call *call) {
     u32 found = debug_index_find(self, (uintptr_t)ptr);
-    if (found) __builtin_prefetch(debug_record_at(self, found - 1));
+    if (found) debug_record_prefetch(debug_record_at(self, found - 1));
     return debug_stack_store(self, &call->trace);
 }
 

@@ -54,6 +54,12 @@ static inline DebugRecord *debug_record_at(const DebugAllocator *self, u32 index
 
 static inline bool debug_record_mapped(const DebugRecord *record) { return record->map_bytes != 0; }
 
+// Start loading a record: both cache lines, since a 72-byte record may straddle two.
+static inline void debug_record_prefetch(const DebugRecord *record) {
+    __builtin_prefetch(record);
+    __builtin_prefetch((const u8 *)(record + 1) - 1);
+}
+
 // --- Record table and index (debug_records.c) -------------------------------------------------
 
 // Take an unused record, growing the tables when needed; false when the OS refuses memory.

@@ -146,7 +146,7 @@ enum { QUARANTINE_AHEAD = 8, PREFETCH_BLOCK_BYTES = 512 };
 
 void debug_quarantine_prefetch(const DebugAllocator *self) {
     if (self->quarantine_len <= 2 * QUARANTINE_AHEAD) return;
-    __builtin_prefetch(debug_record_at(self, self->quarantine[ring_slot(self, 2 * QUARANTINE_AHEAD)]));
+    debug_record_prefetch(debug_record_at(self, self->quarantine[ring_slot(self, 2 * QUARANTINE_AHEAD)]));
     const DebugRecord *near = debug_record_at(self, self->quarantine[ring_slot(self, QUARANTINE_AHEAD)]);
     if (!near->ptr || debug_record_mapped(near)) return;
     debug_index_prefetch(self, (const void *)near->ptr);
