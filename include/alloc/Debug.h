@@ -317,6 +317,9 @@ ALLOC_API DebugAllocatorConfig debug_allocator_config_default(void);
 /// - record_cap        : Records the `records` mapping can hold.
 /// - record_used       : Records ever used (high-water mark); unused ones are on the free list.
 /// - record_free       : Head of the list of unused records, as index + 1; 0 when empty.
+/// - index_pending     : The newest block, as record index + 1, not yet stored in `index`
+///                       (0: none): it is stored at the next allocation, after a prefetch of its
+///                       slot; lookups see it as if it were in `index`.
 /// - index             : The library's address map from block address to record index + 1.
 /// - quarantine        : Ring of record indices of freed blocks, oldest first.
 /// - quarantine_bytes  : Length of the `quarantine` mapping in bytes.
@@ -354,6 +357,7 @@ struct DebugAllocator {
     uint32_t             record_cap;        // records
     uint32_t             record_used;       // high-water mark, <= record_cap
     uint32_t             record_free;       // free-list head, index + 1, 0 = empty
+    uint32_t             index_pending;     // newest block's record index + 1, not in `index` yet
     AllocatorAddressMap  index;             // block address -> record index + 1
     uint32_t            *quarantine;        // config.quarantine record indices
     size_t               quarantine_bytes;  // bytes mapped

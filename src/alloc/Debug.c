@@ -369,7 +369,6 @@ static void *block_create(DebugAllocator *self, size bytes, i8 zeroed, size alig
         debug_record_give_back(self, index);
         return NULL;
     }
-    debug_index_prefetch(self, (const void *)record->ptr); // its miss overlaps the fills below
     if (debug_record_mapped(record)) record_supersede(self, record->ptr);
     record->bytes       = bytes;
     record->serial      = self->serial;

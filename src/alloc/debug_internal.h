@@ -66,7 +66,8 @@ static inline void debug_record_prefetch(const DebugRecord *record) {
 bool debug_record_take(DebugAllocator *self, u32 *index_out);
 // Put a record back on the free list (it must not be in the index any more).
 void debug_record_give_back(DebugAllocator *self, u32 index);
-// Index the record under its `ptr`; the slot is guaranteed (tables grow in debug_record_take).
+// Index the record under its `ptr` (it waits in `index_pending` until the next insert; every
+// index function sees it); the slot is guaranteed (tables grow in debug_record_take).
 void debug_index_insert(DebugAllocator *self, u32 index);
 // Record index + 1 of the block at exactly `ptr`, or 0.
 u32 debug_index_find(const DebugAllocator *self, uintptr_t ptr);

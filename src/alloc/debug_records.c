@@ -9,15 +9,26 @@
 enum { FIRST_RECORDS = 64 };
 
 // --- Address index: the library's address map (addrmap.h), block address -> record index + 1 --
+//
+// The newest block waits in `index_pending` and enters the map at the next insert: its slot,
+// prefetched now, has arrived by then (a fresh address is rarely in the cache), and a block freed
+// before the next allocation is found without touching the map at all.
 
 void debug_index_insert(DebugAllocator *self, u32 index) {
-    bool stored = addrmap_insert(&self->index, &self->base, debug_record_at(self, index)->ptr,
-                                 (uintptr_t)index + 1);
-    ALLOC_ASSERT(stored); // room reserved by debug_record_take
-    (void)stored;
+    if (self->index_pending) {
+        u32  waiting = self->index_pending - 1;
+        bool stored  = addrmap_insert(&self->index, &self->base, debug_record_at(self, waiting)->ptr,
+                                      (uintptr_t)waiting + 1);
+        ALLOC_ASSERT(stored); // room reserved by debug_record_take
+        (void)stored;
+    }
+    self->index_pending = index + 1;
+    debug_index_prefetch(self, (const void *)debug_record_at(self, index)->ptr);
 }
 
 u32 debug_index_find(const DebugAllocator *self, uintptr_t ptr) {
+    if (self->index_pending && debug_record_at(self, self->index_pending - 1)->ptr == ptr)
+        return self->index_pending;
     return (u32)addrmap_find(&self->index, ptr);
 }
 
@@ -25,7 +36,11 @@ void debug_index_prefetch(const DebugAllocator *self, const void *ptr) {
     if (self->index.slots) __builtin_prefetch(&self->index.slots[addrmap_home(&self->index, (uintptr_t)ptr)]);
 }
 
-void debug_index_remove(DebugAllocator *self, uintptr_t ptr) { addrmap_remove(&self->index, ptr); }
+void debug_index_remove(DebugAllocator *self, uintptr_t ptr) {
+    if (self->index_pending && debug_record_at(self, self->index_pending - 1)->ptr == ptr)
+        self->index_pending = 0;
+    else addrmap_remove(&self->index, ptr);
+}
 
 // --- Record table -----------------------------------------------------------------------------
 
@@ -47,7 +62,8 @@ static bool records_grow(DebugAllocator *self) {
 
 bool debug_record_take(DebugAllocator *self, u32 *index_out) {
     u32 index;
-    // Room for the block's index entry (the map stays at most half full).
+    // Room for one more index entry, the map staying at most half full: the pending block's,
+    // stored when this one's record is inserted (this one then waits in its place).
     if (2 * (self->index.len + 1) > addrmap_capacity(&self->index) &&
         !addrmap_reserve(&self->index, &self->base, 1))
         return false;
@@ -92,6 +108,7 @@ DebugRecord *debug_find_containing(const DebugAllocator *self, uintptr_t ptr, bo
 void debug_tables_release(DebugAllocator *self) {
     alloc_os_unmap(&self->base, self->records, self->records_bytes);
     addrmap_release(&self->index, &self->base);
+    self->index_pending = 0;
     alloc_os_unmap(&self->base, self->quarantine, self->quarantine_bytes);
     debug_stacks_release(self);
 }
