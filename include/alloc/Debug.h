@@ -336,6 +336,11 @@ ALLOC_API DebugAllocatorConfig debug_allocator_config_default(void);
 /// - live_count        : Blocks allocated and not yet freed.
 /// - guarded_count     : Sampled blocks (live or quarantined) against a guard page.
 /// - serial            : Allocations made so far; numbers the records and drives the sampling.
+/// - spares            : One mapped page of [start, length] pairs: mappings of sampled blocks that
+///                       left the quarantine, kept `PROT_NONE` (guard page included) and reused by
+///                       the next sampled block of the same length, which saves the system calls
+///                       and page faults of a fresh mapping. NULL until the first one.
+/// - spare_count       : Pairs in `spares`.
 ///
 /// TAGS: Allocator, Debug
 ///
@@ -374,6 +379,8 @@ struct DebugAllocator {
     uint32_t             live_count;        // live blocks
     uint32_t             guarded_count;     // sampled blocks on guard pages
     uint64_t             serial;            // allocations so far
+    uintptr_t           *spares;            // [start, length] of PROT_NONE sampled mappings
+    uint32_t             spare_count;       // pairs in spares
 };
 
 ALLOC_STATIC_ASSERT(offsetof(DebugAllocator, base) == 0, "DebugAllocator must start with its base");

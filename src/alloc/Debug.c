@@ -291,7 +291,9 @@ static void record_forget(DebugAllocator *self, u32 index, const Call *call) {
     DebugRecord *record = debug_record_at(self, index);
     check_freed(self, record, call);
     if (debug_record_mapped(record)) {
-        if (!record->released) alloc_os_unmap(&self->base, record->raw, record->map_bytes);
+        bool kept = !record->released && record->guarded &&
+                    debug_spare_put(self, record->raw, record->map_bytes); // PROT_NONE since its free
+        if (!record->released && !kept) alloc_os_unmap(&self->base, record->raw, record->map_bytes);
         if (record->guarded) self->guarded_count -= 1;
     } else {
         heap_allocator_deallocate(&self->heap, record->raw);
@@ -312,14 +314,29 @@ static void record_supersede(DebugAllocator *self, uintptr_t ptr) {
     debug_record_at(self, stale - 1)->ptr = 0;
 }
 
+// A kept mapping for a sampled block, its data part made accessible again (its guard page stays
+// PROT_NONE); NULL when none fits.
+static u8 *spare_mapping(DebugAllocator *self, size map_bytes, size data_bytes, size alignment) {
+    if (self->config.page_mode || alignment > self->page_size) return NULL;
+    u8 *map = debug_spare_take(self, map_bytes);
+    if (map && !alloc_os_protect(map, data_bytes, ALLOC_PROT_READ | ALLOC_PROT_WRITE)) {
+        alloc_os_unmap(&self->base, map, map_bytes);
+        return NULL;
+    }
+    return map;
+}
+
 // Pages of its own for a block, ending against a guard page when asked. NULL when refused.
 static bool block_map(DebugAllocator *self, DebugRecord *record, size bytes, size alignment,
                       bool guard) {
     size data_bytes, map_bytes;
     if (!mapped_geometry(self, bytes, alignment, guard, &data_bytes, &map_bytes)) return false;
-    u8 *map = alloc_os_map_aligned(&self->base, map_bytes, alignment);
-    if (!map) return false;
-    if (map_bytes > data_bytes) alloc_os_protect(map + data_bytes, map_bytes - data_bytes, ALLOC_PROT_NONE);
+    u8 *map = spare_mapping(self, map_bytes, data_bytes, alignment);
+    if (!map) {
+        map = alloc_os_map_aligned(&self->base, map_bytes, alignment);
+        if (!map) return false;
+        if (map_bytes > data_bytes) alloc_os_protect(map + data_bytes, map_bytes - data_bytes, ALLOC_PROT_NONE);
+    }
     uintptr_t end    = (uintptr_t)map + data_bytes - self->config.canary_bytes - bytes;
     record->ptr        = end & ~(uintptr_t)(alignment - 1);
     record->raw        = map;

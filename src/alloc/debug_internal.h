@@ -92,6 +92,11 @@ bool debug_quarantine_full(const DebugAllocator *self);
 // Whether the ring holds more than config.quarantine_bytes in more than one block: the oldest
 // must leave (the newest block stays, however large).
 bool debug_quarantine_over(const DebugAllocator *self);
+// Keep the PROT_NONE mapping [raw, raw + map_bytes) of a sampled block that left the quarantine
+// for reuse; false when it is not kept (the caller unmaps it).
+bool debug_spare_put(DebugAllocator *self, u8 *raw, size map_bytes);
+// A kept mapping of exactly `map_bytes` (still PROT_NONE), or NULL.
+u8 *debug_spare_take(DebugAllocator *self, size map_bytes);
 // Remove and return the oldest entry (the ring must not be empty).
 u32 debug_quarantine_pop(DebugAllocator *self);
 // Start loading what the next evictions will read (records, blocks, index slots); changes nothing.

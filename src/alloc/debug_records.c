@@ -33,7 +33,8 @@ u32 debug_index_find(const DebugAllocator *self, uintptr_t ptr) {
 }
 
 void debug_index_prefetch(const DebugAllocator *self, const void *ptr) {
-    if (self->index.slots) __builtin_prefetch(&self->index.slots[addrmap_home(&self->index, (uintptr_t)ptr)]);
+    if (!self->index.slots) return;
+    __builtin_prefetch(&self->index.slots[addrmap_home(&self->index, (uintptr_t)ptr)]);
 }
 
 void debug_index_remove(DebugAllocator *self, uintptr_t ptr) {
@@ -105,7 +106,53 @@ DebugRecord *debug_find_containing(const DebugAllocator *self, uintptr_t ptr, bo
     return freed;
 }
 
+// --- Spare mappings of sampled blocks ----------------------------------------------------------
+//
+// A sampled block costs a mapping, two protections and a page fault; reusing the mapping of one
+// that left the quarantine costs one protection. A kept mapping stays PROT_NONE, so a late
+// access to it still faults, as it would once unmapped. Only small mappings are kept (at most
+// SPARE_MAX_PAGES pages, SPARE_MAX of them): sampled blocks are mostly small.
+enum { SPARE_MAX = 128, SPARE_MAX_PAGES = 4 };
+
+static size spares_bytes(const DebugAllocator *self) {
+    return alloc_align_up(2 * SPARE_MAX * sizeof(uintptr_t), self->page_size);
+}
+
+bool debug_spare_put(DebugAllocator *self, u8 *raw, size map_bytes) {
+    if (map_bytes > SPARE_MAX_PAGES * self->page_size || self->spare_count == SPARE_MAX)
+        return false;
+    if (!self->spares) {
+        self->spares = alloc_os_map(&self->base, spares_bytes(self));
+        if (!self->spares) return false;
+    }
+    self->spares[2 * self->spare_count]     = (uintptr_t)raw;
+    self->spares[2 * self->spare_count + 1] = map_bytes;
+    self->spare_count += 1;
+    return true;
+}
+
+u8 *debug_spare_take(DebugAllocator *self, size map_bytes) {
+    for (u32 i = self->spare_count; i-- > 0;) { // the most recent first
+        if (self->spares[2 * i + 1] != map_bytes) continue;
+        u8 *raw = (u8 *)self->spares[2 * i];
+        self->spare_count -= 1; // the last pair fills the hole
+        self->spares[2 * i]     = self->spares[2 * self->spare_count];
+        self->spares[2 * i + 1] = self->spares[2 * self->spare_count + 1];
+        return raw;
+    }
+    return NULL;
+}
+
+static void spares_release(DebugAllocator *self) {
+    for (u32 i = 0; i < self->spare_count; ++i)
+        alloc_os_unmap(&self->base, (void *)self->spares[2 * i], self->spares[2 * i + 1]);
+    if (self->spares) alloc_os_unmap(&self->base, self->spares, spares_bytes(self));
+    self->spares      = NULL;
+    self->spare_count = 0;
+}
+
 void debug_tables_release(DebugAllocator *self) {
+    spares_release(self);
     alloc_os_unmap(&self->base, self->records, self->records_bytes);
     addrmap_release(&self->index, &self->base);
     self->index_pending = 0;
@@ -163,8 +210,10 @@ enum { QUARANTINE_AHEAD = 8, PREFETCH_BLOCK_BYTES = 512 };
 
 void debug_quarantine_prefetch(const DebugAllocator *self) {
     if (self->quarantine_len <= 2 * QUARANTINE_AHEAD) return;
-    debug_record_prefetch(debug_record_at(self, self->quarantine[ring_slot(self, 2 * QUARANTINE_AHEAD)]));
-    const DebugRecord *near = debug_record_at(self, self->quarantine[ring_slot(self, QUARANTINE_AHEAD)]);
+    u32 far = self->quarantine[ring_slot(self, 2 * QUARANTINE_AHEAD)];
+    debug_record_prefetch(debug_record_at(self, far));
+    const DebugRecord *near =
+        debug_record_at(self, self->quarantine[ring_slot(self, QUARANTINE_AHEAD)]);
     if (!near->ptr || debug_record_mapped(near)) return;
     debug_index_prefetch(self, (const void *)near->ptr);
     size span = near->bytes + 2 * self->config.canary_bytes;
