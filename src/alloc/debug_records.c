@@ -55,6 +55,9 @@ static bool records_grow(DebugAllocator *self) {
     u8 *records = old_bytes ? alloc_os_remap(&self->base, self->records, old_bytes, new_bytes, true)
                             : alloc_os_map(&self->base, new_bytes);
     if (!records) return false;
+    // A large table read at random: huge pages for its part not touched yet (the hint is kept
+    // across later remaps of the same mapping).
+    if (new_bytes >= (size)2 << 20) alloc_os_advise_huge(records, new_bytes);
     self->records       = records;
     self->records_bytes = new_bytes;
     self->record_cap    = (u32)new_cap;
