@@ -663,11 +663,12 @@ ALLOC_API void *debug_allocator_remap(DebugAllocator *self, void *ptr, size_t ne
 /// Normal mode fills the block with 0xDD; page mode and sampled blocks turn `PROT_NONE`. When the
 /// quarantine is over `quarantine` blocks or `quarantine_bytes` bytes, the oldest freed blocks
 /// leave it (FIFO): a heap block's bytes and canaries are checked first, then it goes back to
-/// the heap (a mapped one is unmapped). Before the fatal line of an error, the report goes to the
-/// sink: `alloc: debug: ERROR: <bug> at 0xA: offset K in a block of N bytes at 0xP` (or "past the
-/// end of", "bytes before the start of", or "not in any block of this allocator"), then
-/// `called at:` with this call's backtrace, and the block's `first freed at:` / `freed at:` and
-/// `allocated at:` backtraces, each frame as `#I 0xADDR in function file:line`.
+/// the heap (a mapped one is unmapped, or, for a small sampled block, kept `PROT_NONE` in
+/// `spares` for the next sampled block of its size). Before the fatal line of an error, the
+/// report goes to the sink: `alloc: debug: ERROR: <bug> at 0xA: offset K in a block of N bytes at
+/// 0xP` (or "past the end of", "bytes before the start of", or "not in any block of this
+/// allocator"), then `called at:` with this call's backtrace, and the block's `first freed at:` /
+/// `freed at:` and `allocated at:` backtraces, each frame as `#I 0xADDR in function file:line`.
 ///
 /// self[in,out] : The debug allocator that owns `ptr`.
 /// ptr[in]      : A live block of `self`, or NULL (no-op).
