@@ -238,9 +238,10 @@ _Noreturn static void bad_pointer(const DebugAllocator *self, const char *bug, c
     AllocFatal(call->function, reason, ptr);
 }
 
-// Index of the live record of `ptr`; aborts with the precise reason when there is none.
-static u32 live_record(const DebugAllocator *self, const void *ptr, const Call *call) {
-    u32 found = debug_index_find(self, (uintptr_t)ptr);
+// Index of the live record of `ptr`, given what the index holds for it (`found`); aborts with
+// the precise reason when there is none.
+static u32 live_record_found(const DebugAllocator *self, const void *ptr, u32 found,
+                             const Call *call) {
     if (ALLOC_UNLIKELY(!found)) {
         const DebugRecord *around = debug_find_containing(self, (uintptr_t)ptr, false);
         if (!alloc_is_aligned(ptr, self->base.alignment))
@@ -252,6 +253,10 @@ static u32 live_record(const DebugAllocator *self, const void *ptr, const Call *
     DebugRecord *record = debug_record_at(self, found - 1);
     if (ALLOC_UNLIKELY(record->state != DEBUG_RECORD_LIVE)) double_free(self, record, call);
     return found - 1;
+}
+
+static u32 live_record(const DebugAllocator *self, const void *ptr, const Call *call) {
+    return live_record_found(self, ptr, debug_index_find(self, (uintptr_t)ptr), call);
 }
 
 // The debug malloc's family check: operator delete of a malloc block, free of a new[] block…
@@ -440,18 +445,20 @@ static void *allocate(DebugAllocator *self, size bytes, i8 zeroed, size alignmen
     return ptr;
 }
 
-// The free trace's id, stored while the record of `ptr` is being loaded: a block freed is
-// rarely in the cache, and the stack table mostly is.
-static u32 free_stack_of(DebugAllocator *self, const void *ptr, const Call *call) {
+// live_record for a block being freed, with the free trace's id in `free_stack`: stored while
+// the record loads (a block freed is rarely in the cache, the stack table mostly is).
+static u32 record_to_free(DebugAllocator *self, const void *ptr, const Call *call,
+                          u32 *free_stack) {
     u32 found = debug_index_find(self, (uintptr_t)ptr);
     if (found) debug_record_prefetch(debug_record_at(self, found - 1));
-    return debug_stack_store(self, &call->trace);
+    *free_stack = debug_stack_store(self, &call->trace);
+    return live_record_found(self, ptr, found, call);
 }
 
 static size deallocate(DebugAllocator *self, void *ptr, u8 kind, size alignment, const Call *call) {
     if (!ptr) return 0;
-    u32          free_stack = free_stack_of(self, ptr, call);
-    u32          index      = live_record(self, ptr, call);
+    u32          free_stack;
+    u32          index  = record_to_free(self, ptr, call, &free_stack);
     DebugRecord *record = debug_record_at(self, index);
     check_canaries(self, record, call);
     check_kind(self, record, kind, alignment, call);
@@ -470,8 +477,8 @@ static void *reallocate(DebugAllocator *self, void *ptr, size new_size, u8 kind,
         else alloc_stats_failed(&self->base);
         return fresh;
     }
-    u32 free_stack = free_stack_of(self, ptr, call);
-    u32 index      = live_record(self, ptr, call);
+    u32 free_stack;
+    u32 index = record_to_free(self, ptr, call, &free_stack);
     check_canaries(self, debug_record_at(self, index), call);
     size old = debug_record_at(self, index)->bytes;
     if (new_size == 0) {

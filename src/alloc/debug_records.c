@@ -206,10 +206,12 @@ u32 debug_quarantine_pop(DebugAllocator *self) {
 }
 
 // How far ahead of the oldest entry the ring is prefetched: the record of the entry
-// 2 * QUARANTINE_AHEAD frees away, the block and index slot of the one QUARANTINE_AHEAD away
-// (its record came in one stage earlier). A freed block leaves long after the program last
-// touched it, so without this every eviction waits for memory three times over.
-enum { QUARANTINE_AHEAD = 8, PREFETCH_BLOCK_BYTES = 512 };
+// 2 * QUARANTINE_AHEAD frees away, the index slot and the two ends of the block (its canaries;
+// the check reads on from the front one in order, which the hardware prefetches) of the one
+// QUARANTINE_AHEAD away, whose record came in one stage earlier. A freed block leaves long
+// after the program last touched it, so without this every eviction waits for memory three
+// times over.
+enum { QUARANTINE_AHEAD = 8 };
 
 void debug_quarantine_prefetch(const DebugAllocator *self) {
     if (self->quarantine_len <= 2 * QUARANTINE_AHEAD) return;
@@ -219,10 +221,8 @@ void debug_quarantine_prefetch(const DebugAllocator *self) {
         debug_record_at(self, self->quarantine[ring_slot(self, QUARANTINE_AHEAD)]);
     if (!near->ptr || debug_record_mapped(near)) return;
     debug_index_prefetch(self, (const void *)near->ptr);
-    size span = near->bytes + 2 * self->config.canary_bytes;
-    if (span > PREFETCH_BLOCK_BYTES) span = PREFETCH_BLOCK_BYTES;
-    const u8 *first = (const u8 *)near->ptr - self->config.canary_bytes;
-    for (size at = 0; at < span; at += 64) __builtin_prefetch(first + at);
+    __builtin_prefetch((const u8 *)near->ptr - self->config.canary_bytes);
+    __builtin_prefetch((const u8 *)near->ptr + near->bytes + self->config.canary_bytes - 1);
 }
 
 bool debug_quarantine_holds(const DebugAllocator *self, u32 index) {
