@@ -2,7 +2,8 @@
 # tests/alloc/test_sanitizer_wiring.c (alloc-asan suite). The valgrind side, suite
 # valgrind-wiring: the library built with -DALLOC_VALGRIND (own objects, gcc -O1), a program
 # using every wired allocator correctly (memcheck must stay silent) and one doing a use after
-# free inside a Heap, Slab, Arena or Page mapping (memcheck must report it).
+# free or an overflow inside a Heap, Slab, Arena, Page, Budget or Debug block (memcheck must
+# report it).
 WIRING_VG_OBJ := $(LIB_SRC:src/alloc/%.c=$(BUILD)/wiring-vg/obj/%.o)
 
 $(BUILD)/wiring-vg/obj/%.o: src/alloc/%.c $(LIB_HDR) | $(DEPS_TEST)

@@ -79,6 +79,11 @@ ALLOC_BEGIN_DECLS
 ///
 /// The allocator never maps memory: `base.footprint_bytes` stays 0. Not thread-safe.
 ///
+/// Under AddressSanitizer, and with memcheck in a library built with `-DALLOC_VALGRIND`, every
+/// slot not handed out (never used, or freed) is marked inaccessible from set-up until
+/// `BudgetAllocatorDeinit`, so a use after free, or a write past a slot into a slot that is not
+/// live, is reported at the faulting access ("use-after-poison", "Invalid write").
+///
 /// WARN: The buffer must outlive the allocator and must not be used for anything else until
 /// `BudgetAllocatorDeinit`; do not copy a `BudgetAllocator` once it is in use (both copies would
 /// hand out the same slots).
@@ -423,7 +428,8 @@ ALLOC_API size_t BudgetAllocatorSlotSize(const BudgetAllocator *self);
 ///
 /// Zeroes the whole struct, so any later call aborts with "uninitialised allocator". The buffer
 /// is not freed, written or otherwise touched: it belongs to the caller, who may reuse it (its
-/// head holds stale bookkeeping). Slots still live are simply forgotten.
+/// head holds stale bookkeeping). Slots still live are simply forgotten. Under ASan or memcheck
+/// the slots that were marked inaccessible become accessible again.
 ///
 /// self[in,out] : An initialised budget allocator.
 ///

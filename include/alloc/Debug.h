@@ -317,6 +317,9 @@ ALLOC_API DebugAllocatorConfig debug_allocator_config_default(void);
 /// - record_cap        : Records the `records` mapping can hold.
 /// - record_used       : Records ever used (high-water mark); unused ones are on the free list.
 /// - record_free       : Head of the list of unused records, as index + 1; 0 when empty.
+/// - index_pending     : The newest block, as record index + 1, not yet stored in `index`
+///                       (0: none): it is stored at the next allocation, after a prefetch of its
+///                       slot; lookups see it as if it were in `index`.
 /// - index             : The library's address map from block address to record index + 1.
 /// - quarantine        : Ring of record indices of freed blocks, oldest first.
 /// - quarantine_bytes  : Length of the `quarantine` mapping in bytes.
@@ -333,6 +336,11 @@ ALLOC_API DebugAllocatorConfig debug_allocator_config_default(void);
 /// - live_count        : Blocks allocated and not yet freed.
 /// - guarded_count     : Sampled blocks (live or quarantined) against a guard page.
 /// - serial            : Allocations made so far; numbers the records and drives the sampling.
+/// - spares            : One mapped page of [start, length] pairs: mappings of sampled blocks that
+///                       left the quarantine, kept `PROT_NONE` (guard page included) and reused by
+///                       the next sampled block of the same length, which saves the system calls
+///                       and page faults of a fresh mapping. NULL until the first one.
+/// - spare_count       : Pairs in `spares`.
 ///
 /// TAGS: Allocator, Debug
 ///
@@ -354,6 +362,7 @@ struct DebugAllocator {
     uint32_t             record_cap;        // records
     uint32_t             record_used;       // high-water mark, <= record_cap
     uint32_t             record_free;       // free-list head, index + 1, 0 = empty
+    uint32_t             index_pending;     // newest block's record index + 1, not in `index` yet
     AllocatorAddressMap  index;             // block address -> record index + 1
     uint32_t            *quarantine;        // config.quarantine record indices
     size_t               quarantine_bytes;  // bytes mapped
@@ -370,6 +379,8 @@ struct DebugAllocator {
     uint32_t             live_count;        // live blocks
     uint32_t             guarded_count;     // sampled blocks on guard pages
     uint64_t             serial;            // allocations so far
+    uintptr_t           *spares;            // [start, length] of PROT_NONE sampled mappings
+    uint32_t             spare_count;       // pairs in spares
 };
 
 ALLOC_STATIC_ASSERT(offsetof(DebugAllocator, base) == 0, "DebugAllocator must start with its base");
@@ -652,11 +663,12 @@ ALLOC_API void *debug_allocator_remap(DebugAllocator *self, void *ptr, size_t ne
 /// Normal mode fills the block with 0xDD; page mode and sampled blocks turn `PROT_NONE`. When the
 /// quarantine is over `quarantine` blocks or `quarantine_bytes` bytes, the oldest freed blocks
 /// leave it (FIFO): a heap block's bytes and canaries are checked first, then it goes back to
-/// the heap (a mapped one is unmapped). Before the fatal line of an error, the report goes to the
-/// sink: `alloc: debug: ERROR: <bug> at 0xA: offset K in a block of N bytes at 0xP` (or "past the
-/// end of", "bytes before the start of", or "not in any block of this allocator"), then
-/// `called at:` with this call's backtrace, and the block's `first freed at:` / `freed at:` and
-/// `allocated at:` backtraces, each frame as `#I 0xADDR in function file:line`.
+/// the heap (a mapped one is unmapped, or, for a small sampled block, kept `PROT_NONE` in
+/// `spares` for the next sampled block of its size). Before the fatal line of an error, the
+/// report goes to the sink: `alloc: debug: ERROR: <bug> at 0xA: offset K in a block of N bytes at
+/// 0xP` (or "past the end of", "bytes before the start of", or "not in any block of this
+/// allocator"), then `called at:` with this call's backtrace, and the block's `first freed at:` /
+/// `freed at:` and `allocated at:` backtraces, each frame as `#I 0xADDR in function file:line`.
 ///
 /// self[in,out] : The debug allocator that owns `ptr`.
 /// ptr[in]      : A live block of `self`, or NULL (no-op).

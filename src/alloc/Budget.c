@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 // BudgetAllocator: fixed-size slots in a caller-supplied buffer, with no OS call. The buffer's
 // head holds the bookkeeping (a live bitmap and a stack of freed slot indices), set up on first
-// use; the slots follow, so no bookkeeping lies inside a slot. Entry points:
-// budget_allocator_{allocate,resize,remap,deallocate} and their vtable entries,
+// use; the slots follow, so no bookkeeping lies inside a slot. Under ASan or memcheck every slot
+// not handed out is closed (sanitizer.h, borrowed memory) until Deinit opens the buffer again,
+// so a use after free or an overflow into a free or never-used slot is caught at the access.
+// Entry points: budget_allocator_{allocate,resize,remap,deallocate} and their vtable entries,
 // BudgetAllocatorCapacity, BudgetAllocatorSlotSize, BudgetAllocatorDeinit, BudgetAllocatorCheck.
 #include "alloc/Budget.h"
 #include "internal.h"
+#include "sanitizer.h"
 #include "slots_internal.h"
 
 #include <stddef.h> // offsetof
@@ -89,6 +92,7 @@ static void set_up(BudgetAllocator *self, const char *function) {
     self->fresh        = 0;
     self->stride_shift = slots_stride_shift(stride);
     if (self->capacity) memset(self->live, 0, slots_bitmap_words(self->capacity) * sizeof(u64));
+    alloc_sanitize_borrowed_closed(self->slots, (size)self->capacity * self->stride);
 }
 
 // --- Slots ------------------------------------------------------------------------------------
@@ -104,6 +108,7 @@ static inline void *take_slot(BudgetAllocator *self, size bytes, i8 zeroed) {
     }
     slots_mark_live(self->live, slot);
     char *block = self->slots + (size)slot * self->stride;
+    alloc_sanitize_borrowed_opened(block, self->stride, zeroed != 0);
     if (zeroed) memset(block, 0, self->stride); // the caller's buffer may hold anything
     alloc_stats_allocated(base_of(self), bytes, self->stride);
     return block;
@@ -138,6 +143,7 @@ static inline u32 live_slot(const BudgetAllocator *self, const void *ptr, const 
 static size release_slot(BudgetAllocator *self, u32 slot) {
     slots_mark_free(self->live, slot);
     self->free_ids[self->free_len++] = slot;
+    alloc_sanitize_borrowed_closed(self->slots + (size)slot * self->stride, self->stride);
     alloc_stats_deallocated(base_of(self), self->stride);
     return self->stride;
 }
@@ -231,6 +237,10 @@ size BudgetAllocatorSlotSize(const BudgetAllocator *self) {
 
 void BudgetAllocatorDeinit(BudgetAllocator *self) {
     check_header(self, __func__);
+    // The buffer is the caller's again: open every slot that is closed (live ones are open).
+    for (u32 slot = 0; slot < self->capacity; ++slot)
+        if (!slots_is_live(self->live, slot))
+            alloc_sanitize_borrowed_returned(self->slots + (size)slot * self->stride, self->stride);
     memset(self, 0, sizeof *self);
 }
 

@@ -238,9 +238,10 @@ _Noreturn static void bad_pointer(const DebugAllocator *self, const char *bug, c
     AllocFatal(call->function, reason, ptr);
 }
 
-// Index of the live record of `ptr`; aborts with the precise reason when there is none.
-static u32 live_record(const DebugAllocator *self, const void *ptr, const Call *call) {
-    u32 found = debug_index_find(self, (uintptr_t)ptr);
+// Index of the live record of `ptr`, given what the index holds for it (`found`); aborts with
+// the precise reason when there is none.
+static u32 live_record_found(const DebugAllocator *self, const void *ptr, u32 found,
+                             const Call *call) {
     if (ALLOC_UNLIKELY(!found)) {
         const DebugRecord *around = debug_find_containing(self, (uintptr_t)ptr, false);
         if (!alloc_is_aligned(ptr, self->base.alignment))
@@ -252,6 +253,10 @@ static u32 live_record(const DebugAllocator *self, const void *ptr, const Call *
     DebugRecord *record = debug_record_at(self, found - 1);
     if (ALLOC_UNLIKELY(record->state != DEBUG_RECORD_LIVE)) double_free(self, record, call);
     return found - 1;
+}
+
+static u32 live_record(const DebugAllocator *self, const void *ptr, const Call *call) {
+    return live_record_found(self, ptr, debug_index_find(self, (uintptr_t)ptr), call);
 }
 
 // The debug malloc's family check: operator delete of a malloc block, free of a new[] block…
@@ -291,7 +296,9 @@ static void record_forget(DebugAllocator *self, u32 index, const Call *call) {
     DebugRecord *record = debug_record_at(self, index);
     check_freed(self, record, call);
     if (debug_record_mapped(record)) {
-        if (!record->released) alloc_os_unmap(&self->base, record->raw, record->map_bytes);
+        bool kept = !record->released && record->guarded &&
+                    debug_spare_put(self, record->raw, record->map_bytes); // PROT_NONE since its free
+        if (!record->released && !kept) alloc_os_unmap(&self->base, record->raw, record->map_bytes);
         if (record->guarded) self->guarded_count -= 1;
     } else {
         heap_allocator_deallocate(&self->heap, record->raw);
@@ -312,14 +319,29 @@ static void record_supersede(DebugAllocator *self, uintptr_t ptr) {
     debug_record_at(self, stale - 1)->ptr = 0;
 }
 
+// A kept mapping for a sampled block, its data part made accessible again (its guard page stays
+// PROT_NONE); NULL when none fits.
+static u8 *spare_mapping(DebugAllocator *self, size map_bytes, size data_bytes, size alignment) {
+    if (self->config.page_mode || alignment > self->page_size) return NULL;
+    u8 *map = debug_spare_take(self, map_bytes);
+    if (map && !alloc_os_protect(map, data_bytes, ALLOC_PROT_READ | ALLOC_PROT_WRITE)) {
+        alloc_os_unmap(&self->base, map, map_bytes);
+        return NULL;
+    }
+    return map;
+}
+
 // Pages of its own for a block, ending against a guard page when asked. NULL when refused.
 static bool block_map(DebugAllocator *self, DebugRecord *record, size bytes, size alignment,
                       bool guard) {
     size data_bytes, map_bytes;
     if (!mapped_geometry(self, bytes, alignment, guard, &data_bytes, &map_bytes)) return false;
-    u8 *map = alloc_os_map_aligned(&self->base, map_bytes, alignment);
-    if (!map) return false;
-    if (map_bytes > data_bytes) alloc_os_protect(map + data_bytes, map_bytes - data_bytes, ALLOC_PROT_NONE);
+    u8 *map = spare_mapping(self, map_bytes, data_bytes, alignment);
+    if (!map) {
+        map = alloc_os_map_aligned(&self->base, map_bytes, alignment);
+        if (!map) return false;
+        if (map_bytes > data_bytes) alloc_os_protect(map + data_bytes, map_bytes - data_bytes, ALLOC_PROT_NONE);
+    }
     uintptr_t end    = (uintptr_t)map + data_bytes - self->config.canary_bytes - bytes;
     record->ptr        = end & ~(uintptr_t)(alignment - 1);
     record->raw        = map;
@@ -386,11 +408,11 @@ static void *block_create(DebugAllocator *self, size bytes, i8 zeroed, size alig
     return (void *)record->ptr;
 }
 
-// Free a live block: keep it and its record (with the free trace) in quarantine. Heap blocks
-// are filled with FREED_BYTE (checked when they leave); mapped ones turn PROT_NONE.
-static void block_retire(DebugAllocator *self, u32 index, const Call *call) {
+// Free a live block: keep it and its record (with the free trace `free_stack`) in quarantine.
+// Heap blocks are filled with FREED_BYTE (checked when they leave); mapped ones turn PROT_NONE.
+static void block_retire(DebugAllocator *self, u32 index, const Call *call, u32 free_stack) {
     DebugRecord *record = debug_record_at(self, index);
-    record->free_stack  = debug_stack_store(self, &call->trace);
+    record->free_stack  = free_stack;
     record->state       = DEBUG_RECORD_FREED;
     self->live_count -= 1;
     if (!debug_record_mapped(record)) {
@@ -400,6 +422,7 @@ static void block_retire(DebugAllocator *self, u32 index, const Call *call) {
         alloc_os_unmap(&self->base, record->raw, record->map_bytes); // cannot protect: drop it
         record->released = 1;
     }
+    debug_quarantine_prefetch(self);
     while (debug_quarantine_full(self)) record_forget(self, debug_quarantine_pop(self), call);
     if (!debug_quarantine_push(self, index)) {
         record_forget(self, index, call);
@@ -422,14 +445,25 @@ static void *allocate(DebugAllocator *self, size bytes, i8 zeroed, size alignmen
     return ptr;
 }
 
+// live_record for a block being freed, with the free trace's id in `free_stack`: stored while
+// the record loads (a block freed is rarely in the cache, the stack table mostly is).
+static u32 record_to_free(DebugAllocator *self, const void *ptr, const Call *call,
+                          u32 *free_stack) {
+    u32 found = debug_index_find(self, (uintptr_t)ptr);
+    if (found) debug_record_prefetch(debug_record_at(self, found - 1));
+    *free_stack = debug_stack_store(self, &call->trace);
+    return live_record_found(self, ptr, found, call);
+}
+
 static size deallocate(DebugAllocator *self, void *ptr, u8 kind, size alignment, const Call *call) {
     if (!ptr) return 0;
-    u32          index  = live_record(self, ptr, call);
+    u32          free_stack;
+    u32          index  = record_to_free(self, ptr, call, &free_stack);
     DebugRecord *record = debug_record_at(self, index);
     check_canaries(self, record, call);
     check_kind(self, record, kind, alignment, call);
     size bytes = record->bytes;
-    block_retire(self, index, call);
+    block_retire(self, index, call, free_stack);
     alloc_stats_deallocated(&self->base, bytes);
     return bytes;
 }
@@ -443,11 +477,12 @@ static void *reallocate(DebugAllocator *self, void *ptr, size new_size, u8 kind,
         else alloc_stats_failed(&self->base);
         return fresh;
     }
-    u32 index = live_record(self, ptr, call);
+    u32 free_stack;
+    u32 index = record_to_free(self, ptr, call, &free_stack);
     check_canaries(self, debug_record_at(self, index), call);
     size old = debug_record_at(self, index)->bytes;
     if (new_size == 0) {
-        block_retire(self, index, call);
+        block_retire(self, index, call, free_stack);
         alloc_stats_deallocated(&self->base, old);
         return NULL;
     }
@@ -458,7 +493,7 @@ static void *reallocate(DebugAllocator *self, void *ptr, size new_size, u8 kind,
         return NULL;
     }
     memcpy(moved, ptr, old < new_size ? old : new_size);
-    block_retire(self, index, call);
+    block_retire(self, index, call, free_stack);
     alloc_stats_reallocated(&self->base, new_size, old, new_size);
     return moved;
 }

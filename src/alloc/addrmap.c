@@ -4,6 +4,10 @@
 // inline lookups). Entry points: addrmap_reserve, _insert, _remove, _release, _is_sane.
 #include "addrmap.h"
 
+// From this size on a table asks for huge pages: its lookups land anywhere in it, and with 4 KiB
+// pages most of them would miss the TLB as well as the cache.
+#define ADDRMAP_HUGE_BYTES ((size)2 << 20)
+
 // Put an entry known to be absent into a table with a free slot.
 static void put(AllocatorAddressSlot *slots, const AddrMap *shape, uintptr_t key, uintptr_t value) {
     size mask = ((size)1 << shape->bits) - 1;
@@ -23,6 +27,7 @@ bool addrmap_reserve(AddrMap *map, Allocator *owner, size extra) {
     size                  bytes = ((size)1 << bits) * sizeof(AllocatorAddressSlot);
     AllocatorAddressSlot *slots = alloc_os_map(owner, bytes); // reads as zero: every slot empty
     if (!slots) return false;
+    if (bytes >= ADDRMAP_HUGE_BYTES) alloc_os_advise_huge(slots, bytes); // before the rehash touches it
     AddrMap grown = {.slots = slots, .len = map->len, .bytes = bytes, .bits = bits};
     for (size i = 0; i < cap; ++i)
         if (map->slots[i].key) put(slots, &grown, map->slots[i].key, map->slots[i].value);

@@ -54,16 +54,26 @@ static inline DebugRecord *debug_record_at(const DebugAllocator *self, u32 index
 
 static inline bool debug_record_mapped(const DebugRecord *record) { return record->map_bytes != 0; }
 
+// Start loading a record: both cache lines, since a 72-byte record may straddle two.
+static inline void debug_record_prefetch(const DebugRecord *record) {
+    __builtin_prefetch(record);
+    __builtin_prefetch((const u8 *)(record + 1) - 1);
+}
+
 // --- Record table and index (debug_records.c) -------------------------------------------------
 
 // Take an unused record, growing the tables when needed; false when the OS refuses memory.
 bool debug_record_take(DebugAllocator *self, u32 *index_out);
 // Put a record back on the free list (it must not be in the index any more).
 void debug_record_give_back(DebugAllocator *self, u32 index);
-// Index the record under its `ptr`; the slot is guaranteed (tables grow in debug_record_take).
+// Index the record under its `ptr` (it waits in `index_pending` until the next insert; every
+// index function sees it); the slot is guaranteed (tables grow in debug_record_take).
 void debug_index_insert(DebugAllocator *self, u32 index);
 // Record index + 1 of the block at exactly `ptr`, or 0.
 u32 debug_index_find(const DebugAllocator *self, uintptr_t ptr);
+// Start loading the index slot where `ptr` would be found; changes nothing. The debug malloc
+// calls it on entry to a free, so that the miss overlaps the backtrace.
+void debug_index_prefetch(const DebugAllocator *self, const void *ptr);
 // Remove the record of the block at `ptr` from the index.
 void debug_index_remove(DebugAllocator *self, uintptr_t ptr);
 // Record of a live or freed block whose bytes (or, with `with_pages`, whose mapping and guard
@@ -82,8 +92,15 @@ bool debug_quarantine_full(const DebugAllocator *self);
 // Whether the ring holds more than config.quarantine_bytes in more than one block: the oldest
 // must leave (the newest block stays, however large).
 bool debug_quarantine_over(const DebugAllocator *self);
+// Keep the PROT_NONE mapping [raw, raw + map_bytes) of a sampled block that left the quarantine
+// for reuse; false when it is not kept (the caller unmaps it).
+bool debug_spare_put(DebugAllocator *self, u8 *raw, size map_bytes);
+// A kept mapping of exactly `map_bytes` (still PROT_NONE), or NULL.
+u8 *debug_spare_take(DebugAllocator *self, size map_bytes);
 // Remove and return the oldest entry (the ring must not be empty).
 u32 debug_quarantine_pop(DebugAllocator *self);
+// Start loading what the next evictions will read (records, blocks, index slots); changes nothing.
+void debug_quarantine_prefetch(const DebugAllocator *self);
 // Whether a FREED record's index is in the ring (for DebugAllocatorCheck).
 bool debug_quarantine_holds(const DebugAllocator *self, u32 index);
 

@@ -9,19 +9,39 @@
 enum { FIRST_RECORDS = 64 };
 
 // --- Address index: the library's address map (addrmap.h), block address -> record index + 1 --
+//
+// The newest block waits in `index_pending` and enters the map at the next insert: its slot,
+// prefetched now, has arrived by then (a fresh address is rarely in the cache), and a block freed
+// before the next allocation is found without touching the map at all.
 
 void debug_index_insert(DebugAllocator *self, u32 index) {
-    bool stored = addrmap_insert(&self->index, &self->base, debug_record_at(self, index)->ptr,
-                                 (uintptr_t)index + 1);
-    ALLOC_ASSERT(stored); // room reserved by debug_record_take
-    (void)stored;
+    if (self->index_pending) {
+        u32  waiting = self->index_pending - 1;
+        bool stored  = addrmap_insert(&self->index, &self->base, debug_record_at(self, waiting)->ptr,
+                                      (uintptr_t)waiting + 1);
+        ALLOC_ASSERT(stored); // room reserved by debug_record_take
+        (void)stored;
+    }
+    self->index_pending = index + 1;
+    debug_index_prefetch(self, (const void *)debug_record_at(self, index)->ptr);
 }
 
 u32 debug_index_find(const DebugAllocator *self, uintptr_t ptr) {
+    if (self->index_pending && debug_record_at(self, self->index_pending - 1)->ptr == ptr)
+        return self->index_pending;
     return (u32)addrmap_find(&self->index, ptr);
 }
 
-void debug_index_remove(DebugAllocator *self, uintptr_t ptr) { addrmap_remove(&self->index, ptr); }
+void debug_index_prefetch(const DebugAllocator *self, const void *ptr) {
+    if (!self->index.slots) return;
+    __builtin_prefetch(&self->index.slots[addrmap_home(&self->index, (uintptr_t)ptr)]);
+}
+
+void debug_index_remove(DebugAllocator *self, uintptr_t ptr) {
+    if (self->index_pending && debug_record_at(self, self->index_pending - 1)->ptr == ptr)
+        self->index_pending = 0;
+    else addrmap_remove(&self->index, ptr);
+}
 
 // --- Record table -----------------------------------------------------------------------------
 
@@ -35,6 +55,9 @@ static bool records_grow(DebugAllocator *self) {
     u8 *records = old_bytes ? alloc_os_remap(&self->base, self->records, old_bytes, new_bytes, true)
                             : alloc_os_map(&self->base, new_bytes);
     if (!records) return false;
+    // A large table read at random: huge pages for its part not touched yet (the hint is kept
+    // across later remaps of the same mapping).
+    if (new_bytes >= (size)2 << 20) alloc_os_advise_huge(records, new_bytes);
     self->records       = records;
     self->records_bytes = new_bytes;
     self->record_cap    = (u32)new_cap;
@@ -43,7 +66,8 @@ static bool records_grow(DebugAllocator *self) {
 
 bool debug_record_take(DebugAllocator *self, u32 *index_out) {
     u32 index;
-    // Room for the block's index entry (the map stays at most half full).
+    // Room for one more index entry, the map staying at most half full: the pending block's,
+    // stored when this one's record is inserted (this one then waits in its place).
     if (2 * (self->index.len + 1) > addrmap_capacity(&self->index) &&
         !addrmap_reserve(&self->index, &self->base, 1))
         return false;
@@ -85,14 +109,68 @@ DebugRecord *debug_find_containing(const DebugAllocator *self, uintptr_t ptr, bo
     return freed;
 }
 
+// --- Spare mappings of sampled blocks ----------------------------------------------------------
+//
+// A sampled block costs a mapping, two protections and a page fault; reusing the mapping of one
+// that left the quarantine costs one protection. A kept mapping stays PROT_NONE, so a late
+// access to it still faults, as it would once unmapped. Only small mappings are kept (at most
+// SPARE_MAX_PAGES pages, SPARE_MAX of them): sampled blocks are mostly small.
+enum { SPARE_MAX = 128, SPARE_MAX_PAGES = 4 };
+
+static size spares_bytes(const DebugAllocator *self) {
+    return alloc_align_up(2 * SPARE_MAX * sizeof(uintptr_t), self->page_size);
+}
+
+bool debug_spare_put(DebugAllocator *self, u8 *raw, size map_bytes) {
+    if (map_bytes > SPARE_MAX_PAGES * self->page_size || self->spare_count == SPARE_MAX)
+        return false;
+    if (!self->spares) {
+        self->spares = alloc_os_map(&self->base, spares_bytes(self));
+        if (!self->spares) return false;
+    }
+    self->spares[2 * self->spare_count]     = (uintptr_t)raw;
+    self->spares[2 * self->spare_count + 1] = map_bytes;
+    self->spare_count += 1;
+    return true;
+}
+
+u8 *debug_spare_take(DebugAllocator *self, size map_bytes) {
+    for (u32 i = self->spare_count; i-- > 0;) { // the most recent first
+        if (self->spares[2 * i + 1] != map_bytes) continue;
+        u8 *raw = (u8 *)self->spares[2 * i];
+        self->spare_count -= 1; // the last pair fills the hole
+        self->spares[2 * i]     = self->spares[2 * self->spare_count];
+        self->spares[2 * i + 1] = self->spares[2 * self->spare_count + 1];
+        return raw;
+    }
+    return NULL;
+}
+
+static void spares_release(DebugAllocator *self) {
+    for (u32 i = 0; i < self->spare_count; ++i)
+        alloc_os_unmap(&self->base, (void *)self->spares[2 * i], self->spares[2 * i + 1]);
+    if (self->spares) alloc_os_unmap(&self->base, self->spares, spares_bytes(self));
+    self->spares      = NULL;
+    self->spare_count = 0;
+}
+
 void debug_tables_release(DebugAllocator *self) {
+    spares_release(self);
     alloc_os_unmap(&self->base, self->records, self->records_bytes);
     addrmap_release(&self->index, &self->base);
+    self->index_pending = 0;
     alloc_os_unmap(&self->base, self->quarantine, self->quarantine_bytes);
     debug_stacks_release(self);
 }
 
 // --- Quarantine -------------------------------------------------------------------------------
+
+// Position `offset` (< the ring's capacity) entries after the oldest: a compare, not a division
+// (a free pays for several of these).
+static inline u32 ring_slot(const DebugAllocator *self, u32 offset) {
+    u32 at = self->quarantine_head + offset;
+    return at >= self->config.quarantine ? at - self->config.quarantine : at;
+}
 
 bool debug_quarantine_push(DebugAllocator *self, u32 index) {
     u32 cap = self->config.quarantine;
@@ -104,7 +182,7 @@ bool debug_quarantine_push(DebugAllocator *self, u32 index) {
         self->quarantine_bytes = bytes;
     }
     if (self->quarantine_len == cap) return false; // the caller pops before it pushes
-    self->quarantine[(self->quarantine_head + self->quarantine_len++) % cap] = index;
+    self->quarantine[ring_slot(self, self->quarantine_len++)] = index;
     self->quarantined_bytes += debug_record_at(self, index)->bytes;
     return true;
 }
@@ -121,15 +199,34 @@ bool debug_quarantine_over(const DebugAllocator *self) {
 u32 debug_quarantine_pop(DebugAllocator *self) {
     // [ oldest | ... ] => [ ... ]: FIFO, the block freed first leaves first.
     u32 oldest            = self->quarantine[self->quarantine_head];
-    self->quarantine_head = (self->quarantine_head + 1) % self->config.quarantine;
+    self->quarantine_head = ring_slot(self, 1);
     self->quarantine_len -= 1;
     self->quarantined_bytes -= debug_record_at(self, oldest)->bytes;
     return oldest;
 }
 
+// How far ahead of the oldest entry the ring is prefetched: the record of the entry
+// 2 * QUARANTINE_AHEAD frees away, the index slot and the two ends of the block (its canaries;
+// the check reads on from the front one in order, which the hardware prefetches) of the one
+// QUARANTINE_AHEAD away, whose record came in one stage earlier. A freed block leaves long
+// after the program last touched it, so without this every eviction waits for memory three
+// times over.
+enum { QUARANTINE_AHEAD = 8 };
+
+void debug_quarantine_prefetch(const DebugAllocator *self) {
+    if (self->quarantine_len <= 2 * QUARANTINE_AHEAD) return;
+    u32 far = self->quarantine[ring_slot(self, 2 * QUARANTINE_AHEAD)];
+    debug_record_prefetch(debug_record_at(self, far));
+    const DebugRecord *near =
+        debug_record_at(self, self->quarantine[ring_slot(self, QUARANTINE_AHEAD)]);
+    if (!near->ptr || debug_record_mapped(near)) return;
+    debug_index_prefetch(self, (const void *)near->ptr);
+    __builtin_prefetch((const u8 *)near->ptr - self->config.canary_bytes);
+    __builtin_prefetch((const u8 *)near->ptr + near->bytes + self->config.canary_bytes - 1);
+}
+
 bool debug_quarantine_holds(const DebugAllocator *self, u32 index) {
-    u32 cap = self->config.quarantine;
     for (u32 i = 0; i < self->quarantine_len; ++i)
-        if (self->quarantine[(self->quarantine_head + i) % cap] == index) return true;
+        if (self->quarantine[ring_slot(self, i)] == index) return true;
     return false;
 }

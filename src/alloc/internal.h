@@ -30,6 +30,9 @@ enum { ALLOC_PROT_NONE = 0, ALLOC_PROT_READ = 1, ALLOC_PROT_WRITE = 2 };
 bool alloc_os_protect(void *ptr, size bytes, int prot);
 // Give the pages' contents back to the OS but keep the range mapped (reads as zero after).
 void alloc_os_discard(void *ptr, size bytes);
+// Ask for huge pages on a large table read at random (fewer TLB misses); a hint, may do nothing.
+// Give it before the pages are first touched.
+void alloc_os_advise_huge(void *ptr, size bytes);
 
 // --- Validation (Allocator.c) -----------------------------------------------------------------
 

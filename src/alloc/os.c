@@ -78,6 +78,8 @@ void alloc_os_discard(void *ptr, size bytes) {
     VirtualAlloc(ptr, bytes, MEM_RESET, PAGE_READWRITE);
 }
 
+void alloc_os_advise_huge(void *ptr, size bytes) { (void)ptr, (void)bytes; }
+
 void *alloc_os_map_aligned(Allocator *owner, size bytes, size alignment) {
     if (FAULT_FAILS()) return NULL;
     // Reserve a larger range, find the aligned spot, then re-reserve exactly there.
@@ -146,6 +148,15 @@ void alloc_os_discard(void *ptr, size bytes) {
     madvise(ptr, bytes, MADV_DONTNEED);
 #else
     memset(ptr, 0, bytes);
+#endif
+}
+
+void alloc_os_advise_huge(void *ptr, size bytes) {
+    ALLOC_ASSERT(whole_pages(ptr, bytes));
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    madvise(ptr, bytes, MADV_HUGEPAGE);
+#else
+    (void)ptr, (void)bytes;
 #endif
 }
 

@@ -128,4 +128,46 @@ static inline void alloc_sanitize_pool_destroy(const void *pool) {
 #endif
 }
 
+// --- Borrowed memory -----------------------------------------------------------------------------
+// An allocator that carves blocks from memory it was lent (BudgetAllocator: a caller's buffer,
+// perhaps itself a block of another allocator or of malloc) marks addressability only. No memcheck
+// pool: its chunks would overlap the lender's block, and memcheck's leak search aborts on
+// overlapping pool chunks; a slot left live is not a leak of the program either.
+
+// [ptr, ptr + bytes) of the lent memory is not handed out (never yet, or freed): no access.
+static inline void alloc_sanitize_borrowed_closed(void *ptr, size bytes) {
+    (void)ptr, (void)bytes;
+#if ALLOC_ASAN
+    ASAN_POISON_MEMORY_REGION(ptr, bytes);
+#endif
+#ifdef ALLOC_VALGRIND
+    VALGRIND_MAKE_MEM_NOACCESS(ptr, bytes);
+#endif
+}
+
+// [ptr, ptr + bytes) is handed out; `zeroed` as for alloc_sanitize_allocated. Call it BEFORE the
+// allocator writes into the block.
+static inline void alloc_sanitize_borrowed_opened(void *ptr, size bytes, bool zeroed) {
+    (void)ptr, (void)bytes, (void)zeroed;
+#if ALLOC_ASAN
+    ASAN_UNPOISON_MEMORY_REGION(ptr, bytes);
+#endif
+#ifdef ALLOC_VALGRIND
+    if (zeroed) VALGRIND_MAKE_MEM_DEFINED(ptr, bytes);
+    else VALGRIND_MAKE_MEM_UNDEFINED(ptr, bytes);
+#endif
+}
+
+// The allocator gives closed memory back to its lender (Deinit): addressable again, and memcheck
+// makes no claim on its bytes (what the lender had there before is unknown by now).
+static inline void alloc_sanitize_borrowed_returned(void *ptr, size bytes) {
+    (void)ptr, (void)bytes;
+#if ALLOC_ASAN
+    ASAN_UNPOISON_MEMORY_REGION(ptr, bytes);
+#endif
+#ifdef ALLOC_VALGRIND
+    VALGRIND_MAKE_MEM_DEFINED(ptr, bytes);
+#endif
+}
+
 #endif // ALLOC_SANITIZER_H

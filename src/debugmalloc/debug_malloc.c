@@ -138,6 +138,7 @@ __attribute__((noinline)) void *malloc(size_t bytes) {
 __attribute__((noinline)) void free(void *ptr) {
     if (!ptr || from_boot(ptr)) return;
     if (!lock()) return; // a nested free of a real block: kept (a leak is safer than a race)
+    debug_index_prefetch(&debug_malloc.debug, ptr); // loads while the trace is taken
     DebugTrace trace;
     CAPTURE(&trace);
     debug_deallocate_with(&debug_malloc.debug, ptr, DEBUG_KIND_PLAIN, 0, &trace, "free");
@@ -185,6 +186,7 @@ __attribute__((noinline)) void *realloc(void *ptr, size_t bytes) {
         }
         return moved;
     }
+    if (ptr) debug_index_prefetch(&debug_malloc.debug, ptr);
     DebugTrace trace;
     CAPTURE(&trace);
     void *moved = reallocate(ptr, bytes, &trace);
@@ -299,6 +301,7 @@ static void *must(void *ptr, const char *function) {
                                             NOTHROW_PARAM_##nothrow) {                              \
         UNUSED_SIZE_##sized UNUSED_TAG_##nothrow if (!ptr || from_boot(ptr)) return;             \
         if (!lock()) return;                                                                       \
+        debug_index_prefetch(&debug_malloc.debug, ptr);                                            \
         DebugTrace trace;                                                                          \
         CAPTURE(&trace);                                                                           \
         debug_deallocate_with(&debug_malloc.debug, ptr, kind, ALIGN_CHECK_##alignment, &trace,    \

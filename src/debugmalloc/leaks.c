@@ -12,7 +12,7 @@
 #include <link.h>   // dl_iterate_phdr
 #include <unistd.h> // read, close
 
-enum { SKIPS = 10 };
+enum { SKIPS = 11 };
 
 typedef struct Live {
     uintptr_t start, end; // the block's bytes
@@ -251,6 +251,7 @@ u32 debug_malloc_report_leaks(void) {
         {(uintptr_t)scan->segments, (uintptr_t)scan->segments + segment_bytes},
         {(uintptr_t)debug->frames, (uintptr_t)debug->frames + debug->frames_bytes},
         {(uintptr_t)debug->index.slots, (uintptr_t)debug->index.slots + debug->index.bytes},
+        {(uintptr_t)debug->spares, (uintptr_t)debug->spares + (debug->spares ? debug->page_size : 0)},
         {boot_used, boot_end},
     };
     memcpy(scan->skip, skips, sizeof skips);

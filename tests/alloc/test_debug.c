@@ -811,6 +811,7 @@ Test(debug_death, check_catches_wrong_bytes_in_use) {
 
 static void check_with_a_lost_index_entry(void) {
     start_victim_quietly();
+    (void)AllocatorAlloc(&victim, 40, 0); // the newest block waits outside the map: victim_block is in it
     memset((void *)victim.index.slots, 0, victim.index.bytes);
     death_note_pointer(&victim);
     DebugAllocatorCheck(&victim);
@@ -1032,6 +1033,67 @@ Test(debug_sample, the_first_block_of_a_new_stack_ends_at_a_guard_page) {
     cr_assert(strstr(captured, "alloc: debug: ERROR: buffer overflow (write) at 0x"), "%s", captured);
     cr_assert(strstr(captured, ", past the end of a block of 100 bytes at 0x"), "%s", captured);
     cr_assert(strstr(captured, " in overflow_of_a_first_block_from_its_stack "), "%s", captured);
+}
+
+// Sampled mode with a one-block quarantine: `spare` is the mapping of the first block, evicted
+// by the second free and kept PROT_NONE; the next sampled block of that size reuses it.
+static char *sampled_spare_then_reuse(DebugAllocator *debug, char **spare,
+                                      DebugAllocatorReportFn report) {
+    DebugAllocatorConfig config = config_with(report);
+    config.sample_rate          = 1;
+    config.quarantine           = 1;
+    *debug                      = DebugAllocatorInitWith(config);
+    *spare                      = AllocatorAlloc(debug, 100, 0);
+    AllocatorFree(debug, *spare);
+    AllocatorFree(debug, AllocatorAlloc(debug, 100, 0)); // pushes *spare out of the quarantine
+    return AllocatorAlloc(debug, 100, 1);
+}
+
+Test(debug_sample, a_mapping_that_left_the_quarantine_serves_the_next_sampled_block) {
+    DebugAllocator debug;
+    char          *spare;
+    char          *again = sampled_spare_then_reuse(&debug, &spare, sink_drop);
+    cr_assert_eq(again, spare, "same size, same geometry: the kept mapping");
+    cr_assert_eq(debug.spare_count, 0);
+    for (int i = 0; i < 100; ++i) cr_assert_eq(again[i], 0, "zeroed as asked");
+    memset(again, 7, 100);
+    cr_assert_eq(debug.guarded_count, 2, "this block and the one in quarantine");
+    DebugAllocatorCheck(&debug);
+    AllocatorFree(&debug, again);
+    DebugAllocatorDeinit(&debug);
+}
+
+static void overflow_of_a_block_on_a_reused_mapping(void) {
+    char *spare;
+    char *again = sampled_spare_then_reuse(&victim, &spare, DebugAllocatorConfigDefault().report);
+    fprintf(stderr, "reused %d\n", again == spare);
+    catch_faults();
+    for (int i = 100; i < 4096; ++i) again[i] = 'x'; // past the canary into the guard page
+}
+Test(debug_sample, a_reused_mapping_still_ends_at_a_guard_page) {
+    int status = run_captured(overflow_of_a_block_on_a_reused_mapping);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 42, "status %d:\n%s", status, captured);
+    cr_assert(strstr(captured, "reused 1\n"), "%s", captured);
+    cr_assert(strstr(captured, ", past the end of a block of 100 bytes at 0x"), "%s", captured);
+}
+
+static void read_of_a_kept_mapping(void) {
+    DebugAllocatorConfig config = config_with(sink_drop);
+    config.sample_rate          = 1;
+    config.quarantine           = 1;
+    victim                      = DebugAllocatorInitWith(config);
+    volatile char *gone         = AllocatorAlloc(&victim, 100, 0);
+    AllocatorFree(&victim, (void *)gone);
+    AllocatorFree(&victim, AllocatorAlloc(&victim, 100, 0)); // `gone` leaves the quarantine
+    fprintf(stderr, "kept %u\n", victim.spare_count);
+    catch_faults();
+    _exit(gone[10] == 0x7f ? 2 : 3); // no record any more, but still no access
+}
+Test(debug_sample, a_block_that_left_the_quarantine_still_faults_while_its_mapping_is_kept) {
+    int status = run_captured(read_of_a_kept_mapping);
+    cr_assert(strstr(captured, "kept 1\n"), "%s", captured);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 43, "faults, not ours: status %d:\n%s",
+              status, captured);
 }
 
 Test(debug_sample, later_blocks_of_a_known_stack_come_from_the_heap) {

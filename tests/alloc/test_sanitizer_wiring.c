@@ -1,9 +1,11 @@
 // The sanitizer hooks as wired into the allocators (issue 6): under the ASan build, a use after
 // free inside a Heap slot or page run, a Slab slot, an Arena after a free or a reset, and a
-// retained Page block is reported by ASan, and blocks handed out are fully addressable. The
+// retained Page block, and a use after free or an overflow into a slot not handed out in a
+// Budget buffer is reported by ASan, and blocks handed out are fully addressable. The
 // library builds without ASan compile the hooks to nothing, so these tests exist only in the
 // ASan binary. (The valgrind side: tests/wiring/valgrind.sh.)
 #include "alloc/Arena.h"
+#include "alloc/Budget.h"
 #include "alloc/Heap.h"
 #include "alloc/Page.h"
 #include "alloc/Slab.h"
@@ -41,9 +43,9 @@ static void touch_write(volatile char *stale) {
     _exit(2);
 }
 
-// Run `body` in a child of the death-test harness and check that ASan stopped it with a
-// use-after-poison (or heap-use-after-free) report on exactly the address the child announced.
-static void expect_use_after_free(UseAfterFree body) {
+// Run `body` in a child of the death-test harness and check that ASan stopped it with a report
+// on exactly the address the child announced; returns the child's stderr.
+static const char *expect_asan_stop(UseAfterFree body) {
     static DeathRun run;
     death_run(body, &run);
     const char *output = run.err;
@@ -55,10 +57,24 @@ static void expect_use_after_free(UseAfterFree body) {
     cr_assert_not_null(note, "no address announced: %s", output);
     char expected[128];
     snprintf(expected, sizeof expected, "on address %.14s", note + strlen("touching "));
-    bool kind_ok = strstr(output, "ERROR: AddressSanitizer: use-after-poison") ||
+    cr_assert_not_null(strstr(output, expected), "expected '%s' in: %s", expected, output);
+    return output;
+}
+
+// As expect_asan_stop, and the report is a use-after-poison (or heap-use-after-free).
+static void expect_use_after_free(UseAfterFree body) {
+    const char *output  = expect_asan_stop(body);
+    bool        kind_ok = strstr(output, "ERROR: AddressSanitizer: use-after-poison") ||
                    strstr(output, "ERROR: AddressSanitizer: heap-use-after-free");
     cr_assert(kind_ok, "not a use-after-free report: %s", output);
-    cr_assert_not_null(strstr(output, expected), "expected '%s' in: %s", expected, output);
+}
+
+// As expect_asan_stop, and the report is exactly a use-after-poison: the allocator's own
+// poisoning caught the access (a buffer the allocator borrowed has no heap shadow of ASan's).
+static void expect_use_after_poison(UseAfterFree body) {
+    const char *output = expect_asan_stop(body);
+    cr_assert_not_null(strstr(output, "ERROR: AddressSanitizer: use-after-poison"),
+                       "not a use-after-poison report: %s", output);
 }
 
 // --- Heap ------------------------------------------------------------------------------------
@@ -244,6 +260,95 @@ static void page_read_of_a_retained_block(void) {
 
 Test(sanitizer_wiring, page_read_of_a_retained_block_is_reported) {
     expect_use_after_free(page_read_of_a_retained_block);
+}
+
+// --- Budget ----------------------------------------------------------------------------------
+
+static void budget_read_after_free(void) {
+    static unsigned char buffer[BudgetAllocatorBufferBytes(4, 48)];
+    BudgetAllocator      budget = BudgetAllocatorInit(buffer, sizeof buffer, 48);
+    char                *a      = budget_allocator_allocate(&budget, 48, 1);
+    char                *b      = budget_allocator_allocate(&budget, 48, 1);
+    (void)b;
+    budget_allocator_deallocate(&budget, a);
+    touch_read(a + 47);
+}
+
+static void budget_write_after_remap_to_zero(void) {
+    unsigned char   buffer[BudgetAllocatorBufferBytes(2, 32)]; // on the stack
+    BudgetAllocator budget = BudgetAllocatorInit(buffer, sizeof buffer, 32);
+    char           *a      = budget_allocator_allocate(&budget, 20, 0);
+    if (budget_allocator_remap(&budget, a, 0)) _exit(5); // frees the slot
+    touch_write(a);
+}
+
+static void budget_write_one_past_the_last_slot_handed_out(void) {
+    static unsigned char buffer[BudgetAllocatorBufferBytes(4, 64)];
+    BudgetAllocator      budget = BudgetAllocatorInit(buffer, sizeof buffer, 64);
+    char                *a      = budget_allocator_allocate(&budget, 64, 0);
+    touch_write(a + BudgetAllocatorSlotSize(&budget)); // the next slot was never handed out
+}
+
+// A budget carved from a Heap block: its free slots are poisoned inside a live Heap block.
+static void budget_on_a_heap_block_read_after_free(void) {
+    HeapAllocator   heap   = HeapAllocatorInit();
+    size            bytes  = BudgetAllocatorBufferBytes(8, 100);
+    void           *buffer = heap_allocator_allocate(&heap, bytes, 0);
+    BudgetAllocator budget = BudgetAllocatorInit(buffer, bytes, 100);
+    char           *a      = budget_allocator_allocate(&budget, 100, 0);
+    budget_allocator_deallocate(&budget, a);
+    touch_read(a + 50);
+}
+
+Test(sanitizer_wiring, budget_read_after_free_is_reported) {
+    expect_use_after_poison(budget_read_after_free);
+}
+
+Test(sanitizer_wiring, budget_write_after_remap_to_zero_is_reported) {
+    expect_use_after_poison(budget_write_after_remap_to_zero);
+}
+
+Test(sanitizer_wiring, budget_write_past_a_slot_into_one_never_handed_out_is_reported) {
+    expect_use_after_poison(budget_write_one_past_the_last_slot_handed_out);
+}
+
+Test(sanitizer_wiring, budget_on_a_heap_block_read_after_free_is_reported) {
+    expect_use_after_poison(budget_on_a_heap_block_read_after_free);
+}
+
+Test(sanitizer_wiring, budget_slots_handed_out_are_addressable_and_deinit_opens_the_buffer) {
+    static unsigned char buffer[BudgetAllocatorBufferBytes(4, 40)];
+    BudgetAllocator      budget = BudgetAllocatorInit(buffer, sizeof buffer, 40);
+    size                 stride = BudgetAllocatorSlotSize(&budget);
+    char                *a      = budget_allocator_allocate(&budget, 40, 0);
+    char                *b      = budget_allocator_allocate(&budget, 1, 0);
+    cr_assert_null(__asan_region_is_poisoned(a, stride));
+    cr_assert_null(__asan_region_is_poisoned(b, stride));
+    cr_assert(__asan_address_is_poisoned(b + stride), "the third slot is not handed out yet");
+    budget_allocator_deallocate(&budget, a);
+    cr_assert(__asan_address_is_poisoned(a) && __asan_address_is_poisoned(a + stride - 1));
+    cr_assert_null(__asan_region_is_poisoned(b, stride), "freeing a leaves b alone");
+    char *again = budget_allocator_allocate(&budget, 8, 1);
+    cr_assert_eq(again, a, "the freed slot is reused first");
+    cr_assert_null(__asan_region_is_poisoned(again, stride));
+    BudgetAllocatorCheck(&budget);
+    budget_allocator_deallocate(&budget, b);
+    BudgetAllocatorDeinit(&budget);
+    cr_assert_null(__asan_region_is_poisoned(buffer, sizeof buffer), "the caller's buffer again");
+}
+
+Test(sanitizer_wiring, budget_on_a_heap_block_gives_the_block_back_addressable) {
+    HeapAllocator   heap   = HeapAllocatorInit();
+    size            bytes  = BudgetAllocatorBufferBytes(8, 24);
+    char           *buffer = heap_allocator_allocate(&heap, bytes, 0);
+    BudgetAllocator budget = BudgetAllocatorInit(buffer, bytes, 24);
+    (void)budget_allocator_allocate(&budget, 24, 0);
+    BudgetAllocatorDeinit(&budget);
+    cr_assert_null(__asan_region_is_poisoned(buffer, bytes));
+    heap_allocator_deallocate(&heap, buffer);
+    cr_assert(__asan_address_is_poisoned(buffer), "the Heap poisons its freed block");
+    HeapAllocatorCheck(&heap);
+    HeapAllocatorDeinit(&heap);
 }
 
 #endif // ALLOC_ASAN

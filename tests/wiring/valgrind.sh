@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make test-valgrind-wiring: memcheck (--error-exitcode=1) over the allocators as wired with the
 # sanitizer.h hooks, library built with -DALLOC_VALGRIND:
-#   - vg_wiring_ok: correct use of Heap, Slab, Arena and Page (must exit 0, no error);
-#   - vg_wiring_uaf KIND: one use after free inside the allocator's own mapping (valgrind must
+#   - vg_wiring_ok: correct use of Heap, Slab, Arena, Page, Budget and Debug (must exit 0, no
+#     error);
+#   - vg_wiring_uaf KIND: one use after free or overflow in the allocator's memory (valgrind must
 #     exit 1 and report "Invalid read" / "Invalid write" of the expected kind).
 # One result per run, then "N passed, N failed". Logs in DIR/logs/.
 # Usage: tests/wiring/valgrind.sh DIR     (DIR: build/wiring-vg)
@@ -21,7 +22,8 @@ log=$dir/logs/ok.log
 status=$?
 result correct-use-is-clean $(( status == 0 )) "$log"
 
-for case in heap-slot:read heap-run:write slab:write arena-last:read arena-reset:read page:read; do
+for case in heap-slot:read heap-run:write slab:write arena-last:read arena-reset:read page:read \
+    budget-free:read budget-overflow:write debug-quarantine:read debug-overflow:read; do
   kind=${case%%:*}; access=${case##*:}
   log=$dir/logs/uaf-$kind.log
   "${vg[@]}" "$dir/vg_wiring_uaf" "$kind" >"$log" 2>&1

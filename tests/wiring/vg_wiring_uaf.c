@@ -1,8 +1,11 @@
-// Must FAIL under memcheck: one use after free inside an allocator's own mapping, chosen by the
-// argument (heap-slot, heap-run, slab, arena-last, arena-reset, page). The library is built with
+// Must FAIL under memcheck: one use after free inside an allocator's own memory, chosen by the
+// argument (heap-slot, heap-run, slab, arena-last, arena-reset, page, budget-free,
+// budget-overflow, debug-quarantine, debug-overflow). The library is built with
 // -DALLOC_VALGRIND; tests/wiring/valgrind.sh expects exit code 1 and an "Invalid read" or
 // "Invalid write" report. The allocator is torn down normally afterwards.
 #include "alloc/Arena.h"
+#include "alloc/Budget.h"
+#include "alloc/Debug.h"
 #include "alloc/Heap.h"
 #include "alloc/Page.h"
 #include "alloc/Slab.h"
@@ -56,6 +59,32 @@ int main(int argc, char **argv) {
         page_allocator_deallocate(&pages, block); // retained, still mapped
         value = read_byte(block + 100); // Invalid read
         PageAllocatorDeinit(&pages);
+    } else if (!strcmp(kind, "budget-free")) {
+        static unsigned char buffer[BudgetAllocatorBufferBytes(4, 32)];
+        BudgetAllocator      budget = BudgetAllocatorInit(buffer, sizeof buffer, 32);
+        char                *a      = budget_allocator_allocate(&budget, 32, 1);
+        budget_allocator_allocate(&budget, 32, 1);
+        budget_allocator_deallocate(&budget, a);
+        value = read_byte(a + 16); // Invalid read
+        BudgetAllocatorDeinit(&budget);
+    } else if (!strcmp(kind, "budget-overflow")) {
+        static unsigned char buffer[BudgetAllocatorBufferBytes(4, 32)];
+        BudgetAllocator      budget = BudgetAllocatorInit(buffer, sizeof buffer, 32);
+        char                *a      = budget_allocator_allocate(&budget, 32, 0);
+        write_byte(a + BudgetAllocatorSlotSize(&budget)); // Invalid write: a slot never handed out
+        BudgetAllocatorDeinit(&budget);
+    } else if (!strcmp(kind, "debug-quarantine")) {
+        DebugAllocator debug = DebugAllocatorInit();
+        char          *a     = debug_allocator_allocate(&debug, 64, 1);
+        debug_allocator_deallocate(&debug, a); // quarantined, still mapped
+        value = read_byte(a + 10); // Invalid read
+        DebugAllocatorDeinit(&debug);
+    } else if (!strcmp(kind, "debug-overflow")) {
+        DebugAllocator debug = DebugAllocatorInit();
+        char          *a     = debug_allocator_allocate(&debug, 40, 1);
+        value = read_byte(a + 40); // Invalid read: the back canary
+        debug_allocator_deallocate(&debug, a);
+        DebugAllocatorDeinit(&debug);
     } else {
         printf("unknown kind '%s'\n", kind);
         return 2;
