@@ -45,7 +45,7 @@ typedef struct Shim {
     HeapAllocator   heaps[SHIM_HEAPS];
     size            segments[SHIM_HEAPS]; // heaps[k].segments.len when last looked at
     u32             ready_heaps;          // bit k: heaps[k] initialised
-    u32             index;                // position in the slot array
+    u32             index;                // position in the slot array (set when taken)
     int             taken;                // a live thread owns it (atomic)
     int             shared;               // slot 0: used under `lock`
     pthread_mutex_t lock;
@@ -90,8 +90,6 @@ void shim_sweep(Shim *me, u32 heap);
 
 // Slot `slot` of the slot array (malloc_shim.c).
 Shim *shim_slot_at(u32 slot);
-// Set up slot `index` (no memory mapped yet).
-void shim_slot_init(Shim *slot, u32 index);
 // Heap `heap` of `me`, initialised on first use.
 HeapAllocator *shim_heap(Shim *me, u32 heap);
 // Allocate from heap `heap` of `me` and record the block in the tables.

@@ -3,16 +3,11 @@
 // any pointer (here when the slot owns it, else pushed onto the owner's inbox: a lock-free stack
 // of out-of-band nodes the owner takes whole and drains on its next call), realloc of the slot's
 // own blocks, and the node pool (nodes go back to the slot that made them through its `returned`
-// stack). Entry points: shim_slot_init, shim_heap, shim_allocate, shim_free, shim_remap,
+// stack). Entry points: shim_heap, shim_allocate, shim_free, shim_remap,
 // shim_drain_all.
 #include "shim_internal.h"
 
 enum { NODE_BLOCK_BYTES = 64 << 10 }; // nodes mapped at a time
-
-void shim_slot_init(Shim *slot, u32 index) {
-    *slot       = (Shim){0};
-    slot->index = index;
-}
 
 HeapAllocator *shim_heap(Shim *me, u32 heap) {
     if (ALLOC_UNLIKELY(!(me->ready_heaps >> heap & 1))) {
