@@ -50,21 +50,36 @@ ALLOC_BEGIN_DECLS
 #define HEAP_CLASS_COUNT 32
 
 ///
-/// Most freed page runs a heap keeps mapped for reuse (8). A large request that a retained run
-/// fits (see `HEAP_RUN_REUSE_RATIO`) reuses it without a system call.
+/// Freed page runs a heap may always keep mapped for reuse (8), however few runs it has had live.
+/// A heap that has had more runs live at once may keep as many as that high-water mark (see
+/// `HEAP_RUN_DECAY_OPS`): a program that keeps many large blocks in flight finds their mappings
+/// again instead of mapping, faulting in and unmapping each one. A large request that a retained
+/// run fits (see `HEAP_RUN_REUSE_RATIO`) reuses it without a system call.
 ///
 /// TAGS: Heap, Config, Memory
 ///
 #define HEAP_RETAINED_MAX 8
 
 ///
-/// Upper bound on the bytes of freed page runs a heap keeps mapped, 8 MiB. A freed run that would
-/// exceed it (or find the cache full) evicts the shortest retained runs that are shorter than it,
-/// and is unmapped itself when that is not enough; a run larger than the bound is unmapped at once.
+/// The largest page run a heap retains when freed, and the bytes of freed runs it may always keep
+/// mapped, 8 MiB; a heap may keep up to the high-water mark of its live runs' mapped bytes when
+/// that is more (see `HEAP_RETAINED_MAX`). A freed run that would exceed the bound (or the
+/// run count) evicts the shortest retained runs that are shorter than it, and is unmapped itself
+/// when that is not enough; a run larger than 8 MiB is unmapped at once.
 ///
 /// TAGS: Heap, Config, Memory
 ///
 #define HEAP_RETAINED_MAX_BYTES ((size_t)8 << 20)
+
+///
+/// The retention's hysteresis (4096): every this many large allocations and frees, the
+/// high-water marks that bound the retained runs (see `HEAP_RETAINED_MAX`) drop a quarter of the
+/// way toward what is live now, and retained runs past the lowered bound are unmapped (the
+/// shortest first). A burst of large blocks is retained for a while after it ends, not forever.
+///
+/// TAGS: Heap, Config, Memory
+///
+#define HEAP_RUN_DECAY_OPS 4096
 
 ///
 /// How much longer than a request (64×) a retained page run's mapping may be and still be reused
@@ -163,7 +178,8 @@ typedef AllocatorRun HeapRun;
 /// segment, and
 /// past `HEAP_DIRTY_PAGES_MAX` their contents are discarded; a segment whose pages are all unused
 /// is unmapped unless it is the only such segment; freed runs are retained up to
-/// `HEAP_RETAINED_MAX` runs and `HEAP_RETAINED_MAX_BYTES` bytes.
+/// `HEAP_RETAINED_MAX` runs and `HEAP_RETAINED_MAX_BYTES` bytes, or as much as the heap had live
+/// at its decaying high-water mark when that is more (`HEAP_RUN_DECAY_OPS`).
 ///
 /// Not thread-safe: use one `HeapAllocator` per thread, or lock around every call. A heap must not
 /// be copied once it has allocated: the copy would share the original's tables and segments.
@@ -191,9 +207,15 @@ typedef AllocatorRun HeapRun;
 /// - large_cap      : Capacity of `large` in entries.
 /// - large_bytes    : Mapped length of the `large` table in bytes.
 /// - retained       : Freed runs kept mapped for reuse, sorted by mapped length (the library's
-///                    page-run table; the most recent last among equals).
+///                    page-run table; the most recent last among equals); NULL until the first.
 /// - retained_len   : Entries used in `retained`.
-/// - retained_bytes : Sum of the retained runs' lengths, at most `HEAP_RETAINED_MAX_BYTES`.
+/// - retained_table : Mapped length of the `retained` table in bytes.
+/// - retained_bytes : Sum of the retained runs' lengths (bounded as `HEAP_RETAINED_MAX_BYTES`
+///                    says).
+/// - large_mapped   : Sum of the live runs' mapped lengths (`cap`).
+/// - peak_runs      : High-water mark of `large_len`, decayed every `HEAP_RUN_DECAY_OPS`.
+/// - peak_mapped    : High-water mark of `large_mapped`, decayed likewise.
+/// - decay_clock    : Large allocations and frees since the last decay.
 /// - freed          : Ring of recently unmapped run addresses, for the "double free" diagnosis.
 /// - freed_next     : Next slot of `freed` to overwrite.
 ///
@@ -214,9 +236,14 @@ struct HeapAllocator {
     size_t           large_len;
     size_t           large_cap;
     size_t           large_bytes;
-    HeapRun          retained[HEAP_RETAINED_MAX];
+    HeapRun         *retained;
     size_t           retained_len;
+    size_t           retained_table;
     size_t           retained_bytes;
+    size_t           large_mapped;
+    size_t           peak_runs;
+    size_t           peak_mapped;
+    uint32_t         decay_clock;
     void            *freed[HEAP_FREED_MAX];
     size_t           freed_next;
 };

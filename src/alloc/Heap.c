@@ -470,6 +470,7 @@ void HeapAllocatorDeinit(HeapAllocator *self) {
     }
     alloc_sanitize_pool_destroy(self);
     alloc_os_unmap(&self->base, self->large, self->large_bytes);
+    alloc_os_unmap(&self->base, self->retained, self->retained_table);
     memset(self, 0, sizeof *self);
 }
 

@@ -144,7 +144,8 @@ static void check_classes(const HeapAllocator *self, const Tally *t) {
 
 // Mapped bytes of the live runs, the retained runs and the run table; live bytes in `*live`.
 static size check_runs(const HeapAllocator *self, size *live) {
-    size page = alloc_os_page_size(), mapped = self->large_bytes;
+    size page = alloc_os_page_size(), mapped = self->large_bytes + self->retained_table;
+    size caps = 0;
     if (self->os_page_size && self->os_page_size != page) BROKEN("run table");
     if (self->large_len > self->large_cap || self->large_cap * sizeof(HeapRun) > self->large_bytes)
         BROKEN("run table");
@@ -159,9 +160,15 @@ static size check_runs(const HeapAllocator *self, size *live) {
             BROKEN("run table");
         *live += run->bytes;
         mapped += run->cap;
+        caps += run->cap;
     }
+    if (caps != self->large_mapped || self->peak_runs < self->large_len ||
+        self->peak_mapped < self->large_mapped)
+        BROKEN("run table");
     size retained = 0;
-    if (self->retained_len > HEAP_RETAINED_MAX) BROKEN("retained runs");
+    if (self->retained_len * sizeof(HeapRun) > self->retained_table ||
+        self->retained_len > heap_retain_runs_max(self))
+        BROKEN("retained runs");
     for (size i = 0; i < self->retained_len; ++i) {
         const HeapRun *run = &self->retained[i];
         if (!run->ptr || run->cap % page || run->bytes != run->cap ||
@@ -169,7 +176,7 @@ static size check_runs(const HeapAllocator *self, size *live) {
             BROKEN("retained runs");
         retained += run->cap;
     }
-    if (retained != self->retained_bytes || retained > HEAP_RETAINED_MAX_BYTES)
+    if (retained != self->retained_bytes || retained > heap_retain_bytes_max(self))
         BROKEN("retained runs");
     return mapped + retained;
 }

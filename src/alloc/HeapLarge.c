@@ -2,10 +2,13 @@
 // HeapAllocator, page runs: blocks above HEAP_SMALL_MAX are runs of OS pages recorded in a table
 // sorted by address (binary search). A run's mapping (`cap`) may be longer than the block
 // (`bytes`): a block grows into it without a system call, and past it with mremap (in place, else
-// moved; the pages are never copied). Freed runs are retained in a small bounded cache and reused
-// best-fit (a mapping up to HEAP_RUN_REUSE_RATIO times the request), so a block that keeps
-// growing and being freed finds its old mapping again; recently unmapped addresses are
-// remembered for the double-free diagnosis. Entry points: heap_large_allocate, _upper, _find,
+// moved; the pages are never copied). Freed runs are retained and reused best-fit (a mapping up
+// to HEAP_RUN_REUSE_RATIO times the request), so a block that keeps growing and being freed finds
+// its old mapping again, and a program with many large blocks in flight does not map, fault in and
+// unmap one per block: the cache is bounded by a floor (HEAP_RETAINED_MAX runs,
+// HEAP_RETAINED_MAX_BYTES) or the heap's high-water mark of live runs, which decays toward
+// what is live every HEAP_RUN_DECAY_OPS large operations (hysteresis). Recently unmapped addresses
+// are remembered for the double-free diagnosis. Entry points: heap_large_allocate, _upper, _find,
 // _release, _resize (see heap_internal.h).
 #include "alloc/Heap.h"
 #include "heap_internal.h"
@@ -32,14 +35,18 @@ static bool large_reserve(HeapAllocator *self) {
     return true;
 }
 
-// [ a | c ] + b => [ a | b | c ]   (room reserved by the caller)
+// [ a | c ] + b => [ a | b | c ]   (room reserved by the caller); raises the high-water marks.
 static void large_insert(HeapAllocator *self, void *ptr, size bytes, size cap) {
     runs_insert(self->large, self->large_len, heap_large_upper(self, ptr), (HeapRun){ptr, bytes, cap});
     self->large_len++;
+    self->large_mapped += cap;
+    if (self->large_len > self->peak_runs) self->peak_runs = self->large_len;
+    if (self->large_mapped > self->peak_mapped) self->peak_mapped = self->large_mapped;
 }
 
 // [ a | b | c ] - b => [ a | c ]
 static void large_erase(HeapAllocator *self, size i) {
+    self->large_mapped -= self->large[i].cap;
     runs_erase(self->large, self->large_len, i);
     self->large_len--;
 }
@@ -81,19 +88,27 @@ static void *retained_take(HeapAllocator *self, size bytes, size *cap) {
     return run.ptr;
 }
 
+// Would `extra_runs` more runs of `extra_bytes` in all exceed the bounds?
+static bool retain_over(const HeapAllocator *self, size extra_runs, size extra_bytes) {
+    return self->retained_len + extra_runs > heap_retain_runs_max(self) ||
+           self->retained_bytes + extra_bytes > heap_retain_bytes_max(self);
+}
+
 // Keep a freed run of `bytes` mapped bytes for reuse. Within the bounds the shortest runs go
 // first (the longest are the dearest to map and fault in again); a run shorter than every
-// retained one when the cache is full is unmapped itself.
+// retained one when the cache is full, one over HEAP_RETAINED_MAX_BYTES, or one the table has no
+// room for is unmapped itself.
 static void retain(HeapAllocator *self, void *ptr, size bytes) {
-    while (bytes <= HEAP_RETAINED_MAX_BYTES &&
-           (self->retained_len == HEAP_RETAINED_MAX ||
-            self->retained_bytes + bytes > HEAP_RETAINED_MAX_BYTES)) {
-        if (self->retained[0].cap > bytes) break; // every retained run is longer
+    if (bytes > HEAP_RETAINED_MAX_BYTES ||
+        !runs_reserve(&self->base, &self->retained, &self->retained_table, self->retained_len)) {
+        unmap_run(self, ptr, bytes);
+        return;
+    }
+    while (self->retained_len && retain_over(self, 1, bytes) && self->retained[0].cap <= bytes) {
         HeapRun shortest = retained_remove(self, 0);
         unmap_run(self, shortest.ptr, shortest.cap);
     }
-    if (bytes > HEAP_RETAINED_MAX_BYTES || self->retained_len == HEAP_RETAINED_MAX ||
-        self->retained_bytes + bytes > HEAP_RETAINED_MAX_BYTES) {
+    if (retain_over(self, 1, bytes)) {
         unmap_run(self, ptr, bytes);
         return;
     }
@@ -101,6 +116,19 @@ static void retain(HeapAllocator *self, void *ptr, size bytes) {
     runs_insert(self->retained, self->retained_len, at, (HeapRun){ptr, bytes, bytes});
     self->retained_len++;
     self->retained_bytes += bytes;
+}
+
+// Count one large operation; every HEAP_RUN_DECAY_OPS of them the high-water marks fall a quarter
+// of the way to what is live, and the retained runs past the lowered bounds are unmapped.
+static void decay_tick(HeapAllocator *self) {
+    if (++self->decay_clock < HEAP_RUN_DECAY_OPS) return;
+    self->decay_clock = 0;
+    self->peak_runs -= (self->peak_runs - self->large_len) / 4;
+    self->peak_mapped -= (self->peak_mapped - self->large_mapped) / 4;
+    while (self->retained_len && retain_over(self, 0, 0)) {
+        HeapRun shortest = retained_remove(self, 0);
+        unmap_run(self, shortest.ptr, shortest.cap);
+    }
 }
 
 // --- Runs ---------------------------------------------------------------------------------------
@@ -125,6 +153,7 @@ void *heap_large_allocate(HeapAllocator *self, size bytes, i8 zeroed, size *effe
         freed_forget(self, base);
     }
     large_insert(self, base, len, cap);
+    decay_tick(self);
     *effective = len;
     return base;
 }
@@ -134,6 +163,7 @@ size heap_large_release(HeapAllocator *self, size index) {
     large_erase(self, index);
     alloc_sanitize_freed(self, run.ptr, run.bytes);
     retain(self, run.ptr, run.cap); // the whole mapping
+    decay_tick(self);
     return run.bytes;
 }
 
@@ -149,6 +179,7 @@ static void *shrink_mapping(HeapAllocator *self, HeapRun *run, size len) {
     alloc_sanitize_resized(self, run->ptr, run->bytes, len);
     alloc_sanitize_region_unmapping(self, (char *)run->ptr + len, run->cap - len);
     alloc_os_remap(&self->base, run->ptr, run->cap, len, false); // unmaps the tail: cannot fail
+    self->large_mapped -= run->cap - len;
     run->bytes = run->cap = len;
     return run->ptr;
 }
@@ -166,6 +197,8 @@ static void *grow_mapping(HeapAllocator *self, size index, size len, bool may_mo
     }
     if (moved == run->ptr) {
         alloc_sanitize_resized(self, moved, run->bytes, len);
+        self->large_mapped += len - run->cap;
+        if (self->large_mapped > self->peak_mapped) self->peak_mapped = self->large_mapped;
         run->bytes = run->cap = len;
         return moved;
     }

@@ -121,6 +121,16 @@ static inline size heap_os_page(HeapAllocator *self) {
 
 // --- HeapLarge.c ----------------------------------------------------------------------------
 
+// The bounds of the retained runs: the floors, or the decaying high-water marks of the live runs
+// when those are higher (HEAP_RETAINED_MAX, HEAP_RUN_DECAY_OPS).
+static inline size heap_retain_runs_max(const HeapAllocator *self) {
+    return self->peak_runs > HEAP_RETAINED_MAX ? self->peak_runs : HEAP_RETAINED_MAX;
+}
+
+static inline size heap_retain_bytes_max(const HeapAllocator *self) {
+    return self->peak_mapped > HEAP_RETAINED_MAX_BYTES ? self->peak_mapped : HEAP_RETAINED_MAX_BYTES;
+}
+
 // Map a run of at least `bytes` bytes (reusing a retained one when possible) and record it;
 // NULL when the OS refuses. `*effective` receives the run's length. No statistics.
 void *heap_large_allocate(HeapAllocator *self, size bytes, i8 zeroed, size *effective);
