@@ -93,13 +93,26 @@ ALLOC_BEGIN_DECLS
 #define HEAP_RUN_REUSE_RATIO 64
 
 ///
-/// Most unused pages (64, i.e. 4 MiB) a heap keeps with their contents; each further page that
+/// Unused pages (64, i.e. 4 MiB) a heap may always keep with their contents; a heap that has had
+/// more pages in use at once may keep as many as that high-water mark (see `HEAP_PAGE_DECAY_OPS`),
+/// and one empty segment per 64 of them beyond this floor (else one). Each further page that
 /// falls empty has its contents given back to the OS (`madvise(MADV_DONTNEED)` on Linux): it stays
-/// mapped and counted in the footprint, but is no longer resident.
+/// mapped and counted in the footprint, but is no longer resident, and faults in again when reused.
 ///
 /// TAGS: Heap, Config, Memory
 ///
 #define HEAP_DIRTY_PAGES_MAX 64
+
+///
+/// The unused pages' hysteresis (1024): every this many pages that fall empty, the high-water
+/// mark of pages in use (see `HEAP_DIRTY_PAGES_MAX`) drops a quarter of the way toward the pages in
+/// use now; unused pages past the lowered bound have their contents discarded and empty segments
+/// past it are unmapped. A program that frees and rebuilds its data reuses resident pages instead
+/// of faulting in fresh ones; one that shrinks for good gives the memory back as it keeps working.
+///
+/// TAGS: Heap, Config, Memory
+///
+#define HEAP_PAGE_DECAY_OPS 1024
 
 ///
 /// Number of recently freed page-run addresses a heap remembers (32), so that freeing one of
@@ -175,9 +188,9 @@ typedef AllocatorRun HeapRun;
 ///
 /// Memory goes back to the OS on a bounded policy: each class keeps at most one empty page, its
 /// warm page (an alloc/free ping-pong never maps or unmaps); further empty pages return to their
-/// segment, and
-/// past `HEAP_DIRTY_PAGES_MAX` their contents are discarded; a segment whose pages are all unused
-/// is unmapped unless it is the only such segment; freed runs are retained up to
+/// segment, and past `HEAP_DIRTY_PAGES_MAX` (or the decaying high-water mark of pages in use) their
+/// contents are discarded; a segment whose pages are all unused is unmapped past the same bound
+/// (`HEAP_PAGE_DECAY_OPS`); freed runs are retained up to
 /// `HEAP_RETAINED_MAX` runs and `HEAP_RETAINED_MAX_BYTES` bytes, or as much as the heap had live
 /// at its decaying high-water mark when that is more (`HEAP_RUN_DECAY_OPS`).
 ///
@@ -199,9 +212,11 @@ typedef AllocatorRun HeapRun;
 /// - segments       : This heap's segments keyed by address (segment base -> descriptor): the
 ///                    library's address map, read before any descriptor derived from a pointer.
 /// - free_segments  : List of segments that have an unused page.
-/// - empty_segments : Segments with no page in use (at most 1 is kept).
-/// - dirty_pages    : Unused pages whose contents were not yet discarded (at most
-///                    `HEAP_DIRTY_PAGES_MAX`).
+/// - empty_segments : Segments with no page in use (bounded as `HEAP_DIRTY_PAGES_MAX` says).
+/// - dirty_pages    : Unused pages whose contents were not yet discarded (bounded likewise).
+/// - used_pages     : Pages serving a size class.
+/// - peak_pages     : High-water mark of `used_pages`, decayed every `HEAP_PAGE_DECAY_OPS`.
+/// - page_clock     : Pages fallen empty since the last decay.
 /// - large          : Live page runs sorted by address; NULL until the first large allocation.
 /// - large_len      : Live runs in `large`.
 /// - large_cap      : Capacity of `large` in entries.
@@ -232,6 +247,9 @@ struct HeapAllocator {
     HeapSegment     *free_segments;
     uint32_t         empty_segments;
     uint32_t         dirty_pages;
+    uint32_t         used_pages;
+    uint32_t         peak_pages;
+    uint32_t         page_clock;
     HeapRun         *large;
     size_t           large_len;
     size_t           large_cap;

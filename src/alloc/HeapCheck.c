@@ -50,6 +50,7 @@ typedef struct Tally {
     size listed;       // pages marked listed
     size empty_segs;   // segments with no page in use
     size dirty;        // unused pages marked dirty
+    size used_pages;   // pages serving a class
     size with_free;    // segments with an unused page
 } Tally;
 
@@ -113,6 +114,7 @@ static void check_segments(const HeapAllocator *self, Tally *t) {
         for (u32 i = 0; i < HEAP_PAGES_PER_SEGMENT; ++i) check_page(self, seg, i, t);
         t->mapped += HEAP_SEGMENT_SIZE + seg->desc_bytes;
         t->empty_segs += seg->used_pages == 0;
+        t->used_pages += seg->used_pages;
         t->with_free += seg->listed;
     }
     if (found != self->segments.len) BROKEN("segment table");
@@ -123,7 +125,10 @@ static void check_segments(const HeapAllocator *self, Tally *t) {
             BROKEN("segment list");
     }
     if (walked != t->with_free || t->empty_segs != self->empty_segments) BROKEN("segment list");
-    if (t->dirty != self->dirty_pages || t->dirty > HEAP_DIRTY_PAGES_MAX) BROKEN("page count");
+    if (t->dirty != self->dirty_pages || t->dirty > heap_dirty_pages_max(self) ||
+        t->used_pages != self->used_pages || self->peak_pages < self->used_pages ||
+        self->empty_segments > heap_empty_segments_max(self))
+        BROKEN("page count");
 }
 
 static void check_classes(const HeapAllocator *self, const Tally *t) {

@@ -116,6 +116,17 @@ static inline size heap_os_page(HeapAllocator *self) {
     return self->os_page_size;
 }
 
+// The bounds of the unused pages kept with their contents and of the empty segments kept mapped:
+// the floors, or what the decaying high-water mark of pages in use allows (HEAP_DIRTY_PAGES_MAX,
+// HEAP_PAGE_DECAY_OPS).
+static inline u32 heap_dirty_pages_max(const HeapAllocator *self) {
+    return self->peak_pages > HEAP_DIRTY_PAGES_MAX ? self->peak_pages : HEAP_DIRTY_PAGES_MAX;
+}
+
+static inline u32 heap_empty_segments_max(const HeapAllocator *self) {
+    return 1 + (heap_dirty_pages_max(self) - HEAP_DIRTY_PAGES_MAX) / HEAP_PAGES_PER_SEGMENT;
+}
+
 // Keep a slow path out of line and out of the caller's register pressure.
 #define HEAP_COLD __attribute__((noinline, cold))
 
