@@ -177,8 +177,8 @@ typedef AllocatorRun HeapRun;
 /// granule that marks where a live slot starts: allocation pops the stack (the most recently
 /// freed slot comes back first) and sets the bit; free proves with one bit test that the pointer
 /// starts a live slot, clears the bit and pushes the slot: O(1) both, no scan, no division.
-/// Larger requests are page runs mapped from the OS one by one and kept in a table sorted by
-/// address.
+/// Larger requests are page runs mapped from the OS one by one and kept in a table indexed by
+/// address (a hash table: finding, adding and dropping a run cost the same however many are live).
 ///
 /// A pointer given back is first compared with the segment the previous free landed in, then
 /// looked up in a hash table of this heap's own segments (nothing derived from the pointer is
@@ -217,10 +217,11 @@ typedef AllocatorRun HeapRun;
 /// - used_pages     : Pages serving a size class.
 /// - peak_pages     : High-water mark of `used_pages`, decayed every `HEAP_PAGE_DECAY_OPS`.
 /// - page_clock     : Pages fallen empty since the last decay.
-/// - large          : Live page runs sorted by address; NULL until the first large allocation.
+/// - large          : Live page runs, in no order; NULL until the first large allocation.
 /// - large_len      : Live runs in `large`.
 /// - large_cap      : Capacity of `large` in entries.
 /// - large_bytes    : Mapped length of the `large` table in bytes.
+/// - large_index    : Run address -> its row in `large` + 1 (the library's address map).
 /// - retained       : Freed runs kept mapped for reuse, sorted by mapped length (the library's
 ///                    page-run table; the most recent last among equals); NULL until the first.
 /// - retained_len   : Entries used in `retained`.
@@ -254,6 +255,7 @@ struct HeapAllocator {
     size_t           large_len;
     size_t           large_cap;
     size_t           large_bytes;
+    AllocatorAddressMap large_index; // run address -> row + 1
     HeapRun         *retained;
     size_t           retained_len;
     size_t           retained_table;

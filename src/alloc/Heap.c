@@ -502,6 +502,7 @@ void HeapAllocatorDeinit(HeapAllocator *self) {
     }
     alloc_sanitize_pool_destroy(self);
     alloc_os_unmap(&self->base, self->large, self->large_bytes);
+    addrmap_release(&self->large_index, &self->base);
     alloc_os_unmap(&self->base, self->retained, self->retained_table);
     memset(self, 0, sizeof *self);
 }

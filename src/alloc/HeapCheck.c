@@ -20,13 +20,8 @@ static const char *small_reason(const HeapAllocator *self, const HeapPage *page,
 }
 
 static const char *large_reason(const HeapAllocator *self, const void *ptr) {
-    size i = heap_large_upper(self, ptr);
-    if (i) {
-        const HeapRun *run = &self->large[i - 1];
-        if ((uintptr_t)ptr < (uintptr_t)run->ptr + run->bytes)
-            return alloc_is_aligned(ptr, self->base.alignment) ? "interior pointer"
-                                                               : "misaligned pointer";
-    }
+    if (heap_large_containing(self, ptr) >= 0)
+        return alloc_is_aligned(ptr, self->base.alignment) ? "interior pointer" : "misaligned pointer";
     for (size r = 0; r < self->retained_len; ++r)
         if (self->retained[r].ptr == ptr) return "double free";
     for (size f = 0; f < HEAP_FREED_MAX; ++f)
@@ -147,12 +142,14 @@ static void check_classes(const HeapAllocator *self, const Tally *t) {
     if (walked != t->listed) BROKEN("class list");
 }
 
-// Mapped bytes of the live runs, the retained runs and the run table; live bytes in `*live`.
+// Mapped bytes of the live runs, the retained runs and their tables; live bytes in `*live`.
 static size check_runs(const HeapAllocator *self, size *live) {
-    size page = alloc_os_page_size(), mapped = self->large_bytes + self->retained_table;
+    size page = alloc_os_page_size();
+    size mapped = self->large_bytes + self->large_index.bytes + self->retained_table;
     size caps = 0;
     if (self->os_page_size && self->os_page_size != page) BROKEN("run table");
-    if (self->large_len > self->large_cap || self->large_cap * sizeof(HeapRun) > self->large_bytes)
+    if (self->large_len > self->large_cap || self->large_cap * sizeof(HeapRun) > self->large_bytes ||
+        !addrmap_is_sane(&self->large_index) || self->large_index.len != self->large_len)
         BROKEN("run table");
     for (size i = 0; i < self->large_len; ++i) {
         const HeapRun *run = &self->large[i];
@@ -160,9 +157,13 @@ static size check_runs(const HeapAllocator *self, size *live) {
             run->cap % page ||
             !alloc_is_aligned(run->ptr, self->base.alignment > page ? self->base.alignment : page))
             BROKEN("run table");
-        if (i + 1 < self->large_len &&
-            (uintptr_t)run->ptr + run->cap > (uintptr_t)self->large[i + 1].ptr)
-            BROKEN("run table");
+        if (heap_large_find(self, run->ptr) != (i64)i) BROKEN("run table");
+        for (size j = 0; j < i; ++j) { // mappings never overlap (the table is in no order)
+            const HeapRun *other = &self->large[j];
+            if ((uintptr_t)run->ptr - (uintptr_t)other->ptr < other->cap ||
+                (uintptr_t)other->ptr - (uintptr_t)run->ptr < run->cap)
+                BROKEN("run table");
+        }
         *live += run->bytes;
         mapped += run->cap;
         caps += run->cap;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // HeapAllocator, page runs: blocks above HEAP_SMALL_MAX are runs of OS pages recorded in a table
-// sorted by address (binary search). A run's mapping (`cap`) may be longer than the block
+// indexed by address (the library's address map: O(1) to find, insert and erase, however many
+// runs are live). A run's mapping (`cap`) may be longer than the block
 // (`bytes`): a block grows into it without a system call, and past it with mremap (in place, else
 // moved; the pages are never copied). Freed runs are retained and reused best-fit (a mapping up
 // to HEAP_RUN_REUSE_RATIO times the request), so a block that keeps growing and being freed finds
@@ -8,7 +9,7 @@
 // unmap one per block: the cache is bounded by a floor (HEAP_RETAINED_MAX runs,
 // HEAP_RETAINED_MAX_BYTES) or the heap's high-water mark of live runs, which decays toward
 // what is live every HEAP_RUN_DECAY_OPS large operations (hysteresis). Recently unmapped addresses
-// are remembered for the double-free diagnosis. Entry points: heap_large_allocate, _upper, _find,
+// are remembered for the double-free diagnosis. Entry points: heap_large_allocate, _find, _containing,
 // _release, _resize (see heap_internal.h).
 #include "alloc/Heap.h"
 #include "heap_internal.h"
@@ -17,38 +18,52 @@
 
 #include <string.h> // memmove, memset
 
-// --- Run table (the library's page-run table, runs.h) --------------------------------------------
+// --- Live runs: a table in no order, indexed by address ------------------------------------------
 
-size heap_large_upper(const HeapAllocator *self, const void *ptr) {
-    return runs_upper(self->large, self->large_len, (uintptr_t)ptr);
-}
+// The table grows with runs_reserve; the address map (run address -> row + 1) finds a run in O(1),
+// and a row leaves by swapping the last one in, so no operation moves the table.
 
 i64 heap_large_find(const HeapAllocator *self, const void *ptr) {
-    size i = runs_find(self->large, self->large_len, ptr);
-    return i < self->large_len ? (i64)i : -1;
+    uintptr_t row = addrmap_find(&self->large_index, (uintptr_t)ptr);
+    return row ? (i64)(row - 1) : -1;
 }
 
-// Make room for one more live run, doubling the table (mapped directly from the OS).
+i64 heap_large_containing(const HeapAllocator *self, const void *ptr) {
+    for (size i = 0; i < self->large_len; ++i) {
+        const HeapRun *run = &self->large[i];
+        if ((uintptr_t)ptr - (uintptr_t)run->ptr < run->bytes) return (i64)i;
+    }
+    return -1;
+}
+
+// Make room for one more live run in the table and its index (both mapped from the OS).
 static bool large_reserve(HeapAllocator *self) {
-    if (!runs_reserve(&self->base, &self->large, &self->large_bytes, self->large_len)) return false;
+    if (!runs_reserve(&self->base, &self->large, &self->large_bytes, self->large_len) ||
+        !addrmap_reserve(&self->large_index, &self->base, 1))
+        return false;
     self->large_cap = self->large_bytes / sizeof(HeapRun);
     return true;
 }
 
-// [ a | c ] + b => [ a | b | c ]   (room reserved by the caller); raises the high-water marks.
+// [ a | c ] + b => [ a | c | b ]   (room reserved by the caller); raises the high-water marks.
 static void large_insert(HeapAllocator *self, void *ptr, size bytes, size cap) {
-    runs_insert(self->large, self->large_len, heap_large_upper(self, ptr), (HeapRun){ptr, bytes, cap});
+    self->large[self->large_len] = (HeapRun){ptr, bytes, cap};
+    addrmap_insert(&self->large_index, &self->base, (uintptr_t)ptr, self->large_len + 1); // reserved
     self->large_len++;
     self->large_mapped += cap;
     if (self->large_len > self->peak_runs) self->peak_runs = self->large_len;
     if (self->large_mapped > self->peak_mapped) self->peak_mapped = self->large_mapped;
 }
 
-// [ a | b | c ] - b => [ a | c ]
+// [ a | b | c ] - b => [ a | c ]: the last row takes the freed one's place.
 static void large_erase(HeapAllocator *self, size i) {
     self->large_mapped -= self->large[i].cap;
-    runs_erase(self->large, self->large_len, i);
-    self->large_len--;
+    addrmap_remove(&self->large_index, (uintptr_t)self->large[i].ptr);
+    size last = --self->large_len;
+    if (i == last) return;
+    self->large[i] = self->large[last];
+    addrmap_remove(&self->large_index, (uintptr_t)self->large[i].ptr);
+    addrmap_insert(&self->large_index, &self->base, (uintptr_t)self->large[i].ptr, i + 1); // room: one just left
 }
 
 // --- Freed addresses and retained runs (sorted by mapped length) ----------------------------------

@@ -145,8 +145,8 @@ static inline size heap_retain_bytes_max(const HeapAllocator *self) {
 // Map a run of at least `bytes` bytes (reusing a retained one when possible) and record it;
 // NULL when the OS refuses. `*effective` receives the run's length. No statistics.
 void *heap_large_allocate(HeapAllocator *self, size bytes, i8 zeroed, size *effective);
-// Index of the first live run whose base is above `ptr`.
-size heap_large_upper(const HeapAllocator *self, const void *ptr);
+// Index of the live run whose block holds `ptr`, or -1 (a scan: for diagnosing a bad pointer).
+i64 heap_large_containing(const HeapAllocator *self, const void *ptr);
 // Index of the live run that starts exactly at `ptr`, or -1.
 i64 heap_large_find(const HeapAllocator *self, const void *ptr);
 // Release live run `index` (retain or unmap it). Returns its length. No statistics.
