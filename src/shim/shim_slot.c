@@ -3,18 +3,15 @@
 // any pointer (here when the slot owns it, else pushed onto the owner's inbox: a lock-free stack
 // of out-of-band nodes the owner takes whole and drains on its next call), realloc of the slot's
 // own blocks, and the node pool (nodes go back to the slot that made them through its `returned`
-// stack). Entry points: shim_heap, shim_allocate, shim_free, shim_remap,
+// stack). Entry points: shim_heap_init, shim_allocate, shim_free, shim_remap,
 // shim_drain_all.
 #include "shim_internal.h"
 
 enum { NODE_BLOCK_BYTES = 64 << 10 }; // nodes mapped at a time
 
-HeapAllocator *shim_heap(Shim *me, u32 heap) {
-    if (ALLOC_UNLIKELY(!(me->ready_heaps >> heap & 1))) {
-        me->heaps[heap] = heap ? HeapAllocatorInitAligned((size)1 << (4 + heap)) : HeapAllocatorInit();
-        me->ready_heaps |= 1u << heap;
-    }
-    return &me->heaps[heap];
+void shim_heap_init(Shim *me, u32 heap) {
+    me->heaps[heap] = heap ? HeapAllocatorInitAligned((size)1 << (4 + heap)) : HeapAllocatorInit();
+    me->ready_heaps |= 1u << heap;
 }
 
 void *shim_allocate(Shim *me, u32 heap, size bytes, i8 zeroed) {
@@ -28,9 +25,10 @@ void *shim_allocate(Shim *me, u32 heap, size bytes, i8 zeroed) {
     return ptr;
 }
 
-// Free a block of `me` (or report a pointer that is none: the heap aborts).
-static void free_here(Shim *me, u32 heap, void *ptr) {
-    shim_forget_run(me, heap, ptr); // before the heap may unmap it for another thread to map
+// Free a block of `me` (or report a pointer that is none: the heap aborts); `large`: the tables
+// found it in the page table.
+static void free_here(Shim *me, u32 heap, void *ptr, u32 large) {
+    if (large) shim_forget_run(me, heap, ptr); // before the heap may unmap it for another thread to map
     heap_allocator_deallocate(shim_heap(me, heap), ptr);
     shim_sweep(me, heap);
 }
@@ -63,7 +61,7 @@ void shim_drain_all(Shim *me) {
     ShimNode *node = __atomic_exchange_n(&me->inbox, NULL, __ATOMIC_ACQUIRE);
     while (node) {
         ShimNode *next = node->next;
-        free_here(me, node->heap, node->ptr);
+        free_here(me, node->heap, node->ptr, node->large);
         stack_push(&shim_slot_at(node->home)->returned, node);
         node = next;
     }
@@ -72,13 +70,14 @@ void shim_drain_all(Shim *me) {
 void shim_free(Shim *me, void *ptr) {
     ShimOwner owner = shim_owner_of(ptr, 0);
     if (!owner.known || owner.slot == me->index) {
-        free_here(me, owner.known ? owner.heap : 0, ptr); // an unknown pointer: the heap reports it
+        free_here(me, owner.known ? owner.heap : 0, ptr, owner.large); // unknown: the heap reports it
         return;
     }
     ShimNode *node = node_take(me);
     if (!node) return; // no memory for a node: the block leaks rather than the program stops
-    node->ptr  = ptr;
-    node->heap = owner.heap;
+    node->ptr   = ptr;
+    node->heap  = (u16)owner.heap;
+    node->large = (u16)owner.large;
     stack_push(&shim_slot_at(owner.slot)->inbox, node);
 }
 
