@@ -76,6 +76,8 @@ ALLOC_BEGIN_DECLS
 /// high-water marks that bound the retained runs (see `HEAP_RETAINED_MAX`) drop a quarter of the
 /// way toward what is live now, and retained runs past the lowered bound are unmapped (the
 /// shortest first). A burst of large blocks is retained for a while after it ends, not forever.
+/// Every `HEAP_PAGE_DECAY_OPS` pages that fall empty decay these marks too, and this clock decays
+/// the pages' mark, so either kind of work gives back what the other kind left.
 ///
 /// TAGS: Heap, Config, Memory
 ///
@@ -108,7 +110,8 @@ ALLOC_BEGIN_DECLS
 /// mark of pages in use (see `HEAP_DIRTY_PAGES_MAX`) drops a quarter of the way toward the pages in
 /// use now; unused pages past the lowered bound have their contents discarded and empty segments
 /// past it are unmapped. A program that frees and rebuilds its data reuses resident pages instead
-/// of faulting in fresh ones; one that shrinks for good gives the memory back as it keeps working.
+/// of faulting in fresh ones; one that shrinks for good gives the memory back as it keeps working
+/// (large allocations and frees count too: see `HEAP_RUN_DECAY_OPS`).
 ///
 /// TAGS: Heap, Config, Memory
 ///

@@ -172,10 +172,8 @@ static void page_discard(HeapAllocator *self, HeapPage *page) {
     alloc_sanitize_region_mapped(self, page->base, HEAP_PAGE_SIZE);
 }
 
-// The high-water mark of pages in use falls a quarter of the way to the pages in use; unused
-// pages and empty segments past the lowered bounds are given back (every segment with an unused
-// page is on the free-segment list).
-static void pages_decay(HeapAllocator *self) {
+// Every segment with an unused page is on the free-segment list: the walk finds them all.
+void heap_pages_decay(HeapAllocator *self) {
     self->page_clock = 0;
     self->peak_pages -= (self->peak_pages - self->used_pages) / 4;
     HeapSegment *next;
@@ -211,7 +209,10 @@ static void page_release(HeapAllocator *self, HeapPage *page) {
         page_discard(self, page);
     }
     if (--segment->used_pages == 0) segment_emptied(self, segment);
-    if (++self->page_clock >= HEAP_PAGE_DECAY_OPS) pages_decay(self);
+    if (++self->page_clock >= HEAP_PAGE_DECAY_OPS) { // both hystereses (see HeapLarge.c)
+        heap_pages_decay(self);
+        heap_large_decay(self);
+    }
 }
 
 // Hysteresis: the class's warm page stays when it empties (on the fast path: its limit is

@@ -133,10 +133,7 @@ static void retain(HeapAllocator *self, void *ptr, size bytes) {
     self->retained_bytes += bytes;
 }
 
-// Count one large operation; every HEAP_RUN_DECAY_OPS of them the high-water marks fall a quarter
-// of the way to what is live, and the retained runs past the lowered bounds are unmapped.
-static void decay_tick(HeapAllocator *self) {
-    if (++self->decay_clock < HEAP_RUN_DECAY_OPS) return;
+void heap_large_decay(HeapAllocator *self) {
     self->decay_clock = 0;
     self->peak_runs -= (self->peak_runs - self->large_len) / 4;
     self->peak_mapped -= (self->peak_mapped - self->large_mapped) / 4;
@@ -144,6 +141,14 @@ static void decay_tick(HeapAllocator *self) {
         HeapRun shortest = retained_remove(self, 0);
         unmap_run(self, shortest.ptr, shortest.cap);
     }
+}
+
+// Count one large operation; every HEAP_RUN_DECAY_OPS of them both hystereses decay (so a heap
+// that goes on with small blocks only still gives back the runs of a burst, and the reverse).
+static void decay_tick(HeapAllocator *self) {
+    if (++self->decay_clock < HEAP_RUN_DECAY_OPS) return;
+    heap_large_decay(self);
+    heap_pages_decay(self);
 }
 
 // --- Runs ---------------------------------------------------------------------------------------

@@ -127,6 +127,10 @@ static inline u32 heap_empty_segments_max(const HeapAllocator *self) {
     return 1 + (heap_dirty_pages_max(self) - HEAP_DIRTY_PAGES_MAX) / HEAP_PAGES_PER_SEGMENT;
 }
 
+// The high-water mark of pages in use falls a quarter of the way to the pages in use; unused
+// pages and empty segments past the lowered bounds are given back (Heap.c).
+void heap_pages_decay(HeapAllocator *self);
+
 // Keep a slow path out of line and out of the caller's register pressure.
 #define HEAP_COLD __attribute__((noinline, cold))
 
@@ -149,6 +153,9 @@ void *heap_large_allocate(HeapAllocator *self, size bytes, i8 zeroed, size *effe
 i64 heap_large_containing(const HeapAllocator *self, const void *ptr);
 // Index of the live run that starts exactly at `ptr`, or -1.
 i64 heap_large_find(const HeapAllocator *self, const void *ptr);
+// The high-water marks of the live runs fall a quarter of the way to what is live; retained runs
+// past the lowered bounds are unmapped, the shortest first.
+void heap_large_decay(HeapAllocator *self);
 // Release live run `index` (retain or unmap it). Returns its length. No statistics.
 size heap_large_release(HeapAllocator *self, size index);
 // Resize live run `index` to hold `new_size` bytes, moving it only when `may_move`.

@@ -456,6 +456,23 @@ Test(heap, retained_runs_are_reused_and_bounded) {
     HeapAllocatorDeinit(&heap);
 }
 
+Test(heap, small_block_work_decays_the_retained_runs_too) {
+    HeapAllocator heap = HeapAllocatorInit();
+    void         *runs[20];
+    for (int i = 0; i < 20; ++i) runs[i] = heap_allocator_allocate(&heap, 100000, 0);
+    for (int i = 0; i < 20; ++i) heap_allocator_deallocate(&heap, runs[i]);
+    cr_assert_eq(heap.retained_len, 20);
+    // No large block from now on: pages of 8 KiB blocks keep falling empty (one per round).
+    void *pair[2 * 8];
+    for (int round = 0; round < 8 * HEAP_PAGE_DECAY_OPS; ++round) {
+        for (size i = 0; i < 2 * 8; ++i) pair[i] = heap_allocator_allocate(&heap, 8192, 0);
+        for (size i = 0; i < 2 * 8; ++i) heap_allocator_deallocate(&heap, pair[i]);
+    }
+    cr_assert_leq(heap.retained_len, HEAP_RETAINED_MAX, "the burst's runs went back");
+    HeapAllocatorCheck(&heap);
+    HeapAllocatorDeinit(&heap);
+}
+
 // --- Teardown ---------------------------------------------------------------------------------
 
 Test(heap, deinit_unmaps_everything_and_zeroes_the_struct) {
