@@ -143,6 +143,11 @@ typedef struct HeapPage HeapPage;
 typedef struct HeapSegment HeapSegment;
 
 ///
+/// The heap's retained page runs, binned by length. Opaque: defined privately by the heap (in
+/// src/alloc/heap_internal.h) and mapped apart from user memory.
+typedef struct HeapRetainedBins HeapRetainedBins;
+
+///
 /// The state a heap keeps per size class.
 ///
 /// FIELDS:
@@ -225,10 +230,10 @@ typedef AllocatorRun HeapRun;
 /// - large_cap      : Capacity of `large` in entries.
 /// - large_bytes    : Mapped length of the `large` table in bytes.
 /// - large_index    : Run address -> its row in `large` + 1 (the library's address map).
-/// - retained       : Freed runs kept mapped for reuse, sorted by mapped length (the library's
-///                    page-run table; the most recent last among equals); NULL until the first.
-/// - retained_len   : Entries used in `retained`.
-/// - retained_table : Mapped length of the `retained` table in bytes.
+/// - retained       : Freed runs kept mapped for reuse, binned by mapped length, each bin sorted
+///                    by it (the most recent last among equals); NULL until the first.
+/// - retained_len   : Runs in `retained`.
+/// - retained_table : Mapped length of `retained` and its bins' tables in bytes.
 /// - retained_bytes : Sum of the retained runs' lengths (bounded as `HEAP_RETAINED_MAX_BYTES`
 ///                    says).
 /// - large_mapped   : Sum of the live runs' mapped lengths (`cap`).
@@ -259,7 +264,7 @@ struct HeapAllocator {
     size_t           large_cap;
     size_t           large_bytes;
     AllocatorAddressMap large_index; // run address -> row + 1
-    HeapRun         *retained;
+    HeapRetainedBins *retained;
     size_t           retained_len;
     size_t           retained_table;
     size_t           retained_bytes;

@@ -497,14 +497,10 @@ void HeapAllocatorDeinit(HeapAllocator *self) {
         alloc_sanitize_region_unmapping(self, self->large[i].ptr, self->large[i].cap);
         alloc_os_unmap(&self->base, self->large[i].ptr, self->large[i].cap);
     }
-    for (size i = 0; i < self->retained_len; ++i) {
-        alloc_sanitize_region_unmapping(self, self->retained[i].ptr, self->retained[i].cap);
-        alloc_os_unmap(&self->base, self->retained[i].ptr, self->retained[i].cap);
-    }
+    heap_retained_release(self);
     alloc_sanitize_pool_destroy(self);
     alloc_os_unmap(&self->base, self->large, self->large_bytes);
     addrmap_release(&self->large_index, &self->base);
-    alloc_os_unmap(&self->base, self->retained, self->retained_table);
     memset(self, 0, sizeof *self);
 }
 

@@ -22,8 +22,7 @@ static const char *small_reason(const HeapAllocator *self, const HeapPage *page,
 static const char *large_reason(const HeapAllocator *self, const void *ptr) {
     if (heap_large_containing(self, ptr) >= 0)
         return alloc_is_aligned(ptr, self->base.alignment) ? "interior pointer" : "misaligned pointer";
-    for (size r = 0; r < self->retained_len; ++r)
-        if (self->retained[r].ptr == ptr) return "double free";
+    if (heap_retained_holds(self, ptr)) return "double free";
     for (size f = 0; f < HEAP_FREED_MAX; ++f)
         if (self->freed[f] == ptr) return "double free";
     return "foreign pointer";
@@ -171,18 +170,28 @@ static size check_runs(const HeapAllocator *self, size *live) {
     if (caps != self->large_mapped || self->peak_runs < self->large_len ||
         self->peak_mapped < self->large_mapped)
         BROKEN("run table");
-    size retained = 0;
-    if (self->retained_len * sizeof(HeapRun) > self->retained_table ||
-        self->retained_len > heap_retain_runs_max(self))
-        BROKEN("retained runs");
-    for (size i = 0; i < self->retained_len; ++i) {
-        const HeapRun *run = &self->retained[i];
-        if (!run->ptr || run->cap % page || run->bytes != run->cap ||
-            (i && self->retained[i - 1].cap > run->cap))
-            BROKEN("retained runs");
-        retained += run->cap;
+    size retained = 0, runs = 0, tables = 0;
+    const HeapRetainedBins *bins = self->retained;
+    if (bins) {
+        tables = bins->self_bytes;
+        for (u32 b = 0; b < HEAP_RETAINED_BINS; ++b) {
+            if (bins->len[b] * sizeof(HeapRun) > bins->bytes[b] ||
+                ((bins->filled >> b & 1) != (bins->len[b] != 0)))
+                BROKEN("retained runs");
+            tables += bins->bytes[b];
+            for (size i = 0; i < bins->len[b]; ++i) {
+                const HeapRun *run = &bins->rows[b][i];
+                if (!run->ptr || run->cap % page || run->bytes != run->cap ||
+                    heap_retained_bin(run->cap, page) != b || (i && bins->rows[b][i - 1].cap > run->cap))
+                    BROKEN("retained runs");
+                retained += run->cap;
+                runs++;
+            }
+        }
     }
-    if (retained != self->retained_bytes || retained > heap_retain_bytes_max(self))
+    if (runs != self->retained_len || tables != self->retained_table ||
+        runs > heap_retain_runs_max(self) || retained != self->retained_bytes ||
+        retained > heap_retain_bytes_max(self))
         BROKEN("retained runs");
     return mapped + retained;
 }

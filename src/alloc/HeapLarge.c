@@ -66,7 +66,7 @@ static void large_erase(HeapAllocator *self, size i) {
     addrmap_insert(&self->large_index, &self->base, (uintptr_t)self->large[i].ptr, i + 1); // room: one just left
 }
 
-// --- Freed addresses and retained runs (sorted by mapped length) ----------------------------------
+// --- Freed addresses and retained runs (binned by mapped length) ---------------------------------
 
 static void freed_remember(HeapAllocator *self, void *ptr) {
     self->freed[self->freed_next] = ptr;
@@ -84,21 +84,39 @@ static void unmap_run(HeapAllocator *self, void *ptr, size bytes) {
     freed_remember(self, ptr);
 }
 
-static HeapRun retained_remove(HeapAllocator *self, size i) {
-    HeapRun run = self->retained[i];
-    runs_erase(self->retained, self->retained_len, i);
+// Take row `i` of bin `b` out of the cache.
+static HeapRun retained_remove(HeapAllocator *self, u32 b, size i) {
+    HeapRetainedBins *bins = self->retained;
+    HeapRun           run  = bins->rows[b][i];
+    runs_erase(bins->rows[b], bins->len[b], i);
+    if (--bins->len[b] == 0) bins->filled &= ~((u64)1 << b);
     self->retained_len--;
     self->retained_bytes -= run.cap;
     return run;
 }
 
+// The bin holding the shortest retained run (the cache is not empty).
+static u32 retained_shortest_bin(const HeapAllocator *self) {
+    return (u32)__builtin_ctzll(self->retained->filled);
+}
+
 // The retained run that fits `bytes` best (the shortest mapping of at least `bytes`, at most
 // HEAP_RUN_REUSE_RATIO times longer; the most recent among equals), taken out of the cache; its
-// mapped length in `*cap`. NULL if none fits.
+// mapped length in `*cap`. NULL if none fits. The fit is in the request's bin or, failing that,
+// is the shortest run of the first filled bin after it.
 static void *retained_take(HeapAllocator *self, size bytes, size *cap) {
-    size at = runs_fit(self->retained, self->retained_len, bytes, HEAP_RUN_REUSE_RATIO);
-    if (at == self->retained_len) return NULL;
-    HeapRun run = retained_remove(self, at);
+    HeapRetainedBins *bins = self->retained;
+    if (!self->retained_len) return NULL;
+    u32 b    = heap_retained_bin(bytes, heap_os_page(self));
+    size at  = runs_fit(bins->rows[b], bins->len[b], bytes, HEAP_RUN_REUSE_RATIO);
+    if (at == bins->len[b]) {
+        u64 later = b + 1 < 64 ? bins->filled & ~(((u64)2 << b) - 1) : 0;
+        if (!later) return NULL;
+        b  = (u32)__builtin_ctzll(later);
+        at = runs_fit(bins->rows[b], bins->len[b], bytes, HEAP_RUN_REUSE_RATIO);
+        if (at == bins->len[b]) return NULL; // longer than the reuse ratio allows
+    }
+    HeapRun run = retained_remove(self, b, at);
     *cap        = run.cap;
     return run.ptr;
 }
@@ -109,28 +127,72 @@ static bool retain_over(const HeapAllocator *self, size extra_runs, size extra_b
            self->retained_bytes + extra_bytes > heap_retain_bytes_max(self);
 }
 
+// Room for one more run in bin `b` (the bins mapped first if need be); false when the OS refuses.
+static bool retained_reserve(HeapAllocator *self, u32 b) {
+    if (!self->retained) {
+        size bytes = alloc_align_up(sizeof(HeapRetainedBins), heap_os_page(self));
+        HeapRetainedBins *bins = alloc_os_map(&self->base, bytes); // reads as zero
+        if (!bins) return false;
+        bins->self_bytes     = bytes;
+        self->retained       = bins;
+        self->retained_table = bytes;
+    }
+    HeapRetainedBins *bins = self->retained;
+    size              had  = bins->bytes[b];
+    if (!runs_reserve(&self->base, &bins->rows[b], &bins->bytes[b], bins->len[b])) return false;
+    self->retained_table += bins->bytes[b] - had;
+    return true;
+}
+
 // Keep a freed run of `bytes` mapped bytes for reuse. Within the bounds the shortest runs go
 // first (the longest are the dearest to map and fault in again); a run shorter than every
 // retained one when the cache is full, one over HEAP_RETAINED_MAX_BYTES, or one the table has no
 // room for is unmapped itself.
 static void retain(HeapAllocator *self, void *ptr, size bytes) {
-    if (bytes > HEAP_RETAINED_MAX_BYTES ||
-        !runs_reserve(&self->base, &self->retained, &self->retained_table, self->retained_len)) {
+    u32 b = heap_retained_bin(bytes, heap_os_page(self));
+    if (bytes > HEAP_RETAINED_MAX_BYTES || !retained_reserve(self, b)) {
         unmap_run(self, ptr, bytes);
         return;
     }
-    while (self->retained_len && retain_over(self, 1, bytes) && self->retained[0].cap <= bytes) {
-        HeapRun shortest = retained_remove(self, 0);
-        unmap_run(self, shortest.ptr, shortest.cap);
+    HeapRetainedBins *bins = self->retained;
+    while (self->retained_len && retain_over(self, 1, bytes)) {
+        u32 shortest = retained_shortest_bin(self);
+        if (bins->rows[shortest][0].cap > bytes) break; // every retained run is longer
+        HeapRun evicted = retained_remove(self, shortest, 0);
+        unmap_run(self, evicted.ptr, evicted.cap);
     }
     if (retain_over(self, 1, bytes)) {
         unmap_run(self, ptr, bytes);
         return;
     }
-    size at = runs_upper_by_size(self->retained, self->retained_len, bytes);
-    runs_insert(self->retained, self->retained_len, at, (HeapRun){ptr, bytes, bytes});
+    size at = runs_upper_by_size(bins->rows[b], bins->len[b], bytes);
+    runs_insert(bins->rows[b], bins->len[b], at, (HeapRun){ptr, bytes, bytes});
+    bins->len[b]++;
+    bins->filled |= (u64)1 << b;
     self->retained_len++;
     self->retained_bytes += bytes;
+}
+
+bool heap_retained_holds(const HeapAllocator *self, const void *ptr) {
+    for (u32 b = 0; self->retained && b < HEAP_RETAINED_BINS; ++b)
+        for (size i = 0; i < self->retained->len[b]; ++i)
+            if (self->retained->rows[b][i].ptr == ptr) return true;
+    return false;
+}
+
+void heap_retained_release(HeapAllocator *self) {
+    HeapRetainedBins *bins = self->retained;
+    if (!bins) return;
+    for (u32 b = 0; b < HEAP_RETAINED_BINS; ++b) {
+        for (size i = 0; i < bins->len[b]; ++i) {
+            alloc_sanitize_region_unmapping(self, bins->rows[b][i].ptr, bins->rows[b][i].cap);
+            alloc_os_unmap(&self->base, bins->rows[b][i].ptr, bins->rows[b][i].cap);
+        }
+        alloc_os_unmap(&self->base, bins->rows[b], bins->bytes[b]);
+    }
+    alloc_os_unmap(&self->base, bins, bins->self_bytes);
+    self->retained = NULL;
+    self->retained_len = self->retained_bytes = self->retained_table = 0;
 }
 
 void heap_large_decay(HeapAllocator *self) {
@@ -138,7 +200,7 @@ void heap_large_decay(HeapAllocator *self) {
     self->peak_runs -= (self->peak_runs - self->large_len) / 4;
     self->peak_mapped -= (self->peak_mapped - self->large_mapped) / 4;
     while (self->retained_len && retain_over(self, 0, 0)) {
-        HeapRun shortest = retained_remove(self, 0);
+        HeapRun shortest = retained_remove(self, retained_shortest_bin(self), 0);
         unmap_run(self, shortest.ptr, shortest.cap);
     }
 }

@@ -136,6 +136,29 @@ void heap_pages_decay(HeapAllocator *self);
 
 // --- HeapLarge.c ----------------------------------------------------------------------------
 
+// Retained runs, binned by mapped length (four bins per doubling of the page count, the first
+// eight one page count each), each bin a page-run table sorted by length: inserting, taking the
+// best fit and evicting the shortest move one bin's rows only, however many runs are retained.
+// Mapped on the first retained run.
+enum { HEAP_RETAINED_BINS = 48 };
+typedef struct HeapRetainedBins {
+    HeapRun *rows[HEAP_RETAINED_BINS];
+    size     len[HEAP_RETAINED_BINS];
+    size     bytes[HEAP_RETAINED_BINS]; // mapped length of rows[b]
+    u64      filled;                    // bit b: len[b] > 0
+    size     self_bytes;                // mapped length of this struct
+} HeapRetainedBins;
+
+// The bin of a run of `cap` bytes (`page` the OS page size): every longer run is in this bin or a
+// later one.
+static inline u32 heap_retained_bin(size cap, size page) {
+    size p = cap / page;
+    if (p < 8) return (u32)p;
+    u32 lg = 63u - (u32)__builtin_clzll((unsigned long long)p);
+    u32 b  = 8 + (lg - 3) * 4 + (u32)((p >> (lg - 2)) & 3);
+    return b < HEAP_RETAINED_BINS ? b : HEAP_RETAINED_BINS - 1;
+}
+
 // The bounds of the retained runs: the floors, or the decaying high-water marks of the live runs
 // when those are higher (HEAP_RETAINED_MAX, HEAP_RUN_DECAY_OPS).
 static inline size heap_retain_runs_max(const HeapAllocator *self) {
@@ -153,6 +176,10 @@ void *heap_large_allocate(HeapAllocator *self, size bytes, i8 zeroed, size *effe
 i64 heap_large_containing(const HeapAllocator *self, const void *ptr);
 // Index of the live run that starts exactly at `ptr`, or -1.
 i64 heap_large_find(const HeapAllocator *self, const void *ptr);
+// Whether `ptr` starts a retained run (a scan: for diagnosing a bad pointer).
+bool heap_retained_holds(const HeapAllocator *self, const void *ptr);
+// Unmap every retained run and the bins (teardown).
+void heap_retained_release(HeapAllocator *self);
 // The high-water marks of the live runs fall a quarter of the way to what is live; retained runs
 // past the lowered bounds are unmapped, the shortest first.
 void heap_large_decay(HeapAllocator *self);
