@@ -145,6 +145,9 @@ typedef struct HeapSegment HeapSegment;
 ///
 /// The heap's retained page runs, binned by length. Opaque: defined privately by the heap (in
 /// src/alloc/heap_internal.h) and mapped apart from user memory.
+///
+/// TAGS: Heap, Memory
+///
 typedef struct HeapRetainedBins HeapRetainedBins;
 
 ///
