@@ -50,21 +50,34 @@ static ShimNode *node_take(Shim *me) {
     return node;
 }
 
-// Push `node` onto the lock-free stack at `top`: [ top | a | b ] => [ node | a | b ]
-static void stack_push(ShimNode **top, ShimNode *node) {
+// Push the chain first..last onto the lock-free stack at `top`, with one compare-and-swap:
+// [ top | a | b ] => [ first .. last | a | b ]
+static void stack_push_chain(ShimNode **top, ShimNode *first, ShimNode *last) {
     ShimNode *head = __atomic_load_n(top, __ATOMIC_RELAXED);
-    do node->next = head;
-    while (!__atomic_compare_exchange_n(top, &head, node, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+    do last->next = head;
+    while (!__atomic_compare_exchange_n(top, &head, first, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
 }
 
+static void stack_push(ShimNode **top, ShimNode *node) { stack_push_chain(top, node, node); }
+
+// Free every node's block, and give the nodes back to their slots a chain at a time (one
+// compare-and-swap on the other slot's line per run of nodes from it, not one per node).
 void shim_drain_all(Shim *me) {
-    ShimNode *node = __atomic_exchange_n(&me->inbox, NULL, __ATOMIC_ACQUIRE);
+    ShimNode *node  = __atomic_exchange_n(&me->inbox, NULL, __ATOMIC_ACQUIRE);
+    ShimNode *first = NULL, *last = NULL; // drained nodes of first->home, not yet given back
     while (node) {
         ShimNode *next = node->next;
         free_here(me, node->heap, node->ptr, node->large);
-        stack_push(&shim_slot_at(node->home)->returned, node);
-        node = next;
+        if (first && first->home != node->home) {
+            stack_push_chain(&shim_slot_at(first->home)->returned, first, last);
+            first = NULL;
+        }
+        if (!first) last = node;
+        node->next = first;
+        first      = node;
+        node       = next;
     }
+    if (first) stack_push_chain(&shim_slot_at(first->home)->returned, first, last);
 }
 
 void shim_free(Shim *me, void *ptr) {
