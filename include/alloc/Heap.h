@@ -188,8 +188,9 @@ typedef AllocatorRun HeapRun;
 /// granule that marks where a live slot starts: allocation pops the stack (the most recently
 /// freed slot comes back first) and sets the bit; free proves with one bit test that the pointer
 /// starts a live slot, clears the bit and pushes the slot: O(1) both, no scan, no division.
-/// Larger requests are page runs mapped from the OS one by one and kept in a table indexed by
-/// address (a hash table: finding, adding and dropping a run cost the same however many are live).
+/// Larger requests are page runs mapped from the OS one by one and kept in a table, indexed by
+/// address once there are more than a few (a hash table: finding, adding and dropping a run cost
+/// the same however many are live).
 ///
 /// A pointer given back is first compared with the segment the previous free landed in, then
 /// looked up in a hash table of this heap's own segments (nothing derived from the pointer is
@@ -232,7 +233,8 @@ typedef AllocatorRun HeapRun;
 /// - large_len      : Live runs in `large`.
 /// - large_cap      : Capacity of `large` in entries.
 /// - large_bytes    : Mapped length of the `large` table in bytes.
-/// - large_index    : Run address -> its row in `large` + 1 (the library's address map).
+/// - large_index    : Run address -> its row in `large` + 1 (the library's address map), built
+///                    once the heap has had more than 16 live runs (a scan finds fewer).
 /// - retained       : Freed runs kept mapped for reuse, binned by mapped length, each bin sorted
 ///                    by it (the most recent last among equals); NULL until the first.
 /// - retained_len   : Runs in `retained`.

@@ -148,7 +148,8 @@ static size check_runs(const HeapAllocator *self, size *live) {
     size caps = 0;
     if (self->os_page_size && self->os_page_size != page) BROKEN("run table");
     if (self->large_len > self->large_cap || self->large_cap * sizeof(HeapRun) > self->large_bytes ||
-        !addrmap_is_sane(&self->large_index) || self->large_index.len != self->large_len)
+        !addrmap_is_sane(&self->large_index) ||
+        self->large_index.len != (self->large_index.slots ? self->large_len : 0))
         BROKEN("run table");
     for (size i = 0; i < self->large_len; ++i) {
         const HeapRun *run = &self->large[i];

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // HeapAllocator, page runs: blocks above HEAP_SMALL_MAX are runs of OS pages recorded in a table
-// indexed by address (the library's address map: O(1) to find, insert and erase, however many
-// runs are live). A run's mapping (`cap`) may be longer than the block
+// in no order: a scan finds one while there are few, the library's address map once a heap has
+// had more than HEAP_LARGE_SCAN_MAX (O(1) to find, insert and erase, however many are live). A run's mapping (`cap`) may be longer than the block
 // (`bytes`): a block grows into it without a system call, and past it with mremap (in place, else
 // moved; the pages are never copied). Freed runs are retained and reused best-fit (a mapping up
 // to HEAP_RUN_REUSE_RATIO times the request), so a block that keeps growing and being freed finds
@@ -18,14 +18,23 @@
 
 #include <string.h> // memmove, memset
 
-// --- Live runs: a table in no order, indexed by address ------------------------------------------
+// --- Live runs: a table in no order, indexed by address past HEAP_LARGE_SCAN_MAX -------------
 
-// The table grows with runs_reserve; the address map (run address -> row + 1) finds a run in O(1),
-// and a row leaves by swapping the last one in, so no operation moves the table.
+// The table grows with runs_reserve, and a row leaves by swapping the last one in, so no
+// operation moves the table. While a heap has never had more than HEAP_LARGE_SCAN_MAX live runs
+// a scan of the rows finds one; from then on the address map (run address -> row + 1) does, in
+// O(1) however many runs are live.
+
+static bool large_indexed(const HeapAllocator *self) { return self->large_index.slots != NULL; }
 
 i64 heap_large_find(const HeapAllocator *self, const void *ptr) {
-    uintptr_t row = addrmap_find(&self->large_index, (uintptr_t)ptr);
-    return row ? (i64)(row - 1) : -1;
+    if (large_indexed(self)) {
+        uintptr_t row = addrmap_find(&self->large_index, (uintptr_t)ptr);
+        return row ? (i64)(row - 1) : -1;
+    }
+    for (size i = 0; i < self->large_len; ++i)
+        if (self->large[i].ptr == ptr) return (i64)i;
+    return -1;
 }
 
 i64 heap_large_containing(const HeapAllocator *self, const void *ptr) {
@@ -36,19 +45,26 @@ i64 heap_large_containing(const HeapAllocator *self, const void *ptr) {
     return -1;
 }
 
-// Make room for one more live run in the table and its index (both mapped from the OS).
+// Make room for one more live run in the table and, past HEAP_LARGE_SCAN_MAX runs, in its index
+// (built from the rows the first time); both mapped from the OS.
 static bool large_reserve(HeapAllocator *self) {
-    if (!runs_reserve(&self->base, &self->large, &self->large_bytes, self->large_len) ||
-        !addrmap_reserve(&self->large_index, &self->base, 1))
-        return false;
-    self->large_cap = self->large_bytes / sizeof(HeapRun);
+    if ((self->large_len + 1) * sizeof(HeapRun) > self->large_bytes) { // else no call
+        if (!runs_reserve(&self->base, &self->large, &self->large_bytes, self->large_len)) return false;
+        self->large_cap = self->large_bytes / sizeof(HeapRun);
+    }
+    if (large_indexed(self)) return addrmap_reserve(&self->large_index, &self->base, 1);
+    if (self->large_len < HEAP_LARGE_SCAN_MAX) return true;
+    if (!addrmap_reserve(&self->large_index, &self->base, self->large_len + 1)) return false;
+    for (size i = 0; i < self->large_len; ++i) // reserved: cannot fail
+        addrmap_insert(&self->large_index, &self->base, (uintptr_t)self->large[i].ptr, i + 1);
     return true;
 }
 
 // [ a | c ] + b => [ a | c | b ]   (room reserved by the caller); raises the high-water marks.
 static void large_insert(HeapAllocator *self, void *ptr, size bytes, size cap) {
     self->large[self->large_len] = (HeapRun){ptr, bytes, cap};
-    addrmap_insert(&self->large_index, &self->base, (uintptr_t)ptr, self->large_len + 1); // reserved
+    if (large_indexed(self)) // reserved: cannot fail
+        addrmap_insert(&self->large_index, &self->base, (uintptr_t)ptr, self->large_len + 1);
     self->large_len++;
     self->large_mapped += cap;
     if (self->large_len > self->peak_runs) self->peak_runs = self->large_len;
@@ -58,10 +74,12 @@ static void large_insert(HeapAllocator *self, void *ptr, size bytes, size cap) {
 // [ a | b | c ] - b => [ a | c ]: the last row takes the freed one's place.
 static void large_erase(HeapAllocator *self, size i) {
     self->large_mapped -= self->large[i].cap;
-    addrmap_remove(&self->large_index, (uintptr_t)self->large[i].ptr);
+    bool indexed = large_indexed(self);
+    if (indexed) addrmap_remove(&self->large_index, (uintptr_t)self->large[i].ptr);
     size last = --self->large_len;
     if (i == last) return;
     self->large[i] = self->large[last];
+    if (!indexed) return;
     addrmap_remove(&self->large_index, (uintptr_t)self->large[i].ptr);
     addrmap_insert(&self->large_index, &self->base, (uintptr_t)self->large[i].ptr, i + 1); // room: one just left
 }
@@ -84,8 +102,8 @@ static void unmap_run(HeapAllocator *self, void *ptr, size bytes) {
     freed_remember(self, ptr);
 }
 
-// Take row `i` of bin `b` out of the cache.
-static HeapRun retained_remove(HeapAllocator *self, u32 b, size i) {
+// Take row `i` of bin `b` out of the cache. Inline: it runs on every reuse.
+static inline __attribute__((always_inline)) HeapRun retained_remove(HeapAllocator *self, u32 b, size i) {
     HeapRetainedBins *bins = self->retained;
     HeapRun           run  = bins->rows[b][i];
     runs_erase(bins->rows[b], bins->len[b], i);
@@ -139,6 +157,7 @@ static bool retained_reserve(HeapAllocator *self, u32 b) {
     }
     HeapRetainedBins *bins = self->retained;
     size              had  = bins->bytes[b];
+    if ((bins->len[b] + 1) * sizeof(HeapRun) <= had) return true; // the common case, no call
     if (!runs_reserve(&self->base, &bins->rows[b], &bins->bytes[b], bins->len[b])) return false;
     self->retained_table += bins->bytes[b] - had;
     return true;

@@ -140,7 +140,10 @@ void heap_pages_decay(HeapAllocator *self);
 // eight one page count each), each bin a page-run table sorted by length: inserting, taking the
 // best fit and evicting the shortest move one bin's rows only, however many runs are retained.
 // Mapped on the first retained run.
-enum { HEAP_RETAINED_BINS = 48 };
+enum {
+    HEAP_RETAINED_BINS  = 48,
+    HEAP_LARGE_SCAN_MAX = 16, // live runs found by a scan of the table, before it gets an index
+};
 typedef struct HeapRetainedBins {
     HeapRun *rows[HEAP_RETAINED_BINS];
     size     len[HEAP_RETAINED_BINS];
