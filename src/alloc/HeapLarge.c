@@ -61,7 +61,8 @@ static bool large_reserve(HeapAllocator *self) {
 }
 
 // [ a | c ] + b => [ a | c | b ]   (room reserved by the caller); raises the high-water marks.
-static void large_insert(HeapAllocator *self, void *ptr, size bytes, size cap) {
+static inline __attribute__((always_inline)) void large_insert(HeapAllocator *self, void *ptr,
+                                                               size bytes, size cap) {
     self->large[self->large_len] = (HeapRun){ptr, bytes, cap};
     if (large_indexed(self)) // reserved: cannot fail
         addrmap_insert(&self->large_index, &self->base, (uintptr_t)ptr, self->large_len + 1);
@@ -72,7 +73,7 @@ static void large_insert(HeapAllocator *self, void *ptr, size bytes, size cap) {
 }
 
 // [ a | b | c ] - b => [ a | c ]: the last row takes the freed one's place.
-static void large_erase(HeapAllocator *self, size i) {
+static inline __attribute__((always_inline)) void large_erase(HeapAllocator *self, size i) {
     self->large_mapped -= self->large[i].cap;
     bool indexed = large_indexed(self);
     if (indexed) addrmap_remove(&self->large_index, (uintptr_t)self->large[i].ptr);
