@@ -50,21 +50,38 @@ ALLOC_BEGIN_DECLS
 #define HEAP_CLASS_COUNT 32
 
 ///
-/// Most freed page runs a heap keeps mapped for reuse (8). A large request that a retained run
-/// fits (see `HEAP_RUN_REUSE_RATIO`) reuses it without a system call.
+/// Freed page runs a heap may always keep mapped for reuse (8), however few runs it has had live.
+/// A heap that has had more runs live at once may keep as many as that high-water mark (see
+/// `HEAP_RUN_DECAY_OPS`): a program that keeps many large blocks in flight finds their mappings
+/// again instead of mapping, faulting in and unmapping each one. A large request that a retained
+/// run fits (see `HEAP_RUN_REUSE_RATIO`) reuses it without a system call.
 ///
 /// TAGS: Heap, Config, Memory
 ///
 #define HEAP_RETAINED_MAX 8
 
 ///
-/// Upper bound on the bytes of freed page runs a heap keeps mapped, 8 MiB. A freed run that would
-/// exceed it (or find the cache full) evicts the shortest retained runs that are shorter than it,
-/// and is unmapped itself when that is not enough; a run larger than the bound is unmapped at once.
+/// The largest page run a heap retains when freed, and the bytes of freed runs it may always keep
+/// mapped, 8 MiB; a heap may keep up to the high-water mark of its live runs' mapped bytes when
+/// that is more (see `HEAP_RETAINED_MAX`). A freed run that would exceed the bound (or the
+/// run count) evicts the shortest retained runs that are shorter than it, and is unmapped itself
+/// when that is not enough; a run larger than 8 MiB is unmapped at once.
 ///
 /// TAGS: Heap, Config, Memory
 ///
 #define HEAP_RETAINED_MAX_BYTES ((size_t)8 << 20)
+
+///
+/// The retention's hysteresis (4096): every this many large allocations and frees, the
+/// high-water marks that bound the retained runs (see `HEAP_RETAINED_MAX`) drop a quarter of the
+/// way toward what is live now, and retained runs past the lowered bound are unmapped (the
+/// shortest first). A burst of large blocks is retained for a while after it ends, not forever.
+/// Every `HEAP_PAGE_DECAY_OPS` pages that fall empty decay these marks too, and this clock decays
+/// the pages' mark, so either kind of work gives back what the other kind left.
+///
+/// TAGS: Heap, Config, Memory
+///
+#define HEAP_RUN_DECAY_OPS 4096
 
 ///
 /// How much longer than a request (64×) a retained page run's mapping may be and still be reused
@@ -78,13 +95,27 @@ ALLOC_BEGIN_DECLS
 #define HEAP_RUN_REUSE_RATIO 64
 
 ///
-/// Most unused pages (64, i.e. 4 MiB) a heap keeps with their contents; each further page that
+/// Unused pages (64, i.e. 4 MiB) a heap may always keep with their contents; a heap that has had
+/// more pages in use at once may keep as many as that high-water mark (see `HEAP_PAGE_DECAY_OPS`),
+/// and one empty segment per 64 of them beyond this floor (else one). Each further page that
 /// falls empty has its contents given back to the OS (`madvise(MADV_DONTNEED)` on Linux): it stays
-/// mapped and counted in the footprint, but is no longer resident.
+/// mapped and counted in the footprint, but is no longer resident, and faults in again when reused.
 ///
 /// TAGS: Heap, Config, Memory
 ///
 #define HEAP_DIRTY_PAGES_MAX 64
+
+///
+/// The unused pages' hysteresis (1024): every this many pages that fall empty, the high-water
+/// mark of pages in use (see `HEAP_DIRTY_PAGES_MAX`) drops a quarter of the way toward the pages in
+/// use now; unused pages past the lowered bound have their contents discarded and empty segments
+/// past it are unmapped. A program that frees and rebuilds its data reuses resident pages instead
+/// of faulting in fresh ones; one that shrinks for good gives the memory back as it keeps working
+/// (large allocations and frees count too: see `HEAP_RUN_DECAY_OPS`).
+///
+/// TAGS: Heap, Config, Memory
+///
+#define HEAP_PAGE_DECAY_OPS 1024
 
 ///
 /// Number of recently freed page-run addresses a heap remembers (32), so that freeing one of
@@ -110,6 +141,14 @@ typedef struct HeapPage HeapPage;
 /// TAGS: Heap
 ///
 typedef struct HeapSegment HeapSegment;
+
+///
+/// The heap's retained page runs, binned by length. Opaque: defined privately by the heap (in
+/// src/alloc/heap_internal.h) and mapped apart from user memory.
+///
+/// TAGS: Heap, Memory
+///
+typedef struct HeapRetainedBins HeapRetainedBins;
 
 ///
 /// The state a heap keeps per size class.
@@ -149,8 +188,9 @@ typedef AllocatorRun HeapRun;
 /// granule that marks where a live slot starts: allocation pops the stack (the most recently
 /// freed slot comes back first) and sets the bit; free proves with one bit test that the pointer
 /// starts a live slot, clears the bit and pushes the slot: O(1) both, no scan, no division.
-/// Larger requests are page runs mapped from the OS one by one and kept in a table sorted by
-/// address.
+/// Larger requests are page runs mapped from the OS one by one and kept in a table, indexed by
+/// address once there are more than a few (a hash table: finding, adding and dropping a run cost
+/// the same however many are live).
 ///
 /// A pointer given back is first compared with the segment the previous free landed in, then
 /// looked up in a hash table of this heap's own segments (nothing derived from the pointer is
@@ -160,10 +200,11 @@ typedef AllocatorRun HeapRun;
 ///
 /// Memory goes back to the OS on a bounded policy: each class keeps at most one empty page, its
 /// warm page (an alloc/free ping-pong never maps or unmaps); further empty pages return to their
-/// segment, and
-/// past `HEAP_DIRTY_PAGES_MAX` their contents are discarded; a segment whose pages are all unused
-/// is unmapped unless it is the only such segment; freed runs are retained up to
-/// `HEAP_RETAINED_MAX` runs and `HEAP_RETAINED_MAX_BYTES` bytes.
+/// segment, and past `HEAP_DIRTY_PAGES_MAX` (or the decaying high-water mark of pages in use) their
+/// contents are discarded; a segment whose pages are all unused is unmapped past the same bound
+/// (`HEAP_PAGE_DECAY_OPS`); freed runs are retained up to
+/// `HEAP_RETAINED_MAX` runs and `HEAP_RETAINED_MAX_BYTES` bytes, or as much as the heap had live
+/// at its decaying high-water mark when that is more (`HEAP_RUN_DECAY_OPS`).
 ///
 /// Not thread-safe: use one `HeapAllocator` per thread, or lock around every call. A heap must not
 /// be copied once it has allocated: the copy would share the original's tables and segments.
@@ -183,17 +224,27 @@ typedef AllocatorRun HeapRun;
 /// - segments       : This heap's segments keyed by address (segment base -> descriptor): the
 ///                    library's address map, read before any descriptor derived from a pointer.
 /// - free_segments  : List of segments that have an unused page.
-/// - empty_segments : Segments with no page in use (at most 1 is kept).
-/// - dirty_pages    : Unused pages whose contents were not yet discarded (at most
-///                    `HEAP_DIRTY_PAGES_MAX`).
-/// - large          : Live page runs sorted by address; NULL until the first large allocation.
+/// - empty_segments : Segments with no page in use (bounded as `HEAP_DIRTY_PAGES_MAX` says).
+/// - dirty_pages    : Unused pages whose contents were not yet discarded (bounded likewise).
+/// - used_pages     : Pages serving a size class.
+/// - peak_pages     : High-water mark of `used_pages`, decayed every `HEAP_PAGE_DECAY_OPS`.
+/// - page_clock     : Pages fallen empty since the last decay.
+/// - large          : Live page runs, in no order; NULL until the first large allocation.
 /// - large_len      : Live runs in `large`.
 /// - large_cap      : Capacity of `large` in entries.
 /// - large_bytes    : Mapped length of the `large` table in bytes.
-/// - retained       : Freed runs kept mapped for reuse, sorted by mapped length (the library's
-///                    page-run table; the most recent last among equals).
-/// - retained_len   : Entries used in `retained`.
-/// - retained_bytes : Sum of the retained runs' lengths, at most `HEAP_RETAINED_MAX_BYTES`.
+/// - large_index    : Run address -> its row in `large` + 1 (the library's address map), built
+///                    once the heap has had more than 16 live runs (a scan finds fewer).
+/// - retained       : Freed runs kept mapped for reuse, binned by mapped length, each bin sorted
+///                    by it (the most recent last among equals); NULL until the first.
+/// - retained_len   : Runs in `retained`.
+/// - retained_table : Mapped length of `retained` and its bins' tables in bytes.
+/// - retained_bytes : Sum of the retained runs' lengths (bounded as `HEAP_RETAINED_MAX_BYTES`
+///                    says).
+/// - large_mapped   : Sum of the live runs' mapped lengths (`cap`).
+/// - peak_runs      : High-water mark of `large_len`, decayed every `HEAP_RUN_DECAY_OPS`.
+/// - peak_mapped    : High-water mark of `large_mapped`, decayed likewise.
+/// - decay_clock    : Large allocations and frees since the last decay.
 /// - freed          : Ring of recently unmapped run addresses, for the "double free" diagnosis.
 /// - freed_next     : Next slot of `freed` to overwrite.
 ///
@@ -210,13 +261,22 @@ struct HeapAllocator {
     HeapSegment     *free_segments;
     uint32_t         empty_segments;
     uint32_t         dirty_pages;
+    uint32_t         used_pages;
+    uint32_t         peak_pages;
+    uint32_t         page_clock;
     HeapRun         *large;
     size_t           large_len;
     size_t           large_cap;
     size_t           large_bytes;
-    HeapRun          retained[HEAP_RETAINED_MAX];
+    AllocatorAddressMap large_index; // run address -> row + 1
+    HeapRetainedBins *retained;
     size_t           retained_len;
+    size_t           retained_table;
     size_t           retained_bytes;
+    size_t           large_mapped;
+    size_t           peak_runs;
+    size_t           peak_mapped;
+    uint32_t         decay_clock;
     void            *freed[HEAP_FREED_MAX];
     size_t           freed_next;
 };

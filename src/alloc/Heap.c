@@ -139,9 +139,9 @@ static void segment_free(HeapAllocator *self, HeapSegment *segment) {
     alloc_os_unmap(&self->base, segment, segment->desc_bytes);
 }
 
-// A segment with no page in use is kept when it is the only one, else unmapped.
+// A segment with no page in use is kept within heap_empty_segments_max, else unmapped.
 static void segment_emptied(HeapAllocator *self, HeapSegment *segment) {
-    if (self->empty_segments == 0) self->empty_segments++;
+    if (self->empty_segments < heap_empty_segments_max(self)) self->empty_segments++;
     else segment_free(self, segment);
 }
 
@@ -154,6 +154,7 @@ static HeapPage *page_new(HeapAllocator *self, u32 c) {
     segment->free_pages &= segment->free_pages - 1;
     if (!segment->free_pages) segment_unlist(self, segment);
     if (segment->used_pages++ == 0) self->empty_segments--;
+    if (++self->used_pages > self->peak_pages) self->peak_pages = self->used_pages;
     HeapPage *page = &segment->pages[i];
     if (page->dirty) {
         page->dirty = 0;
@@ -163,23 +164,55 @@ static HeapPage *page_new(HeapAllocator *self, u32 c) {
     return page;
 }
 
-// Give an empty page back to its segment; its contents stay until HEAP_DIRTY_PAGES_MAX pages do.
+// Give unused `page`'s contents back to the OS (it stays mapped). The discard may write the page
+// (zeroing off Linux): unpoison it around that.
+static void page_discard(HeapAllocator *self, HeapPage *page) {
+    alloc_sanitize_region_unmapping(self, page->base, HEAP_PAGE_SIZE);
+    alloc_os_discard(page->base, HEAP_PAGE_SIZE);
+    alloc_sanitize_region_mapped(self, page->base, HEAP_PAGE_SIZE);
+}
+
+// Every segment with an unused page is on the free-segment list: the walk finds them all.
+void heap_pages_decay(HeapAllocator *self) {
+    self->page_clock = 0;
+    self->peak_pages -= (self->peak_pages - self->used_pages) / 4;
+    HeapSegment *next;
+    for (HeapSegment *segment = self->free_segments; segment; segment = next) {
+        next = segment->next;
+        for (u32 i = 0; i < HEAP_PAGES_PER_SEGMENT && self->dirty_pages > heap_dirty_pages_max(self); ++i) {
+            HeapPage *page = &segment->pages[i];
+            if (!page->dirty) continue;
+            page->dirty = 0;
+            self->dirty_pages--;
+            page_discard(self, page);
+        }
+        if (!segment->used_pages && self->empty_segments > heap_empty_segments_max(self)) {
+            self->empty_segments--;
+            segment_free(self, segment);
+        }
+    }
+}
+
+// Give an empty page back to its segment; its contents stay within heap_dirty_pages_max.
 static void page_release(HeapAllocator *self, HeapPage *page) {
     HeapSegment *segment = page->segment;
     page->capacity       = 0; // slot_size stays: a later free of one of its slots is a double free
     page->top            = 0;
     page->limit          = 0;
+    self->used_pages--;
     if (!segment->free_pages) segment_list(self, segment);
     segment->free_pages |= (u64)1 << page->index;
-    if (self->dirty_pages < HEAP_DIRTY_PAGES_MAX) {
+    if (self->dirty_pages < heap_dirty_pages_max(self)) {
         page->dirty = 1;
         self->dirty_pages++;
-    } else { // the discard may write the page (zeroing off Linux): unpoison it around that
-        alloc_sanitize_region_unmapping(self, page->base, HEAP_PAGE_SIZE);
-        alloc_os_discard(page->base, HEAP_PAGE_SIZE);
-        alloc_sanitize_region_mapped(self, page->base, HEAP_PAGE_SIZE);
+    } else {
+        page_discard(self, page);
     }
     if (--segment->used_pages == 0) segment_emptied(self, segment);
+    if (++self->page_clock >= HEAP_PAGE_DECAY_OPS) { // both hystereses (see HeapLarge.c)
+        heap_pages_decay(self);
+        heap_large_decay(self);
+    }
 }
 
 // Hysteresis: the class's warm page stays when it empties (on the fast path: its limit is
@@ -522,12 +555,10 @@ void HeapAllocatorDeinit(HeapAllocator *self) {
         alloc_sanitize_region_unmapping(self, self->large[i].ptr, self->large[i].cap);
         alloc_os_unmap(&self->base, self->large[i].ptr, self->large[i].cap);
     }
-    for (size i = 0; i < self->retained_len; ++i) {
-        alloc_sanitize_region_unmapping(self, self->retained[i].ptr, self->retained[i].cap);
-        alloc_os_unmap(&self->base, self->retained[i].ptr, self->retained[i].cap);
-    }
+    heap_retained_release(self);
     alloc_sanitize_pool_destroy(self);
     alloc_os_unmap(&self->base, self->large, self->large_bytes);
+    addrmap_release(&self->large_index, &self->base);
     memset(self, 0, sizeof *self);
 }
 

@@ -20,15 +20,9 @@ static const char *small_reason(const HeapAllocator *self, const HeapPage *page,
 }
 
 static const char *large_reason(const HeapAllocator *self, const void *ptr) {
-    size i = heap_large_upper(self, ptr);
-    if (i) {
-        const HeapRun *run = &self->large[i - 1];
-        if ((uintptr_t)ptr < (uintptr_t)run->ptr + run->bytes)
-            return alloc_is_aligned(ptr, self->base.alignment) ? "interior pointer"
-                                                               : "misaligned pointer";
-    }
-    for (size r = 0; r < self->retained_len; ++r)
-        if (self->retained[r].ptr == ptr) return "double free";
+    if (heap_large_containing(self, ptr) >= 0)
+        return alloc_is_aligned(ptr, self->base.alignment) ? "interior pointer" : "misaligned pointer";
+    if (heap_retained_holds(self, ptr)) return "double free";
     for (size f = 0; f < HEAP_FREED_MAX; ++f)
         if (self->freed[f] == ptr) return "double free";
     return "foreign pointer";
@@ -50,6 +44,7 @@ typedef struct Tally {
     size listed;       // pages marked listed
     size empty_segs;   // segments with no page in use
     size dirty;        // unused pages marked dirty
+    size used_pages;   // pages serving a class
     size with_free;    // segments with an unused page
 } Tally;
 
@@ -113,6 +108,7 @@ static void check_segments(const HeapAllocator *self, Tally *t) {
         for (u32 i = 0; i < HEAP_PAGES_PER_SEGMENT; ++i) check_page(self, seg, i, t);
         t->mapped += HEAP_SEGMENT_SIZE + seg->desc_bytes;
         t->empty_segs += seg->used_pages == 0;
+        t->used_pages += seg->used_pages;
         t->with_free += seg->listed;
     }
     if (found != self->segments.len) BROKEN("segment table");
@@ -123,7 +119,10 @@ static void check_segments(const HeapAllocator *self, Tally *t) {
             BROKEN("segment list");
     }
     if (walked != t->with_free || t->empty_segs != self->empty_segments) BROKEN("segment list");
-    if (t->dirty != self->dirty_pages || t->dirty > HEAP_DIRTY_PAGES_MAX) BROKEN("page count");
+    if (t->dirty != self->dirty_pages || t->dirty > heap_dirty_pages_max(self) ||
+        t->used_pages != self->used_pages || self->peak_pages < self->used_pages ||
+        self->empty_segments > heap_empty_segments_max(self))
+        BROKEN("page count");
 }
 
 static void check_classes(const HeapAllocator *self, const Tally *t) {
@@ -142,11 +141,15 @@ static void check_classes(const HeapAllocator *self, const Tally *t) {
     if (walked != t->listed) BROKEN("class list");
 }
 
-// Mapped bytes of the live runs, the retained runs and the run table; live bytes in `*live`.
+// Mapped bytes of the live runs, the retained runs and their tables; live bytes in `*live`.
 static size check_runs(const HeapAllocator *self, size *live) {
-    size page = alloc_os_page_size(), mapped = self->large_bytes;
+    size page = alloc_os_page_size();
+    size mapped = self->large_bytes + self->large_index.bytes + self->retained_table;
+    size caps = 0;
     if (self->os_page_size && self->os_page_size != page) BROKEN("run table");
-    if (self->large_len > self->large_cap || self->large_cap * sizeof(HeapRun) > self->large_bytes)
+    if (self->large_len > self->large_cap || self->large_cap * sizeof(HeapRun) > self->large_bytes ||
+        !addrmap_is_sane(&self->large_index) ||
+        self->large_index.len != (self->large_index.slots ? self->large_len : 0))
         BROKEN("run table");
     for (size i = 0; i < self->large_len; ++i) {
         const HeapRun *run = &self->large[i];
@@ -154,22 +157,42 @@ static size check_runs(const HeapAllocator *self, size *live) {
             run->cap % page ||
             !alloc_is_aligned(run->ptr, self->base.alignment > page ? self->base.alignment : page))
             BROKEN("run table");
-        if (i + 1 < self->large_len &&
-            (uintptr_t)run->ptr + run->cap > (uintptr_t)self->large[i + 1].ptr)
-            BROKEN("run table");
+        if (heap_large_find(self, run->ptr) != (i64)i) BROKEN("run table");
+        for (size j = 0; j < i; ++j) { // mappings never overlap (the table is in no order)
+            const HeapRun *other = &self->large[j];
+            if ((uintptr_t)run->ptr - (uintptr_t)other->ptr < other->cap ||
+                (uintptr_t)other->ptr - (uintptr_t)run->ptr < run->cap)
+                BROKEN("run table");
+        }
         *live += run->bytes;
         mapped += run->cap;
+        caps += run->cap;
     }
-    size retained = 0;
-    if (self->retained_len > HEAP_RETAINED_MAX) BROKEN("retained runs");
-    for (size i = 0; i < self->retained_len; ++i) {
-        const HeapRun *run = &self->retained[i];
-        if (!run->ptr || run->cap % page || run->bytes != run->cap ||
-            (i && self->retained[i - 1].cap > run->cap))
-            BROKEN("retained runs");
-        retained += run->cap;
+    if (caps != self->large_mapped || self->peak_runs < self->large_len ||
+        self->peak_mapped < self->large_mapped)
+        BROKEN("run table");
+    size retained = 0, runs = 0, tables = 0;
+    const HeapRetainedBins *bins = self->retained;
+    if (bins) {
+        tables = bins->self_bytes;
+        for (u32 b = 0; b < HEAP_RETAINED_BINS; ++b) {
+            if (bins->len[b] * sizeof(HeapRun) > bins->bytes[b] ||
+                ((bins->filled >> b & 1) != (bins->len[b] != 0)))
+                BROKEN("retained runs");
+            tables += bins->bytes[b];
+            for (size i = 0; i < bins->len[b]; ++i) {
+                const HeapRun *run = &bins->rows[b][i];
+                if (!run->ptr || run->cap % page || run->bytes != run->cap ||
+                    heap_retained_bin(run->cap, page) != b || (i && bins->rows[b][i - 1].cap > run->cap))
+                    BROKEN("retained runs");
+                retained += run->cap;
+                runs++;
+            }
+        }
     }
-    if (retained != self->retained_bytes || retained > HEAP_RETAINED_MAX_BYTES)
+    if (runs != self->retained_len || tables != self->retained_table ||
+        runs > heap_retain_runs_max(self) || retained != self->retained_bytes ||
+        retained > heap_retain_bytes_max(self))
         BROKEN("retained runs");
     return mapped + retained;
 }

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 // HeapAllocator, page runs: blocks above HEAP_SMALL_MAX are runs of OS pages recorded in a table
-// sorted by address (binary search). A run's mapping (`cap`) may be longer than the block
+// in no order: a scan finds one while there are few, the library's address map once a heap has
+// had more than HEAP_LARGE_SCAN_MAX (O(1) to find, insert and erase, however many are live). A run's mapping (`cap`) may be longer than the block
 // (`bytes`): a block grows into it without a system call, and past it with mremap (in place, else
-// moved; the pages are never copied). Freed runs are retained in a small bounded cache and reused
-// best-fit (a mapping up to HEAP_RUN_REUSE_RATIO times the request), so a block that keeps
-// growing and being freed finds its old mapping again; recently unmapped addresses are
-// remembered for the double-free diagnosis. Entry points: heap_large_allocate, _upper, _find,
+// moved; the pages are never copied). Freed runs are retained and reused best-fit (a mapping up
+// to HEAP_RUN_REUSE_RATIO times the request), so a block that keeps growing and being freed finds
+// its old mapping again, and a program with many large blocks in flight does not map, fault in and
+// unmap one per block: the cache is bounded by a floor (HEAP_RETAINED_MAX runs,
+// HEAP_RETAINED_MAX_BYTES) or the heap's high-water mark of live runs, which decays toward
+// what is live every HEAP_RUN_DECAY_OPS large operations (hysteresis). Recently unmapped addresses
+// are remembered for the double-free diagnosis. Entry points: heap_large_allocate, _find, _containing,
 // _release, _resize (see heap_internal.h).
 #include "alloc/Heap.h"
 #include "heap_internal.h"
@@ -14,37 +18,74 @@
 
 #include <string.h> // memmove, memset
 
-// --- Run table (the library's page-run table, runs.h) --------------------------------------------
+// --- Live runs: a table in no order, indexed by address past HEAP_LARGE_SCAN_MAX -------------
 
-size heap_large_upper(const HeapAllocator *self, const void *ptr) {
-    return runs_upper(self->large, self->large_len, (uintptr_t)ptr);
-}
+// The table grows with runs_reserve, and a row leaves by swapping the last one in, so no
+// operation moves the table. While a heap has never had more than HEAP_LARGE_SCAN_MAX live runs
+// a scan of the rows finds one; from then on the address map (run address -> row + 1) does, in
+// O(1) however many runs are live.
+
+static bool large_indexed(const HeapAllocator *self) { return self->large_index.slots != NULL; }
 
 i64 heap_large_find(const HeapAllocator *self, const void *ptr) {
-    size i = runs_find(self->large, self->large_len, ptr);
-    return i < self->large_len ? (i64)i : -1;
+    if (large_indexed(self)) {
+        uintptr_t row = addrmap_find(&self->large_index, (uintptr_t)ptr);
+        return row ? (i64)(row - 1) : -1;
+    }
+    for (size i = 0; i < self->large_len; ++i)
+        if (self->large[i].ptr == ptr) return (i64)i;
+    return -1;
 }
 
-// Make room for one more live run, doubling the table (mapped directly from the OS).
+i64 heap_large_containing(const HeapAllocator *self, const void *ptr) {
+    for (size i = 0; i < self->large_len; ++i) {
+        const HeapRun *run = &self->large[i];
+        if ((uintptr_t)ptr - (uintptr_t)run->ptr < run->bytes) return (i64)i;
+    }
+    return -1;
+}
+
+// Make room for one more live run in the table and, past HEAP_LARGE_SCAN_MAX runs, in its index
+// (built from the rows the first time); both mapped from the OS.
 static bool large_reserve(HeapAllocator *self) {
-    if (!runs_reserve(&self->base, &self->large, &self->large_bytes, self->large_len)) return false;
-    self->large_cap = self->large_bytes / sizeof(HeapRun);
+    if ((self->large_len + 1) * sizeof(HeapRun) > self->large_bytes) { // else no call
+        if (!runs_reserve(&self->base, &self->large, &self->large_bytes, self->large_len)) return false;
+        self->large_cap = self->large_bytes / sizeof(HeapRun);
+    }
+    if (large_indexed(self)) return addrmap_reserve(&self->large_index, &self->base, 1);
+    if (self->large_len < HEAP_LARGE_SCAN_MAX) return true;
+    if (!addrmap_reserve(&self->large_index, &self->base, self->large_len + 1)) return false;
+    for (size i = 0; i < self->large_len; ++i) // reserved: cannot fail
+        addrmap_insert(&self->large_index, &self->base, (uintptr_t)self->large[i].ptr, i + 1);
     return true;
 }
 
-// [ a | c ] + b => [ a | b | c ]   (room reserved by the caller)
-static void large_insert(HeapAllocator *self, void *ptr, size bytes, size cap) {
-    runs_insert(self->large, self->large_len, heap_large_upper(self, ptr), (HeapRun){ptr, bytes, cap});
+// [ a | c ] + b => [ a | c | b ]   (room reserved by the caller); raises the high-water marks.
+static inline __attribute__((always_inline)) void large_insert(HeapAllocator *self, void *ptr,
+                                                               size bytes, size cap) {
+    self->large[self->large_len] = (HeapRun){ptr, bytes, cap};
+    if (large_indexed(self)) // reserved: cannot fail
+        addrmap_insert(&self->large_index, &self->base, (uintptr_t)ptr, self->large_len + 1);
     self->large_len++;
+    self->large_mapped += cap;
+    if (self->large_len > self->peak_runs) self->peak_runs = self->large_len;
+    if (self->large_mapped > self->peak_mapped) self->peak_mapped = self->large_mapped;
 }
 
-// [ a | b | c ] - b => [ a | c ]
-static void large_erase(HeapAllocator *self, size i) {
-    runs_erase(self->large, self->large_len, i);
-    self->large_len--;
+// [ a | b | c ] - b => [ a | c ]: the last row takes the freed one's place.
+static inline __attribute__((always_inline)) void large_erase(HeapAllocator *self, size i) {
+    self->large_mapped -= self->large[i].cap;
+    bool indexed = large_indexed(self);
+    if (indexed) addrmap_remove(&self->large_index, (uintptr_t)self->large[i].ptr);
+    size last = --self->large_len;
+    if (i == last) return;
+    self->large[i] = self->large[last];
+    if (!indexed) return;
+    addrmap_remove(&self->large_index, (uintptr_t)self->large[i].ptr);
+    addrmap_insert(&self->large_index, &self->base, (uintptr_t)self->large[i].ptr, i + 1); // room: one just left
 }
 
-// --- Freed addresses and retained runs (sorted by mapped length) ----------------------------------
+// --- Freed addresses and retained runs (binned by mapped length) ---------------------------------
 
 static void freed_remember(HeapAllocator *self, void *ptr) {
     self->freed[self->freed_next] = ptr;
@@ -62,45 +103,134 @@ static void unmap_run(HeapAllocator *self, void *ptr, size bytes) {
     freed_remember(self, ptr);
 }
 
-static HeapRun retained_remove(HeapAllocator *self, size i) {
-    HeapRun run = self->retained[i];
-    runs_erase(self->retained, self->retained_len, i);
+// Take row `i` of bin `b` out of the cache. Inline: it runs on every reuse.
+static inline __attribute__((always_inline)) HeapRun retained_remove(HeapAllocator *self, u32 b, size i) {
+    HeapRetainedBins *bins = self->retained;
+    HeapRun           run  = bins->rows[b][i];
+    runs_erase(bins->rows[b], bins->len[b], i);
+    if (--bins->len[b] == 0) bins->filled &= ~((u64)1 << b);
     self->retained_len--;
     self->retained_bytes -= run.cap;
     return run;
 }
 
+// The bin holding the shortest retained run (the cache is not empty).
+static u32 retained_shortest_bin(const HeapAllocator *self) {
+    return (u32)__builtin_ctzll(self->retained->filled);
+}
+
 // The retained run that fits `bytes` best (the shortest mapping of at least `bytes`, at most
 // HEAP_RUN_REUSE_RATIO times longer; the most recent among equals), taken out of the cache; its
-// mapped length in `*cap`. NULL if none fits.
+// mapped length in `*cap`. NULL if none fits. The fit is in the request's bin or, failing that,
+// is the shortest run of the first filled bin after it.
 static void *retained_take(HeapAllocator *self, size bytes, size *cap) {
-    size at = runs_fit(self->retained, self->retained_len, bytes, HEAP_RUN_REUSE_RATIO);
-    if (at == self->retained_len) return NULL;
-    HeapRun run = retained_remove(self, at);
+    HeapRetainedBins *bins = self->retained;
+    if (!self->retained_len) return NULL;
+    u32 b    = heap_retained_bin(bytes, heap_os_page(self));
+    size at  = runs_fit(bins->rows[b], bins->len[b], bytes, HEAP_RUN_REUSE_RATIO);
+    if (at == bins->len[b]) {
+        u64 later = b + 1 < 64 ? bins->filled & ~(((u64)2 << b) - 1) : 0;
+        if (!later) return NULL;
+        b  = (u32)__builtin_ctzll(later);
+        at = runs_fit(bins->rows[b], bins->len[b], bytes, HEAP_RUN_REUSE_RATIO);
+        if (at == bins->len[b]) return NULL; // longer than the reuse ratio allows
+    }
+    HeapRun run = retained_remove(self, b, at);
     *cap        = run.cap;
     return run.ptr;
 }
 
+// Would `extra_runs` more runs of `extra_bytes` in all exceed the bounds?
+static bool retain_over(const HeapAllocator *self, size extra_runs, size extra_bytes) {
+    return self->retained_len + extra_runs > heap_retain_runs_max(self) ||
+           self->retained_bytes + extra_bytes > heap_retain_bytes_max(self);
+}
+
+// Room for one more run in bin `b` (the bins mapped first if need be); false when the OS refuses.
+static bool retained_reserve(HeapAllocator *self, u32 b) {
+    if (!self->retained) {
+        size bytes = alloc_align_up(sizeof(HeapRetainedBins), heap_os_page(self));
+        HeapRetainedBins *bins = alloc_os_map(&self->base, bytes); // reads as zero
+        if (!bins) return false;
+        bins->self_bytes     = bytes;
+        self->retained       = bins;
+        self->retained_table = bytes;
+    }
+    HeapRetainedBins *bins = self->retained;
+    size              had  = bins->bytes[b];
+    if ((bins->len[b] + 1) * sizeof(HeapRun) <= had) return true; // the common case, no call
+    if (!runs_reserve(&self->base, &bins->rows[b], &bins->bytes[b], bins->len[b])) return false;
+    self->retained_table += bins->bytes[b] - had;
+    return true;
+}
+
 // Keep a freed run of `bytes` mapped bytes for reuse. Within the bounds the shortest runs go
 // first (the longest are the dearest to map and fault in again); a run shorter than every
-// retained one when the cache is full is unmapped itself.
+// retained one when the cache is full, one over HEAP_RETAINED_MAX_BYTES, or one the table has no
+// room for is unmapped itself.
 static void retain(HeapAllocator *self, void *ptr, size bytes) {
-    while (bytes <= HEAP_RETAINED_MAX_BYTES &&
-           (self->retained_len == HEAP_RETAINED_MAX ||
-            self->retained_bytes + bytes > HEAP_RETAINED_MAX_BYTES)) {
-        if (self->retained[0].cap > bytes) break; // every retained run is longer
-        HeapRun shortest = retained_remove(self, 0);
-        unmap_run(self, shortest.ptr, shortest.cap);
-    }
-    if (bytes > HEAP_RETAINED_MAX_BYTES || self->retained_len == HEAP_RETAINED_MAX ||
-        self->retained_bytes + bytes > HEAP_RETAINED_MAX_BYTES) {
+    u32 b = heap_retained_bin(bytes, heap_os_page(self));
+    if (bytes > HEAP_RETAINED_MAX_BYTES || !retained_reserve(self, b)) {
         unmap_run(self, ptr, bytes);
         return;
     }
-    size at = runs_upper_by_size(self->retained, self->retained_len, bytes);
-    runs_insert(self->retained, self->retained_len, at, (HeapRun){ptr, bytes, bytes});
+    HeapRetainedBins *bins = self->retained;
+    while (self->retained_len && retain_over(self, 1, bytes)) {
+        u32 shortest = retained_shortest_bin(self);
+        if (bins->rows[shortest][0].cap > bytes) break; // every retained run is longer
+        HeapRun evicted = retained_remove(self, shortest, 0);
+        unmap_run(self, evicted.ptr, evicted.cap);
+    }
+    if (retain_over(self, 1, bytes)) {
+        unmap_run(self, ptr, bytes);
+        return;
+    }
+    size at = runs_upper_by_size(bins->rows[b], bins->len[b], bytes);
+    runs_insert(bins->rows[b], bins->len[b], at, (HeapRun){ptr, bytes, bytes});
+    bins->len[b]++;
+    bins->filled |= (u64)1 << b;
     self->retained_len++;
     self->retained_bytes += bytes;
+}
+
+bool heap_retained_holds(const HeapAllocator *self, const void *ptr) {
+    for (u32 b = 0; self->retained && b < HEAP_RETAINED_BINS; ++b)
+        for (size i = 0; i < self->retained->len[b]; ++i)
+            if (self->retained->rows[b][i].ptr == ptr) return true;
+    return false;
+}
+
+void heap_retained_release(HeapAllocator *self) {
+    HeapRetainedBins *bins = self->retained;
+    if (!bins) return;
+    for (u32 b = 0; b < HEAP_RETAINED_BINS; ++b) {
+        for (size i = 0; i < bins->len[b]; ++i) {
+            alloc_sanitize_region_unmapping(self, bins->rows[b][i].ptr, bins->rows[b][i].cap);
+            alloc_os_unmap(&self->base, bins->rows[b][i].ptr, bins->rows[b][i].cap);
+        }
+        alloc_os_unmap(&self->base, bins->rows[b], bins->bytes[b]);
+    }
+    alloc_os_unmap(&self->base, bins, bins->self_bytes);
+    self->retained = NULL;
+    self->retained_len = self->retained_bytes = self->retained_table = 0;
+}
+
+void heap_large_decay(HeapAllocator *self) {
+    self->decay_clock = 0;
+    self->peak_runs -= (self->peak_runs - self->large_len) / 4;
+    self->peak_mapped -= (self->peak_mapped - self->large_mapped) / 4;
+    while (self->retained_len && retain_over(self, 0, 0)) {
+        HeapRun shortest = retained_remove(self, retained_shortest_bin(self), 0);
+        unmap_run(self, shortest.ptr, shortest.cap);
+    }
+}
+
+// Count one large operation; every HEAP_RUN_DECAY_OPS of them both hystereses decay (so a heap
+// that goes on with small blocks only still gives back the runs of a burst, and the reverse).
+static void decay_tick(HeapAllocator *self) {
+    if (++self->decay_clock < HEAP_RUN_DECAY_OPS) return;
+    heap_large_decay(self);
+    heap_pages_decay(self);
 }
 
 // --- Runs ---------------------------------------------------------------------------------------
@@ -125,6 +255,7 @@ void *heap_large_allocate(HeapAllocator *self, size bytes, i8 zeroed, size *effe
         freed_forget(self, base);
     }
     large_insert(self, base, len, cap);
+    decay_tick(self);
     *effective = len;
     return base;
 }
@@ -134,6 +265,7 @@ size heap_large_release(HeapAllocator *self, size index) {
     large_erase(self, index);
     alloc_sanitize_freed(self, run.ptr, run.bytes);
     retain(self, run.ptr, run.cap); // the whole mapping
+    decay_tick(self);
     return run.bytes;
 }
 
@@ -149,6 +281,7 @@ static void *shrink_mapping(HeapAllocator *self, HeapRun *run, size len) {
     alloc_sanitize_resized(self, run->ptr, run->bytes, len);
     alloc_sanitize_region_unmapping(self, (char *)run->ptr + len, run->cap - len);
     alloc_os_remap(&self->base, run->ptr, run->cap, len, false); // unmaps the tail: cannot fail
+    self->large_mapped -= run->cap - len;
     run->bytes = run->cap = len;
     return run->ptr;
 }
@@ -166,6 +299,8 @@ static void *grow_mapping(HeapAllocator *self, size index, size len, bool may_mo
     }
     if (moved == run->ptr) {
         alloc_sanitize_resized(self, moved, run->bytes, len);
+        self->large_mapped += len - run->cap;
+        if (self->large_mapped > self->peak_mapped) self->peak_mapped = self->large_mapped;
         run->bytes = run->cap = len;
         return moved;
     }

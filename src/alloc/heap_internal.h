@@ -116,18 +116,76 @@ static inline size heap_os_page(HeapAllocator *self) {
     return self->os_page_size;
 }
 
+// The bounds of the unused pages kept with their contents and of the empty segments kept mapped:
+// the floors, or what the decaying high-water mark of pages in use allows (HEAP_DIRTY_PAGES_MAX,
+// HEAP_PAGE_DECAY_OPS).
+static inline u32 heap_dirty_pages_max(const HeapAllocator *self) {
+    return self->peak_pages > HEAP_DIRTY_PAGES_MAX ? self->peak_pages : HEAP_DIRTY_PAGES_MAX;
+}
+
+static inline u32 heap_empty_segments_max(const HeapAllocator *self) {
+    return 1 + (heap_dirty_pages_max(self) - HEAP_DIRTY_PAGES_MAX) / HEAP_PAGES_PER_SEGMENT;
+}
+
+// The high-water mark of pages in use falls a quarter of the way to the pages in use; unused
+// pages and empty segments past the lowered bounds are given back (Heap.c).
+void heap_pages_decay(HeapAllocator *self);
+
 // Keep a slow path out of line and out of the caller's register pressure.
 #define HEAP_COLD __attribute__((noinline, cold))
 
 // --- HeapLarge.c ----------------------------------------------------------------------------
 
+// Retained runs, binned by mapped length (four bins per doubling of the page count, the first
+// eight one page count each), each bin a page-run table sorted by length: inserting, taking the
+// best fit and evicting the shortest move one bin's rows only, however many runs are retained.
+// Mapped on the first retained run.
+enum {
+    HEAP_RETAINED_BINS  = 48,
+    HEAP_LARGE_SCAN_MAX = 16, // live runs found by a scan of the table, before it gets an index
+};
+typedef struct HeapRetainedBins {
+    HeapRun *rows[HEAP_RETAINED_BINS];
+    size     len[HEAP_RETAINED_BINS];
+    size     bytes[HEAP_RETAINED_BINS]; // mapped length of rows[b]
+    u64      filled;                    // bit b: len[b] > 0
+    size     self_bytes;                // mapped length of this struct
+} HeapRetainedBins;
+
+// The bin of a run of `cap` bytes (`page` the OS page size): every longer run is in this bin or a
+// later one.
+static inline u32 heap_retained_bin(size cap, size page) {
+    size p = cap / page;
+    if (p < 8) return (u32)p;
+    u32 lg = 63u - (u32)__builtin_clzll((unsigned long long)p);
+    u32 b  = 8 + (lg - 3) * 4 + (u32)((p >> (lg - 2)) & 3);
+    return b < HEAP_RETAINED_BINS ? b : HEAP_RETAINED_BINS - 1;
+}
+
+// The bounds of the retained runs: the floors, or the decaying high-water marks of the live runs
+// when those are higher (HEAP_RETAINED_MAX, HEAP_RUN_DECAY_OPS).
+static inline size heap_retain_runs_max(const HeapAllocator *self) {
+    return self->peak_runs > HEAP_RETAINED_MAX ? self->peak_runs : HEAP_RETAINED_MAX;
+}
+
+static inline size heap_retain_bytes_max(const HeapAllocator *self) {
+    return self->peak_mapped > HEAP_RETAINED_MAX_BYTES ? self->peak_mapped : HEAP_RETAINED_MAX_BYTES;
+}
+
 // Map a run of at least `bytes` bytes (reusing a retained one when possible) and record it;
 // NULL when the OS refuses. `*effective` receives the run's length. No statistics.
 void *heap_large_allocate(HeapAllocator *self, size bytes, i8 zeroed, size *effective);
-// Index of the first live run whose base is above `ptr`.
-size heap_large_upper(const HeapAllocator *self, const void *ptr);
+// Index of the live run whose block holds `ptr`, or -1 (a scan: for diagnosing a bad pointer).
+i64 heap_large_containing(const HeapAllocator *self, const void *ptr);
 // Index of the live run that starts exactly at `ptr`, or -1.
 i64 heap_large_find(const HeapAllocator *self, const void *ptr);
+// Whether `ptr` starts a retained run (a scan: for diagnosing a bad pointer).
+bool heap_retained_holds(const HeapAllocator *self, const void *ptr);
+// Unmap every retained run and the bins (teardown).
+void heap_retained_release(HeapAllocator *self);
+// The high-water marks of the live runs fall a quarter of the way to what is live; retained runs
+// past the lowered bounds are unmapped, the shortest first.
+void heap_large_decay(HeapAllocator *self);
 // Release live run `index` (retain or unmap it). Returns its length. No statistics.
 size heap_large_release(HeapAllocator *self, size index);
 // Resize live run `index` to hold `new_size` bytes, moving it only when `may_move`.

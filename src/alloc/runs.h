@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The one page-run table of the library (PageAllocator's live and retained tables, the heap's
-// large blocks and retained runs): arrays of AllocatorRun kept sorted, by address for live
-// blocks (binary search finds a pointer and what lies below it) or by mapped length for retained
-// runs (binary search finds the best fit), mapped from the OS with alloc_os_grow. The policies
+// large blocks and retained runs): arrays of AllocatorRun mapped from the OS with alloc_os_grow,
+// kept sorted by address for PageAllocator's live blocks (binary search finds a pointer and what
+// lies below it) or by mapped length for retained runs (binary search finds the best fit); the
+// heap's live runs use the growth only (in no order, found through an address map). The policies
 // (what to retain, what to evict) stay with each allocator. Names carry `runs_`.
 #ifndef ALLOC_RUNS_H
 #define ALLOC_RUNS_H

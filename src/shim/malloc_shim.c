@@ -29,7 +29,8 @@ size_t malloc_usable_size(void *ptr);
 
 // --- State ------------------------------------------------------------------------------------
 
-static Shim          shims[SHIM_SLOTS];  // [0] shared by threads past the others (locked)
+static Shim          shims[SHIM_SLOTS];  // [0] shared by threads past the others (locked); zero
+                                         // until taken (static storage, untouched pages)
 static int           ready;              // read without a lock once set
 static pthread_key_t thread_key;         // its destructor hands the slot back
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER; // the first call only
@@ -82,7 +83,8 @@ static int init(void) {
     pthread_mutex_lock(&init_lock);
     if (!__atomic_load_n(&ready, __ATOMIC_RELAXED)) {
         int ok = shim_tables_init();
-        for (u32 s = 0; s < SHIM_SLOTS; ++s) shim_slot_init(&shims[s], s);
+        // The other slots stay as the loader zeroed them (3.6 MiB of untouched pages: writing
+        // them would fault every page in every process); thread_slot numbers one when taken.
         shims[0].shared = 1;
         pthread_mutex_init(&shims[0].lock, NULL);
         pthread_key_create(&thread_key, thread_done);
@@ -99,7 +101,8 @@ static Shim *thread_slot(void) {
         int idle = 0;
         if (__atomic_compare_exchange_n(&shims[s].taken, &idle, 1, false, __ATOMIC_ACQUIRE,
                                         __ATOMIC_RELAXED)) {
-            mine = &shims[s];
+            mine        = &shims[s];
+            mine->index = s; // the slot's owner alone writes it, before any block is noted
             pthread_setspecific(thread_key, mine);
         }
     }

@@ -28,8 +28,9 @@ _Static_assert(SHIM_HEAPS <= SHIM_HEAP_STRIDE, "a slot's heaps fit its id range"
 typedef struct ShimNode {
     struct ShimNode *next;
     void            *ptr;
-    u32              home; // slot whose pool the node returns to
-    u32              heap;
+    u32              home;  // slot whose pool the node returns to
+    u16              heap;
+    u16              large; // a page run (its page-table entry goes when it is freed)
 } ShimNode;
 
 // A window this slot marked with one of its segments (to clear it when the segment goes).
@@ -40,21 +41,23 @@ typedef struct ShimMark {
 
 // One thread's allocator state. Only the thread holding the slot (`taken`, or the lock for the
 // shared slot) touches the heaps, the pool and the marks; any thread pushes onto `inbox` and
-// `returned` (lock-free stacks; the owner takes a whole stack at once, so there is no ABA).
+// `returned` (lock-free stacks; the owner takes a whole stack at once, so there is no ABA). What
+// the owner reads on every call comes first, in one cache line; the two stacks other threads
+// write have a line each, so their pushes do not evict it.
 typedef struct Shim {
-    HeapAllocator   heaps[SHIM_HEAPS];
+    u32             ready_heaps; // bit k: heaps[k] initialised
+    u32             index;       // position in the slot array (set when taken)
+    int             shared;      // slot 0: used under `lock`
+    int             taken;       // a live thread owns it (atomic)
     size            segments[SHIM_HEAPS]; // heaps[k].segments.len when last looked at
-    u32             ready_heaps;          // bit k: heaps[k] initialised
-    u32             index;                // position in the slot array
-    int             taken;                // a live thread owns it (atomic)
-    int             shared;               // slot 0: used under `lock`
-    pthread_mutex_t lock;
-    ShimNode       *inbox;    // atomic: frees of this slot's blocks by other slots
-    ShimNode       *returned; // atomic: nodes of this slot given back by the slots that drained
-    ShimNode       *pool;     // spare nodes (owner only)
-    ShimMark       *marks;    // windows marked with this slot's segments
+    ShimNode       *pool;        // spare nodes (owner only)
+    ShimMark       *marks;       // windows marked with this slot's segments
     size            marks_len;
     size            marks_bytes;
+    pthread_mutex_t lock;
+    _Alignas(64) ShimNode *inbox;    // atomic: frees of this slot's blocks by other slots
+    _Alignas(64) ShimNode *returned; // atomic: nodes of this slot given back by the slots that drained
+    _Alignas(64) HeapAllocator heaps[SHIM_HEAPS];
 } Shim;
 
 // Who owns a block, as the tables say: `known` is 0 for an address no heap gave out (its free
@@ -82,18 +85,30 @@ int shim_note_block(Shim *me, u32 heap, void *ptr);
 u64 shim_forget_run(Shim *me, u32 heap, const void *ptr);
 // Put back an entry shim_forget_run took (the move failed: the run is still where it was).
 void shim_restore_run(const void *ptr, u64 entry);
+// shim_sweep's slow path: heap `heap` has fewer segments (`len`) than when last looked at.
+void shim_sweep_windows(Shim *me, u32 heap, size len);
+
 // After a free that may have unmapped a segment of heap `heap`: clear the windows of segments
-// the heap no longer has. Owner only.
-void shim_sweep(Shim *me, u32 heap);
+// the heap no longer has. Owner only. Inline: it runs after every free, and almost always finds
+// the segment count unchanged.
+static inline void shim_sweep(Shim *me, u32 heap) {
+    size len = me->heaps[heap].segments.len;
+    if (ALLOC_LIKELY(len >= me->segments[heap])) me->segments[heap] = len;
+    else shim_sweep_windows(me, heap, len);
+}
 
 // --- shim_slot.c ----------------------------------------------------------------------------
 
 // Slot `slot` of the slot array (malloc_shim.c).
 Shim *shim_slot_at(u32 slot);
-// Set up slot `index` (no memory mapped yet).
-void shim_slot_init(Shim *slot, u32 index);
+// Initialise heap `heap` of `me` (its first use).
+void shim_heap_init(Shim *me, u32 heap);
+
 // Heap `heap` of `me`, initialised on first use.
-HeapAllocator *shim_heap(Shim *me, u32 heap);
+static inline HeapAllocator *shim_heap(Shim *me, u32 heap) {
+    if (ALLOC_UNLIKELY(!(me->ready_heaps >> heap & 1))) shim_heap_init(me, heap);
+    return &me->heaps[heap];
+}
 // Allocate from heap `heap` of `me` and record the block in the tables.
 void *shim_allocate(Shim *me, u32 heap, size bytes, i8 zeroed);
 // Free any pointer: here when `me` owns it, else onto its owner's inbox.

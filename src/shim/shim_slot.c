@@ -3,23 +3,15 @@
 // any pointer (here when the slot owns it, else pushed onto the owner's inbox: a lock-free stack
 // of out-of-band nodes the owner takes whole and drains on its next call), realloc of the slot's
 // own blocks, and the node pool (nodes go back to the slot that made them through its `returned`
-// stack). Entry points: shim_slot_init, shim_heap, shim_allocate, shim_free, shim_remap,
+// stack). Entry points: shim_heap_init, shim_allocate, shim_free, shim_remap,
 // shim_drain_all.
 #include "shim_internal.h"
 
 enum { NODE_BLOCK_BYTES = 64 << 10 }; // nodes mapped at a time
 
-void shim_slot_init(Shim *slot, u32 index) {
-    *slot       = (Shim){0};
-    slot->index = index;
-}
-
-HeapAllocator *shim_heap(Shim *me, u32 heap) {
-    if (ALLOC_UNLIKELY(!(me->ready_heaps >> heap & 1))) {
-        me->heaps[heap] = heap ? HeapAllocatorInitAligned((size)1 << (4 + heap)) : HeapAllocatorInit();
-        me->ready_heaps |= 1u << heap;
-    }
-    return &me->heaps[heap];
+void shim_heap_init(Shim *me, u32 heap) {
+    me->heaps[heap] = heap ? HeapAllocatorInitAligned((size)1 << (4 + heap)) : HeapAllocatorInit();
+    me->ready_heaps |= 1u << heap;
 }
 
 void *shim_allocate(Shim *me, u32 heap, size bytes, i8 zeroed) {
@@ -33,9 +25,10 @@ void *shim_allocate(Shim *me, u32 heap, size bytes, i8 zeroed) {
     return ptr;
 }
 
-// Free a block of `me` (or report a pointer that is none: the heap aborts).
-static void free_here(Shim *me, u32 heap, void *ptr) {
-    shim_forget_run(me, heap, ptr); // before the heap may unmap it for another thread to map
+// Free a block of `me` (or report a pointer that is none: the heap aborts); `large`: the tables
+// found it in the page table.
+static void free_here(Shim *me, u32 heap, void *ptr, u32 large) {
+    if (large) shim_forget_run(me, heap, ptr); // before the heap may unmap it for another thread to map
     heap_allocator_deallocate(shim_heap(me, heap), ptr);
     shim_sweep(me, heap);
 }
@@ -57,33 +50,47 @@ static ShimNode *node_take(Shim *me) {
     return node;
 }
 
-// Push `node` onto the lock-free stack at `top`: [ top | a | b ] => [ node | a | b ]
-static void stack_push(ShimNode **top, ShimNode *node) {
+// Push the chain first..last onto the lock-free stack at `top`, with one compare-and-swap:
+// [ top | a | b ] => [ first .. last | a | b ]
+static void stack_push_chain(ShimNode **top, ShimNode *first, ShimNode *last) {
     ShimNode *head = __atomic_load_n(top, __ATOMIC_RELAXED);
-    do node->next = head;
-    while (!__atomic_compare_exchange_n(top, &head, node, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+    do last->next = head;
+    while (!__atomic_compare_exchange_n(top, &head, first, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
 }
 
+static void stack_push(ShimNode **top, ShimNode *node) { stack_push_chain(top, node, node); }
+
+// Free every node's block, and give the nodes back to their slots a chain at a time (one
+// compare-and-swap on the other slot's line per run of nodes from it, not one per node).
 void shim_drain_all(Shim *me) {
-    ShimNode *node = __atomic_exchange_n(&me->inbox, NULL, __ATOMIC_ACQUIRE);
+    ShimNode *node  = __atomic_exchange_n(&me->inbox, NULL, __ATOMIC_ACQUIRE);
+    ShimNode *first = NULL, *last = NULL; // drained nodes of first->home, not yet given back
     while (node) {
         ShimNode *next = node->next;
-        free_here(me, node->heap, node->ptr);
-        stack_push(&shim_slot_at(node->home)->returned, node);
-        node = next;
+        free_here(me, node->heap, node->ptr, node->large);
+        if (first && first->home != node->home) {
+            stack_push_chain(&shim_slot_at(first->home)->returned, first, last);
+            first = NULL;
+        }
+        if (!first) last = node;
+        node->next = first;
+        first      = node;
+        node       = next;
     }
+    if (first) stack_push_chain(&shim_slot_at(first->home)->returned, first, last);
 }
 
 void shim_free(Shim *me, void *ptr) {
     ShimOwner owner = shim_owner_of(ptr, 0);
     if (!owner.known || owner.slot == me->index) {
-        free_here(me, owner.known ? owner.heap : 0, ptr); // an unknown pointer: the heap reports it
+        free_here(me, owner.known ? owner.heap : 0, ptr, owner.large); // unknown: the heap reports it
         return;
     }
     ShimNode *node = node_take(me);
     if (!node) return; // no memory for a node: the block leaks rather than the program stops
-    node->ptr  = ptr;
-    node->heap = owner.heap;
+    node->ptr   = ptr;
+    node->heap  = (u16)owner.heap;
+    node->large = (u16)owner.large;
     stack_push(&shim_slot_at(owner.slot)->inbox, node);
 }
 

@@ -5,7 +5,7 @@
 // size and owner, leaves mapped on first use) covers page runs, which may share a window with
 // other heaps' runs. Only a block's owner writes its entries, before it hands the block out and
 // before it frees or moves it. Entry points: shim_tables_init, shim_owner_of, shim_note_block,
-// shim_forget_run, shim_restore_run, shim_sweep.
+// shim_forget_run, shim_restore_run, shim_sweep_windows.
 #include "heap_internal.h" // HeapSegment, HeapPage: a small block's size from its descriptor
 #include "shim_internal.h"
 
@@ -114,13 +114,8 @@ void shim_restore_run(const void *ptr, u64 entry) {
     if (entry) __atomic_store_n(page_entry(ptr, 0), entry, __ATOMIC_RELEASE);
 }
 
-void shim_sweep(Shim *me, u32 heap) {
+void shim_sweep_windows(Shim *me, u32 heap, size len) {
     HeapAllocator *h   = &me->heaps[heap];
-    size           len = h->segments.len;
-    if (ALLOC_LIKELY(len >= me->segments[heap])) {
-        me->segments[heap] = len;
-        return;
-    }
     me->segments[heap] = len;
     u32  id            = id_of(me, heap);
     size kept          = 0;

@@ -321,6 +321,7 @@ Test(heap, stats_follow_every_operation_and_footprint_counts_the_mappings) {
     size  small_footprint = AllocatorFootprintBytes(&heap);
     void *big             = heap_allocator_allocate(&heap, 100000, 0);
     size  run             = (100000 + os_page() - 1) / os_page() * os_page();
+    cr_assert_eq(heap.large_index.bytes, 0, "one run is found by a scan: no index");
     cr_assert_eq(AllocatorFootprintBytes(&heap), small_footprint + run + os_page(),
                  "the run and the run table (one page)");
     cr_assert_eq(AllocatorBytesInUse(&heap), 48 + run);
@@ -385,19 +386,32 @@ Test(heap, a_class_keeps_at_most_one_empty_page) {
     HeapAllocatorDeinit(&heap);
 }
 
-Test(heap, freeing_many_segments_gives_all_but_one_back) {
+Test(heap, freed_segments_are_kept_for_a_while_then_all_but_one_go_back) {
     HeapAllocator heap  = HeapAllocatorInit();
     size          count = 3 * HEAP_SEGMENT_SIZE / 8192; // three segments of 8 KiB blocks
     void        **all   = malloc(count * sizeof *all);
     for (size i = 0; i < count; ++i) all[i] = heap_allocator_allocate(&heap, 8192, 0);
-    cr_assert_geq(AllocatorFootprintBytes(&heap), 3 * HEAP_SEGMENT_SIZE);
+    size peak = AllocatorFootprintBytes(&heap);
+    cr_assert_geq(peak, 3 * HEAP_SEGMENT_SIZE);
     HeapAllocatorCheck(&heap);
     for (size i = 0; i < count; ++i) heap_allocator_deallocate(&heap, all[i]);
+    HeapAllocatorCheck(&heap);
+    // The high-water mark (192 pages) keeps the emptied segments and their pages' contents: the
+    // program may build its data again.
+    cr_assert_eq(AllocatorFootprintBytes(&heap), peak);
+    cr_assert_eq(heap.dirty_pages, heap.peak_pages - 1, "every page but the warm one");
+    // Pages keep falling empty while one page's worth is live: the mark decays to it.
+    void *pair[2 * 8];
+    for (int round = 0; round < 8 * HEAP_PAGE_DECAY_OPS; ++round) {
+        for (size i = 0; i < 2 * 8; ++i) pair[i] = heap_allocator_allocate(&heap, 8192, 0);
+        for (size i = 0; i < 2 * 8; ++i) heap_allocator_deallocate(&heap, pair[i]);
+    }
     HeapAllocatorCheck(&heap);
     // Kept: the segment holding the class's warm empty page, and at most one empty segment (each
     // with its descriptor, about 0.55 MiB mapped, mostly untouched: the pages' free stacks).
     cr_assert_lt(AllocatorFootprintBytes(&heap), 2 * HEAP_SEGMENT_SIZE + (2 << 20),
                  "got %zu", AllocatorFootprintBytes(&heap));
+    cr_assert_leq(heap.dirty_pages, HEAP_DIRTY_PAGES_MAX);
     cr_assert_eq(AllocatorBytesInUse(&heap), 0);
     free(all);
     HeapAllocatorDeinit(&heap);
@@ -427,13 +441,35 @@ Test(heap, retained_runs_are_reused_and_bounded) {
     for (int i = 0; i < 20; ++i) runs[i] = heap_allocator_allocate(&heap, 100000 + (size)i * 1000, 0);
     size live = AllocatorFootprintBytes(&heap);
     for (int i = 0; i < 20; ++i) heap_allocator_deallocate(&heap, runs[i]);
-    cr_assert_leq(heap.retained_len, HEAP_RETAINED_MAX);
-    cr_assert_leq(heap.retained_bytes, HEAP_RETAINED_MAX_BYTES);
-    cr_assert_lt(AllocatorFootprintBytes(&heap), live);
+    cr_assert_eq(heap.retained_len, 20, "as many runs are retained as were live at the peak");
     HeapAllocatorCheck(&heap);
     void *again = heap_allocator_allocate(&heap, 100000 + 19 * 1000, 0);
     cr_assert_eq(again, runs[19], "the most recent run is still retained and is reused");
     heap_allocator_deallocate(&heap, again);
+    // One run live at a time from now on: the high-water mark decays, and with it the cache.
+    for (int i = 0; i < 8 * HEAP_RUN_DECAY_OPS; ++i)
+        heap_allocator_deallocate(&heap, heap_allocator_allocate(&heap, 100000, 0));
+    cr_assert_leq(heap.retained_len, HEAP_RETAINED_MAX);
+    cr_assert_leq(heap.retained_bytes, HEAP_RETAINED_MAX_BYTES);
+    cr_assert_lt(AllocatorFootprintBytes(&heap), live);
+    HeapAllocatorCheck(&heap);
+    HeapAllocatorDeinit(&heap);
+}
+
+Test(heap, small_block_work_decays_the_retained_runs_too) {
+    HeapAllocator heap = HeapAllocatorInit();
+    void         *runs[20];
+    for (int i = 0; i < 20; ++i) runs[i] = heap_allocator_allocate(&heap, 100000, 0);
+    for (int i = 0; i < 20; ++i) heap_allocator_deallocate(&heap, runs[i]);
+    cr_assert_eq(heap.retained_len, 20);
+    // No large block from now on: pages of 8 KiB blocks keep falling empty (one per round).
+    void *pair[2 * 8];
+    for (int round = 0; round < 8 * HEAP_PAGE_DECAY_OPS; ++round) {
+        for (size i = 0; i < 2 * 8; ++i) pair[i] = heap_allocator_allocate(&heap, 8192, 0);
+        for (size i = 0; i < 2 * 8; ++i) heap_allocator_deallocate(&heap, pair[i]);
+    }
+    cr_assert_leq(heap.retained_len, HEAP_RETAINED_MAX, "the burst's runs went back");
+    HeapAllocatorCheck(&heap);
     HeapAllocatorDeinit(&heap);
 }
 
@@ -571,17 +607,25 @@ Test(heap_death, hot_segment_does_not_accept_another_heaps_pointer) {
                  "alloc: fatal: heap_allocator_deallocate: foreign pointer");
 }
 
-// Three segments of 8 KiB blocks freed in order: the third empties last and is unmapped while it
-// is the hot segment; a later free of one of its blocks must find nothing, not a stale descriptor.
+// Three segments of 8 KiB blocks freed (kept: the high-water mark), then two pages' worth allocated
+// and freed until the mark decays and an emptied segment is unmapped: the one the last free landed
+// in (the hot segment; it heads the list of segments with a free page). Freeing that block again
+// must find nothing, not a stale descriptor.
 static void free_into_unmapped_hot_segment(void) {
     victim       = HeapAllocatorInit();
     size   count = 3 * HEAP_SEGMENT_SIZE / 8192;
     void **all   = calloc(count, sizeof *all);
     for (size i = 0; i < count; ++i) all[i] = heap_allocator_allocate(&victim, 8192, 0);
     for (size i = 0; i < count; ++i) heap_allocator_deallocate(&victim, all[i]);
+    size  kept = AllocatorFootprintBytes(&victim);
+    void *pair[2 * 8];
+    while (AllocatorFootprintBytes(&victim) >= kept) {
+        for (size i = 0; i < 2 * 8; ++i) pair[i] = heap_allocator_allocate(&victim, 8192, 0);
+        for (size i = 0; i < 2 * 8; ++i) heap_allocator_deallocate(&victim, pair[i]);
+    }
     HeapAllocatorCheck(&victim);
-    death_note_pointer(all[count - 1]);
-    heap_allocator_deallocate(&victim, all[count - 1]);
+    death_note_pointer(pair[2 * 8 - 1]);
+    heap_allocator_deallocate(&victim, pair[2 * 8 - 1]);
 }
 Test(heap_death, hot_segment_is_forgotten_when_unmapped) {
     expect_death(free_into_unmapped_hot_segment,
