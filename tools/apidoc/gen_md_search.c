@@ -55,12 +55,23 @@ static void md_search_stem(char *w) {
     if (n >= 4 && w[n - 1] == 'y') w[n - 1] = 'i';
 }
 
-// Add the distinct words (identifiers, numbers; 3 to 40 characters, folded to lower case and
-// stemmed, common English words left out) of `text` to the set `words`.
+// English function words (as in lunr's and Lucene's lists): in no query that tells pages apart.
+// They are no words of the full text, and the index lists them (stemmed) among the `common`
+// words, which search.js lets stand aside in a query ("use after free").
+static const char *const md_stop_words[] = {
+    "about", "above", "after", "again", "against", "all", "also", "and", "any", "are", "because", "been",
+    "before", "being", "both", "but", "can", "could", "did", "does", "doing", "down", "during", "each",
+    "either", "else", "even", "ever", "for", "from", "further", "had", "has", "have", "having", "her",
+    "here", "him", "his", "how", "into", "its", "itself", "just", "may", "might", "more", "most", "much",
+    "must", "nor", "not", "now", "off", "once", "one", "only", "onto", "other", "ought", "our", "out",
+    "over", "own", "per", "same", "she", "should", "since", "some", "such", "than", "that", "the",
+    "their", "them", "then", "there", "these", "they", "this", "those", "through", "too", "under",
+    "until", "upon", "very", "via", "was", "were", "what", "when", "where", "whether", "which", "while",
+    "who", "whom", "why", "will", "with", "within", "would", "yet", "you", "your"};
+
+// Add the distinct words (identifiers and words of 3 to 40 characters that do not start with a
+// digit, folded to lower case and stemmed, md_stop_words left out) of `text` to the set `words`.
 static void md_search_words(json_t *words, const char *text) {
-    static const char *const stop[] = {"the", "and", "for", "with", "from", "that", "this", "are", "not", "its",
-                                       "when", "into", "but", "has", "have", "was", "one", "any", "all", "can",
-                                       "then", "than", "else", "each", "only", "also", "does", "via", "per"};
     for (const char *p = text ? text : ""; *p;) {
         if (!(isalnum((unsigned char)*p) || *p == '_')) {
             p++;
@@ -75,7 +86,8 @@ static void md_search_words(json_t *words, const char *text) {
         for (size_t i = 0; i < n; i++) word[i] = (char)tolower((unsigned char)start[i]);
         word[n] = '\0';
         int skip = 0;
-        for (size_t k = 0; k < sizeof stop / sizeof *stop && !skip; k++) skip = strcmp(word, stop[k]) == 0;
+        for (size_t k = 0; k < sizeof md_stop_words / sizeof *md_stop_words && !skip; k++)
+            skip = strcmp(word, md_stop_words[k]) == 0;
         if (skip) continue;
         md_search_stem(word);
         json_object_set_new(words, word, json_true());
@@ -274,7 +286,7 @@ static void md_search_symbol(const MdModel *m, MdSearch *x, const MdSym *s) {
     // Full text: description, contracts, the documented example, fields and parameters; the name
     // and brief are matched apart.
     json_t *words = json_object();
-    static const char *const keys[] = {"description", "success", "failure", "returns", "usage"};
+    static const char *const keys[] = {"description", "success", "failure", "returns"};
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) md_search_words(words, md_json_str(s->doc, keys[k]));
     const char *lists[] = {"fields", "params", "enum_values"};
     for (size_t l = 0; l < 3; l++) {
@@ -282,7 +294,9 @@ static void md_search_symbol(const MdModel *m, MdSearch *x, const MdSym *s) {
         json_t *f;
         json_array_foreach(json_object_get(s->doc, lists[l]), i, f) md_search_words(words, md_desc(f));
         json_array_foreach(json_object_get(s->json, lists[l]), i, f) {
-            md_search_words(words, md_json_str(f, "name")); // types are searched as types, not words
+            // A parameter's name is a word (`zeroed`); fields and enum constants are entries of
+            // their own. Types are searched as types, not words.
+            if (l == 1) md_search_words(words, md_json_str(f, "name"));
             md_search_words(words, md_desc(f));
         }
     }
@@ -395,6 +409,19 @@ static void md_search_heading(const char *line, size_t n, MdBuf *text, MdBuf *sl
     json_object_set_new(ids, md_str(slug), json_true());
 }
 
+// The entry of one heading of a page, its text `words` (taken over) without the heading's own
+// words, which the name tiers match.
+static void md_search_section(MdSearch *x, const char *rel, const MdBuf *heading, const char *sig,
+                              const MdBuf *anchor, json_t *words) {
+    json_t *known = json_object();
+    md_search_words(known, md_str(heading));
+    const char *w;
+    json_t     *v;
+    json_object_foreach(known, w, v) json_object_del(words, w);
+    json_decref(known);
+    md_search_row(x, md_str(heading), "guide", rel, sig, "", NULL, words, 0, MD_RANK_GUIDE, md_str(anchor), NULL);
+}
+
 // One page: an entry per heading (url column: the heading's anchor, "" for the page title; the
 // signature column: the page title on the page's first entry, "" on the others), with the words
 // of the prose under it when `with_text`; front matter and fenced code are left out.
@@ -416,9 +443,7 @@ static void md_search_page(MdSearch *x, const char *dir, const char *rel, int wi
         } else if (!strncmp(line, "```", 3) || !strncmp(line, "~~~", 3)) {
             fence = !fence;
         } else if (!fence && hashes >= 1 && hashes <= 6 && hashes < n && line[hashes] == ' ') {
-            if (words)
-                md_search_row(x, md_str(&heading), "guide", rel, rows++ ? "" : md_str(&title), "", NULL, words, 0,
-                              MD_RANK_GUIDE, md_str(&anchor), NULL);
+            if (words) md_search_section(x, rel, &heading, rows++ ? "" : md_str(&title), &anchor, words);
             MdBuf slug = {0};
             heading.len = anchor.len = 0;
             md_search_heading(line + hashes + 1, n - hashes - 1, &heading, &slug, ids);
@@ -433,9 +458,7 @@ static void md_search_page(MdSearch *x, const char *dir, const char *rel, int wi
         }
         line = eol ? eol + 1 : NULL;
     }
-    if (words)
-        md_search_row(x, md_str(&heading), "guide", rel, rows ? "" : md_str(&title), "", NULL, words, 0,
-                      MD_RANK_GUIDE, md_str(&anchor), NULL);
+    if (words) md_search_section(x, rel, &heading, rows ? "" : md_str(&title), &anchor, words);
     md_free(&title);
     md_free(&heading);
     md_free(&anchor);
@@ -556,6 +579,12 @@ static void md_search_fulltext(const MdModel *m, MdSearch *x, json_t *root) {
     json_decref(names);
     json_object_set_new(root, "words", json_string(md_str(&words)));
     json_object_set_new(root, "postings", json_string(md_str(&postings)));
+    for (size_t k = 0; k < sizeof md_stop_words / sizeof *md_stop_words; k++) {
+        char stop[48];
+        snprintf(stop, sizeof stop, "%s", md_stop_words[k]);
+        md_search_stem(stop);
+        json_array_append_new(common, json_string(stop));
+    }
     json_object_set_new(root, "common", common);
     md_free(&words);
     md_free(&postings);
