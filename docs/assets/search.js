@@ -383,11 +383,12 @@
       (a.e.name < b.e.name ? -1 : a.e.name > b.e.name ? 1 : 0);
   }
 
+  // { results: the first MAX_SHOWN matches, best first; matched: every match, unordered; q }.
   function search(query) {
     var q = parse(query), results = [], i;
-    if (q.errors.length) return { results: results, q: q };
+    if (q.errors.length) return { results: results, matched: results, q: q };
     if (q.types) {
-      if (!q.types.params.length && q.types.ret === null) return { results: results, q: q };
+      if (!q.types.params.length && q.types.ret === null) return { results: results, matched: results, q: q };
       for (i = 0; i < entries.length; i++) {
         var tt = passesFilters(entries[i], q) ? typeTier(entries[i], q.types) : 0;
         if (tt) results.push({ e: entries[i], tier: tt });
@@ -424,8 +425,25 @@
         if (all && any) results.push({ e: e, tier: exact ? T_TEXT + 1 : T_TEXT });
       }
     }
-    results.sort(compare);
-    return { results: results, q: q };
+    return { results: best(results, MAX_SHOWN), matched: results, q: q };
+  }
+
+  // The first k of `all` in compare order, as a stable sort would give them, without sorting the
+  // thousands a short query matches: each result enters a sorted top k or is dropped.
+  function best(all, k) {
+    var top = [];
+    for (var i = 0; i < all.length; i++) {
+      var r = all[i];
+      if (top.length === k && compare(r, top[k - 1]) >= 0) continue;
+      var lo = 0, hi = top.length;
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (compare(top[mid], r) <= 0) lo = mid + 1; else hi = mid;
+      }
+      top.splice(lo, 0, r);
+      if (top.length > k) top.pop();
+    }
+    return top;
   }
 
   // Per query word: entry id -> 2 when the text has the word (its stem), 1 when a word starting
@@ -643,26 +661,33 @@
     return s.li;
   }
 
+  // Results from position `filled` on still show the previous query until renderRest: they are
+  // below the fold (content-visibility: auto) and refilled before the next frame's timer ends.
+  var filled = 0;
   function renderRest() {
     clearTimeout(restTimer);
-    for (var i = list.children.length; i < current.length; i++) list.append(resultItem(current[i], i));
+    for (var i = filled; i < current.length; i++) {
+      var li = resultItem(current[i], i);
+      if (!li.parentNode) list.append(li);
+    }
+    filled = current.length;
   }
   function renderResults(results) {
     current = results.slice(0, MAX_SHOWN);
     clearTimeout(restTimer);
-    var first = Math.min(current.length, FIRST_SHOWN);
-    while (list.children.length > first) list.lastChild.remove();
-    for (var i = 0; i < first; i++) {
+    while (list.children.length > current.length) list.lastChild.remove();
+    filled = Math.min(current.length, FIRST_SHOWN);
+    for (var i = 0; i < filled; i++) {
       var li = resultItem(current[i], i);
       if (!li.parentNode) list.append(li);
     }
-    if (current.length > FIRST_SHOWN) restTimer = setTimeout(renderRest, 0);
+    if (current.length > filled) restTimer = setTimeout(renderRest, 0);
     input.setAttribute("aria-expanded", current.length ? "true" : "false");
     select(0);
   }
 
   function select(i, scroll) {
-    if (i >= list.children.length) renderRest();
+    if (i >= filled) renderRest();
     var n = list.children.length, before = slots[selected] && slots[selected].a;
     if (!n) {
       if (before) before.setAttribute("aria-selected", "false");
@@ -682,13 +707,13 @@
     var value = input.value;
     var out = search(value);
     renderResults(out.results);
-    var n = out.results.length;
+    var n = out.matched.length;
     if (out.q.errors.length) statusBox.textContent = out.q.errors.join(" ");
     else if (value.trim())
       statusBox.textContent = n + (n === 1 ? " result" : " results") + (n > MAX_SHOWN ? " (first " + MAX_SHOWN + " shown)" : "");
     else statusBox.textContent = tags.length + " tags, " + entries.length + " entries: type a name or a type, or pick a tag";
     statusBox.classList.toggle("apidoc-search__count--error", out.q.errors.length > 0);
-    if (value.trim()) renderFacets(out.results, out.q);
+    if (value.trim()) renderFacets(out.matched, out.q);
     else renderFacets(entries.map(function (e) { return { e: e }; }), { tags: [] });
     // The URL follows once typing pauses: history.replaceState costs more than a ranking.
     clearTimeout(urlTimer);
