@@ -447,18 +447,27 @@
   }
 
   // Per query word: entry id -> 2 when the text has the word (its stem), 1 when a word starting
-  // with it; null for a word too common to tell entries apart (it stands aside).
+  // with it; null for a word too common to tell entries apart (it stands aside). The words of the
+  // last query are kept: typing `table bytes` searches the text for `table` once, not per letter.
+  var textCache = new Map();
   function fullText(qwords) {
-    var ms = miniSearch();
-    return qwords.map(function (w) {
-      var stemmed = stem(w.replace(/[^a-z0-9_]/g, ""));
-      if (common[stemmed] || stemmed.length < 3 || !ms) return null;
-      var scores = new Uint8Array(entries.length);
-      ms.search(w, { prefix: w.length >= 4 }).forEach(function (r) {
-        scores[r.id] = r.terms.indexOf(stemmed) >= 0 ? 2 : 1;
-      });
-      return scores;
+    var ms = miniSearch(), kept = new Map();
+    var scores = qwords.map(function (w) {
+      var s = textCache.has(w) ? textCache.get(w) : wordScores(ms, w);
+      kept.set(w, s);
+      return s;
     });
+    if (ms) textCache = kept; // before MiniSearch loads, a word has no scores yet: keep none
+    return scores;
+  }
+  function wordScores(ms, w) {
+    var stemmed = stem(w.replace(/[^a-z0-9_]/g, ""));
+    if (common[stemmed] || stemmed.length < 3 || !ms) return null;
+    var scores = new Uint8Array(entries.length);
+    ms.search(w, { prefix: w.length >= 4 }).forEach(function (r) {
+      scores[r.id] = r.terms.indexOf(stemmed) >= 0 ? 2 : 1;
+    });
+    return scores;
   }
 
   // --- UI ----------------------------------------------------------------------------------
