@@ -81,10 +81,18 @@
   var common = {};
   INDEX.common.forEach(function (w) { common[w] = 1; });
 
+  // The bit of a letter or digit in a letter set (digits share six bits: a set may claim a digit
+  // it lacks, never lack one it has).
+  function letterBit(c) { return c >= 97 ? 1 << (c - 97) : 1 << (26 + (c - 48) % 6); }
+  function letterSet(flat) {
+    var set = 0;
+    for (var i = 0; i < flat.length; i++) set |= letterBit(flat.charCodeAt(i));
+    return set;
+  }
   function makeKey(name) {
     var parts = splitParts(name), starts = [], flat = "";
     parts.forEach(function (p) { starts.push(flat.length); flat += p; });
-    return { lower: name.toLowerCase(), flat: flat, parts: parts, starts: starts };
+    return { lower: name.toLowerCase(), flat: flat, parts: parts, starts: starts, letters: letterSet(flat) };
   }
 
   var guideTitles = {}; // file -> page title: a page's first entry carries it, the others ""
@@ -272,6 +280,23 @@
     }
     return best;
   }
+  // A word's letters as [bit, count, bit, count...]: each letter the name lacks costs one edit
+  // per occurrence (a substitution or a deletion; a swap moves letters the name has).
+  function letterCounts(word) {
+    var counts = [];
+    for (var i = 0; i < word.length; i++) {
+      var bit = letterBit(word.charCodeAt(i)), j = 0;
+      while (j < counts.length && counts[j] !== bit) j += 2;
+      if (j < counts.length) counts[j + 1]++; else counts.push(bit, 1);
+    }
+    return counts;
+  }
+  // Fewer edits than this never turn `counts`' word into any part of a name with these letters.
+  function missingLetters(counts, letters) {
+    var n = 0;
+    for (var j = 0; j < counts.length; j += 2) if (!(letters & counts[j])) n += counts[j + 1];
+    return n;
+  }
   function peqOf(word) {
     var peq = new Int32Array(128);
     for (var i = 0; i < word.length && i < 31; i++) peq[word.charCodeAt(i) & 127] |= 1 << i;
@@ -279,7 +304,7 @@
   }
 
   // The tier of one name key against the query's words (flattened: letters and digits only).
-  var peqs = [];
+  var peqs = [], wordLetters = [], queryLetters = [];
   function keyTier(k, flats, qflat) {
     if (!qflat) return 0;
     var flatName = k.flat, starts = k.starts, i, w;
@@ -307,10 +332,12 @@
       return any ? T_PARTS_ANY : T_SUBSTRING;
     }
     var max = maxEdits(qflat.length);
-    if (max && Math.abs(flatName.length - qflat.length) <= max && distance(qflat, flatName, 0, false, max) <= max)
+    if (max && Math.abs(flatName.length - qflat.length) <= max && missingLetters(queryLetters, k.letters) <= max &&
+        distance(qflat, flatName, 0, false, max) <= max)
       return T_TYPO_WHOLE;
     for (w = 0; w < flats.length; w++) {
       var word = flats[w], mw = maxEdits(word.length), ok = false;
+      if (missingLetters(wordLetters[w], k.letters) > mw) return 0;
       for (i = 0; i < starts.length && !ok; i++) {
         var at = starts[i];
         if (!mw) { ok = flatName.startsWith(word, at); continue; }
@@ -356,11 +383,12 @@
       (a.e.name < b.e.name ? -1 : a.e.name > b.e.name ? 1 : 0);
   }
 
+  // { results: the first MAX_SHOWN matches, best first; matched: every match, unordered; q }.
   function search(query) {
     var q = parse(query), results = [], i;
-    if (q.errors.length) return { results: results, q: q };
+    if (q.errors.length) return { results: results, matched: results, q: q };
     if (q.types) {
-      if (!q.types.params.length && q.types.ret === null) return { results: results, q: q };
+      if (!q.types.params.length && q.types.ret === null) return { results: results, matched: results, q: q };
       for (i = 0; i < entries.length; i++) {
         var tt = passesFilters(entries[i], q) ? typeTier(entries[i], q.types) : 0;
         if (tt) results.push({ e: entries[i], tier: tt });
@@ -373,6 +401,8 @@
       var qflat = flats.join("");
       var textScore = null;
       peqs = flats.map(peqOf);
+      wordLetters = flats.map(letterCounts);
+      queryLetters = letterCounts(qflat);
       for (i = 0; i < entries.length; i++) {
         var e = entries[i];
         if (!passesFilters(e, q)) continue;
@@ -395,23 +425,49 @@
         if (all && any) results.push({ e: e, tier: exact ? T_TEXT + 1 : T_TEXT });
       }
     }
-    results.sort(compare);
-    return { results: results, q: q };
+    return { results: best(results, MAX_SHOWN), matched: results, q: q };
+  }
+
+  // The first k of `all` in compare order, as a stable sort would give them, without sorting the
+  // thousands a short query matches: each result enters a sorted top k or is dropped.
+  function best(all, k) {
+    var top = [];
+    for (var i = 0; i < all.length; i++) {
+      var r = all[i];
+      if (top.length === k && compare(r, top[k - 1]) >= 0) continue;
+      var lo = 0, hi = top.length;
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (compare(top[mid], r) <= 0) lo = mid + 1; else hi = mid;
+      }
+      top.splice(lo, 0, r);
+      if (top.length > k) top.pop();
+    }
+    return top;
   }
 
   // Per query word: entry id -> 2 when the text has the word (its stem), 1 when a word starting
-  // with it; null for a word too common to tell entries apart (it stands aside).
+  // with it; null for a word too common to tell entries apart (it stands aside). The words of the
+  // last query are kept: typing `table bytes` searches the text for `table` once, not per letter.
+  var textCache = new Map();
   function fullText(qwords) {
-    var ms = miniSearch();
-    return qwords.map(function (w) {
-      var stemmed = stem(w.replace(/[^a-z0-9_]/g, ""));
-      if (common[stemmed] || stemmed.length < 3 || !ms) return null;
-      var scores = new Uint8Array(entries.length);
-      ms.search(w, { prefix: w.length >= 4 }).forEach(function (r) {
-        scores[r.id] = r.terms.indexOf(stemmed) >= 0 ? 2 : 1;
-      });
-      return scores;
+    var ms = miniSearch(), kept = new Map();
+    var scores = qwords.map(function (w) {
+      var s = textCache.has(w) ? textCache.get(w) : wordScores(ms, w);
+      kept.set(w, s);
+      return s;
     });
+    if (ms) textCache = kept; // before MiniSearch loads, a word has no scores yet: keep none
+    return scores;
+  }
+  function wordScores(ms, w) {
+    var stemmed = stem(w.replace(/[^a-z0-9_]/g, ""));
+    if (common[stemmed] || stemmed.length < 3 || !ms) return null;
+    var scores = new Uint8Array(entries.length);
+    ms.search(w, { prefix: w.length >= 4 }).forEach(function (r) {
+      scores[r.id] = r.terms.indexOf(stemmed) >= 0 ? 2 : 1;
+    });
+    return scores;
   }
 
   // --- UI ----------------------------------------------------------------------------------
@@ -541,71 +597,118 @@
     var key = order.map(function (t) { return t + ":" + counts.get(t) + (q.tags.indexOf(t) >= 0 ? "*" : ""); }).join(",");
     if (key === facetsKey) return; // the same chips: leave the DOM alone
     facetsKey = key;
-    facetsBox.replaceChildren();
-    order.forEach(function (t) {
-      var chip = el("button", "apidoc-facet");
-      chip.type = "button";
-      chip.dataset.tag = tags[t].name;
-      chip.title = tags[t].desc;
-      var active = q.tags.indexOf(t) >= 0;
-      chip.setAttribute("aria-pressed", active ? "true" : "false");
-      if (active) chip.classList.add("apidoc-facet--active");
-      chip.append(el("span", "apidoc-facet__name", tags[t].name), el("span", "apidoc-facet__count", String(counts.get(t))));
-      chip.addEventListener("mousedown", function (e) { e.preventDefault(); });
-      chip.addEventListener("click", function () { toggleFilter("tag:" + tags[t].name); });
-      facetsBox.append(chip);
+    while (facetsBox.children.length > order.length) facetsBox.lastChild.remove();
+    order.forEach(function (t, i) {
+      var c = chip(i), active = q.tags.indexOf(t) >= 0;
+      if (c.tag !== t) {
+        c.tag = t;
+        c.button.dataset.tag = tags[t].name;
+        c.button.title = tags[t].desc;
+        c.name.textContent = tags[t].name;
+      }
+      setText(c.count, String(counts.get(t)));
+      if (c.active !== active) {
+        c.active = active;
+        c.button.setAttribute("aria-pressed", active ? "true" : "false");
+        c.button.classList.toggle("apidoc-facet--active", active);
+      }
+      if (!c.button.parentNode) facetsBox.append(c.button);
     });
   }
+  // Tag chips, made once per position and refilled as the results' tags change.
+  var chips = [];
+  function chip(i) {
+    if (chips[i]) return chips[i];
+    var c = { button: el("button", "apidoc-facet"), name: el("span", "apidoc-facet__name"),
+      count: el("span", "apidoc-facet__count"), tag: -1, active: null };
+    c.button.type = "button";
+    c.button.append(c.name, c.count);
+    c.button.addEventListener("mousedown", function (e) { e.preventDefault(); });
+    c.button.addEventListener("click", function () { toggleFilter("tag:" + tags[c.tag].name); });
+    return (chips[i] = c);
+  }
 
-  // The first FIRST_SHOWN results are built and laid out with the keystroke (a phone or a desktop
-  // panel shows fewer); the rest of the MAX_SHOWN follow right after the frame is painted, laid
-  // out only when scrolled to (apidoc-result--later: content-visibility: auto, which a result in
-  // view must not have: its text would be missing until the next frame).
-  var FIRST_SHOWN = 12, restTimer = 0;
+  // The first FIRST_SHOWN results are filled in with the keystroke (a phone or a desktop panel
+  // shows fewer); the rest of the MAX_SHOWN follow right after the frame is painted, laid out only
+  // when scrolled to (apidoc-result--later: content-visibility: auto, which a result in view must
+  // not have: its text would be missing until the next frame).
+  // Result nodes are made once per position and refilled: a keystroke rewrites the text that
+  // changed instead of creating (and styling) some 150 elements.
+  var FIRST_SHOWN = 12, restTimer = 0, slots = [];
   var KIND_LABEL = { "function-macro": "macro()", "object-macro": "macro", "enum-constant": "constant" };
-  function resultItem(r, i) {
+  function setText(node, text) { if (node.textContent !== text) node.textContent = text; }
+  function slot(i) {
+    if (slots[i]) return slots[i];
     var li = el("li", i < FIRST_SHOWN ? "apidoc-result" : "apidoc-result apidoc-result--later");
     li.setAttribute("role", "none");
     var a = el("a", "apidoc-result__link");
-    a.href = r.e.url;
     a.id = "apidoc-result-" + i;
     a.tabIndex = -1;
     a.setAttribute("role", "option");
     a.setAttribute("aria-selected", "false");
     var head = el("div", "apidoc-result__head");
-    head.append(el("span", "apidoc-result__kind", KIND_LABEL[r.e.kind] || r.e.kind),
-      el("span", "apidoc-result__name", r.e.name),
-      el("span", "apidoc-result__file", r.e.kind === "guide" ? r.e.sig : r.e.file));
+    var s = { li: li, a: a, kind: el("span", "apidoc-result__kind"), name: el("span", "apidoc-result__name"),
+      file: el("span", "apidoc-result__file"), sig: el("code", "apidoc-result__sig"), brief: el("div", "apidoc-result__brief"), e: null };
+    head.append(s.kind, s.name, s.file);
     a.append(head);
-    if (r.e.kind !== "guide") a.append(el("code", "apidoc-result__sig", r.e.sig));
-    if (r.e.brief) a.append(el("div", "apidoc-result__brief", r.e.brief));
     li.append(a);
-    return li;
+    return (slots[i] = s);
+  }
+  // The slot of position i showing r; the signature and brief are there only when the entry has one.
+  function resultItem(r, i) {
+    var s = slot(i), e = r.e;
+    if (s.e === e) return s.li;
+    s.e = e;
+    s.a.href = e.url;
+    setText(s.kind, KIND_LABEL[e.kind] || e.kind);
+    setText(s.name, e.name);
+    setText(s.file, e.kind === "guide" ? e.sig : e.file);
+    if (e.kind !== "guide") { setText(s.sig, e.sig); if (!s.sig.parentNode) s.a.insertBefore(s.sig, s.brief.parentNode ? s.brief : null); }
+    else if (s.sig.parentNode) s.sig.remove();
+    if (e.brief) { setText(s.brief, e.brief); if (!s.brief.parentNode) s.a.append(s.brief); }
+    else if (s.brief.parentNode) s.brief.remove();
+    return s.li;
   }
 
+  // Results from position `filled` on still show the previous query until renderRest: they are
+  // below the fold (content-visibility: auto) and refilled before the next frame's timer ends.
+  var filled = 0;
   function renderRest() {
     clearTimeout(restTimer);
-    for (var i = list.children.length; i < current.length; i++) list.append(resultItem(current[i], i));
+    for (var i = filled; i < current.length; i++) {
+      var li = resultItem(current[i], i);
+      if (!li.parentNode) list.append(li);
+    }
+    filled = current.length;
   }
   function renderResults(results) {
     current = results.slice(0, MAX_SHOWN);
     clearTimeout(restTimer);
-    list.replaceChildren.apply(list, current.slice(0, FIRST_SHOWN).map(resultItem));
-    if (current.length > FIRST_SHOWN) restTimer = setTimeout(renderRest, 0);
+    while (list.children.length > current.length) list.lastChild.remove();
+    filled = Math.min(current.length, FIRST_SHOWN);
+    for (var i = 0; i < filled; i++) {
+      var li = resultItem(current[i], i);
+      if (!li.parentNode) list.append(li);
+    }
+    if (current.length > filled) restTimer = setTimeout(renderRest, 0);
     input.setAttribute("aria-expanded", current.length ? "true" : "false");
     select(0);
   }
 
   function select(i, scroll) {
-    if (i >= list.children.length) renderRest();
-    var links = list.querySelectorAll(".apidoc-result__link");
-    if (!links.length) { input.removeAttribute("aria-activedescendant"); return; }
-    var before = links[selected];
-    selected = Math.max(0, Math.min(i, links.length - 1));
-    if (before) before.setAttribute("aria-selected", "false");
-    links[selected].setAttribute("aria-selected", "true");
-    input.setAttribute("aria-activedescendant", links[selected].id);
-    if (scroll) links[selected].scrollIntoView({ block: "nearest" }); // forces layout: keys only
+    if (i >= filled) renderRest();
+    var n = list.children.length, before = slots[selected] && slots[selected].a;
+    if (!n) {
+      if (before) before.setAttribute("aria-selected", "false");
+      input.removeAttribute("aria-activedescendant");
+      return;
+    }
+    selected = Math.max(0, Math.min(i, n - 1));
+    var link = slots[selected].a;
+    if (before && before !== link) before.setAttribute("aria-selected", "false");
+    link.setAttribute("aria-selected", "true");
+    input.setAttribute("aria-activedescendant", link.id);
+    if (scroll) link.scrollIntoView({ block: "nearest" }); // forces layout: keys only
   }
 
   function update() {
@@ -613,13 +716,13 @@
     var value = input.value;
     var out = search(value);
     renderResults(out.results);
-    var n = out.results.length;
+    var n = out.matched.length;
     if (out.q.errors.length) statusBox.textContent = out.q.errors.join(" ");
     else if (value.trim())
       statusBox.textContent = n + (n === 1 ? " result" : " results") + (n > MAX_SHOWN ? " (first " + MAX_SHOWN + " shown)" : "");
     else statusBox.textContent = tags.length + " tags, " + entries.length + " entries: type a name or a type, or pick a tag";
     statusBox.classList.toggle("apidoc-search__count--error", out.q.errors.length > 0);
-    if (value.trim()) renderFacets(out.results, out.q);
+    if (value.trim()) renderFacets(out.matched, out.q);
     else renderFacets(entries.map(function (e) { return { e: e }; }), { tags: [] });
     // The URL follows once typing pauses: history.replaceState costs more than a ranking.
     clearTimeout(urlTimer);
