@@ -19,20 +19,36 @@ typedef struct {
     int    first[256]; // per nesting level: no item written yet
 } W;
 
-static void put(W *w, const char *s, size_t n) {
+static void reserve(W *w, size_t n) {
     if (w->n + n + 1 > w->cap) {
         w->cap = (w->n + n + 1) * 2;
         w->buf = xrealloc(w->buf, w->cap);
     }
+}
+
+static void put(W *w, const char *s, size_t n) {
+    reserve(w, n);
     memcpy(w->buf + w->n, s, n);
     w->n += n;
 }
 
 static void puts_(W *w, const char *s) { put(w, s, strlen(s)); }
 
+// A decimal integer without snprintf (a warm run writes ~100,000 of them).
+static void put_int(W *w, long long v) {
+    char t[24], *e = t + sizeof t, *p = e;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0) *--p = '-';
+    put(w, p, (size_t)(e - p));
+}
+
 static void newline(W *w) {
-    put(w, "\n", 1);
-    for (int i = 0; i < w->depth; i++) put(w, " ", 1);
+    reserve(w, (size_t)w->depth + 1);
+    w->buf[w->n++] = '\n';
+    memset(w->buf + w->n, ' ', (size_t)w->depth);
+    w->n += (size_t)w->depth;
 }
 
 // Before a value inside an array, or before a key inside an object.
@@ -106,10 +122,8 @@ static void k_str(W *w, const char *k, const char *v) {
 }
 
 static void k_int(W *w, const char *k, long long v) {
-    char b[32];
     key(w, k);
-    snprintf(b, sizeof b, "%lld", v);
-    puts_(w, b);
+    put_int(w, v);
 }
 
 static void k_int_or_null(W *w, const char *k, int has, long long v) {
@@ -290,16 +304,14 @@ static void symbol_json(W *w, const Model *m, const Symbol *s) {
     open_(w, "[");
     for (size_t i = 0; i < s->refs.n; i++) { // the longest list: each a [file, line, column, kind, example]
         const Reference *r = &s->refs.items[i];
-        char b[64];
         item(w);
         put(w, "[", 1);
         quoted(w, r->file);
-        snprintf(b, sizeof b, ", %d, %d, ", r->line, r->column);
-        puts_(w, b);
-        quoted(w, r->kind);
-        if (r->example >= 0) snprintf(b, sizeof b, ", %d]", r->example);
-        else snprintf(b, sizeof b, ", null]");
-        puts_(w, b);
+        put(w, ", ", 2), put_int(w, r->line);
+        put(w, ", ", 2), put_int(w, r->column);
+        put(w, ", ", 2), quoted(w, r->kind);
+        if (r->example >= 0) put(w, ", ", 2), put_int(w, r->example), put(w, "]", 1);
+        else put(w, ", null]", 7);
     }
     close_(w, "]");
     key(w, K_EXAMPLES);
@@ -311,10 +323,8 @@ static void symbol_json(W *w, const Model *m, const Symbol *s) {
         key(w, K_USE_LINES);
         open_(w, "[");
         for (size_t k = 0; k < e->use_lines.n; k++) {
-            char b[16];
             item(w);
-            snprintf(b, sizeof b, "%d", e->use_lines.items[k]);
-            puts_(w, b);
+            put_int(w, e->use_lines.items[k]);
         }
         close_(w, "]");
         k_str(w, K_VIA, e->via);
