@@ -191,8 +191,44 @@ static char *resolve_include(const char *from, const char *name, int quoted, con
     return NULL;
 }
 
+// The files `file`'s `#include` lines name, resolved with one search path; read and resolved
+// once per (search path, file): units share their headers, and reading each header again for
+// every unit that reaches it cost a warm run more than its one parse.
+static const StrVec *includes_of(const char *file, const SearchPath *sp, Map *memo) {
+    StrVec *found = map_get(memo, file);
+    if (found) return found;
+    found = xcalloc(1, sizeof *found);
+    map_put(memo, xstrdup(file), found);
+    char *text = read_text(file, NULL);
+    for (char *line = text; line && *line;) {
+        char *end = strchr(line, '\n');
+        if (end) *end = '\0';
+        const char *p = line;
+        while (*p == ' ' || *p == '\t') p++;
+        if (*p == '#') {
+            p++;
+            while (*p == ' ' || *p == '\t') p++;
+            if (strncmp(p, "include", 7) == 0) {
+                p += 7;
+                while (*p == ' ' || *p == '\t') p++;
+                char close = *p == '"' ? '"' : *p == '<' ? '>' : 0;
+                const char *e = close ? strchr(p + 1, close) : NULL;
+                if (e) {
+                    char *name = xstrndup(p + 1, (size_t)(e - p - 1));
+                    char *hit = resolve_include(file, name, close == '"', sp);
+                    if (hit) vec_push(found, hit);
+                    free(name);
+                }
+            }
+        }
+        line = end ? end + 1 : NULL;
+    }
+    free(text);
+    return found;
+}
+
 // Marks in `owner` (public header -> unit index) every public header `file` reaches.
-static void scan_includes(const char *file, const SearchPath *sp, const Inputs *in, Map *visited, Map *owner, size_t unit) {
+static void scan_includes(const char *file, const SearchPath *sp, Map *memo, const Inputs *in, Map *visited, Map *owner, size_t unit) {
     StrVec todo = {0};
     vec_push(&todo, xstrdup(file));
     size_t rl = strlen(in->root);
@@ -205,33 +241,20 @@ static void scan_includes(const char *file, const SearchPath *sp, const Inputs *
         map_put(visited, f, f);
         const char *rel = map_get(&in->public, f);
         if (rel && !map_get(owner, rel)) map_put(owner, rel, (void *)(uintptr_t)(unit + 1));
-        char *text = read_text(f, NULL);
-        for (char *line = text; line && *line;) {
-            char *end = strchr(line, '\n');
-            if (end) *end = '\0';
-            const char *p = line;
-            while (*p == ' ' || *p == '\t') p++;
-            if (*p == '#') {
-                p++;
-                while (*p == ' ' || *p == '\t') p++;
-                if (strncmp(p, "include", 7) == 0) {
-                    p += 7;
-                    while (*p == ' ' || *p == '\t') p++;
-                    char close = *p == '"' ? '"' : *p == '<' ? '>' : 0;
-                    const char *e = close ? strchr(p + 1, close) : NULL;
-                    if (e) {
-                        char *name = xstrndup(p + 1, (size_t)(e - p - 1));
-                        char *hit = resolve_include(f, name, close == '"', sp);
-                        if (hit) vec_push(&todo, hit);
-                        free(name);
-                    }
-                }
-            }
-            line = end ? end + 1 : NULL;
-        }
-        free(text);
+        const StrVec *inc = includes_of(f, sp, memo);
+        for (size_t i = 0; i < inc->n; i++) vec_push(&todo, xstrdup(inc->items[i]));
     }
     free(todo.items);
+}
+
+// The search path as one string: units whose paths are equal share a memo of includes_of.
+static char *search_path_key(const SearchPath *sp) {
+    Str k = {0};
+    str_add(&k, "", 0);
+    for (size_t i = 0; i < sp->quote.n; i++) str_cat(&k, sp->quote.items[i]), str_add(&k, "\n", 1);
+    str_add(&k, "\1", 1);
+    for (size_t i = 0; i < sp->angle.n; i++) str_cat(&k, sp->angle.items[i]), str_add(&k, "\n", 1);
+    return k.buf;
 }
 
 static char *job_key(const Job *j) {
@@ -300,14 +323,18 @@ int inputs_load(const Options *o, Model *m, Inputs *in) {
         vec_push(&flags, xstrdup("-Wno-everything"));
     }
     // which unit includes each header (its flags are the header's)
-    Map owner = {0};
+    Map owner = {0}, memos = {0}; // search path -> (file -> its resolved includes)
     for (size_t u = 0; u < jobs.n; u++) {
         SearchPath sp = {0};
         search_path(&jobs.items[u].args, in->root, &sp);
+        char *sp_key = search_path_key(&sp);
+        Map *memo = map_get(&memos, sp_key);
+        if (memo) free(sp_key);
+        else memo = map_put(&memos, sp_key, xcalloc(1, sizeof(Map)));
         Map visited = {0};
         char abs[PATH_MAX];
         char *unit = jobs.items[u].file[0] == '/' ? xstrdup(jobs.items[u].file) : xprintf("%s/%s", in->root, jobs.items[u].file);
-        if (realpath(unit, abs)) scan_includes(abs, &sp, in, &visited, &owner, u);
+        if (realpath(unit, abs)) scan_includes(abs, &sp, memo, in, &visited, &owner, u);
         free(unit);
         for (size_t k = 0; k < visited.cap; k++) free(visited.slots[k].hash ? visited.slots[k].value : NULL);
         map_free(&visited);
