@@ -19,14 +19,14 @@ typedef struct {
     int    first[256]; // per nesting level: no item written yet
 } W;
 
-static void reserve(W *w, size_t n) {
+static inline void reserve(W *w, size_t n) {
     if (w->n + n + 1 > w->cap) {
         w->cap = (w->n + n + 1) * 2;
         w->buf = xrealloc(w->buf, w->cap);
     }
 }
 
-static void put(W *w, const char *s, size_t n) {
+static inline void put(W *w, const char *s, size_t n) {
     reserve(w, n);
     memcpy(w->buf + w->n, s, n);
     w->n += n;
