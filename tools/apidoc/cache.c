@@ -101,7 +101,9 @@ void unit_encode(Buf *b, const TuResult *r) {
 }
 
 // ---- reading ---------------------------------------------------------------------------------
-typedef struct { const char *p, *end; int bad; } R;
+// Decoded strings go to `arena` (one block per unit, never freed piecemeal: every string costs
+// at least two bytes of the text, "N:", so the text's length bounds the block) when it is set.
+typedef struct { const char *p, *end; int bad; char *arena; } R;
 
 // A decimal integer at r->p ending at `stop`; strtoll's generality (spaces, signs, locales)
 // cost a fifth of a warm run. More than 18 digits is damage.
@@ -134,7 +136,12 @@ static char *r_str(R *r) {
     long long n = r_digits(r, ':');
     if (r->bad || n < 0 || n > r->end - r->p) return r->bad = 1, NULL;
     r->p += n;
-    return xstrndup(r->p - n, (size_t)n);
+    if (!r->arena) return xstrndup(r->p - n, (size_t)n);
+    char *d = r->arena;
+    memcpy(d, r->p - n, (size_t)n);
+    d[n] = '\0';
+    r->arena += n + 1;
+    return d;
 }
 
 static void r_strs(R *r, StrVec *v) {
@@ -184,15 +191,13 @@ static Symbol *r_symbol(R *r) {
 }
 
 int unit_decode(const char *text, size_t len, TuResult *out) {
-    R r = {text, text + len, 0};
+    R r = {text, text + len, 0, xrealloc(NULL, len + 1)};
     TuResult t = {0};
     for (size_t i = 0, n = r_count(&r); i < n && !r.bad; i++) vec_push(&t.syms, r_symbol(&r));
     for (size_t i = 0, n = r_count(&r); i < n && !r.bad; i++) {
         RawRef x = {r_str(&r), NULL, NULL, NULL, 0, 0, 0, 0};
         x.file = r_str(&r), x.function = r_str(&r);
-        char *kind = r_str(&r);
-        x.kind = intern_kind(kind);
-        free(kind);
+        x.kind = intern_kind(r_str(&r));
         x.line = (int)r_int(&r), x.column = (int)r_int(&r), x.function_start = (int)r_int(&r), x.function_end = (int)r_int(&r);
         if (!x.kind || !x.usr || !x.file) r.bad = 1;
         vec_push(&t.refs, x);
@@ -254,7 +259,7 @@ int cache_load(const char *dir, const char *key, TuResult *r) {
     free(path);
     size_t m = strlen(CACHE_MAGIC);
     if (!text || len < m || memcmp(text, CACHE_MAGIC, m) != 0) return free(text), 0;
-    R rd = {text + m, text + len, 0};
+    R rd = {text + m, text + len, 0, NULL};
     int ok = 1;
     for (size_t i = 0, n = r_count(&rd); i < n && ok && !rd.bad; i++) {
         char *file = r_str(&rd);

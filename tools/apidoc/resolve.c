@@ -394,7 +394,7 @@ void resolve_aliases(Model *m) {
             s = named; // a redeclared opaque typedef, or `typedef struct X X;` of a folded record
         }
         if (!s) { // opaque: a symbol of its own
-            if (!*a->tag_name) free(a->tag_name), a->tag_name = NULL;
+            if (!*a->tag_name) a->tag_name = NULL; // not freed: it may lie in a cache entry's block
             a->alias = 0;
             map_put(&ordinary, a->name, a);
             vec_push(&m->symbols, a);
