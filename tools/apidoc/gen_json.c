@@ -7,6 +7,7 @@
 #include "model.h"
 #include "schema.h"
 
+#include <stdint.h> // uint64_t
 #include <stdio.h>  // fopen, ferror, fclose
 #include <stdlib.h> // free
 #include <string.h> // strcmp
@@ -64,27 +65,43 @@ static void item(W *w) {
     newline(w);
 }
 
+// Whether any of the eight bytes of `x` must be escaped in a JSON string: below 0x20, '"' or '\\'
+// (the usual "has a zero byte" test; a false hit only sends the word to the byte loop).
+static int word_needs_escape(uint64_t x) {
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs ? 1 : 0;
+}
+
 static void quoted(W *w, const char *s) {
     put(w, "\"", 1);
-    const char *run = s;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        put(w, run, (size_t)(s - run));
+    size_t n = strlen(s), run = 0;
+    for (size_t i = 0; i < n;) {
+        uint64_t x;
+        if (i + 8 <= n && (memcpy(&x, s + i, 8), !word_needs_escape(x))) {
+            i += 8;
+            continue;
+        }
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            i++;
+            continue;
+        }
+        put(w, s + run, i - run);
         char esc[8];
         switch (c) {
-        case '"': puts_(w, "\\\""); break;
-        case '\\': puts_(w, "\\\\"); break;
-        case '\b': puts_(w, "\\b"); break;
-        case '\f': puts_(w, "\\f"); break;
-        case '\n': puts_(w, "\\n"); break;
-        case '\r': puts_(w, "\\r"); break;
-        case '\t': puts_(w, "\\t"); break;
+        case '"': put(w, "\\\"", 2); break;
+        case '\\': put(w, "\\\\", 2); break;
+        case '\b': put(w, "\\b", 2); break;
+        case '\f': put(w, "\\f", 2); break;
+        case '\n': put(w, "\\n", 2); break;
+        case '\r': put(w, "\\r", 2); break;
+        case '\t': put(w, "\\t", 2); break;
         default: snprintf(esc, sizeof esc, "\\u%04X", c); puts_(w, esc); break;
         }
-        run = s + 1;
+        run = ++i;
     }
-    put(w, run, (size_t)(s - run));
+    put(w, s + run, n - run);
     put(w, "\"", 1);
 }
 
