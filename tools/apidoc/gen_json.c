@@ -134,10 +134,15 @@ static void open_flat(W *w) {
     if (!w->flat) w->flat = w->depth;
 }
 
+// Keys are schema.h's names, which need no escapes: copied, not scanned.
 static void key(W *w, const char *k) {
     item(w);
-    quoted(w, k);
-    put(w, ": ", 2);
+    size_t n = strlen(k);
+    reserve(w, n + 4);
+    w->buf[w->n] = '"';
+    memcpy(w->buf + w->n + 1, k, n);
+    memcpy(w->buf + w->n + 1 + n, "\": ", 3);
+    w->n += n + 4;
 }
 
 static void k_str(W *w, const char *k, const char *v) {
