@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Reading input files: whole text, and lines of UTF-8 text (an unreadable or non-UTF-8 file is a
-// diagnostic). Entry points: read_text, read_lines.
+// diagnostic). Entry points: read_text, read_lines, lines_free.
 #include "model.h"
 
 #include <stdint.h> // uint64_t
@@ -27,7 +27,7 @@ char *read_text(const char *path, size_t *len) {
     }
     buf[n] = '\0';
     if (len) *len = n;
-    return buf;
+    return xrealloc(buf, n + 1); // callers may keep it (read_lines does): no 64 KB floor
 }
 
 // Returns the 1-based line of the first invalid UTF-8 sequence, or 0. Runs of ASCII go eight
@@ -68,17 +68,24 @@ char **read_lines(const char *path, int *nlines, DiagVec *diags) {
         free(text);
         return NULL;
     }
-    Vec(char *) lines = {0};
+    Vec(char *) lines = {0}; // pointing into `text`, cut in place: one block, not one per line
     char *p = text;
     while (*p) {
         char *e = strchr(p, '\n');
         size_t l = e ? (size_t)(e - p) : strlen(p);
+        char *next = e ? e + 1 : p + l;
         if (l && p[l - 1] == '\r') l--;
-        vec_push(&lines, xstrndup(p, l));
-        p = e ? e + 1 : p + strlen(p);
+        p[l] = '\0';
+        vec_push(&lines, p);
+        p = next;
     }
-    free(text);
+    if (!lines.n) free(text);
     *nlines = (int)lines.n;
     vec_push(&lines, NULL);
     return lines.items;
+}
+
+void lines_free(char **lines) {
+    if (lines) free(lines[0]); // the block (NULL when there are no lines)
+    free(lines);
 }
