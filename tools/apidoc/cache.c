@@ -8,7 +8,7 @@
 #include "model.h"
 
 #include <stdio.h>    // snprintf, rename
-#include <stdlib.h>   // strtoll, free
+#include <stdlib.h>   // free
 #include <string.h>   // strcmp, memcpy
 #include <sys/stat.h> // stat, mkdir
 #include <unistd.h>   // getpid
@@ -101,15 +101,27 @@ void unit_encode(Buf *b, const TuResult *r) {
 }
 
 // ---- reading ---------------------------------------------------------------------------------
-typedef struct { const char *p, *end; int bad; } R;
+// Decoded strings go to `arena` (one block per unit, never freed piecemeal: every string costs
+// at least two bytes of the text, "N:", so the text's length bounds the block) when it is set.
+typedef struct { const char *p, *end; int bad; char *arena; } R;
+
+// A decimal integer at r->p ending at `stop`; strtoll's generality (spaces, signs, locales)
+// cost a fifth of a warm run. More than 18 digits is damage.
+static long long r_digits(R *r, char stop) {
+    const char *p = r->p;
+    int neg = p < r->end && *p == '-';
+    p += neg;
+    long long v = 0;
+    const char *start = p;
+    while (p < r->end && *p >= '0' && *p <= '9' && p - start < 19) v = v * 10 + (*p++ - '0');
+    if (p == start || p - start > 18 || p >= r->end || *p != stop) return r->bad = 1, 0;
+    r->p = p + 1;
+    return neg ? -v : v;
+}
 
 static long long r_int(R *r) {
     if (r->bad || r->p >= r->end) return r->bad = 1, 0;
-    char *e;
-    long long v = strtoll(r->p, &e, 10);
-    if (e == r->p || e >= r->end || *e != ' ') return r->bad = 1, 0;
-    r->p = e + 1;
-    return v;
+    return r_digits(r, ' ');
 }
 
 static size_t r_count(R *r) {
@@ -121,11 +133,15 @@ static size_t r_count(R *r) {
 static char *r_str(R *r) {
     if (r->bad || r->p >= r->end) return r->bad = 1, NULL;
     if (*r->p == '~') return r->p++, NULL;
-    char *e;
-    long long n = strtoll(r->p, &e, 10);
-    if (e == r->p || e >= r->end || *e != ':' || n < 0 || n > r->end - e - 1) return r->bad = 1, NULL;
-    r->p = e + 1 + n;
-    return xstrndup(e + 1, (size_t)n);
+    long long n = r_digits(r, ':');
+    if (r->bad || n < 0 || n > r->end - r->p) return r->bad = 1, NULL;
+    r->p += n;
+    if (!r->arena) return xstrndup(r->p - n, (size_t)n);
+    char *d = r->arena;
+    memcpy(d, r->p - n, (size_t)n);
+    d[n] = '\0';
+    r->arena += n + 1;
+    return d;
 }
 
 static void r_strs(R *r, StrVec *v) {
@@ -175,15 +191,13 @@ static Symbol *r_symbol(R *r) {
 }
 
 int unit_decode(const char *text, size_t len, TuResult *out) {
-    R r = {text, text + len, 0};
+    R r = {text, text + len, 0, xrealloc(NULL, len + 1)};
     TuResult t = {0};
     for (size_t i = 0, n = r_count(&r); i < n && !r.bad; i++) vec_push(&t.syms, r_symbol(&r));
     for (size_t i = 0, n = r_count(&r); i < n && !r.bad; i++) {
         RawRef x = {r_str(&r), NULL, NULL, NULL, 0, 0, 0, 0};
         x.file = r_str(&r), x.function = r_str(&r);
-        char *kind = r_str(&r);
-        x.kind = intern_kind(kind);
-        free(kind);
+        x.kind = intern_kind(r_str(&r));
         x.line = (int)r_int(&r), x.column = (int)r_int(&r), x.function_start = (int)r_int(&r), x.function_end = (int)r_int(&r);
         if (!x.kind || !x.usr || !x.file) r.bad = 1;
         vec_push(&t.refs, x);
@@ -245,7 +259,7 @@ int cache_load(const char *dir, const char *key, TuResult *r) {
     free(path);
     size_t m = strlen(CACHE_MAGIC);
     if (!text || len < m || memcmp(text, CACHE_MAGIC, m) != 0) return free(text), 0;
-    R rd = {text + m, text + len, 0};
+    R rd = {text + m, text + len, 0, NULL};
     int ok = 1;
     for (size_t i = 0, n = r_count(&rd); i < n && ok && !rd.bad; i++) {
         char *file = r_str(&rd);

@@ -173,6 +173,7 @@ int cli_main(int argc, char **argv) {
     }
     Inputs in = {0};
     int rc = inputs_load(&o, &m, &in);
+    stage("inputs");
     for (size_t i = 0; rc == 0 && i < parts.n; i++) rc = shard_read(parts.items[i], &in, &m.diags);
     for (size_t i = 0; rc == 0 && merge && i < in.jobs.n; i++)
         if (!in.jobs.items[i].done) {
@@ -180,6 +181,7 @@ int cli_main(int argc, char **argv) {
             rc = 3;
         }
     if (rc == 0) extract_units(&o, &in);
+    stage("units");
     if (rc == 0 && o.shards) { // a shard writes its part; the merge does the rest
         mkdirs(o.out);
         if (shard_write(o.out, &in, o.shard, o.shards) != 0) {
@@ -195,7 +197,7 @@ int cli_main(int argc, char **argv) {
         diag_print(&m.diags, "apidoc");
         return 3;
     }
-    stage("extract");
+    stage("merge");
     model_sort(&m);
     tags_fold_model(&m);
     xref_resolve(&m);

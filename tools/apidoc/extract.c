@@ -232,8 +232,7 @@ static void *worker(void *arg) {
                 job->io_error = 1;
                 continue;
             }
-            for (int k = 0; k < n; k++) free(lines[k]);
-            free(lines);
+            lines_free(lines);
         }
         watchdog_begin(job);
         run_job(run, job, index);

@@ -174,8 +174,10 @@ typedef struct Model {
 Symbol *model_find(const Model *m, const char *name); // any name space, ordinary first
 void    model_index(Model *m);                           // makes model_find a hash lookup
 void    model_sort(Model *m);
-// Read a file into lines; NULL + diagnostic when unreadable or not UTF-8.
+// Read a file into lines; NULL + diagnostic when unreadable or not UTF-8. The lines share one
+// block: release them with lines_free, never line by line.
 char  **read_lines(const char *path, int *nlines, DiagVec *diags);
+void    lines_free(char **lines);
 char   *read_text(const char *path, size_t *len);
 const char *ref_category(const char *path);
 

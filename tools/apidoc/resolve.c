@@ -182,6 +182,15 @@ static char *ident_at(Map *files, const char *file, int line, int column) {
     return e > p ? xstrndup(p, (size_t)(e - p)) : NULL;
 }
 
+// `file:line` in a buffer reused for every lookup (the key is copied only when stored).
+static const char *pos_key(Str *k, const char *file, int line) {
+    k->n = 0;
+    str_cat(k, file);
+    str_add(k, ":", 1);
+    str_int(k, line);
+    return k->buf;
+}
+
 static void assign_ids(Model *m) {
     Map ids = {0};
     for (size_t i = 0; i < m->symbols.n; i++) {
@@ -223,8 +232,9 @@ void xref_resolve(Model *m) {
     }
     for (size_t i = 0; i < m->symbols.n; i++)
         if (m->symbols.items[i]->tag_name) map_put(&names, m->symbols.items[i]->tag_name, m->symbols.items[i]);
+    Str key = {0};
     for (size_t i = 0; i < m->misuse.n; i++)
-        map_put(&death, xprintf("%s:%d", m->misuse.items[i].file, m->misuse.items[i].line), m);
+        map_put(&death, xstrdup(pos_key(&key, m->misuse.items[i].file, m->misuse.items[i].line)), m);
     // references, and the table of enclosing functions (one entry each, shared by every symbol)
     for (size_t i = 0; i < m->raw_refs.n; i++) {
         RawRef *r = &m->raw_refs.items[i];
@@ -232,17 +242,14 @@ void xref_resolve(Model *m) {
         if (!t) continue;
         Reference ref = {r->file, r->line, r->column, r->kind, NULL, 0, 0, -1};
         if (r->function) {
-            char *key = xprintf("%s:%d", r->file, r->function_start);
-            size_t *at = map_get(&fn_index, key);
+            size_t *at = map_get(&fn_index, pos_key(&key, r->file, r->function_start));
             if (!at) {
                 at = xcalloc(1, sizeof *at);
                 *at = m->examples.n;
-                map_put(&fn_index, key, at);
+                map_put(&fn_index, xstrdup(key.buf), at);
                 Example e = {xstrdup(r->file), display_name(&files, r->file, r->function_start, r->function),
                              (char *)ref_category(r->file), NULL, r->function_start, r->function_end, 0};
                 vec_push(&m->examples, e);
-            } else {
-                free(key);
             }
             ref.example = (int)*at;
         }
@@ -261,9 +268,7 @@ void xref_resolve(Model *m) {
     for (size_t i = 0; i < ne; i++) {
         Example *e = &m->examples.items[i];
         Lines *f = lines_of(&files, e->file);
-        char *key = xprintf("%s:%d", e->file, e->start);
-        e->misuse = map_get(&death, key) != NULL || expects_death(f, e->start);
-        free(key);
+        e->misuse = map_get(&death, pos_key(&key, e->file, e->start)) != NULL || expects_death(f, e->start);
         size_t cap = 1024, n = 0;
         char *code = xrealloc(NULL, cap);
         code[0] = '\0';
@@ -345,7 +350,7 @@ void xref_resolve(Model *m) {
         }
         if (s->examples.n) qsort(s->examples.items, s->examples.n, sizeof(ExampleUse), use_cmp);
     }
-    free(remap);
+    free(remap), free(key.buf);
     // macros: public names in the body
     for (size_t i = 0; i < m->symbols.n; i++) {
         Symbol *s = m->symbols.items[i];
@@ -389,7 +394,7 @@ void resolve_aliases(Model *m) {
             s = named; // a redeclared opaque typedef, or `typedef struct X X;` of a folded record
         }
         if (!s) { // opaque: a symbol of its own
-            if (!*a->tag_name) free(a->tag_name), a->tag_name = NULL;
+            if (!*a->tag_name) a->tag_name = NULL; // not freed: it may lie in a cache entry's block
             a->alias = 0;
             map_put(&ordinary, a->name, a);
             vec_push(&m->symbols, a);

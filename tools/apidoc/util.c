@@ -124,3 +124,12 @@ void str_add(Str *s, const char *t, size_t n) {
 }
 
 void str_cat(Str *s, const char *t) { str_add(s, t, strlen(t)); }
+
+void str_int(Str *s, long long v) {
+    char t[24], *e = t + sizeof t, *p = e;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0) *--p = '-';
+    str_add(s, p, (size_t)(e - p));
+}

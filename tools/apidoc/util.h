@@ -31,6 +31,7 @@ typedef struct {
 } Str;
 void str_add(Str *s, const char *t, size_t n); // append n bytes of t
 void str_cat(Str *s, const char *t);           // append the string t
+void str_int(Str *s, long long v);             // append v in decimal (no printf: hot paths use it)
 char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 // A hash map from strings (or, with the _p variants, pointers) to pointers; keys are not copied.

@@ -15,6 +15,7 @@
 typedef struct { const Job *job; double start; } Slot;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t  wake = PTHREAD_COND_INITIALIZER; // watchdog_stop ends the wait at once
 static Slot     slots[16];
 static int      running;
 static double   limit_s, limit_mb;
@@ -37,10 +38,13 @@ static double resident_mb(void) {
 
 static void *sample(void *arg) {
     (void)arg;
+    pthread_mutex_lock(&lock);
     for (;;) {
-        struct timespec tick = {0, 100 * 1000 * 1000};
-        nanosleep(&tick, NULL);
-        pthread_mutex_lock(&lock);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 100 * 1000 * 1000;
+        if (until.tv_nsec >= 1000 * 1000 * 1000) until.tv_sec++, until.tv_nsec -= 1000 * 1000 * 1000;
+        while (running && pthread_cond_timedwait(&wake, &lock, &until) == 0) {}
         if (!running) {
             pthread_mutex_unlock(&lock);
             return NULL;
@@ -63,7 +67,6 @@ static void *sample(void *arg) {
             fflush(stderr);
             _Exit(1);
         }
-        pthread_mutex_unlock(&lock);
     }
 }
 
@@ -79,6 +82,7 @@ void watchdog_stop(void) {
     pthread_mutex_lock(&lock);
     int was = running;
     running = 0;
+    pthread_cond_signal(&wake);
     pthread_mutex_unlock(&lock);
     if (was) pthread_join(sampler, NULL);
 }
