@@ -45,12 +45,9 @@ static void puts_(W *w, const char *s) { put(w, s, strlen(s)); }
 
 // A decimal integer without snprintf (a warm run writes ~100,000 of them).
 static void put_int(W *w, long long v) {
-    char t[24], *e = t + sizeof t, *p = e;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    do *--p = (char)('0' + u % 10);
-    while (u /= 10);
-    if (v < 0) *--p = '-';
-    put(w, p, (size_t)(e - p));
+    char  t[24];
+    char *p = int_digits(t, v);
+    put(w, p, (size_t)(t + sizeof t - p));
 }
 
 static void newline(W *w) {

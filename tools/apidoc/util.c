@@ -125,11 +125,17 @@ void str_add(Str *s, const char *t, size_t n) {
 
 void str_cat(Str *s, const char *t) { str_add(s, t, strlen(t)); }
 
-void str_int(Str *s, long long v) {
-    char t[24], *e = t + sizeof t, *p = e;
+char *int_digits(char buf[24], long long v) {
+    char              *p = buf + 24;
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
     do *--p = (char)('0' + u % 10);
     while (u /= 10);
     if (v < 0) *--p = '-';
-    str_add(s, p, (size_t)(e - p));
+    return p;
+}
+
+void str_int(Str *s, long long v) {
+    char  t[24];
+    char *p = int_digits(t, v);
+    str_add(s, p, (size_t)(t + sizeof t - p));
 }

@@ -32,6 +32,8 @@ typedef struct {
 void str_add(Str *s, const char *t, size_t n); // append n bytes of t
 void str_cat(Str *s, const char *t);           // append the string t
 void str_int(Str *s, long long v);             // append v in decimal (no printf: hot paths use it)
+// v in decimal at the end of buf (no printf, no NUL); returns where the digits start.
+char *int_digits(char buf[24], long long v);
 char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 // A hash map from strings (or, with the _p variants, pointers) to pointers; keys are not copied.
