@@ -112,9 +112,9 @@ static Shim *thread_slot(void) {
 
 Shim *shim_slot_at(u32 slot) { return &shims[slot]; }
 
-// Enter the shim: the caller's slot, locked if it is the shared one, its inbox drained; NULL when
-// this call re-entered the shim (serve it from the bootstrap buffer instead).
-static Shim *enter(void) {
+// enter's general path: the first call of the process or of a thread, the shared slot (locked),
+// or a call that re-entered the shim (NULL: serve it from the bootstrap buffer instead).
+static __attribute__((noinline)) Shim *enter_slow(void) {
     if (depth) return NULL;
     depth = 1;
     if (ALLOC_UNLIKELY(!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) && !init()) {
@@ -127,7 +127,18 @@ static Shim *enter(void) {
     return me;
 }
 
-static void leave(Shim *me) {
+// Enter the shim: the caller's slot, locked if it is the shared one, its inbox drained; NULL when
+// this call re-entered the shim. A thread with its own slot (so the shim is ready) takes the
+// inline path: two thread-local loads, a flag and the inbox.
+static inline Shim *enter(void) {
+    Shim *me = mine;
+    if (ALLOC_UNLIKELY(!me || depth || me->shared)) return enter_slow();
+    depth = 1;
+    shim_drain(me);
+    return me;
+}
+
+static inline void leave(Shim *me) {
     if (ALLOC_UNLIKELY(me->shared)) pthread_mutex_unlock(&me->lock);
     depth = 0;
 }

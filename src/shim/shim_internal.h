@@ -8,6 +8,7 @@
 #define ALLOC_SHIM_INTERNAL_H
 
 #include "alloc/Heap.h"
+#include "heap_internal.h" // HeapSegment, HEAP_SEGMENT_SHIFT: a small block's window and size
 #include "alloc/Types.h" // opt-in short names (size, u8, i8…)
 #include "addrmap.h"     // a heap's segments, asked by the owner only
 #include "internal.h"    // alloc_os_map, alloc_os_grow, alloc_os_page_size
@@ -73,13 +74,75 @@ typedef struct ShimOwner {
 
 // --- shim_tables.c --------------------------------------------------------------------------
 
+// The address tables, read inline by every malloc and free; shim_tables.c maps and writes them.
+// A window table (one word per 4 MiB window: a heap segment's descriptor and its owner) covers
+// small blocks; a two-level page table (one word per 4 KiB page where a run starts: its size and
+// owner, leaves mapped on first use) covers page runs, which may share a window with other heaps'
+// runs. Only a block's owner writes its entries, before it hands the block out and before it
+// frees or moves it.
+enum {
+    SHIM_ADDRESS_BITS = 47, // user space on x86-64 and arm64 (4-level page tables)
+    SHIM_PAGE_SHIFT   = 12, // the page table's granule; every run starts on one
+    SHIM_LEAF_BITS    = 18, // a leaf covers 1 GiB: 2 MiB of entries
+};
+#define SHIM_ID_MASK ((u64)((1u << SHIM_ID_BITS) - 1))
+extern u64  *shim_windows; // window -> (HeapSegment * | owner id + 1), 0 = none
+extern u64 **shim_leaves;  // top level: page >> SHIM_LEAF_BITS -> leaf of run entries (bytes | id + 1)
+
 // Map the tables (virtual: untouched pages cost nothing); 0 when the OS refuses.
 int shim_tables_init(void);
+
+// The id heap `heap` of `me` writes into the tables.
+static inline u32 shim_id_of(const Shim *me, u32 heap) {
+    return me->index * SHIM_HEAP_STRIDE + heap + 1;
+}
+
+static inline u64 *shim_window_entry(const void *ptr) {
+    return &shim_windows[(uintptr_t)ptr >> HEAP_SEGMENT_SHIFT];
+}
+
+// The page-table entry of `ptr`'s page (an address below 2^SHIM_ADDRESS_BITS); NULL when its leaf
+// does not exist yet.
+static inline u64 *shim_run_entry(const void *ptr) {
+    uintptr_t page = (uintptr_t)ptr >> SHIM_PAGE_SHIFT;
+    u64      *leaf = __atomic_load_n(&shim_leaves[page >> SHIM_LEAF_BITS], __ATOMIC_ACQUIRE);
+    return leaf ? &leaf[page & (((uintptr_t)1 << SHIM_LEAF_BITS) - 1)] : NULL;
+}
+
+static inline ShimOwner shim_owner_from(u64 entry, u32 large, size bytes) {
+    u32 id = (u32)(entry & SHIM_ID_MASK) - 1;
+    return (ShimOwner){1, id / SHIM_HEAP_STRIDE, id % SHIM_HEAP_STRIDE, large, bytes};
+}
+
 // The owner of `ptr`; `want_bytes` also reads the block's size (for realloc and usable size).
-ShimOwner shim_owner_of(const void *ptr, int want_bytes);
+// The page table is asked first: a run's entry is written before the run is handed out, while a
+// window may still name a segment its heap has just unmapped.
+static inline ShimOwner shim_owner_of(const void *ptr, int want_bytes) {
+    if ((uintptr_t)ptr >> SHIM_ADDRESS_BITS) return (ShimOwner){0};
+    const u64 *run   = shim_run_entry(ptr);
+    u64        entry = run ? __atomic_load_n(run, __ATOMIC_ACQUIRE) : 0;
+    if (entry) return shim_owner_from(entry, 1, (size)(entry & ~SHIM_ID_MASK));
+    entry = __atomic_load_n(shim_window_entry(ptr), __ATOMIC_ACQUIRE);
+    if (!entry) return (ShimOwner){0};
+    size bytes = 0;
+    if (want_bytes) { // a live slot's page keeps its class while the slot lives
+        HeapSegment *segment = (HeapSegment *)(uintptr_t)(entry & ~SHIM_ID_MASK);
+        bytes                = heap_segment_page(segment, ptr)->slot_size;
+    }
+    return shim_owner_from(entry, 0, bytes);
+}
+
+// shim_note_block's slow path: `ptr` is the first block of its window for this heap, or a run.
+int shim_note_new(Shim *me, u32 heap, void *ptr);
+
 // Record that heap `heap` of `me` just returned `ptr` (a live block): marks its segment's window
-// or records the run in the page table. 0 when the OS refuses a table page. Owner only.
-int shim_note_block(Shim *me, u32 heap, void *ptr);
+// or records the run in the page table. 0 when the OS refuses a table page. Owner only. Almost
+// every block lands in a window its heap has marked already: one load and a compare.
+static inline int shim_note_block(Shim *me, u32 heap, void *ptr) {
+    u64 entry = __atomic_load_n(shim_window_entry(ptr), __ATOMIC_RELAXED);
+    if (ALLOC_LIKELY((entry & SHIM_ID_MASK) == shim_id_of(me, heap))) return 1;
+    return shim_note_new(me, heap, ptr);
+}
 // `ptr`, a run of heap `heap` of `me`, is about to be freed or moved: forget it in the page table
 // (returns the entry, to put back if the move fails). Owner only.
 u64 shim_forget_run(Shim *me, u32 heap, const void *ptr);
@@ -98,6 +161,8 @@ static inline void shim_sweep(Shim *me, u32 heap) {
 }
 
 // --- shim_slot.c ----------------------------------------------------------------------------
+// The fast paths of malloc and free are inline here, so a call costs the heap's own work and a
+// few loads; what is rare (a heap's first use, a table page, a remote free) is out of line.
 
 // Slot `slot` of the slot array (malloc_shim.c).
 Shim *shim_slot_at(u32 slot);
@@ -109,10 +174,36 @@ static inline HeapAllocator *shim_heap(Shim *me, u32 heap) {
     if (ALLOC_UNLIKELY(!(me->ready_heaps >> heap & 1))) shim_heap_init(me, heap);
     return &me->heaps[heap];
 }
+
+// shim_allocate's slow path: the tables had no room for `ptr`; it is freed again (NULL).
+void *shim_unallocate(Shim *me, u32 heap, void *ptr);
+
 // Allocate from heap `heap` of `me` and record the block in the tables.
-void *shim_allocate(Shim *me, u32 heap, size bytes, i8 zeroed);
+static inline void *shim_allocate(Shim *me, u32 heap, size bytes, i8 zeroed) {
+    void *ptr = heap_allocator_allocate(shim_heap(me, heap), bytes, zeroed);
+    if (ptr && ALLOC_UNLIKELY(!shim_note_block(me, heap, ptr))) return shim_unallocate(me, heap, ptr);
+    return ptr;
+}
+
+// Free a block of `me` (or report a pointer that is none: the heap aborts); `large`: the tables
+// found it in the page table.
+static inline void shim_free_here(Shim *me, u32 heap, void *ptr, u32 large) {
+    if (large) shim_forget_run(me, heap, ptr); // before the heap may unmap it for another thread to map
+    heap_allocator_deallocate(shim_heap(me, heap), ptr);
+    shim_sweep(me, heap);
+}
+
+// Hand a block of another slot (`owner`) to that slot's inbox.
+void shim_free_remote(Shim *me, ShimOwner owner, void *ptr);
+
 // Free any pointer: here when `me` owns it, else onto its owner's inbox.
-void shim_free(Shim *me, void *ptr);
+static inline void shim_free(Shim *me, void *ptr) {
+    ShimOwner owner = shim_owner_of(ptr, 0);
+    if (ALLOC_LIKELY(!owner.known || owner.slot == me->index))
+        shim_free_here(me, owner.known ? owner.heap : 0, ptr, owner.large); // unknown: the heap reports it
+    else shim_free_remote(me, owner, ptr);
+}
+
 // realloc of a block of `me` (or of an unknown pointer, which the heap reports).
 void *shim_remap(Shim *me, ShimOwner owner, void *ptr, size bytes);
 // Free every block other slots handed to `me` since the last drain.

@@ -3,8 +3,8 @@
 // any pointer (here when the slot owns it, else pushed onto the owner's inbox: a lock-free stack
 // of out-of-band nodes the owner takes whole and drains on its next call), realloc of the slot's
 // own blocks, and the node pool (nodes go back to the slot that made them through its `returned`
-// stack). Entry points: shim_heap_init, shim_allocate, shim_free, shim_remap,
-// shim_drain_all.
+// stack). The fast paths (shim_allocate, shim_free) are inline in shim_internal.h. Entry points:
+// shim_heap_init, shim_unallocate, shim_free_remote, shim_remap, shim_drain_all.
 #include "shim_internal.h"
 
 enum { NODE_BLOCK_BYTES = 64 << 10 }; // nodes mapped at a time
@@ -14,23 +14,10 @@ void shim_heap_init(Shim *me, u32 heap) {
     me->ready_heaps |= 1u << heap;
 }
 
-void *shim_allocate(Shim *me, u32 heap, size bytes, i8 zeroed) {
-    HeapAllocator *h   = shim_heap(me, heap);
-    void          *ptr = heap_allocator_allocate(h, bytes, zeroed);
-    if (ptr && ALLOC_UNLIKELY(!shim_note_block(me, heap, ptr))) { // no table room: out of memory
-        heap_allocator_deallocate(h, ptr);
-        shim_sweep(me, heap);
-        return NULL;
-    }
-    return ptr;
-}
-
-// Free a block of `me` (or report a pointer that is none: the heap aborts); `large`: the tables
-// found it in the page table.
-static void free_here(Shim *me, u32 heap, void *ptr, u32 large) {
-    if (large) shim_forget_run(me, heap, ptr); // before the heap may unmap it for another thread to map
-    heap_allocator_deallocate(shim_heap(me, heap), ptr);
+void *shim_unallocate(Shim *me, u32 heap, void *ptr) {
+    heap_allocator_deallocate(&me->heaps[heap], ptr);
     shim_sweep(me, heap);
+    return NULL;
 }
 
 // --- Nodes and inboxes ------------------------------------------------------------------------
@@ -67,7 +54,7 @@ void shim_drain_all(Shim *me) {
     ShimNode *first = NULL, *last = NULL; // drained nodes of first->home, not yet given back
     while (node) {
         ShimNode *next = node->next;
-        free_here(me, node->heap, node->ptr, node->large);
+        shim_free_here(me, node->heap, node->ptr, node->large);
         if (first && first->home != node->home) {
             stack_push_chain(&shim_slot_at(first->home)->returned, first, last);
             first = NULL;
@@ -80,12 +67,7 @@ void shim_drain_all(Shim *me) {
     if (first) stack_push_chain(&shim_slot_at(first->home)->returned, first, last);
 }
 
-void shim_free(Shim *me, void *ptr) {
-    ShimOwner owner = shim_owner_of(ptr, 0);
-    if (!owner.known || owner.slot == me->index) {
-        free_here(me, owner.known ? owner.heap : 0, ptr, owner.large); // unknown: the heap reports it
-        return;
-    }
+void shim_free_remote(Shim *me, ShimOwner owner, void *ptr) {
     ShimNode *node = node_take(me);
     if (!node) return; // no memory for a node: the block leaks rather than the program stops
     node->ptr   = ptr;
