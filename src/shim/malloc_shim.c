@@ -152,8 +152,9 @@ static u32 heap_for(size alignment) {
     return k < SHIM_HEAPS ? k : SHIM_HEAPS;
 }
 
-// Allocate `bytes` aligned to `alignment` (a power of two); NULL and ENOMEM on failure.
-static void *allocate(size bytes, size alignment, i8 zeroed) {
+// Allocate `bytes` aligned to `alignment` (a power of two); NULL and ENOMEM on failure. Inlined
+// into each entry, so malloc and calloc fold the alignment away.
+static inline __attribute__((always_inline)) void *allocate(size bytes, size alignment, i8 zeroed) {
     if (!bytes) bytes = 1; // malloc(0) returns a unique pointer
     Shim *me = enter();
     if (!me) return bootstrap_take(bytes, alignment);

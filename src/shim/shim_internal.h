@@ -116,13 +116,16 @@ static inline ShimOwner shim_owner_from(u64 entry, u32 large, size bytes) {
 
 // The owner of `ptr`; `want_bytes` also reads the block's size (for realloc and usable size).
 // The page table is asked first: a run's entry is written before the run is handed out, while a
-// window may still name a segment its heap has just unmapped.
+// window may still name a segment its heap has just unmapped. A run starts on a page, so an
+// address inside a page (most small blocks) skips that table.
 static inline ShimOwner shim_owner_of(const void *ptr, int want_bytes) {
     if ((uintptr_t)ptr >> SHIM_ADDRESS_BITS) return (ShimOwner){0};
-    const u64 *run   = shim_run_entry(ptr);
-    u64        entry = run ? __atomic_load_n(run, __ATOMIC_ACQUIRE) : 0;
-    if (entry) return shim_owner_from(entry, 1, (size)(entry & ~SHIM_ID_MASK));
-    entry = __atomic_load_n(shim_window_entry(ptr), __ATOMIC_ACQUIRE);
+    if (!((uintptr_t)ptr & (((uintptr_t)1 << SHIM_PAGE_SHIFT) - 1))) {
+        const u64 *run   = shim_run_entry(ptr);
+        u64        entry = run ? __atomic_load_n(run, __ATOMIC_ACQUIRE) : 0;
+        if (entry) return shim_owner_from(entry, 1, (size)(entry & ~SHIM_ID_MASK));
+    }
+    u64 entry = __atomic_load_n(shim_window_entry(ptr), __ATOMIC_ACQUIRE);
     if (!entry) return (ShimOwner){0};
     size bytes = 0;
     if (want_bytes) { // a live slot's page keeps its class while the slot lives
