@@ -6,8 +6,11 @@ import collections, glob, json, os, statistics, sys
 tsv, tree, shards, svg_path, machine = sys.argv[1:6]
 rows = [l.rstrip("\n").split("\t") for l in open(tsv)][1:]
 by = collections.defaultdict(list)  # (scale, tool) -> [(wall, cpu, rss_kb, bytes)]
+by_round = collections.defaultdict(dict)  # (scale, tool) -> {round: (wall, cpu, rss_kb, bytes)}
 for k, r, tool, wall, cpu, rss, size in rows:
-    by[(int(k), tool)].append((float(wall), float(cpu), int(rss), int(size)))
+    m = (float(wall), float(cpu), int(rss), int(size))
+    by[(int(k), tool)].append(m)
+    by_round[(int(k), tool)][r] = m
 scales = sorted({k for k, t in by if t == "apidoc"})
 med = lambda xs: statistics.median(xs)
 get = lambda k, t, i: med([x[i] for x in by[(k, t)]])
@@ -30,11 +33,23 @@ for k in scales:
     aw, ac, ar, ab = a
     dw, dc, dr, _ = d
     print(f"| {k}× | {ac:.2f} | {aw:.2f} | {ar / 1024:.0f} | {ab / 1e6:.1f} | {dc:.2f} | {dw:.2f} | {dr / 1024:.0f} | {ac / dc:.2f}× | {ar / dr:.2f}× |")
-print("\n| doubling | apidoc CPU | apidoc wall | api.json | Doxygen CPU | aim (apidoc CPU) |")
+# A doubling's ratio is taken inside each round (both scales ran minutes apart under the same
+# load), then the median and spread over the rounds are reported, as BENCH.md asks; the ratio
+# of two medians would pair scales from different rounds.
+def round_ratios(a, b, tool, i):
+    at = {r: x[i] for r, x in by_round[(a, tool)].items()}
+    bt = {r: x[i] for r, x in by_round[(b, tool)].items()}
+    return [bt[r] / at[r] for r in sorted(at) if r in bt]
+def ratio_cell(a, b, tool, i):
+    rs = round_ratios(a, b, tool, i)
+    spread = f" ({min(rs):.2f}–{max(rs):.2f})" if len(rs) > 1 else ""
+    return f"{med(rs):.2f}×{spread}"
+print(f"\nPer doubling: the ratio within each round, median over the rounds (min–max in brackets).\n")
+print("| doubling | apidoc CPU | apidoc wall | api.json | Doxygen CPU | aim (apidoc CPU) |")
 print("|---|---:|---:|---:|---:|---|")
 for a, b in zip(scales, scales[1:]):
-    r = lambda t, i: get(b, t, i) / get(a, t, i)
-    print(f"| {a}× → {b}× | {r('apidoc', 1):.2f}× | {r('apidoc', 0):.2f}× | {r('apidoc', 3):.2f}× | {r('doxygen', 1):.2f}× | ≤ 2.05× |")
+    print(f"| {a}× → {b}× | {ratio_cell(a, b, 'apidoc', 1)} | {ratio_cell(a, b, 'apidoc', 0)} | "
+          f"{ratio_cell(a, b, 'apidoc', 3)} | {ratio_cell(a, b, 'doxygen', 1)} | ≤ 2.05× |")
 ir = {k: by[(k, t)][0][1] for (k, t) in by if t == "apidoc-instructions"}
 if ir:
     ks = sorted(ir)
