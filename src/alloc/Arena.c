@@ -53,6 +53,20 @@ static size block_extent(const ArenaAllocator *self, const u64 *bits, size unit,
     return (end - unit) << self->shift;
 }
 
+// The header's inline fast path bumps up to `bump_limit`. A build that must see every allocation
+// (the sanitizer hooks, the self-check after every operation) keeps it at the cursor: no room, so
+// every inline call comes here.
+#if ALLOC_ASAN || defined(ALLOC_VALGRIND) || ALLOC_DEBUG >= 3
+#define INLINE_BUMP 0
+#else
+#define INLINE_BUMP 1
+#endif
+
+// After the cursor moved: a build without the inline path keeps `bump_limit` on it.
+static inline void cursor_moved(ArenaAllocator *self) {
+    if (!INLINE_BUMP) self->bump_limit = self->cursor;
+}
+
 static size room_of(const ArenaAllocator *self) {
     return (size)((uintptr_t)self->limit - (uintptr_t)self->cursor);
 }
@@ -67,6 +81,7 @@ static inline char *bump(ArenaAllocator *self, size bytes, size effective, i8 ze
     char *block  = self->cursor;
     self->cursor = block + effective;
     self->last   = block;
+    cursor_moved(self);
     mark_start(self->bits, (size)(block - self->floor) >> self->shift);
     alloc_sanitize_allocated(self, block, effective, zeroed != 0);
     if (zeroed && (uintptr_t)block < (uintptr_t)self->dirty) {
@@ -144,6 +159,7 @@ static void enter_chunk(ArenaAllocator *self, u32 index) {
     self->current     = index;
     self->cursor      = chunk->start + chunk->used;
     self->limit       = chunk->start + chunk->bytes;
+    self->bump_limit  = INLINE_BUMP ? self->limit : self->cursor;
     self->dirty       = chunk->start + chunk->dirty;
     self->last        = NULL;
     self->floor       = chunk->start;
@@ -224,6 +240,7 @@ static size release_last(ArenaAllocator *self) {
     raise_dirty(self);
     self->cursor = self->last;
     self->last   = NULL;
+    cursor_moved(self);
     self->live_blocks -= 1;
     alloc_sanitize_freed(self, self->cursor, effective);
     alloc_stats_deallocated(base_of(self), effective);
@@ -238,6 +255,7 @@ static bool resize_last(ArenaAllocator *self, size new_size) {
     size effective     = alloc_align_up(new_size, self->base.alignment); // fits: room is aligned
     if (effective < old_effective) raise_dirty(self);
     self->cursor = self->last + effective;
+    cursor_moved(self);
     alloc_sanitize_resized(self, self->last, old_effective, effective);
     alloc_stats_reallocated(base_of(self), new_size, old_effective, effective);
     return true;
@@ -255,6 +273,7 @@ static char *carve_for_move(ArenaAllocator *self, size new_size, size *effective
     char *block  = self->cursor;
     self->cursor = block + *effective;
     self->last   = block;
+    cursor_moved(self);
     mark_start(self->bits, (size)(block - self->floor) >> self->shift);
     alloc_sanitize_allocated(self, block, *effective, false);
     return block;
@@ -299,12 +318,23 @@ __attribute__((noinline)) static void *remap_older(ArenaAllocator *self, void *p
 
 // --- The typed interface ----------------------------------------------------------------------
 
+// The out-of-line definitions of the two entries the header also defines inline (gnu_inline):
+// what a call that is not inlined, or a pointer to the function, runs. Same behaviour.
 void *arena_allocator_allocate(ArenaAllocator *self, size bytes, i8 zeroed) {
     ALLOC_CHECK_ON_RETURN(self);
     // `bytes - 1 < room` is `0 < bytes <= room`; room is a multiple of the alignment, so the
     // rounded size fits too.
     if (ALLOC_UNLIKELY(!is_arena(self) || bytes - 1 >= room_of(self)))
         return allocate_slow(self, bytes, zeroed, __func__);
+    size align = self->base.alignment;
+    return bump(self, bytes, (bytes + align - 1) & ~(align - 1), zeroed);
+}
+
+// The inline path's fallback: the whole typed entry, room checked against `limit`.
+void *arena_allocator_allocate_slow(ArenaAllocator *self, size bytes, i8 zeroed) {
+    ALLOC_CHECK_ON_RETURN(self);
+    if (ALLOC_UNLIKELY(!is_arena(self) || bytes - 1 >= room_of(self)))
+        return allocate_slow(self, bytes, zeroed, "arena_allocator_allocate");
     size align = self->base.alignment;
     return bump(self, bytes, (bytes + align - 1) & ~(align - 1), zeroed);
 }
@@ -355,6 +385,16 @@ static size deallocate_typed(Allocator *self, void *ptr) {
 }
 
 void *arena_allocator_vtable_allocate(Allocator *base, size bytes, i8 zeroed) {
+    ArenaAllocator *self = (ArenaAllocator *)base;
+    ALLOC_CHECK_ON_RETURN(self);
+    if (ALLOC_UNLIKELY(!is_arena(self) || bytes - 1 >= room_of(self)))
+        return alloc_dyn_allocate_slow(base, bytes, zeroed, allocate_typed);
+    size align = self->base.alignment;
+    return bump(self, bytes, (bytes + align - 1) & ~(align - 1), zeroed);
+}
+
+// The inline path's fallback: the whole vtable entry.
+void *arena_allocator_vtable_allocate_slow(Allocator *base, size bytes, i8 zeroed) {
     ArenaAllocator *self = (ArenaAllocator *)base;
     ALLOC_CHECK_ON_RETURN(self);
     if (ALLOC_UNLIKELY(!is_arena(self) || bytes - 1 >= room_of(self)))
@@ -463,14 +503,15 @@ void ArenaAllocatorCheck(const ArenaAllocator *self) {
                     (self->len == 0 || self->current < self->len);
     if (!table_ok) AllocFatal(function, "corrupted allocator: chunk table", self->chunks);
     if (!self->len) {
-        if (self->cursor || self->limit || self->dirty || self->last)
+        if (self->cursor || self->limit || self->dirty || self->last || self->bump_limit)
             AllocFatal(function, "corrupted allocator: cursor", self->cursor);
     } else {
         const ArenaChunk *chunk = &self->chunks[self->current];
         bool cursor_ok =
             self->cursor >= chunk->start && self->limit == chunk->start + chunk->bytes &&
             self->cursor <= self->limit && self->dirty >= chunk->start &&
-            self->dirty <= self->limit && alloc_is_aligned(self->cursor, self->base.alignment);
+            self->dirty <= self->limit && alloc_is_aligned(self->cursor, self->base.alignment) &&
+            self->bump_limit == (INLINE_BUMP ? self->limit : self->cursor);
         if (!cursor_ok) AllocFatal(function, "corrupted allocator: cursor", self->cursor);
         if (self->last && (self->last < chunk->start || self->last >= self->cursor ||
                            !alloc_is_aligned(self->last, self->base.alignment)))
