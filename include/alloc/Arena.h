@@ -102,7 +102,7 @@ typedef struct ArenaChunk {
 /// - bump_limit   : How far the inline fast path of `arena_allocator_allocate` may bump the
 ///                  cursor: `limit` in a normal build of the library; equal to `cursor` (no room,
 ///                  every call goes to the library) before the first chunk and in a build that must
-///                  see every allocation (AddressSanitizer, valgrind, `ALLOC_DEBUG` >= 3).
+///                  see every allocation (AddressSanitizer, valgrind, ALLOC_DEBUG at 3).
 /// - limit        : One past the last byte of the current chunk; NULL before the first chunk.
 /// - dirty        : High-water mark of the current chunk: memory from the larger of `cursor` and
 ///                  `dirty` up to `limit` has never been handed out and reads as zero.
@@ -397,10 +397,10 @@ ALLOC_API void *arena_allocator_vtable_allocate_slow(Allocator *self, size_t byt
 #if defined(__GNUC__) && !defined(ALLOC_ARENA_NO_INLINE)
 ///
 /// How this header defines the inline fast paths of `arena_allocator_allocate` and
-/// `arena_allocator_vtable_allocate`: GNU `extern inline` (`gnu_inline`), so a call is inlined
+/// `arena_allocator_vtable_allocate`: GNU extern inline (gnu_inline), so a call is inlined
 /// and a call that is not, or a pointer taken to the function, uses the exported out-of-line
 /// function, which behaves the same. Defined with GCC and Clang unless the includer defines
-/// `ALLOC_ARENA_NO_INLINE` (then every call goes to the library).
+/// ALLOC_ARENA_NO_INLINE (then every call goes to the library).
 ///
 /// TAGS: Allocator, Arena, Config
 ///
