@@ -116,8 +116,9 @@ typedef struct ArenaChunk {
 /// - chunks_bytes : Length in bytes of the mapping that holds `chunks`; 0 while it is NULL.
 /// - chunk_bytes  : Size in bytes of the first chunk (later ones double from it); set by the
 ///                  Init macro, rounded up to whole pages and to the alignment when mapped.
-/// - live_blocks  : Blocks allocated and not yet released (by freeing the most recent block or by
-///                  `ArenaAllocatorReset`); `ArenaAllocatorReset` counts them as deallocations.
+/// - moved_blocks : Older blocks `arena_allocator_remap` moved since the last reset: their old
+///                  starts stay marked in `bounds`, so the live blocks are the marked starts less
+///                  this; `ArenaAllocatorReset` counts the live blocks as deallocations.
 /// - floor        : First byte of the current chunk; NULL before the first chunk.
 /// - bits         : The current chunk's block-start bitmap (inside `bounds`); NULL before the
 ///                  first chunk.
@@ -152,7 +153,7 @@ typedef struct ArenaAllocator {
     uint32_t    current;      // index of the chunk being carved
     size_t      chunks_bytes; // bytes mapped for the table, multiple of the page size
     size_t      chunk_bytes;  // first chunk size in bytes; later chunks double
-    uint64_t    live_blocks;  // blocks allocated and not released
+    uint64_t    moved_blocks; // older blocks moved by remap since the last reset
     char       *floor;        // start of the current chunk
     uint64_t   *bits;         // the current chunk's block-start bitmap
     uint32_t    shift;        // log2(alignment)
@@ -426,7 +427,6 @@ ALLOC_ARENA_INLINE void *arena_allocator_allocate(ArenaAllocator *self, size_t b
     self->cursor     = block + effective;
     self->last       = block;
     self->bits[unit >> 6] |= (uint64_t)1 << (unit & 63);
-    self->live_blocks += 1;
     // bytes_in_use first and on its own, as the library does (no merged 16-byte load).
     size_t in_use                 = self->base.stats.bytes_in_use + effective;
     self->base.stats.bytes_in_use = in_use;
@@ -451,7 +451,6 @@ ALLOC_ARENA_INLINE void *arena_allocator_vtable_allocate(Allocator *base, size_t
     self->cursor     = block + effective;
     self->last       = block;
     self->bits[unit >> 6] |= (uint64_t)1 << (unit & 63);
-    self->live_blocks += 1;
     size_t in_use                 = self->base.stats.bytes_in_use + effective;
     self->base.stats.bytes_in_use = in_use;
     if (in_use > self->base.stats.peak_bytes_in_use) self->base.stats.peak_bytes_in_use = in_use;

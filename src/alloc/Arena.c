@@ -40,6 +40,33 @@ static size bound_words(const ArenaAllocator *self, size bytes) {
     return ((bytes >> self->shift) + 63) / 64;
 }
 
+// Set bits of a word, in registers (the builtin is a libgcc call without -mpopcnt).
+static inline u64 bits_set(u64 x) {
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return (x * 0x0101010101010101ULL) >> 56;
+}
+
+// Block starts marked in the first `used` bytes of `chunk`.
+static u64 count_starts(const ArenaAllocator *self, const ArenaChunk *chunk, size used) {
+    const u64 *bits  = self->bounds + chunk->bound;
+    u64        count = 0;
+    for (size w = 0, words = bound_words(self, used); w < words; ++w) count += bits_set(bits[w]);
+    return count;
+}
+
+// Live blocks: every block start marked, less the old starts of moved blocks.
+static u64 live_blocks(const ArenaAllocator *self) {
+    u64 marked = 0;
+    for (u32 i = 0; i < self->len; ++i) {
+        const ArenaChunk *chunk = &self->chunks[i];
+        marked += count_starts(self, chunk,
+                               i == self->current ? (size)(self->cursor - chunk->start) : chunk->used);
+    }
+    return marked - self->moved_blocks;
+}
+
 // Bytes from unit `unit` (a block start) to the next block start, or to `end` units (the end of
 // the chunk's used part): the block's effective size.
 static size block_extent(const ArenaAllocator *self, const u64 *bits, size unit, size end) {
@@ -88,7 +115,6 @@ static inline char *bump(ArenaAllocator *self, size bytes, size effective, i8 ze
         size dirty_bytes = (size)((uintptr_t)self->dirty - (uintptr_t)block);
         memset(block, 0, dirty_bytes < effective ? dirty_bytes : effective);
     }
-    self->live_blocks += 1;
     alloc_stats_allocated(base_of(self), bytes, effective);
     return block;
 }
@@ -241,7 +267,6 @@ static size release_last(ArenaAllocator *self) {
     self->cursor = self->last;
     self->last   = NULL;
     cursor_moved(self);
-    self->live_blocks -= 1;
     alloc_sanitize_freed(self, self->cursor, effective);
     alloc_stats_deallocated(base_of(self), effective);
     return effective;
@@ -310,6 +335,7 @@ __attribute__((noinline)) static void *remap_older(ArenaAllocator *self, void *p
     size  effective;
     char *block = carve_for_move(self, new_size, &effective);
     if (!block) return NULL;
+    self->moved_blocks += 1; // its old start stays marked until Reset
     memcpy(block, ptr, old);
     alloc_sanitize_freed(self, ptr, old);
     alloc_stats_reallocated(base_of(self), new_size, old, effective);
@@ -425,18 +451,22 @@ void ArenaAllocatorReset(ArenaAllocator *self) {
     ALLOC_CHECK_ON_RETURN(self);
     check_header(self, __func__);
     AllocatorStats *stats = &self->base.stats;
-    stats->deallocations += self->live_blocks; // every live block is released at once
-    stats->bytes_in_use = 0;
-    self->live_blocks   = 0;
+    stats->bytes_in_use   = 0;
     if (!self->len) return;
     save_current(self);
     alloc_sanitize_pool_destroy(self); // every block is gone: poison each chunk whole again
+    // Every live block is released at once: the block starts marked, less the old starts of
+    // moved blocks (counted rather than kept per allocation on the fast path).
+    u64 marked = 0;
     for (u32 i = 0; i < self->len; ++i) {
         ArenaChunk *chunk = &self->chunks[i];
+        marked += count_starts(self, chunk, chunk->used);
         memset(self->bounds + chunk->bound, 0, bound_words(self, chunk->used) * sizeof(u64));
         chunk->used = 0;
         alloc_sanitize_region_mapped(self, chunk->start, chunk->bytes);
     }
+    stats->deallocations += marked - self->moved_blocks;
+    self->moved_blocks = 0;
     enter_chunk(self, 0);
 }
 
@@ -528,8 +558,9 @@ void ArenaAllocatorCheck(const ArenaAllocator *self) {
     if (self->base.footprint_bytes != mapped + self->chunks_bytes + self->bounds_bytes)
         AllocFatal(function, "corrupted allocator: footprint", self);
     const AllocatorStats *stats = &self->base.stats;
-    if (stats->bytes_in_use > used || (self->live_blocks == 0 && stats->bytes_in_use != 0) ||
-        (self->last && self->live_blocks == 0))
+    u64                   live  = live_blocks(self); // after check_chunks: the bitmaps are sound
+    if (stats->bytes_in_use > used || live > (used >> self->shift) || (live == 0 && stats->bytes_in_use != 0) ||
+        (self->last && live == 0))
         AllocFatal(function, "corrupted allocator: statistics", self);
 }
 
