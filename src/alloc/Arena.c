@@ -5,6 +5,9 @@
 // entries, ArenaAllocatorReset, ArenaAllocatorDeinit, ArenaAllocatorCheck. The fast path of
 // arena_allocator_allocate is a bounds check, a bump and one bit set; moving to another chunk
 // lives in the static slow path, and so does the remap of an older block (a move by copy).
+// The header's inline fast paths stay out of this file: here the two functions get their one
+// out-of-line definition, which calls the static helpers (not allowed in an inline definition).
+#define ALLOC_ARENA_NO_INLINE
 #include "alloc/Arena.h"
 #include "internal.h"
 #include "sanitizer.h"
@@ -345,7 +348,7 @@ __attribute__((noinline)) static void *remap_older(ArenaAllocator *self, void *p
 // --- The typed interface ----------------------------------------------------------------------
 
 // The out-of-line definitions of the two entries the header also defines inline (gnu_inline):
-// what a call that is not inlined, or a pointer to the function, runs. Same behaviour.
+// what a call that is not inlined, or a pointer to the function, runs; same behaviour.
 void *arena_allocator_allocate(ArenaAllocator *self, size bytes, i8 zeroed) {
     ALLOC_CHECK_ON_RETURN(self);
     // `bytes - 1 < room` is `0 < bytes <= room`; room is a multiple of the alignment, so the
