@@ -303,6 +303,7 @@ ALLOC_API void *arena_allocator_allocate(ArenaAllocator *self, size_t bytes, int
 ALLOC_API int8_t arena_allocator_resize(ArenaAllocator *self, void *ptr, size_t new_size);
 ALLOC_API void *arena_allocator_remap(ArenaAllocator *self, void *ptr, size_t new_size);
 ALLOC_API size_t arena_allocator_deallocate(ArenaAllocator *self, void *ptr);
+ALLOC_API void *arena_allocator_vtable_allocate(Allocator *self, size_t bytes, int8_t zeroed);
 ALLOC_API void *slab_allocator_allocate(SlabAllocator *self, size_t bytes, int8_t zeroed);
 ALLOC_API int8_t slab_allocator_resize(SlabAllocator *self, void *ptr, size_t new_size);
 ALLOC_API void *slab_allocator_remap(SlabAllocator *self, void *ptr, size_t new_size);
@@ -417,6 +418,8 @@ ALLOC_API void *allocator_realloc_dyn(Allocator *self, void *ptr, size_t new_siz
 /// The library's kinds that set `validates_itself` check their own magic on the fast path (the
 /// one compare their typed call makes) and send everything else, a bad header included, to the
 /// dynamic path's validation and retry policy: the diagnostics are those of `allocator_alloc_dyn`.
+/// An `ArenaAllocator`'s entry is called by name rather than through the pointer, so where
+/// alloc/Arena.h is included its bump is inlined like the typed call's.
 ///
 /// self[in,out] : Any allocator.
 /// bytes[in]    : Requested size in bytes; 0 returns NULL.
@@ -428,7 +431,13 @@ ALLOC_API void *allocator_realloc_dyn(Allocator *self, void *ptr, size_t new_siz
 /// TAGS: Allocator, Allocation, Dispatch
 ///
 static inline void *allocator_alloc_any(Allocator *self, size_t bytes, int8_t zeroed) {
-    if (self && self->validates_itself && self->allocate) return self->allocate(self, bytes, zeroed);
+    if (self && self->validates_itself && self->allocate) {
+        // An arena's entry is a bump the compiler can inline (alloc/Arena.h) when it is named
+        // rather than called through the pointer.
+        if (self->allocate == arena_allocator_vtable_allocate)
+            return arena_allocator_vtable_allocate(self, bytes, zeroed);
+        return self->allocate(self, bytes, zeroed);
+    }
     return allocator_alloc_dyn(self, bytes, zeroed);
 }
 

@@ -99,6 +99,10 @@ typedef struct ArenaChunk {
 ///                  footprint); first member, so `ALLOCATOR_OF(&arena)` is well defined.
 /// - cursor       : Next free byte of the current chunk, aligned to `base.alignment`; NULL
 ///                  before the first chunk is mapped.
+/// - bump_limit   : How far the inline fast path of `arena_allocator_allocate` may bump the
+///                  cursor: `limit` in a normal build of the library; equal to `cursor` (no room,
+///                  every call goes to the library) before the first chunk and in a build that must
+///                  see every allocation (AddressSanitizer, valgrind, ALLOC_DEBUG at 3).
 /// - limit        : One past the last byte of the current chunk; NULL before the first chunk.
 /// - dirty        : High-water mark of the current chunk: memory from the larger of `cursor` and
 ///                  `dirty` up to `limit` has never been handed out and reads as zero.
@@ -112,8 +116,9 @@ typedef struct ArenaChunk {
 /// - chunks_bytes : Length in bytes of the mapping that holds `chunks`; 0 while it is NULL.
 /// - chunk_bytes  : Size in bytes of the first chunk (later ones double from it); set by the
 ///                  Init macro, rounded up to whole pages and to the alignment when mapped.
-/// - live_blocks  : Blocks allocated and not yet released (by freeing the most recent block or by
-///                  `ArenaAllocatorReset`); `ArenaAllocatorReset` counts them as deallocations.
+/// - moved_blocks : Older blocks `arena_allocator_remap` moved since the last reset: their old
+///                  starts stay marked in `bounds`, so the live blocks are the marked starts less
+///                  this; `ArenaAllocatorReset` counts the live blocks as deallocations.
 /// - floor        : First byte of the current chunk; NULL before the first chunk.
 /// - bits         : The current chunk's block-start bitmap (inside `bounds`); NULL before the
 ///                  first chunk.
@@ -138,6 +143,7 @@ typedef struct ArenaChunk {
 typedef struct ArenaAllocator {
     Allocator   base;
     char       *cursor;       // next free byte in the current chunk, aligned
+    char       *bump_limit;   // end of the inline fast path's room: limit, or cursor for none
     char       *limit;        // end of the current chunk
     char       *dirty;        // high-water mark of the current chunk
     char       *last;         // most recent live block, or NULL
@@ -147,7 +153,7 @@ typedef struct ArenaAllocator {
     uint32_t    current;      // index of the chunk being carved
     size_t      chunks_bytes; // bytes mapped for the table, multiple of the page size
     size_t      chunk_bytes;  // first chunk size in bytes; later chunks double
-    uint64_t    live_blocks;  // blocks allocated and not released
+    uint64_t    moved_blocks; // older blocks moved by remap since the last reset
     char       *floor;        // start of the current chunk
     uint64_t   *bits;         // the current chunk's block-start bitmap
     uint32_t    shift;        // log2(alignment)
@@ -353,6 +359,106 @@ ALLOC_API void *arena_allocator_vtable_remap(Allocator *self, void *ptr, size_t 
 /// TAGS: Allocator, Arena, Deallocation, Dispatch
 ///
 ALLOC_API size_t arena_allocator_vtable_deallocate(Allocator *self, void *ptr);
+
+///
+/// The rest of `arena_allocator_allocate`, called by its inline fast path for every call that
+/// path does not finish: no room below `bump_limit`, `bytes` 0 or too large, a zero-filled
+/// request on reused memory, a bad header. Exported so the inline path has something to call;
+/// call `arena_allocator_allocate` or `AllocatorAlloc` instead.
+///
+/// self[in,out] : As for `arena_allocator_allocate`.
+/// bytes[in]    : As for `arena_allocator_allocate`.
+/// zeroed[in]   : As for `arena_allocator_allocate`.
+///
+/// SUCCESS: As `arena_allocator_allocate`.
+/// FAILURE: As `arena_allocator_allocate`, with the same diagnostics (naming
+///          `arena_allocator_allocate`).
+///
+/// TAGS: Allocator, Arena, Allocation
+///
+ALLOC_API void *arena_allocator_allocate_slow(ArenaAllocator *self, size_t bytes, int8_t zeroed);
+
+///
+/// The rest of `arena_allocator_vtable_allocate`, called by its inline fast path for every call
+/// that path does not finish. Exported so the inline path has something to call; call
+/// `AllocatorAlloc` instead.
+///
+/// self[in,out] : As for `arena_allocator_vtable_allocate`.
+/// bytes[in]    : As for `arena_allocator_vtable_allocate`.
+/// zeroed[in]   : As for `arena_allocator_vtable_allocate`.
+///
+/// SUCCESS: As `arena_allocator_vtable_allocate`.
+/// FAILURE: As `arena_allocator_vtable_allocate`, with the same diagnostics (naming
+///          `allocator_alloc_dyn`) and the same retries per `effort`.
+///
+/// TAGS: Allocator, Arena, Allocation, Dispatch
+///
+ALLOC_API void *arena_allocator_vtable_allocate_slow(Allocator *self, size_t bytes, int8_t zeroed);
+
+#if defined(__GNUC__) && !defined(ALLOC_ARENA_NO_INLINE)
+///
+/// How this header defines the inline fast paths of `arena_allocator_allocate` and
+/// `arena_allocator_vtable_allocate`: GNU extern inline (gnu_inline), so a call is inlined
+/// and a call that is not, or a pointer taken to the function, uses the exported out-of-line
+/// function, which behaves the same. Defined with GCC and Clang unless the includer defines
+/// ALLOC_ARENA_NO_INLINE (then every call goes to the library).
+///
+/// TAGS: Allocator, Arena, Config
+///
+#define ALLOC_ARENA_INLINE extern __inline__ __attribute__((__gnu_inline__, __always_inline__))
+
+// The inline fast paths: a bump when the arena is live (its magic), `0 < bytes <= bump_limit -
+// cursor` (the room is a multiple of the alignment, so the rounded size fits too) and, for
+// `zeroed`, the memory has never been handed out (it reads as zero); the block's start is marked
+// and it is counted exactly as the library's own fast path does. Anything else, a bad header
+// included, goes to the library, which decides and diagnoses. The two bodies differ only in where
+// they send the rest (gnu_inline functions cannot share a static helper).
+ALLOC_ARENA_INLINE void *arena_allocator_allocate(ArenaAllocator *self, size_t bytes, int8_t zeroed) {
+    if (__builtin_expect(
+            !self || self->base.magic != ARENA_ALLOCATOR_MAGIC ||
+                bytes - 1 >= (size_t)((uintptr_t)self->bump_limit - (uintptr_t)self->cursor) ||
+                (zeroed && (uintptr_t)self->cursor < (uintptr_t)self->dirty),
+            0))
+        return arena_allocator_allocate_slow(self, bytes, zeroed);
+    size_t align     = self->base.alignment;
+    size_t effective = (bytes + align - 1) & ~(align - 1);
+    char  *block     = self->cursor;
+    size_t unit      = (size_t)((uintptr_t)block - (uintptr_t)self->floor) >> self->shift;
+    self->cursor     = block + effective;
+    self->last       = block;
+    self->bits[unit >> 6] |= (uint64_t)1 << (unit & 63);
+    // bytes_in_use first and on its own, as the library does (no merged 16-byte load).
+    size_t in_use                 = self->base.stats.bytes_in_use + effective;
+    self->base.stats.bytes_in_use = in_use;
+    if (in_use > self->base.stats.peak_bytes_in_use) self->base.stats.peak_bytes_in_use = in_use;
+    self->base.stats.allocations += 1;
+    self->base.stats.bytes_requested += bytes;
+    return block;
+}
+
+ALLOC_ARENA_INLINE void *arena_allocator_vtable_allocate(Allocator *base, size_t bytes, int8_t zeroed) {
+    ArenaAllocator *self = (ArenaAllocator *)(void *)base;
+    if (__builtin_expect(
+            !self || self->base.magic != ARENA_ALLOCATOR_MAGIC ||
+                bytes - 1 >= (size_t)((uintptr_t)self->bump_limit - (uintptr_t)self->cursor) ||
+                (zeroed && (uintptr_t)self->cursor < (uintptr_t)self->dirty),
+            0))
+        return arena_allocator_vtable_allocate_slow(base, bytes, zeroed);
+    size_t align     = self->base.alignment;
+    size_t effective = (bytes + align - 1) & ~(align - 1);
+    char  *block     = self->cursor;
+    size_t unit      = (size_t)((uintptr_t)block - (uintptr_t)self->floor) >> self->shift;
+    self->cursor     = block + effective;
+    self->last       = block;
+    self->bits[unit >> 6] |= (uint64_t)1 << (unit & 63);
+    size_t in_use                 = self->base.stats.bytes_in_use + effective;
+    self->base.stats.bytes_in_use = in_use;
+    if (in_use > self->base.stats.peak_bytes_in_use) self->base.stats.peak_bytes_in_use = in_use;
+    self->base.stats.allocations += 1;
+    self->base.stats.bytes_requested += bytes;
+    return block;
+}
+#endif
 
 ///
 /// The allocator `ArenaAllocatorInitAlignedChunk` yields, returned by a function: what that macro

@@ -293,7 +293,9 @@ ALLOC_API size_t page_allocator_deallocate(PageAllocator *self, void *ptr);
 /// zeroed[in]   : As for `page_allocator_allocate`.
 ///
 /// SUCCESS: As `page_allocator_allocate`.
-/// FAILURE: As `page_allocator_allocate`.
+/// FAILURE: As `page_allocator_allocate`, but the entry compares only the magic: the rest of the
+///          header (function pointers, alignment) was checked by the `Allocator *` path
+///          that calls it. Another magic gets the full check and its diagnostic.
 ///
 /// TAGS: Allocator, Page, Allocation, Dispatch
 ///
@@ -308,7 +310,9 @@ ALLOC_API void *page_allocator_vtable_allocate(Allocator *self, size_t bytes, in
 /// new_size[in] : As for `page_allocator_resize`.
 ///
 /// SUCCESS: As `page_allocator_resize`.
-/// FAILURE: As `page_allocator_resize`.
+/// FAILURE: As `page_allocator_resize`, but the entry compares only the magic: the rest of the
+///          header (function pointers, alignment) was checked by the `Allocator *` path
+///          that calls it. Another magic gets the full check and its diagnostic.
 ///
 /// TAGS: Allocator, Page, InPlace, Dispatch
 ///
@@ -323,7 +327,9 @@ ALLOC_API int8_t page_allocator_vtable_resize(Allocator *self, void *ptr, size_t
 /// new_size[in] : As for `page_allocator_remap`.
 ///
 /// SUCCESS: As `page_allocator_remap`.
-/// FAILURE: As `page_allocator_remap`.
+/// FAILURE: As `page_allocator_remap`, but the entry compares only the magic: the rest of the
+///          header (function pointers, alignment) was checked by the `Allocator *` path
+///          that calls it. Another magic gets the full check and its diagnostic.
 ///
 /// TAGS: Allocator, Page, Reallocation, Dispatch
 ///
@@ -337,7 +343,9 @@ ALLOC_API void *page_allocator_vtable_remap(Allocator *self, void *ptr, size_t n
 /// ptr[in]      : As for `page_allocator_deallocate`.
 ///
 /// SUCCESS: As `page_allocator_deallocate`.
-/// FAILURE: As `page_allocator_deallocate`.
+/// FAILURE: As `page_allocator_deallocate`, but the entry compares only the magic: the rest of the
+///          header (function pointers, alignment) was checked by the `Allocator *` path
+///          that calls it. Another magic gets the full check and its diagnostic.
 ///
 /// TAGS: Allocator, Page, Deallocation, Dispatch
 ///

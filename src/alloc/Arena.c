@@ -5,6 +5,9 @@
 // entries, ArenaAllocatorReset, ArenaAllocatorDeinit, ArenaAllocatorCheck. The fast path of
 // arena_allocator_allocate is a bounds check, a bump and one bit set; moving to another chunk
 // lives in the static slow path, and so does the remap of an older block (a move by copy).
+// The header's inline fast paths stay out of this file: here the two functions get their one
+// out-of-line definition, which calls the static helpers (not allowed in an inline definition).
+#define ALLOC_ARENA_NO_INLINE
 #include "alloc/Arena.h"
 #include "internal.h"
 #include "sanitizer.h"
@@ -40,6 +43,33 @@ static size bound_words(const ArenaAllocator *self, size bytes) {
     return ((bytes >> self->shift) + 63) / 64;
 }
 
+// Set bits of a word, in registers (the builtin is a libgcc call without -mpopcnt).
+static inline u64 bits_set(u64 x) {
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return (x * 0x0101010101010101ULL) >> 56;
+}
+
+// Block starts marked in the first `used` bytes of `chunk`.
+static u64 count_starts(const ArenaAllocator *self, const ArenaChunk *chunk, size used) {
+    const u64 *bits  = self->bounds + chunk->bound;
+    u64        count = 0;
+    for (size w = 0, words = bound_words(self, used); w < words; ++w) count += bits_set(bits[w]);
+    return count;
+}
+
+// Live blocks: every block start marked, less the old starts of moved blocks.
+static u64 live_blocks(const ArenaAllocator *self) {
+    u64 marked = 0;
+    for (u32 i = 0; i < self->len; ++i) {
+        const ArenaChunk *chunk = &self->chunks[i];
+        marked += count_starts(self, chunk,
+                               i == self->current ? (size)(self->cursor - chunk->start) : chunk->used);
+    }
+    return marked - self->moved_blocks;
+}
+
 // Bytes from unit `unit` (a block start) to the next block start, or to `end` units (the end of
 // the chunk's used part): the block's effective size.
 static size block_extent(const ArenaAllocator *self, const u64 *bits, size unit, size end) {
@@ -51,6 +81,20 @@ static size block_extent(const ArenaAllocator *self, const u64 *bits, size unit,
         }
     }
     return (end - unit) << self->shift;
+}
+
+// The header's inline fast path bumps up to `bump_limit`. A build that must see every allocation
+// (the sanitizer hooks, the self-check after every operation) keeps it at the cursor: no room, so
+// every inline call comes here.
+#if ALLOC_ASAN || defined(ALLOC_VALGRIND) || ALLOC_DEBUG >= 3
+#define INLINE_BUMP 0
+#else
+#define INLINE_BUMP 1
+#endif
+
+// After the cursor moved: a build without the inline path keeps `bump_limit` on it.
+static inline void cursor_moved(ArenaAllocator *self) {
+    if (!INLINE_BUMP) self->bump_limit = self->cursor;
 }
 
 static size room_of(const ArenaAllocator *self) {
@@ -67,13 +111,13 @@ static inline char *bump(ArenaAllocator *self, size bytes, size effective, i8 ze
     char *block  = self->cursor;
     self->cursor = block + effective;
     self->last   = block;
+    cursor_moved(self);
     mark_start(self->bits, (size)(block - self->floor) >> self->shift);
     alloc_sanitize_allocated(self, block, effective, zeroed != 0);
     if (zeroed && (uintptr_t)block < (uintptr_t)self->dirty) {
         size dirty_bytes = (size)((uintptr_t)self->dirty - (uintptr_t)block);
         memset(block, 0, dirty_bytes < effective ? dirty_bytes : effective);
     }
-    self->live_blocks += 1;
     alloc_stats_allocated(base_of(self), bytes, effective);
     return block;
 }
@@ -144,6 +188,7 @@ static void enter_chunk(ArenaAllocator *self, u32 index) {
     self->current     = index;
     self->cursor      = chunk->start + chunk->used;
     self->limit       = chunk->start + chunk->bytes;
+    self->bump_limit  = INLINE_BUMP ? self->limit : self->cursor;
     self->dirty       = chunk->start + chunk->dirty;
     self->last        = NULL;
     self->floor       = chunk->start;
@@ -224,7 +269,7 @@ static size release_last(ArenaAllocator *self) {
     raise_dirty(self);
     self->cursor = self->last;
     self->last   = NULL;
-    self->live_blocks -= 1;
+    cursor_moved(self);
     alloc_sanitize_freed(self, self->cursor, effective);
     alloc_stats_deallocated(base_of(self), effective);
     return effective;
@@ -238,6 +283,7 @@ static bool resize_last(ArenaAllocator *self, size new_size) {
     size effective     = alloc_align_up(new_size, self->base.alignment); // fits: room is aligned
     if (effective < old_effective) raise_dirty(self);
     self->cursor = self->last + effective;
+    cursor_moved(self);
     alloc_sanitize_resized(self, self->last, old_effective, effective);
     alloc_stats_reallocated(base_of(self), new_size, old_effective, effective);
     return true;
@@ -255,6 +301,7 @@ static char *carve_for_move(ArenaAllocator *self, size new_size, size *effective
     char *block  = self->cursor;
     self->cursor = block + *effective;
     self->last   = block;
+    cursor_moved(self);
     mark_start(self->bits, (size)(block - self->floor) >> self->shift);
     alloc_sanitize_allocated(self, block, *effective, false);
     return block;
@@ -291,6 +338,7 @@ __attribute__((noinline)) static void *remap_older(ArenaAllocator *self, void *p
     size  effective;
     char *block = carve_for_move(self, new_size, &effective);
     if (!block) return NULL;
+    self->moved_blocks += 1; // its old start stays marked until Reset
     memcpy(block, ptr, old);
     alloc_sanitize_freed(self, ptr, old);
     alloc_stats_reallocated(base_of(self), new_size, old, effective);
@@ -299,12 +347,23 @@ __attribute__((noinline)) static void *remap_older(ArenaAllocator *self, void *p
 
 // --- The typed interface ----------------------------------------------------------------------
 
+// The out-of-line definitions of the two entries the header also defines inline (gnu_inline):
+// what a call that is not inlined, or a pointer to the function, runs; same behaviour.
 void *arena_allocator_allocate(ArenaAllocator *self, size bytes, i8 zeroed) {
     ALLOC_CHECK_ON_RETURN(self);
     // `bytes - 1 < room` is `0 < bytes <= room`; room is a multiple of the alignment, so the
     // rounded size fits too.
     if (ALLOC_UNLIKELY(!is_arena(self) || bytes - 1 >= room_of(self)))
         return allocate_slow(self, bytes, zeroed, __func__);
+    size align = self->base.alignment;
+    return bump(self, bytes, (bytes + align - 1) & ~(align - 1), zeroed);
+}
+
+// The inline path's fallback: the whole typed entry, room checked against `limit`.
+void *arena_allocator_allocate_slow(ArenaAllocator *self, size bytes, i8 zeroed) {
+    ALLOC_CHECK_ON_RETURN(self);
+    if (ALLOC_UNLIKELY(!is_arena(self) || bytes - 1 >= room_of(self)))
+        return allocate_slow(self, bytes, zeroed, "arena_allocator_allocate");
     size align = self->base.alignment;
     return bump(self, bytes, (bytes + align - 1) & ~(align - 1), zeroed);
 }
@@ -363,6 +422,16 @@ void *arena_allocator_vtable_allocate(Allocator *base, size bytes, i8 zeroed) {
     return bump(self, bytes, (bytes + align - 1) & ~(align - 1), zeroed);
 }
 
+// The inline path's fallback: the whole vtable entry.
+void *arena_allocator_vtable_allocate_slow(Allocator *base, size bytes, i8 zeroed) {
+    ArenaAllocator *self = (ArenaAllocator *)base;
+    ALLOC_CHECK_ON_RETURN(self);
+    if (ALLOC_UNLIKELY(!is_arena(self) || bytes - 1 >= room_of(self)))
+        return alloc_dyn_allocate_slow(base, bytes, zeroed, allocate_typed);
+    size align = self->base.alignment;
+    return bump(self, bytes, (bytes + align - 1) & ~(align - 1), zeroed);
+}
+
 i8 arena_allocator_vtable_resize(Allocator *self, void *ptr, size new_size) {
     return arena_allocator_resize((ArenaAllocator *)self, ptr, new_size);
 }
@@ -385,18 +454,22 @@ void ArenaAllocatorReset(ArenaAllocator *self) {
     ALLOC_CHECK_ON_RETURN(self);
     check_header(self, __func__);
     AllocatorStats *stats = &self->base.stats;
-    stats->deallocations += self->live_blocks; // every live block is released at once
-    stats->bytes_in_use = 0;
-    self->live_blocks   = 0;
+    stats->bytes_in_use   = 0;
     if (!self->len) return;
     save_current(self);
     alloc_sanitize_pool_destroy(self); // every block is gone: poison each chunk whole again
+    // Every live block is released at once: the block starts marked, less the old starts of
+    // moved blocks (counted rather than kept per allocation on the fast path).
+    u64 marked = 0;
     for (u32 i = 0; i < self->len; ++i) {
         ArenaChunk *chunk = &self->chunks[i];
+        marked += count_starts(self, chunk, chunk->used);
         memset(self->bounds + chunk->bound, 0, bound_words(self, chunk->used) * sizeof(u64));
         chunk->used = 0;
         alloc_sanitize_region_mapped(self, chunk->start, chunk->bytes);
     }
+    stats->deallocations += marked - self->moved_blocks;
+    self->moved_blocks = 0;
     enter_chunk(self, 0);
 }
 
@@ -463,14 +536,15 @@ void ArenaAllocatorCheck(const ArenaAllocator *self) {
                     (self->len == 0 || self->current < self->len);
     if (!table_ok) AllocFatal(function, "corrupted allocator: chunk table", self->chunks);
     if (!self->len) {
-        if (self->cursor || self->limit || self->dirty || self->last)
+        if (self->cursor || self->limit || self->dirty || self->last || self->bump_limit)
             AllocFatal(function, "corrupted allocator: cursor", self->cursor);
     } else {
         const ArenaChunk *chunk = &self->chunks[self->current];
         bool cursor_ok =
             self->cursor >= chunk->start && self->limit == chunk->start + chunk->bytes &&
             self->cursor <= self->limit && self->dirty >= chunk->start &&
-            self->dirty <= self->limit && alloc_is_aligned(self->cursor, self->base.alignment);
+            self->dirty <= self->limit && alloc_is_aligned(self->cursor, self->base.alignment) &&
+            self->bump_limit == (INLINE_BUMP ? self->limit : self->cursor);
         if (!cursor_ok) AllocFatal(function, "corrupted allocator: cursor", self->cursor);
         if (self->last && (self->last < chunk->start || self->last >= self->cursor ||
                            !alloc_is_aligned(self->last, self->base.alignment)))
@@ -487,8 +561,9 @@ void ArenaAllocatorCheck(const ArenaAllocator *self) {
     if (self->base.footprint_bytes != mapped + self->chunks_bytes + self->bounds_bytes)
         AllocFatal(function, "corrupted allocator: footprint", self);
     const AllocatorStats *stats = &self->base.stats;
-    if (stats->bytes_in_use > used || (self->live_blocks == 0 && stats->bytes_in_use != 0) ||
-        (self->last && self->live_blocks == 0))
+    u64                   live  = live_blocks(self); // after check_chunks: the bitmaps are sound
+    if (stats->bytes_in_use > used || live > (used >> self->shift) || (live == 0 && stats->bytes_in_use != 0) ||
+        (self->last && live == 0))
         AllocFatal(function, "corrupted allocator: statistics", self);
 }
 

@@ -219,9 +219,12 @@ static void *block_remap(PageAllocator *self, u32 at, size new_bytes, bool may_m
 
 // --- The vtable -------------------------------------------------------------------------------
 
-void *page_allocator_allocate(PageAllocator *self, size bytes, i8 zeroed) {
-    ALLOC_CHECK_ON_RETURN(self);
-    check_header(self, "page_allocator_allocate");
+// The bodies of the four entries, on a header already checked: the typed functions check it in
+// full first; the vtable entries are reached through the dynamic path, which has validated the
+// header (a known magic, the slot's function, the alignment), and compare only the magic, the one
+// thing it leaves open (a foreign implementation may borrow this vtable): validated once, not
+// again per layer. A mismatch gets the full check and its diagnostic.
+static void *allocate_checked(PageAllocator *self, size bytes, i8 zeroed) {
     if (ALLOC_UNLIKELY(bytes == 0)) return NULL;
     size  rounded = round_to_pages(self, bytes);
     void *ptr     = rounded ? block_acquire(self, rounded, zeroed) : NULL;
@@ -233,9 +236,7 @@ void *page_allocator_allocate(PageAllocator *self, size bytes, i8 zeroed) {
     return ptr;
 }
 
-i8 page_allocator_resize(PageAllocator *self, void *ptr, size new_size) {
-    ALLOC_CHECK_ON_RETURN(self);
-    check_header(self, "page_allocator_resize");
+static i8 resize_checked(PageAllocator *self, void *ptr, size new_size) {
     if (!ptr) return 0;
     u32  at      = live_find(self, ptr, "page_allocator_resize");
     size old     = self->entries[at].bytes;
@@ -245,10 +246,8 @@ i8 page_allocator_resize(PageAllocator *self, void *ptr, size new_size) {
     return 1;
 }
 
-void *page_allocator_remap(PageAllocator *self, void *ptr, size new_size) {
-    ALLOC_CHECK_ON_RETURN(self);
-    check_header(self, "page_allocator_remap");
-    if (!ptr) return page_allocator_allocate(self, new_size, 1);
+static void *remap_checked(PageAllocator *self, void *ptr, size new_size) {
+    if (!ptr) return allocate_checked(self, new_size, 1);
     u32 at = live_find(self, ptr, "page_allocator_remap");
     if (!new_size) {
         alloc_stats_deallocated(base_of(self), block_release(self, at));
@@ -265,9 +264,7 @@ void *page_allocator_remap(PageAllocator *self, void *ptr, size new_size) {
     return moved;
 }
 
-size page_allocator_deallocate(PageAllocator *self, void *ptr) {
-    ALLOC_CHECK_ON_RETURN(self);
-    check_header(self, "page_allocator_deallocate");
+static size deallocate_checked(PageAllocator *self, void *ptr) {
     if (!ptr) return 0;
     u32  at    = live_find(self, ptr, "page_allocator_deallocate");
     size bytes = block_release(self, at);
@@ -275,20 +272,51 @@ size page_allocator_deallocate(PageAllocator *self, void *ptr) {
     return bytes;
 }
 
+void *page_allocator_allocate(PageAllocator *self, size bytes, i8 zeroed) {
+    ALLOC_CHECK_ON_RETURN(self);
+    check_header(self, "page_allocator_allocate");
+    return allocate_checked(self, bytes, zeroed);
+}
+
+i8 page_allocator_resize(PageAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
+    check_header(self, "page_allocator_resize");
+    return resize_checked(self, ptr, new_size);
+}
+
+void *page_allocator_remap(PageAllocator *self, void *ptr, size new_size) {
+    ALLOC_CHECK_ON_RETURN(self);
+    check_header(self, "page_allocator_remap");
+    return remap_checked(self, ptr, new_size);
+}
+
+size page_allocator_deallocate(PageAllocator *self, void *ptr) {
+    ALLOC_CHECK_ON_RETURN(self);
+    check_header(self, "page_allocator_deallocate");
+    return deallocate_checked(self, ptr);
+}
+
+// The vtable entries' check: the magic, else the full check naming the typed function (as before).
+static inline PageAllocator *vtable_self(Allocator *self, const char *function) {
+    PageAllocator *page = (PageAllocator *)self;
+    if (ALLOC_UNLIKELY(!self || self->magic != PAGE_ALLOCATOR_MAGIC)) check_header(page, function);
+    return page;
+}
+
 void *page_allocator_vtable_allocate(Allocator *self, size bytes, i8 zeroed) {
-    return page_allocator_allocate((PageAllocator *)self, bytes, zeroed);
+    return allocate_checked(vtable_self(self, "page_allocator_allocate"), bytes, zeroed);
 }
 
 i8 page_allocator_vtable_resize(Allocator *self, void *ptr, size new_size) {
-    return page_allocator_resize((PageAllocator *)self, ptr, new_size);
+    return resize_checked(vtable_self(self, "page_allocator_resize"), ptr, new_size);
 }
 
 void *page_allocator_vtable_remap(Allocator *self, void *ptr, size new_size) {
-    return page_allocator_remap((PageAllocator *)self, ptr, new_size);
+    return remap_checked(vtable_self(self, "page_allocator_remap"), ptr, new_size);
 }
 
 size page_allocator_vtable_deallocate(Allocator *self, void *ptr) {
-    return page_allocator_deallocate((PageAllocator *)self, ptr);
+    return deallocate_checked(vtable_self(self, "page_allocator_deallocate"), ptr);
 }
 
 // --- Lifecycle and queries --------------------------------------------------------------------
