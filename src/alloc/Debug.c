@@ -39,6 +39,13 @@ typedef struct Call {
     DebugTrace  trace;
 } Call;
 
+// A Call for `function` with a copy of the frames of `trace` in use (not its whole array).
+static inline void call_copy(Call *call, const char *function, const DebugTrace *trace) {
+    call->function    = function;
+    call->trace.depth = trace->depth;
+    memcpy(call->trace.frames, trace->frames, trace->depth * sizeof trace->frames[0]);
+}
+
 // --- Entry checks -------------------------------------------------------------------------------
 
 static void first_use(DebugAllocator *self) {
@@ -513,7 +520,8 @@ i8 debug_allocator_resize(DebugAllocator *self, void *ptr, size new_size) {
     ALLOC_CHECK_ON_RETURN(self); // level 3: DebugAllocatorCheck after the call
     enter(self, __func__);
     if (!ptr) return 0;
-    Call call = {.function = __func__};
+    Call call; // not zeroed: the capture sets the depth and the frames it reads
+    call.function = __func__;
     DEBUG_CAPTURE(self, &call.trace);
     DebugRecord *record = debug_record_at(self, live_record(self, ptr, &call));
     check_canaries(self, record, &call);
@@ -542,7 +550,8 @@ void *debug_allocator_remap(DebugAllocator *self, void *ptr, size new_size) {
     ALLOC_CHECK_ON_RETURN(self); // level 3: DebugAllocatorCheck after the call
     enter(self, __func__);
     if (!ptr && new_size == 0) return NULL;
-    Call call = {.function = __func__};
+    Call call; // not zeroed: the capture sets the depth and the frames it reads
+    call.function = __func__;
     DEBUG_CAPTURE(self, &call.trace);
     return reallocate(self, ptr, new_size, DEBUG_KIND_PLAIN, &call);
 }
@@ -551,7 +560,8 @@ size debug_allocator_deallocate(DebugAllocator *self, void *ptr) {
     ALLOC_CHECK_ON_RETURN(self); // level 3: DebugAllocatorCheck after the call
     enter(self, __func__);
     if (!ptr) return 0;
-    Call call = {.function = __func__};
+    Call call; // not zeroed: the capture sets the depth and the frames it reads
+    call.function = __func__;
     DEBUG_CAPTURE(self, &call.trace);
     return deallocate(self, ptr, DEBUG_KIND_PLAIN, 0, &call);
 }
@@ -574,7 +584,8 @@ void *debug_allocator_vtable_remap(Allocator *self, void *ptr, size new_size) {
     DebugAllocator *debug = (DebugAllocator *)(void *)self;
     enter(debug, "debug_allocator_remap");
     if (!ptr && new_size == 0) return NULL;
-    Call call = {.function = "debug_allocator_remap"};
+    Call call; // not zeroed: the capture sets the depth and the frames it reads
+    call.function = "debug_allocator_remap";
     DEBUG_CAPTURE(debug, &call.trace);
     return reallocate(debug, ptr, new_size, DEBUG_KIND_PLAIN, &call);
 }
@@ -583,7 +594,8 @@ size debug_allocator_vtable_deallocate(Allocator *self, void *ptr) {
     DebugAllocator *debug = (DebugAllocator *)(void *)self;
     enter(debug, "debug_allocator_deallocate");
     if (!ptr) return 0;
-    Call call = {.function = "debug_allocator_deallocate"};
+    Call call; // not zeroed: the capture sets the depth and the frames it reads
+    call.function = "debug_allocator_deallocate";
     DEBUG_CAPTURE(debug, &call.trace);
     return deallocate(debug, ptr, DEBUG_KIND_PLAIN, 0, &call);
 }
@@ -605,14 +617,16 @@ void *debug_allocate_with(DebugAllocator *self, size bytes, i8 zeroed, size alig
 size debug_deallocate_with(DebugAllocator *self, void *ptr, u8 kind, size alignment,
                            const DebugTrace *trace, const char *function) {
     enter(self, function);
-    Call call = {.function = function, .trace = *trace};
+    Call call;
+    call_copy(&call, function, trace);
     return deallocate(self, ptr, kind, alignment, &call);
 }
 
 void *debug_reallocate_with(DebugAllocator *self, void *ptr, size bytes, const DebugTrace *trace,
                             const char *function) {
     enter(self, function);
-    Call call = {.function = function, .trace = *trace};
+    Call call;
+    call_copy(&call, function, trace);
     return reallocate(self, ptr, bytes, DEBUG_KIND_PLAIN, &call);
 }
 
@@ -713,7 +727,8 @@ static void check_free_list(const DebugAllocator *self, u32 unused, const char *
 void DebugAllocatorCheck(DebugAllocator *self) {
     enter(self, __func__);
     alloc_check_header(&self->base, DEBUG_ALLOCATOR_MAGIC, "DebugAllocator", __func__);
-    Call call = {.function = __func__};
+    Call call; // not zeroed: the capture sets the depth and the frames it reads
+    call.function = __func__;
     DEBUG_CAPTURE(self, &call.trace);
     if (!addrmap_is_sane(&self->index)) AllocFatal(__func__, "corrupted allocator: record index", self);
     RecordCounts counts = check_records(self, &call);
@@ -736,7 +751,8 @@ void DebugAllocatorReleaseThread(DebugAllocator *self) {
 
 void DebugAllocatorDeinit(DebugAllocator *self) {
     enter(self, __func__);
-    Call call = {.function = __func__};
+    Call call; // not zeroed: the capture sets the depth and the frames it reads
+    call.function = __func__;
     DEBUG_CAPTURE(self, &call.trace);
     if (self->config.report_leaks_at_deinit) debug_report_leak_groups(self, NULL, NULL);
     for (u32 i = 0; i < self->record_used; ++i) {
