@@ -331,8 +331,7 @@ static void record_forget(DebugAllocator *self, u32 index, const Call *call) {
         heap_allocator_deallocate(&self->heap, record->raw);
         sync_heap(self);
     }
-    if (record->ptr && debug_index_find(self, record->ptr) == index + 1)
-        debug_index_remove(self, record->ptr);
+    if (record->ptr) debug_index_remove_record(self, record->ptr, index);
     debug_record_give_back(self, index);
 }
 
