@@ -137,14 +137,17 @@ static bool plausible_next(uintptr_t next, uintptr_t fp, uintptr_t top) {
 // return address in an executable segment right after a call instruction, and its saved frame
 // pointer plausible, so a frame pointer register that code without frame pointers used for
 // something else ends the walk instead of a wild read or a made-up frame.
+static inline bool frame_in_bounds(uintptr_t fp, uintptr_t last, uintptr_t top) {
+    return fp > last && fp - last <= MAX_FRAME && !(fp & (sizeof(void *) - 1)) &&
+           fp + 2 * sizeof(void *) <= top;
+}
+
 static u32 walk_frame_pointers(DebugAllocator *self, void **out, u32 max, uintptr_t fp,
                                uintptr_t low, uintptr_t top) {
     u32       n    = 0;
     uintptr_t last = low;
     while (n < max) {
-        if (fp <= last || fp - last > MAX_FRAME || (fp & (sizeof(void *) - 1)) ||
-            fp + 2 * sizeof(void *) > top)
-            break;
+        if (!frame_in_bounds(fp, last, top)) break;
         void *const *record = (void *const *)fp;
         uintptr_t    ret    = (uintptr_t)record[1];
         if (!ret || !plausible_next((uintptr_t)record[0], fp, top) || !is_code(self, ret) ||
@@ -206,7 +209,10 @@ void debug_capture_frames(DebugAllocator *self, DebugTrace *trace, void *pc, uin
     if (max == 0) return;
     trace->frames[0] = pc;
     uintptr_t top    = stack_top ? stack_top : cached_stack_top(self, low);
-    trace->depth     = 1 + walk_frame_pointers(self, trace->frames + 1, max - 1, fp, low, top);
+    trace->depth     = 1;
+    // Code built without frame pointers fails the first test: no call for the walk then.
+    if (max > 1 && frame_in_bounds(fp, low, top))
+        trace->depth += walk_frame_pointers(self, trace->frames + 1, max - 1, fp, low, top);
 }
 
 // --- Store --------------------------------------------------------------------------------------
