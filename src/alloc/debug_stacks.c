@@ -278,9 +278,33 @@ static bool pool_reserve(DebugAllocator *self, size words) {
     return true;
 }
 
+enum { RECENT_SLOTS = sizeof(((DebugAllocator *)0)->stack_recent) / sizeof(u32) };
+_Static_assert((RECENT_SLOTS & (RECENT_SLOTS - 1)) == 0, "stack_recent: a power of two slots");
+
+// The stack_recent slot of a trace: its call site's address, the low bits (instruction
+// alignment) dropped.
+static inline u32 recent_slot(const DebugTrace *trace) {
+    uintptr_t site = (uintptr_t)trace->frames[0];
+    return (u32)((site >> 2) ^ (site >> 9)) & (RECENT_SLOTS - 1);
+}
+
+static u32 stack_store_slow(DebugAllocator *self, const DebugTrace *trace, u32 depth);
+
 u32 debug_stack_store(DebugAllocator *self, const DebugTrace *trace) {
     u32 depth = trace->depth;
     if (depth == 0) return 0;
+    // A call site mostly repeats its last trace: compare with it before hashing.
+    u32 recent = self->stack_recent[recent_slot(trace)];
+    if (recent && (self->frames[recent - 1] & DEPTH_BITS) == depth &&
+        same_frames(self->frames + recent, trace, depth))
+        return recent;
+    u32 id = stack_store_slow(self, trace, depth);
+    if (id) self->stack_recent[recent_slot(trace)] = id;
+    return id;
+}
+
+// debug_stack_store past the recent trace of the call site: the hash probe, then a new entry.
+static u32 stack_store_slow(DebugAllocator *self, const DebugTrace *trace, u32 depth) {
     u32 hash   = trace_hash(trace->frames, depth);
     u64 header = header_of(hash, depth);
     if (self->stacks_cap) {
