@@ -187,23 +187,15 @@ static u32 walk_full(DebugAllocator *self, void **out, u32 max, void *pc) {
 }
 #endif
 
-__attribute__((noinline)) void debug_capture(DebugAllocator *self, DebugTrace *trace, void *pc,
-                                             void *const *frame, uintptr_t stack_top) {
-    // frame: the entry point's own frame record; frame[0] is its caller's, where the walk starts.
-    u32 max      = self->config.backtrace_depth;
-    trace->depth = 0;
-    if (max == 0) return;
-#if defined(__GLIBC__)
-    if (self->config.unwinder == DEBUG_UNWIND_FULL) {
-        trace->depth = walk_full(self, trace->frames, max, pc);
-        return;
-    }
-#endif
-    debug_capture_frames(self, trace, pc, (uintptr_t)frame[0], (uintptr_t)frame, stack_top);
+// The walk past frame #0, out of line: the common capture (no plausible frame record: code
+// without frame pointers) then saves no registers for it.
+__attribute__((noinline)) static void capture_walk(DebugAllocator *self, DebugTrace *trace, u32 max,
+                                                   uintptr_t fp, uintptr_t low, uintptr_t top) {
+    trace->depth += walk_frame_pointers(self, trace->frames + 1, max - 1, fp, low, top);
 }
 
-void debug_capture_frames(DebugAllocator *self, DebugTrace *trace, void *pc, uintptr_t fp,
-                          uintptr_t low, uintptr_t stack_top) {
+static inline void capture_frames(DebugAllocator *self, DebugTrace *trace, void *pc, uintptr_t fp,
+                                  uintptr_t low, uintptr_t stack_top) {
     u32 max      = self->config.backtrace_depth;
     trace->depth = 0;
     if (max == 0) return;
@@ -211,8 +203,25 @@ void debug_capture_frames(DebugAllocator *self, DebugTrace *trace, void *pc, uin
     uintptr_t top    = stack_top ? stack_top : cached_stack_top(self, low);
     trace->depth     = 1;
     // Code built without frame pointers fails the first test: no call for the walk then.
-    if (max > 1 && frame_in_bounds(fp, low, top))
-        trace->depth += walk_frame_pointers(self, trace->frames + 1, max - 1, fp, low, top);
+    if (max > 1 && frame_in_bounds(fp, low, top)) capture_walk(self, trace, max, fp, low, top);
+}
+
+__attribute__((noinline)) void debug_capture(DebugAllocator *self, DebugTrace *trace, void *pc,
+                                             void *const *frame, uintptr_t stack_top) {
+    // frame: the entry point's own frame record; frame[0] is its caller's, where the walk starts.
+#if defined(__GLIBC__)
+    if (ALLOC_UNLIKELY(self->config.unwinder == DEBUG_UNWIND_FULL)) {
+        u32 max      = self->config.backtrace_depth;
+        trace->depth = max ? walk_full(self, trace->frames, max, pc) : 0;
+        return;
+    }
+#endif
+    capture_frames(self, trace, pc, (uintptr_t)frame[0], (uintptr_t)frame, stack_top);
+}
+
+void debug_capture_frames(DebugAllocator *self, DebugTrace *trace, void *pc, uintptr_t fp,
+                          uintptr_t low, uintptr_t stack_top) {
+    capture_frames(self, trace, pc, fp, low, stack_top);
 }
 
 // --- Store --------------------------------------------------------------------------------------
@@ -288,7 +297,9 @@ static inline u32 recent_slot(const DebugTrace *trace) {
     return (u32)((site >> 2) ^ (site >> 9)) & (RECENT_SLOTS - 1);
 }
 
-static u32 stack_store_slow(DebugAllocator *self, const DebugTrace *trace, u32 depth);
+// Out of line, so that the fast path above saves no registers for it.
+__attribute__((noinline)) static u32 stack_store_slow(DebugAllocator *self, const DebugTrace *trace,
+                                                      u32 depth);
 
 u32 debug_stack_store(DebugAllocator *self, const DebugTrace *trace) {
     u32 depth = trace->depth;
@@ -304,7 +315,8 @@ u32 debug_stack_store(DebugAllocator *self, const DebugTrace *trace) {
 }
 
 // debug_stack_store past the recent trace of the call site: the hash probe, then a new entry.
-static u32 stack_store_slow(DebugAllocator *self, const DebugTrace *trace, u32 depth) {
+__attribute__((noinline)) static u32 stack_store_slow(DebugAllocator *self, const DebugTrace *trace,
+                                                      u32 depth) {
     u32 hash   = trace_hash(trace->frames, depth);
     u64 header = header_of(hash, depth);
     if (self->stacks_cap) {
