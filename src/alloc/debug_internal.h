@@ -69,9 +69,10 @@ bool debug_record_take_slow(DebugAllocator *self, u32 *index_out);
 // Take an unused record (zeroed), growing the tables when needed; false when the OS refuses
 // memory. Inline: the common case (room in the index, a record on the free list) is a few moves.
 static inline bool debug_record_take(DebugAllocator *self, u32 *index_out) {
-    // Room for one more index entry, the map staying at most half full: the pending block's,
-    // stored when this one's record is inserted (this one then waits in its place).
-    if (ALLOC_UNLIKELY(2 * (self->index.len + 1) > addrmap_capacity(&self->index) ||
+    // Room for one more index entry, the map staying at most a quarter full (short probe chains
+    // for the insert and the remove every block costs): the pending block's, stored when this
+    // one's record is inserted (this one then waits in its place).
+    if (ALLOC_UNLIKELY(4 * (self->index.len + 1) > addrmap_capacity(&self->index) ||
                        !self->record_free))
         return debug_record_take_slow(self, index_out);
     u32 index         = self->record_free - 1;

@@ -69,8 +69,9 @@ static bool records_grow(DebugAllocator *self) {
 // debug_record_take past its inline fast path: reserve index room, grow the record table.
 bool debug_record_take_slow(DebugAllocator *self, u32 *index_out) {
     u32 index;
-    if (2 * (self->index.len + 1) > addrmap_capacity(&self->index) &&
-        !addrmap_reserve(&self->index, &self->base, 1))
+    // A quarter full at most: room for len + 2 at half load is a table of 4 * (len + 1) slots.
+    if (4 * (self->index.len + 1) > addrmap_capacity(&self->index) &&
+        !addrmap_reserve(&self->index, &self->base, self->index.len + 2))
         return false;
     if (self->record_free) {
         index             = self->record_free - 1;
