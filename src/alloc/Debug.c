@@ -235,7 +235,10 @@ __attribute__((always_inline)) static inline void check_freed(const DebugAllocat
     if (debug_record_mapped(record) || !record->ptr) return;
     memcheck_block(self, record, 1);
     const u8 *block = (const u8 *)record->ptr;
-    size      at    = first_not_freed(block, record->bytes);
+    // A block of at most one row, intact: one memcmp, no call to the scan.
+    size at = record->bytes <= sizeof FREED_ROW && memcmp(block, FREED_ROW, record->bytes) == 0
+                  ? record->bytes
+                  : first_not_freed(block, record->bytes);
     const u8 *where = at < record->bytes ? block + at : NULL;
     size      n     = self->config.canary_bytes;
     if (!where) where = canary_damage(block + record->bytes, n, false);
