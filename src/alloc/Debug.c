@@ -147,7 +147,8 @@ static inline void put_canary(u8 *to, size n) {
     for (; at < n; ++at) to[at] = CANARY[at];
 }
 
-static void write_canaries(const DebugAllocator *self, const DebugRecord *record) {
+__attribute__((always_inline)) static inline void write_canaries(const DebugAllocator *self,
+                                                                  const DebugRecord *record) {
     size n = self->config.canary_bytes;
     memcheck_canaries(self, record, true);
     put_canary((u8 *)record->ptr - n, n);
@@ -273,8 +274,9 @@ _Noreturn static void bad_pointer(const DebugAllocator *self, const char *bug, c
 
 // Index of the live record of `ptr`, given what the index holds for it (`found`); aborts with
 // the precise reason when there is none.
-static u32 live_record_found(const DebugAllocator *self, const void *ptr, u32 found,
-                             const Call *call) {
+__attribute__((always_inline)) static inline u32 live_record_found(const DebugAllocator *self,
+                                                                    const void *ptr, u32 found,
+                                                                    const Call *call) {
     if (ALLOC_UNLIKELY(!found)) {
         const DebugRecord *around = debug_find_containing(self, (uintptr_t)ptr, false);
         if (!alloc_is_aligned(ptr, self->base.alignment))
