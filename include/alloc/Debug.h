@@ -341,6 +341,9 @@ ALLOC_API DebugAllocatorConfig debug_allocator_config_default(void);
 ///                       the next sampled block of the same length, which saves the system calls
 ///                       and page faults of a fresh mapping. NULL until the first one.
 /// - spare_count       : Pairs in `spares`.
+/// - stack_recent      : Ids of recently stored backtraces (0 = none), in a slot chosen by the
+///                       trace's first frame (the call site): a trace equal to the one in its
+///                       slot gets that id without hashing its frames or probing `stacks`.
 ///
 /// TAGS: Allocator, Debug
 ///
@@ -381,6 +384,7 @@ struct DebugAllocator {
     uint64_t             serial;            // allocations so far
     uintptr_t           *spares;            // [start, length] of PROT_NONE sampled mappings
     uint32_t             spare_count;       // pairs in spares
+    uint32_t             stack_recent[32];  // backtrace ids by call site, 0 = none
 };
 
 ALLOC_STATIC_ASSERT(offsetof(DebugAllocator, base) == 0, "DebugAllocator must start with its base");

@@ -39,6 +39,13 @@ typedef struct Call {
     DebugTrace  trace;
 } Call;
 
+// A Call for `function` with a copy of the frames of `trace` in use (not its whole array).
+static inline void call_copy(Call *call, const char *function, const DebugTrace *trace) {
+    call->function    = function;
+    call->trace.depth = trace->depth;
+    memcpy(call->trace.frames, trace->frames, trace->depth * sizeof trace->frames[0]);
+}
+
 // --- Entry checks -------------------------------------------------------------------------------
 
 static void first_use(DebugAllocator *self) {
@@ -119,31 +126,52 @@ static void memcheck_block(const DebugAllocator *self, const DebugRecord *record
 
 // --- Canaries and fills -------------------------------------------------------------------------
 
-static void write_canaries(const DebugAllocator *self, const DebugRecord *record) {
+// The 8 bytes at `p` as one (unaligned) word, and back: a fixed-size memcpy is one move.
+static inline u64 load_word(const u8 *p) {
+    u64 word;
+    memcpy(&word, p, sizeof word);
+    return word;
+}
+static inline void store_word(u8 *p, u64 word) { memcpy(p, &word, sizeof word); }
+
+// Copy the first n canary bytes to `to`, a word at a time (n is small: no call to memcpy); the
+// default 16 bytes in two moves.
+static inline void put_canary(u8 *to, size n) {
+    if (ALLOC_LIKELY(n == DEBUG_ALLOCATOR_DEFAULT_CANARY_BYTES)) {
+        store_word(to, load_word(CANARY));
+        store_word(to + 8, load_word(CANARY + 8));
+        return;
+    }
+    size at = 0;
+    for (; at + 8 <= n; at += 8) store_word(to + at, load_word(CANARY + at));
+    for (; at < n; ++at) to[at] = CANARY[at];
+}
+
+__attribute__((always_inline)) static inline void write_canaries(const DebugAllocator *self,
+                                                                  const DebugRecord *record) {
     size n = self->config.canary_bytes;
     memcheck_canaries(self, record, true);
-    memcpy((u8 *)record->ptr - n, CANARY, n);
-    memcpy((u8 *)record->ptr + record->bytes, CANARY, n);
+    put_canary((u8 *)record->ptr - n, n);
+    put_canary((u8 *)record->ptr + record->bytes, n);
     memcheck_canaries(self, record, false);
 }
 
-// Whether [p, p + n) equals [q, q + n), word by word (n is small: no call to memcmp).
-static inline bool same_bytes(const u8 *p, const u8 *q, size n) {
+// Whether [p, p + n) equals the first n canary bytes, word by word (n is small: no call to
+// memcmp); the default 16 bytes in two compares and one branch.
+static inline bool intact_canary(const u8 *p, size n) {
+    if (ALLOC_LIKELY(n == DEBUG_ALLOCATOR_DEFAULT_CANARY_BYTES))
+        return ((load_word(p) ^ load_word(CANARY)) | (load_word(p + 8) ^ load_word(CANARY + 8))) == 0;
     size at = 0;
-    for (; at + 8 <= n; at += 8) {
-        u64 x, y;
-        memcpy(&x, p + at, 8);
-        memcpy(&y, q + at, 8);
-        if (x != y) return false;
-    }
+    for (; at + 8 <= n; at += 8)
+        if (load_word(p + at) != load_word(CANARY + at)) return false;
     for (; at < n; ++at)
-        if (p[at] != q[at]) return false;
+        if (p[at] != CANARY[at]) return false;
     return true;
 }
 
 // The first changed byte of a canary, or NULL. `from_end`: the one closest to the block.
 static inline const u8 *canary_damage(const u8 *canary, size n, bool from_end) {
-    if (ALLOC_LIKELY(same_bytes(canary, CANARY, n))) return NULL;
+    if (ALLOC_LIKELY(intact_canary(canary, n))) return NULL;
     if (!from_end) {
         for (size i = 0; i < n; ++i)
             if (canary[i] != CANARY[i]) return canary + i;
@@ -189,7 +217,9 @@ _Noreturn static void canary_broken(const DebugAllocator *self, const DebugRecor
                (const void *)record->ptr);
 }
 
-static void check_canaries(const DebugAllocator *self, const DebugRecord *record, const Call *call) {
+__attribute__((always_inline)) static inline void check_canaries(const DebugAllocator *self,
+                                                                  const DebugRecord *record,
+                                                                  const Call *call) {
     size n = self->config.canary_bytes;
     memcheck_canaries(self, record, true);
     const u8 *after = canary_damage((const u8 *)record->ptr + record->bytes, n, false);
@@ -201,11 +231,15 @@ static void check_canaries(const DebugAllocator *self, const DebugRecord *record
 
 // A freed heap block must still hold FREED_BYTE everywhere, and its canaries, when it leaves
 // quarantine (mapped blocks are PROT_NONE: any touch faulted already).
-static void check_freed(const DebugAllocator *self, DebugRecord *record, const Call *call) {
+__attribute__((always_inline)) static inline void check_freed(const DebugAllocator *self,
+                                                               DebugRecord *record, const Call *call) {
     if (debug_record_mapped(record) || !record->ptr) return;
     memcheck_block(self, record, 1);
     const u8 *block = (const u8 *)record->ptr;
-    size      at    = first_not_freed(block, record->bytes);
+    // A block of at most one row, intact: one memcmp, no call to the scan.
+    size at = record->bytes <= sizeof FREED_ROW && memcmp(block, FREED_ROW, record->bytes) == 0
+                  ? record->bytes
+                  : first_not_freed(block, record->bytes);
     const u8 *where = at < record->bytes ? block + at : NULL;
     size      n     = self->config.canary_bytes;
     if (!where) where = canary_damage(block + record->bytes, n, false);
@@ -240,8 +274,9 @@ _Noreturn static void bad_pointer(const DebugAllocator *self, const char *bug, c
 
 // Index of the live record of `ptr`, given what the index holds for it (`found`); aborts with
 // the precise reason when there is none.
-static u32 live_record_found(const DebugAllocator *self, const void *ptr, u32 found,
-                             const Call *call) {
+__attribute__((always_inline)) static inline u32 live_record_found(const DebugAllocator *self,
+                                                                    const void *ptr, u32 found,
+                                                                    const Call *call) {
     if (ALLOC_UNLIKELY(!found)) {
         const DebugRecord *around = debug_find_containing(self, (uintptr_t)ptr, false);
         if (!alloc_is_aligned(ptr, self->base.alignment))
@@ -304,8 +339,7 @@ static void record_forget(DebugAllocator *self, u32 index, const Call *call) {
         heap_allocator_deallocate(&self->heap, record->raw);
         sync_heap(self);
     }
-    if (record->ptr && debug_index_find(self, record->ptr) == index + 1)
-        debug_index_remove(self, record->ptr);
+    if (record->ptr) debug_index_remove_record(self, record->ptr, index);
     debug_record_give_back(self, index);
 }
 
@@ -350,8 +384,9 @@ static bool block_map(DebugAllocator *self, DebugRecord *record, size bytes, siz
     return true;
 }
 
-// A slot of the embedded heap: [ pad | C | block | C | slack ]. false when refused.
-static bool block_carve(DebugAllocator *self, DebugRecord *record, size bytes, size alignment) {
+// A slot of the embedded heap: [ pad | C | block | C | slack ]. false when refused. Inlined in
+// both places block_create uses it: the common allocation then makes one call fewer.
+__attribute__((always_inline)) static inline bool block_carve(DebugAllocator *self, DebugRecord *record, size bytes, size alignment) {
     size canary = self->config.canary_bytes;
     size front  = alignment <= self->base.alignment ? alloc_align_up(canary, alignment)
                                                     : canary + alignment - 1;
@@ -447,8 +482,9 @@ static void *allocate(DebugAllocator *self, size bytes, i8 zeroed, size alignmen
 
 // live_record for a block being freed, with the free trace's id in `free_stack`: stored while
 // the record loads (a block freed is rarely in the cache, the stack table mostly is).
-static u32 record_to_free(DebugAllocator *self, const void *ptr, const Call *call,
-                          u32 *free_stack) {
+__attribute__((always_inline)) static inline u32 record_to_free(DebugAllocator *self,
+                                                                 const void *ptr, const Call *call,
+                                                                 u32 *free_stack) {
     u32 found = debug_index_find(self, (uintptr_t)ptr);
     if (found) debug_record_prefetch(debug_record_at(self, found - 1));
     *free_stack = debug_stack_store(self, &call->trace);
@@ -513,7 +549,8 @@ i8 debug_allocator_resize(DebugAllocator *self, void *ptr, size new_size) {
     ALLOC_CHECK_ON_RETURN(self); // level 3: DebugAllocatorCheck after the call
     enter(self, __func__);
     if (!ptr) return 0;
-    Call call = {.function = __func__};
+    Call call; // not zeroed: the capture sets the depth and the frames it reads
+    call.function = __func__;
     DEBUG_CAPTURE(self, &call.trace);
     DebugRecord *record = debug_record_at(self, live_record(self, ptr, &call));
     check_canaries(self, record, &call);
@@ -542,7 +579,8 @@ void *debug_allocator_remap(DebugAllocator *self, void *ptr, size new_size) {
     ALLOC_CHECK_ON_RETURN(self); // level 3: DebugAllocatorCheck after the call
     enter(self, __func__);
     if (!ptr && new_size == 0) return NULL;
-    Call call = {.function = __func__};
+    Call call; // not zeroed: the capture sets the depth and the frames it reads
+    call.function = __func__;
     DEBUG_CAPTURE(self, &call.trace);
     return reallocate(self, ptr, new_size, DEBUG_KIND_PLAIN, &call);
 }
@@ -551,7 +589,8 @@ size debug_allocator_deallocate(DebugAllocator *self, void *ptr) {
     ALLOC_CHECK_ON_RETURN(self); // level 3: DebugAllocatorCheck after the call
     enter(self, __func__);
     if (!ptr) return 0;
-    Call call = {.function = __func__};
+    Call call; // not zeroed: the capture sets the depth and the frames it reads
+    call.function = __func__;
     DEBUG_CAPTURE(self, &call.trace);
     return deallocate(self, ptr, DEBUG_KIND_PLAIN, 0, &call);
 }
@@ -574,7 +613,8 @@ void *debug_allocator_vtable_remap(Allocator *self, void *ptr, size new_size) {
     DebugAllocator *debug = (DebugAllocator *)(void *)self;
     enter(debug, "debug_allocator_remap");
     if (!ptr && new_size == 0) return NULL;
-    Call call = {.function = "debug_allocator_remap"};
+    Call call; // not zeroed: the capture sets the depth and the frames it reads
+    call.function = "debug_allocator_remap";
     DEBUG_CAPTURE(debug, &call.trace);
     return reallocate(debug, ptr, new_size, DEBUG_KIND_PLAIN, &call);
 }
@@ -583,7 +623,8 @@ size debug_allocator_vtable_deallocate(Allocator *self, void *ptr) {
     DebugAllocator *debug = (DebugAllocator *)(void *)self;
     enter(debug, "debug_allocator_deallocate");
     if (!ptr) return 0;
-    Call call = {.function = "debug_allocator_deallocate"};
+    Call call; // not zeroed: the capture sets the depth and the frames it reads
+    call.function = "debug_allocator_deallocate";
     DEBUG_CAPTURE(debug, &call.trace);
     return deallocate(debug, ptr, DEBUG_KIND_PLAIN, 0, &call);
 }
@@ -605,14 +646,16 @@ void *debug_allocate_with(DebugAllocator *self, size bytes, i8 zeroed, size alig
 size debug_deallocate_with(DebugAllocator *self, void *ptr, u8 kind, size alignment,
                            const DebugTrace *trace, const char *function) {
     enter(self, function);
-    Call call = {.function = function, .trace = *trace};
+    Call call;
+    call_copy(&call, function, trace);
     return deallocate(self, ptr, kind, alignment, &call);
 }
 
 void *debug_reallocate_with(DebugAllocator *self, void *ptr, size bytes, const DebugTrace *trace,
                             const char *function) {
     enter(self, function);
-    Call call = {.function = function, .trace = *trace};
+    Call call;
+    call_copy(&call, function, trace);
     return reallocate(self, ptr, bytes, DEBUG_KIND_PLAIN, &call);
 }
 
@@ -713,7 +756,8 @@ static void check_free_list(const DebugAllocator *self, u32 unused, const char *
 void DebugAllocatorCheck(DebugAllocator *self) {
     enter(self, __func__);
     alloc_check_header(&self->base, DEBUG_ALLOCATOR_MAGIC, "DebugAllocator", __func__);
-    Call call = {.function = __func__};
+    Call call; // not zeroed: the capture sets the depth and the frames it reads
+    call.function = __func__;
     DEBUG_CAPTURE(self, &call.trace);
     if (!addrmap_is_sane(&self->index)) AllocFatal(__func__, "corrupted allocator: record index", self);
     RecordCounts counts = check_records(self, &call);
@@ -736,7 +780,8 @@ void DebugAllocatorReleaseThread(DebugAllocator *self) {
 
 void DebugAllocatorDeinit(DebugAllocator *self) {
     enter(self, __func__);
-    Call call = {.function = __func__};
+    Call call; // not zeroed: the capture sets the depth and the frames it reads
+    call.function = __func__;
     DEBUG_CAPTURE(self, &call.trace);
     if (self->config.report_leaks_at_deinit) debug_report_leak_groups(self, NULL, NULL);
     for (u32 i = 0; i < self->record_used; ++i) {

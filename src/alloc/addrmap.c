@@ -38,7 +38,8 @@ bool addrmap_reserve(AddrMap *map, Allocator *owner, size extra) {
 
 bool addrmap_insert(AddrMap *map, Allocator *owner, uintptr_t key, uintptr_t value) {
     ALLOC_ASSERT(key != 0 && value != 0 && addrmap_find(map, key) == 0);
-    if (!addrmap_reserve(map, owner, 1)) return false;
+    // The room test inline: addrmap_reserve is a call for the rare growth only.
+    if ((map->len + 1) * 2 > addrmap_capacity(map) && !addrmap_reserve(map, owner, 1)) return false;
     put(map->slots, map, key, value);
     map->len++;
     return true;

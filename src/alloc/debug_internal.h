@@ -10,6 +10,7 @@
 
 #include "alloc/Debug.h"
 #include "alloc/Types.h" // opt-in short names (size, u8, i8…)
+#include "addrmap.h"  // the address index, read inline
 #include "internal.h"
 
 // Record states.
@@ -62,20 +63,52 @@ static inline void debug_record_prefetch(const DebugRecord *record) {
 
 // --- Record table and index (debug_records.c) -------------------------------------------------
 
-// Take an unused record, growing the tables when needed; false when the OS refuses memory.
-bool debug_record_take(DebugAllocator *self, u32 *index_out);
+// debug_record_take when the index has room and the free list is empty or the tables must grow.
+bool debug_record_take_slow(DebugAllocator *self, u32 *index_out);
+
+// Take an unused record (zeroed), growing the tables when needed; false when the OS refuses
+// memory. Inline: the common case (room in the index, a record on the free list) is a few moves.
+static inline bool debug_record_take(DebugAllocator *self, u32 *index_out) {
+    // Room for one more index entry, the map staying at most a quarter full (short probe chains
+    // for the insert and the remove every block costs): the pending block's, stored when this
+    // one's record is inserted (this one then waits in its place).
+    if (ALLOC_UNLIKELY(4 * (self->index.len + 1) > addrmap_capacity(&self->index) ||
+                       !self->record_free))
+        return debug_record_take_slow(self, index_out);
+    u32 index         = self->record_free - 1;
+    self->record_free = debug_record_at(self, index)->next_free;
+    memset(debug_record_at(self, index), 0, sizeof(DebugRecord));
+    *index_out = index;
+    return true;
+}
+
 // Put a record back on the free list (it must not be in the index any more).
-void debug_record_give_back(DebugAllocator *self, u32 index);
+static inline void debug_record_give_back(DebugAllocator *self, u32 index) {
+    DebugRecord *record = debug_record_at(self, index);
+    memset(record, 0, sizeof *record);
+    record->next_free = self->record_free;
+    self->record_free = index + 1;
+}
 // Index the record under its `ptr` (it waits in `index_pending` until the next insert; every
 // index function sees it); the slot is guaranteed (tables grow in debug_record_take).
 void debug_index_insert(DebugAllocator *self, u32 index);
 // Record index + 1 of the block at exactly `ptr`, or 0.
-u32 debug_index_find(const DebugAllocator *self, uintptr_t ptr);
+static inline u32 debug_index_find(const DebugAllocator *self, uintptr_t ptr) {
+    if (self->index_pending && debug_record_at(self, self->index_pending - 1)->ptr == ptr)
+        return self->index_pending;
+    return (u32)addrmap_find(&self->index, ptr);
+}
 // Start loading the index slot where `ptr` would be found; changes nothing. The debug malloc
 // calls it on entry to a free, so that the miss overlaps the backtrace.
-void debug_index_prefetch(const DebugAllocator *self, const void *ptr);
+static inline void debug_index_prefetch(const DebugAllocator *self, const void *ptr) {
+    if (!self->index.slots) return;
+    __builtin_prefetch(&self->index.slots[addrmap_home(&self->index, (uintptr_t)ptr)]);
+}
 // Remove the record of the block at `ptr` from the index.
 void debug_index_remove(DebugAllocator *self, uintptr_t ptr);
+// Remove `ptr` from the index when it names record `index` (one probe: the entry another
+// record owns stays).
+void debug_index_remove_record(DebugAllocator *self, uintptr_t ptr, u32 index);
 // Record of a live or freed block whose bytes (or, with `with_pages`, whose mapping and guard
 // page) contain `ptr`, or NULL; live records win over freed ones. Linear: for error paths.
 DebugRecord *debug_find_containing(const DebugAllocator *self, uintptr_t ptr, bool with_pages);
@@ -84,21 +117,50 @@ void debug_tables_release(DebugAllocator *self);
 
 // --- Quarantine (debug_records.c) -------------------------------------------------------------
 
+// Position `offset` (< the ring's capacity) entries after the oldest: a compare, not a division
+// (a free pays for several of these).
+static inline u32 debug_ring_slot(const DebugAllocator *self, u32 offset) {
+    u32 at = self->quarantine_head + offset;
+    return at >= self->config.quarantine ? at - self->config.quarantine : at;
+}
+// Map the ring (its first push); false when the OS refuses.
+bool debug_quarantine_map(DebugAllocator *self);
 // Append a FREED record. Returns true when the ring holds it; false when it cannot (a zero-size
 // quarantine, or no memory for the ring): the caller forgets it at once.
-bool debug_quarantine_push(DebugAllocator *self, u32 index);
+static inline bool debug_quarantine_push(DebugAllocator *self, u32 index) {
+    u32 cap = self->config.quarantine;
+    if (cap == 0) return false;
+    if (ALLOC_UNLIKELY(!self->quarantine) && !debug_quarantine_map(self))
+        return false; // no ring: forget the record at once
+    if (self->quarantine_len == cap) return false; // the caller pops before it pushes
+    self->quarantine[debug_ring_slot(self, self->quarantine_len++)] = index;
+    self->quarantined_bytes += debug_record_at(self, index)->bytes;
+    return true;
+}
 // Whether the ring holds config.quarantine entries: the oldest must leave before a push.
-bool debug_quarantine_full(const DebugAllocator *self);
+static inline bool debug_quarantine_full(const DebugAllocator *self) {
+    return self->quarantine_len != 0 && self->quarantine_len == self->config.quarantine;
+}
 // Whether the ring holds more than config.quarantine_bytes in more than one block: the oldest
 // must leave (the newest block stays, however large).
-bool debug_quarantine_over(const DebugAllocator *self);
+static inline bool debug_quarantine_over(const DebugAllocator *self) {
+    return self->quarantine_len > 1 && self->config.quarantine_bytes &&
+           self->quarantined_bytes > self->config.quarantine_bytes;
+}
 // Keep the PROT_NONE mapping [raw, raw + map_bytes) of a sampled block that left the quarantine
 // for reuse; false when it is not kept (the caller unmaps it).
 bool debug_spare_put(DebugAllocator *self, u8 *raw, size map_bytes);
 // A kept mapping of exactly `map_bytes` (still PROT_NONE), or NULL.
 u8 *debug_spare_take(DebugAllocator *self, size map_bytes);
 // Remove and return the oldest entry (the ring must not be empty).
-u32 debug_quarantine_pop(DebugAllocator *self);
+static inline u32 debug_quarantine_pop(DebugAllocator *self) {
+    // [ oldest | ... ] => [ ... ]: FIFO, the block freed first leaves first.
+    u32 oldest            = self->quarantine[self->quarantine_head];
+    self->quarantine_head = debug_ring_slot(self, 1);
+    self->quarantine_len -= 1;
+    self->quarantined_bytes -= debug_record_at(self, oldest)->bytes;
+    return oldest;
+}
 // Start loading what the next evictions will read (records, blocks, index slots); changes nothing.
 void debug_quarantine_prefetch(const DebugAllocator *self);
 // Whether a FREED record's index is in the ring (for DebugAllocatorCheck).

@@ -26,21 +26,23 @@ void debug_index_insert(DebugAllocator *self, u32 index) {
     debug_index_prefetch(self, (const void *)debug_record_at(self, index)->ptr);
 }
 
-u32 debug_index_find(const DebugAllocator *self, uintptr_t ptr) {
-    if (self->index_pending && debug_record_at(self, self->index_pending - 1)->ptr == ptr)
-        return self->index_pending;
-    return (u32)addrmap_find(&self->index, ptr);
-}
-
-void debug_index_prefetch(const DebugAllocator *self, const void *ptr) {
-    if (!self->index.slots) return;
-    __builtin_prefetch(&self->index.slots[addrmap_home(&self->index, (uintptr_t)ptr)]);
-}
-
 void debug_index_remove(DebugAllocator *self, uintptr_t ptr) {
     if (self->index_pending && debug_record_at(self, self->index_pending - 1)->ptr == ptr)
         self->index_pending = 0;
     else addrmap_remove(&self->index, ptr);
+}
+
+void debug_index_remove_record(DebugAllocator *self, uintptr_t ptr, u32 index) {
+    if (self->index_pending && debug_record_at(self, self->index_pending - 1)->ptr == ptr) {
+        if (self->index_pending == index + 1) self->index_pending = 0;
+        return;
+    }
+    uintptr_t found = addrmap_remove(&self->index, ptr);
+    if (ALLOC_UNLIKELY(found && found != (uintptr_t)index + 1)) { // another record's: put it back
+        bool stored = addrmap_insert(&self->index, &self->base, ptr, found); // the slot just freed
+        ALLOC_ASSERT(stored);
+        (void)stored;
+    }
 }
 
 // --- Record table -----------------------------------------------------------------------------
@@ -64,12 +66,12 @@ static bool records_grow(DebugAllocator *self) {
     return true;
 }
 
-bool debug_record_take(DebugAllocator *self, u32 *index_out) {
+// debug_record_take past its inline fast path: reserve index room, grow the record table.
+bool debug_record_take_slow(DebugAllocator *self, u32 *index_out) {
     u32 index;
-    // Room for one more index entry, the map staying at most half full: the pending block's,
-    // stored when this one's record is inserted (this one then waits in its place).
-    if (2 * (self->index.len + 1) > addrmap_capacity(&self->index) &&
-        !addrmap_reserve(&self->index, &self->base, 1))
+    // A quarter full at most: room for len + 2 at half load is a table of 4 * (len + 1) slots.
+    if (4 * (self->index.len + 1) > addrmap_capacity(&self->index) &&
+        !addrmap_reserve(&self->index, &self->base, self->index.len + 2))
         return false;
     if (self->record_free) {
         index             = self->record_free - 1;
@@ -81,13 +83,6 @@ bool debug_record_take(DebugAllocator *self, u32 *index_out) {
     memset(debug_record_at(self, index), 0, sizeof(DebugRecord));
     *index_out = index;
     return true;
-}
-
-void debug_record_give_back(DebugAllocator *self, u32 index) {
-    DebugRecord *record = debug_record_at(self, index);
-    memset(record, 0, sizeof *record);
-    record->next_free = self->record_free;
-    self->record_free = index + 1;
 }
 
 // Whether `ptr` lies in the record's block or, with `with_pages`, in its mapping.
@@ -165,44 +160,12 @@ void debug_tables_release(DebugAllocator *self) {
 
 // --- Quarantine -------------------------------------------------------------------------------
 
-// Position `offset` (< the ring's capacity) entries after the oldest: a compare, not a division
-// (a free pays for several of these).
-static inline u32 ring_slot(const DebugAllocator *self, u32 offset) {
-    u32 at = self->quarantine_head + offset;
-    return at >= self->config.quarantine ? at - self->config.quarantine : at;
-}
-
-bool debug_quarantine_push(DebugAllocator *self, u32 index) {
-    u32 cap = self->config.quarantine;
-    if (cap == 0) return false;
-    if (!self->quarantine) {
-        size bytes = alloc_align_up((size)cap * sizeof(u32), self->page_size);
-        self->quarantine = alloc_os_map(&self->base, bytes);
-        if (!self->quarantine) return false; // no ring: forget the record at once
-        self->quarantine_bytes = bytes;
-    }
-    if (self->quarantine_len == cap) return false; // the caller pops before it pushes
-    self->quarantine[ring_slot(self, self->quarantine_len++)] = index;
-    self->quarantined_bytes += debug_record_at(self, index)->bytes;
+bool debug_quarantine_map(DebugAllocator *self) {
+    size bytes       = alloc_align_up((size)self->config.quarantine * sizeof(u32), self->page_size);
+    self->quarantine = alloc_os_map(&self->base, bytes);
+    if (!self->quarantine) return false;
+    self->quarantine_bytes = bytes;
     return true;
-}
-
-bool debug_quarantine_full(const DebugAllocator *self) {
-    return self->quarantine_len != 0 && self->quarantine_len == self->config.quarantine;
-}
-
-bool debug_quarantine_over(const DebugAllocator *self) {
-    return self->quarantine_len > 1 && self->config.quarantine_bytes &&
-           self->quarantined_bytes > self->config.quarantine_bytes;
-}
-
-u32 debug_quarantine_pop(DebugAllocator *self) {
-    // [ oldest | ... ] => [ ... ]: FIFO, the block freed first leaves first.
-    u32 oldest            = self->quarantine[self->quarantine_head];
-    self->quarantine_head = ring_slot(self, 1);
-    self->quarantine_len -= 1;
-    self->quarantined_bytes -= debug_record_at(self, oldest)->bytes;
-    return oldest;
 }
 
 // How far ahead of the oldest entry the ring is prefetched: the record of the entry
@@ -215,10 +178,10 @@ enum { QUARANTINE_AHEAD = 8 };
 
 void debug_quarantine_prefetch(const DebugAllocator *self) {
     if (self->quarantine_len <= 2 * QUARANTINE_AHEAD) return;
-    u32 far = self->quarantine[ring_slot(self, 2 * QUARANTINE_AHEAD)];
+    u32 far = self->quarantine[debug_ring_slot(self, 2 * QUARANTINE_AHEAD)];
     debug_record_prefetch(debug_record_at(self, far));
     const DebugRecord *near =
-        debug_record_at(self, self->quarantine[ring_slot(self, QUARANTINE_AHEAD)]);
+        debug_record_at(self, self->quarantine[debug_ring_slot(self, QUARANTINE_AHEAD)]);
     if (!near->ptr || debug_record_mapped(near)) return;
     debug_index_prefetch(self, (const void *)near->ptr);
     __builtin_prefetch((const u8 *)near->ptr - self->config.canary_bytes);
@@ -227,6 +190,6 @@ void debug_quarantine_prefetch(const DebugAllocator *self) {
 
 bool debug_quarantine_holds(const DebugAllocator *self, u32 index) {
     for (u32 i = 0; i < self->quarantine_len; ++i)
-        if (self->quarantine[ring_slot(self, i)] == index) return true;
+        if (self->quarantine[debug_ring_slot(self, i)] == index) return true;
     return false;
 }

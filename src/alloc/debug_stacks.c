@@ -137,14 +137,17 @@ static bool plausible_next(uintptr_t next, uintptr_t fp, uintptr_t top) {
 // return address in an executable segment right after a call instruction, and its saved frame
 // pointer plausible, so a frame pointer register that code without frame pointers used for
 // something else ends the walk instead of a wild read or a made-up frame.
+static inline bool frame_in_bounds(uintptr_t fp, uintptr_t last, uintptr_t top) {
+    return fp > last && fp - last <= MAX_FRAME && !(fp & (sizeof(void *) - 1)) &&
+           fp + 2 * sizeof(void *) <= top;
+}
+
 static u32 walk_frame_pointers(DebugAllocator *self, void **out, u32 max, uintptr_t fp,
                                uintptr_t low, uintptr_t top) {
     u32       n    = 0;
     uintptr_t last = low;
     while (n < max) {
-        if (fp <= last || fp - last > MAX_FRAME || (fp & (sizeof(void *) - 1)) ||
-            fp + 2 * sizeof(void *) > top)
-            break;
+        if (!frame_in_bounds(fp, last, top)) break;
         void *const *record = (void *const *)fp;
         uintptr_t    ret    = (uintptr_t)record[1];
         if (!ret || !plausible_next((uintptr_t)record[0], fp, top) || !is_code(self, ret) ||
@@ -184,29 +187,41 @@ static u32 walk_full(DebugAllocator *self, void **out, u32 max, void *pc) {
 }
 #endif
 
-__attribute__((noinline)) void debug_capture(DebugAllocator *self, DebugTrace *trace, void *pc,
-                                             void *const *frame, uintptr_t stack_top) {
-    // frame: the entry point's own frame record; frame[0] is its caller's, where the walk starts.
-    u32 max      = self->config.backtrace_depth;
-    trace->depth = 0;
-    if (max == 0) return;
-#if defined(__GLIBC__)
-    if (self->config.unwinder == DEBUG_UNWIND_FULL) {
-        trace->depth = walk_full(self, trace->frames, max, pc);
-        return;
-    }
-#endif
-    debug_capture_frames(self, trace, pc, (uintptr_t)frame[0], (uintptr_t)frame, stack_top);
+// The walk past frame #0, out of line: the common capture (no plausible frame record: code
+// without frame pointers) then saves no registers for it.
+__attribute__((noinline)) static void capture_walk(DebugAllocator *self, DebugTrace *trace, u32 max,
+                                                   uintptr_t fp, uintptr_t low, uintptr_t top) {
+    trace->depth += walk_frame_pointers(self, trace->frames + 1, max - 1, fp, low, top);
 }
 
-void debug_capture_frames(DebugAllocator *self, DebugTrace *trace, void *pc, uintptr_t fp,
-                          uintptr_t low, uintptr_t stack_top) {
+static inline void capture_frames(DebugAllocator *self, DebugTrace *trace, void *pc, uintptr_t fp,
+                                  uintptr_t low, uintptr_t stack_top) {
     u32 max      = self->config.backtrace_depth;
     trace->depth = 0;
     if (max == 0) return;
     trace->frames[0] = pc;
     uintptr_t top    = stack_top ? stack_top : cached_stack_top(self, low);
-    trace->depth     = 1 + walk_frame_pointers(self, trace->frames + 1, max - 1, fp, low, top);
+    trace->depth     = 1;
+    // Code built without frame pointers fails the first test: no call for the walk then.
+    if (max > 1 && frame_in_bounds(fp, low, top)) capture_walk(self, trace, max, fp, low, top);
+}
+
+__attribute__((noinline)) void debug_capture(DebugAllocator *self, DebugTrace *trace, void *pc,
+                                             void *const *frame, uintptr_t stack_top) {
+    // frame: the entry point's own frame record; frame[0] is its caller's, where the walk starts.
+#if defined(__GLIBC__)
+    if (ALLOC_UNLIKELY(self->config.unwinder == DEBUG_UNWIND_FULL)) {
+        u32 max      = self->config.backtrace_depth;
+        trace->depth = max ? walk_full(self, trace->frames, max, pc) : 0;
+        return;
+    }
+#endif
+    capture_frames(self, trace, pc, (uintptr_t)frame[0], (uintptr_t)frame, stack_top);
+}
+
+void debug_capture_frames(DebugAllocator *self, DebugTrace *trace, void *pc, uintptr_t fp,
+                          uintptr_t low, uintptr_t stack_top) {
+    capture_frames(self, trace, pc, fp, low, stack_top);
 }
 
 // --- Store --------------------------------------------------------------------------------------
@@ -272,9 +287,36 @@ static bool pool_reserve(DebugAllocator *self, size words) {
     return true;
 }
 
+enum { RECENT_SLOTS = sizeof(((DebugAllocator *)0)->stack_recent) / sizeof(u32) };
+_Static_assert((RECENT_SLOTS & (RECENT_SLOTS - 1)) == 0, "stack_recent: a power of two slots");
+
+// The stack_recent slot of a trace: its call site's address, the low bits (instruction
+// alignment) dropped.
+static inline u32 recent_slot(const DebugTrace *trace) {
+    uintptr_t site = (uintptr_t)trace->frames[0];
+    return (u32)((site >> 2) ^ (site >> 9)) & (RECENT_SLOTS - 1);
+}
+
+// Out of line, so that the fast path above saves no registers for it.
+__attribute__((noinline)) static u32 stack_store_slow(DebugAllocator *self, const DebugTrace *trace,
+                                                      u32 depth);
+
 u32 debug_stack_store(DebugAllocator *self, const DebugTrace *trace) {
     u32 depth = trace->depth;
     if (depth == 0) return 0;
+    // A call site mostly repeats its last trace: compare with it before hashing.
+    u32 recent = self->stack_recent[recent_slot(trace)];
+    if (recent && (self->frames[recent - 1] & DEPTH_BITS) == depth &&
+        same_frames(self->frames + recent, trace, depth))
+        return recent;
+    u32 id = stack_store_slow(self, trace, depth);
+    if (id) self->stack_recent[recent_slot(trace)] = id;
+    return id;
+}
+
+// debug_stack_store past the recent trace of the call site: the hash probe, then a new entry.
+__attribute__((noinline)) static u32 stack_store_slow(DebugAllocator *self, const DebugTrace *trace,
+                                                      u32 depth) {
     u32 hash   = trace_hash(trace->frames, depth);
     u64 header = header_of(hash, depth);
     if (self->stacks_cap) {
