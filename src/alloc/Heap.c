@@ -21,8 +21,9 @@ static inline void check_self(const HeapAllocator *self, const char *function) {
     }
 }
 
-static void check_header_full(const HeapAllocator *self, const char *function) {
-    alloc_check_header((const Allocator *)self, HEAP_ALLOCATOR_MAGIC, TYPE_NAME, function);
+static inline void check_header_full(const HeapAllocator *self, const char *function) {
+    if (ALLOC_UNLIKELY(!alloc_header_ok((const Allocator *)self, HEAP_ALLOCATOR_MAGIC)))
+        alloc_check_header((const Allocator *)self, HEAP_ALLOCATOR_MAGIC, TYPE_NAME, function);
 }
 
 // --- Page free stacks and live bitmaps ------------------------------------------------------
