@@ -182,15 +182,17 @@ static void retain(HeapAllocator *self, void *ptr, size bytes) {
         return;
     }
     HeapRetainedBins *bins = self->retained;
-    while (self->retained_len && retain_over(self, 1, bytes)) {
-        u32 shortest = retained_shortest_bin(self);
-        if (bins->rows[shortest][0].cap > bytes) break; // every retained run is longer
-        HeapRun evicted = retained_remove(self, shortest, 0);
-        unmap_run(self, evicted.ptr, evicted.cap);
-    }
-    if (retain_over(self, 1, bytes)) {
-        unmap_run(self, ptr, bytes);
-        return;
+    if (retain_over(self, 1, bytes)) { // else (the common case) no eviction to consider
+        while (self->retained_len && retain_over(self, 1, bytes)) {
+            u32 shortest = retained_shortest_bin(self);
+            if (bins->rows[shortest][0].cap > bytes) break; // every retained run is longer
+            HeapRun evicted = retained_remove(self, shortest, 0);
+            unmap_run(self, evicted.ptr, evicted.cap);
+        }
+        if (retain_over(self, 1, bytes)) {
+            unmap_run(self, ptr, bytes);
+            return;
+        }
     }
     size at = runs_upper_by_size(bins->rows[b], bins->len[b], bytes);
     runs_insert(bins->rows[b], bins->len[b], at, (HeapRun){ptr, bytes, bytes});
