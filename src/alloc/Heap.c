@@ -409,9 +409,11 @@ typedef struct BlockRef {
     size      bytes;
 } BlockRef;
 
-// Find the live block `ptr`; aborts naming `function` when it is not one.
-static BlockRef block_of(const HeapAllocator *self, const void *ptr, const char *function) {
-    HeapPage *page = heap_page_of(self, ptr);
+// The live block `ptr`, `page` its page descriptor (NULL outside every segment); aborts naming
+// `function` when it is not one.
+static inline __attribute__((always_inline)) BlockRef block_in(const HeapAllocator *self,
+                                                               HeapPage *page, const void *ptr,
+                                                               const char *function) {
     if (page) {
         if (page_live_slot(page, ptr) == UINT32_MAX) heap_bad_pointer(self, ptr, function);
         return (BlockRef){page, 0, page->slot_size};
@@ -419,6 +421,32 @@ static BlockRef block_of(const HeapAllocator *self, const void *ptr, const char 
     i64 index = heap_large_find(self, ptr);
     if (index < 0) heap_bad_pointer(self, ptr, function);
     return (BlockRef){NULL, (size)index, self->large[index].bytes};
+}
+
+// Find the live block `ptr`; aborts naming `function` when it is not one.
+static BlockRef block_of(const HeapAllocator *self, const void *ptr, const char *function) {
+    return block_in(self, heap_page_of(self, ptr), ptr, function);
+}
+
+// block_of for resize and remap: the segment of the last free (or resize) first, then its home
+// slot, which becomes the hot segment as in free_checked, then the full lookup. A block resized
+// again and again (a growing buffer) finds its page without hashing.
+static BlockRef block_of_hot(HeapAllocator *self, const void *ptr, const char *function) {
+    uintptr_t seg  = heap_segment_base(ptr);
+    HeapPage *page = NULL;
+    if (ALLOC_LIKELY(seg == self->hot_base)) {
+        page = heap_segment_page(self->hot_segment, ptr);
+    } else {
+        HeapSegment *segment = heap_segment_at_home(self, seg);
+        if (segment) {
+            self->hot_base    = seg;
+            self->hot_segment = segment;
+            page              = heap_segment_page(segment, ptr);
+        } else {
+            page = heap_page_of(self, ptr);
+        }
+    }
+    return block_in(self, page, ptr, function);
 }
 
 size HeapAllocatorUsableSize(const HeapAllocator *self, const void *ptr) {
@@ -431,7 +459,7 @@ i8 heap_allocator_resize(HeapAllocator *self, void *ptr, size new_size) {
     ALLOC_CHECK_ON_RETURN(self);
     check_header_full(self, __func__);
     if (!ptr) return 0;
-    BlockRef block     = block_of(self, ptr, __func__);
+    BlockRef block     = block_of_hot(self, ptr, __func__);
     size     effective = block.bytes;
     if (new_size == 0) return 0;
     if (block.page ? new_size > block.bytes
@@ -463,7 +491,7 @@ void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size) {
         free_checked(self, ptr, remap_free_slow);
         return NULL;
     }
-    BlockRef block = block_of(self, ptr, __func__);
+    BlockRef block = block_of_hot(self, ptr, __func__);
     size     old   = block.bytes;
     if (block.page) {
         if (new_size > old) return move_block(self, ptr, old, new_size);
