@@ -431,7 +431,9 @@ static BlockRef block_of(const HeapAllocator *self, const void *ptr, const char 
 // block_of for resize and remap: the segment of the last free (or resize) first, then its home
 // slot, which becomes the hot segment as in free_checked, then the full lookup. A block resized
 // again and again (a growing buffer) finds its page without hashing.
-static BlockRef block_of_hot(HeapAllocator *self, const void *ptr, const char *function) {
+static inline __attribute__((always_inline)) BlockRef block_of_hot(HeapAllocator *self,
+                                                                   const void *ptr,
+                                                                   const char *function) {
     uintptr_t seg  = heap_segment_base(ptr);
     HeapPage *page = NULL;
     if (ALLOC_LIKELY(seg == self->hot_base)) {
