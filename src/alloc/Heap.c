@@ -247,7 +247,7 @@ static HeapPage *class_page(HeapAllocator *self, u32 c) {
 // --- Allocation -------------------------------------------------------------------------------
 
 // The size class for `bytes` under the heap's alignment, or HEAP_CLASS_COUNT for a page run.
-static u32 small_class(const HeapAllocator *self, size bytes) {
+static inline u32 small_class(const HeapAllocator *self, size bytes) {
     size align = self->base.alignment;
     if (bytes > HEAP_SMALL_MAX || align > HEAP_SMALL_MAX) return HEAP_CLASS_COUNT;
     if (align <= 16) return heap_class_of(bytes);
@@ -261,7 +261,8 @@ static inline __attribute__((always_inline)) void *allocate_block(HeapAllocator 
                                                                    i8 zeroed, size *effective) {
     u32 c = small_class(self, bytes);
     if (c == HEAP_CLASS_COUNT) return heap_large_allocate(self, bytes, zeroed, effective);
-    HeapPage *page = class_page(self, c);
+    HeapPage *page = self->classes[c].pages; // the warm page when it has a free slot, no call
+    if (ALLOC_UNLIKELY(!page || !page->top)) page = class_page(self, c);
     if (!page) return NULL;
     char *ptr  = page_take(page);
     *effective = page->slot_size;
