@@ -473,7 +473,8 @@ i8 heap_allocator_resize(HeapAllocator *self, void *ptr, size new_size) {
 }
 
 // Allocate anew, copy min(old, new) bytes, free the old block: [ old ] => [ new ] (old freed).
-static void *move_block(HeapAllocator *self, void *ptr, size old, size new_size) {
+// `page` is the old block's page (NULL for a run): a slot is freed without finding it again.
+static void *move_block(HeapAllocator *self, void *ptr, HeapPage *page, size old, size new_size) {
     size  effective = 0;
     void *fresh     = allocate_block(self, new_size, 0, &effective);
     if (!fresh) {
@@ -481,7 +482,8 @@ static void *move_block(HeapAllocator *self, void *ptr, size old, size new_size)
         return NULL;
     }
     memcpy(fresh, ptr, old < new_size ? old : new_size);
-    release_block(self, ptr);
+    if (page) release_slot(self, page, page_live_slot(page, ptr)); // the segment stays: ptr is live
+    else release_block(self, ptr);
     alloc_stats_reallocated(&self->base, new_size, old, effective);
     return fresh;
 }
@@ -497,7 +499,7 @@ void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size) {
     BlockRef block = block_of_hot(self, ptr, __func__);
     size     old   = block.bytes;
     if (block.page) {
-        if (new_size > old) return move_block(self, ptr, old, new_size);
+        if (new_size > old) return move_block(self, ptr, block.page, old, new_size);
         alloc_stats_reallocated(&self->base, new_size, old, old);
         return ptr;
     }
@@ -514,7 +516,7 @@ void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size) {
         alloc_stats_failed(&self->base);
         return NULL;
     }
-    return move_block(self, ptr, old, new_size);
+    return move_block(self, ptr, NULL, old, new_size);
 }
 
 // --- The vtable: the same inline paths; the rest through the dynamic path's checks -----------
