@@ -21,8 +21,9 @@ static inline void check_self(const HeapAllocator *self, const char *function) {
     }
 }
 
-static void check_header_full(const HeapAllocator *self, const char *function) {
-    alloc_check_header((const Allocator *)self, HEAP_ALLOCATOR_MAGIC, TYPE_NAME, function);
+static inline void check_header_full(const HeapAllocator *self, const char *function) {
+    if (ALLOC_UNLIKELY(!alloc_header_ok((const Allocator *)self, HEAP_ALLOCATOR_MAGIC)))
+        alloc_check_header((const Allocator *)self, HEAP_ALLOCATOR_MAGIC, TYPE_NAME, function);
 }
 
 // --- Page free stacks and live bitmaps ------------------------------------------------------
@@ -246,7 +247,7 @@ static HeapPage *class_page(HeapAllocator *self, u32 c) {
 // --- Allocation -------------------------------------------------------------------------------
 
 // The size class for `bytes` under the heap's alignment, or HEAP_CLASS_COUNT for a page run.
-static u32 small_class(const HeapAllocator *self, size bytes) {
+static inline u32 small_class(const HeapAllocator *self, size bytes) {
     size align = self->base.alignment;
     if (bytes > HEAP_SMALL_MAX || align > HEAP_SMALL_MAX) return HEAP_CLASS_COUNT;
     if (align <= 16) return heap_class_of(bytes);
@@ -256,10 +257,12 @@ static u32 small_class(const HeapAllocator *self, size bytes) {
 }
 
 // Allocate a block without counting it; `*effective` receives its size.
-static void *allocate_block(HeapAllocator *self, size bytes, i8 zeroed, size *effective) {
+static inline __attribute__((always_inline)) void *allocate_block(HeapAllocator *self, size bytes,
+                                                                   i8 zeroed, size *effective) {
     u32 c = small_class(self, bytes);
     if (c == HEAP_CLASS_COUNT) return heap_large_allocate(self, bytes, zeroed, effective);
-    HeapPage *page = class_page(self, c);
+    HeapPage *page = self->classes[c].pages; // the warm page when it has a free slot, no call
+    if (ALLOC_UNLIKELY(!page || !page->top)) page = class_page(self, c);
     if (!page) return NULL;
     char *ptr  = page_take(page);
     *effective = page->slot_size;
@@ -268,7 +271,9 @@ static void *allocate_block(HeapAllocator *self, size bytes, i8 zeroed, size *ef
     return ptr;
 }
 
-static void *allocate_counted(HeapAllocator *self, size bytes, i8 zeroed) {
+// Inline (with allocate_block) into each slow path: one call layer less before a page run.
+static inline __attribute__((always_inline)) void *allocate_counted(HeapAllocator *self, size bytes,
+                                                                    i8 zeroed) {
     if (bytes == 0) return NULL;
     size  effective = 0;
     void *ptr       = allocate_block(self, bytes, zeroed, &effective);
@@ -405,9 +410,11 @@ typedef struct BlockRef {
     size      bytes;
 } BlockRef;
 
-// Find the live block `ptr`; aborts naming `function` when it is not one.
-static BlockRef block_of(const HeapAllocator *self, const void *ptr, const char *function) {
-    HeapPage *page = heap_page_of(self, ptr);
+// The live block `ptr`, `page` its page descriptor (NULL outside every segment); aborts naming
+// `function` when it is not one.
+static inline __attribute__((always_inline)) BlockRef block_in(const HeapAllocator *self,
+                                                               HeapPage *page, const void *ptr,
+                                                               const char *function) {
     if (page) {
         if (page_live_slot(page, ptr) == UINT32_MAX) heap_bad_pointer(self, ptr, function);
         return (BlockRef){page, 0, page->slot_size};
@@ -415,6 +422,34 @@ static BlockRef block_of(const HeapAllocator *self, const void *ptr, const char 
     i64 index = heap_large_find(self, ptr);
     if (index < 0) heap_bad_pointer(self, ptr, function);
     return (BlockRef){NULL, (size)index, self->large[index].bytes};
+}
+
+// Find the live block `ptr`; aborts naming `function` when it is not one.
+static BlockRef block_of(const HeapAllocator *self, const void *ptr, const char *function) {
+    return block_in(self, heap_page_of(self, ptr), ptr, function);
+}
+
+// block_of for resize and remap: the segment of the last free (or resize) first, then its home
+// slot, which becomes the hot segment as in free_checked, then the full lookup. A block resized
+// again and again (a growing buffer) finds its page without hashing.
+static inline __attribute__((always_inline)) BlockRef block_of_hot(HeapAllocator *self,
+                                                                   const void *ptr,
+                                                                   const char *function) {
+    uintptr_t seg  = heap_segment_base(ptr);
+    HeapPage *page = NULL;
+    if (ALLOC_LIKELY(seg == self->hot_base)) {
+        page = heap_segment_page(self->hot_segment, ptr);
+    } else {
+        HeapSegment *segment = heap_segment_at_home(self, seg);
+        if (segment) {
+            self->hot_base    = seg;
+            self->hot_segment = segment;
+            page              = heap_segment_page(segment, ptr);
+        } else {
+            page = heap_page_of(self, ptr);
+        }
+    }
+    return block_in(self, page, ptr, function);
 }
 
 size HeapAllocatorUsableSize(const HeapAllocator *self, const void *ptr) {
@@ -427,7 +462,7 @@ i8 heap_allocator_resize(HeapAllocator *self, void *ptr, size new_size) {
     ALLOC_CHECK_ON_RETURN(self);
     check_header_full(self, __func__);
     if (!ptr) return 0;
-    BlockRef block     = block_of(self, ptr, __func__);
+    BlockRef block     = block_of_hot(self, ptr, __func__);
     size     effective = block.bytes;
     if (new_size == 0) return 0;
     if (block.page ? new_size > block.bytes
@@ -438,7 +473,8 @@ i8 heap_allocator_resize(HeapAllocator *self, void *ptr, size new_size) {
 }
 
 // Allocate anew, copy min(old, new) bytes, free the old block: [ old ] => [ new ] (old freed).
-static void *move_block(HeapAllocator *self, void *ptr, size old, size new_size) {
+// `page` is the old block's page (NULL for a run): a slot is freed without finding it again.
+static void *move_block(HeapAllocator *self, void *ptr, HeapPage *page, size old, size new_size) {
     size  effective = 0;
     void *fresh     = allocate_block(self, new_size, 0, &effective);
     if (!fresh) {
@@ -446,7 +482,8 @@ static void *move_block(HeapAllocator *self, void *ptr, size old, size new_size)
         return NULL;
     }
     memcpy(fresh, ptr, old < new_size ? old : new_size);
-    release_block(self, ptr);
+    if (page) release_slot(self, page, page_live_slot(page, ptr)); // the segment stays: ptr is live
+    else release_block(self, ptr);
     alloc_stats_reallocated(&self->base, new_size, old, effective);
     return fresh;
 }
@@ -459,10 +496,10 @@ void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size) {
         free_checked(self, ptr, remap_free_slow);
         return NULL;
     }
-    BlockRef block = block_of(self, ptr, __func__);
+    BlockRef block = block_of_hot(self, ptr, __func__);
     size     old   = block.bytes;
     if (block.page) {
-        if (new_size > old) return move_block(self, ptr, old, new_size);
+        if (new_size > old) return move_block(self, ptr, block.page, old, new_size);
         alloc_stats_reallocated(&self->base, new_size, old, old);
         return ptr;
     }
@@ -479,7 +516,7 @@ void *heap_allocator_remap(HeapAllocator *self, void *ptr, size new_size) {
         alloc_stats_failed(&self->base);
         return NULL;
     }
-    return move_block(self, ptr, old, new_size);
+    return move_block(self, ptr, NULL, old, new_size);
 }
 
 // --- The vtable: the same inline paths; the rest through the dynamic path's checks -----------

@@ -109,6 +109,7 @@ static inline __attribute__((always_inline)) HeapRun retained_remove(HeapAllocat
     HeapRun           run  = bins->rows[b][i];
     runs_erase(bins->rows[b], bins->len[b], i);
     if (--bins->len[b] == 0) bins->filled &= ~((u64)1 << b);
+    bins->last_valid = 0; // rows after it moved down
     self->retained_len--;
     self->retained_bytes -= run.cap;
     return run;
@@ -122,10 +123,16 @@ static u32 retained_shortest_bin(const HeapAllocator *self) {
 // The retained run that fits `bytes` best (the shortest mapping of at least `bytes`, at most
 // HEAP_RUN_REUSE_RATIO times longer; the most recent among equals), taken out of the cache; its
 // mapped length in `*cap`. NULL if none fits. The fit is in the request's bin or, failing that,
-// is the shortest run of the first filled bin after it.
+// is the shortest run of the first filled bin after it. A request of exactly the length of the
+// run retained last (freed and allocated again) takes that row without a search: it is the fit.
 static void *retained_take(HeapAllocator *self, size bytes, size *cap) {
     HeapRetainedBins *bins = self->retained;
     if (!self->retained_len) return NULL;
+    if (bins->last_valid && bins->rows[bins->last_bin][bins->last_at].cap == bytes) {
+        HeapRun run = retained_remove(self, bins->last_bin, bins->last_at);
+        *cap        = run.cap;
+        return run.ptr;
+    }
     u32 b    = heap_retained_bin(bytes, heap_os_page(self));
     size at  = runs_fit(bins->rows[b], bins->len[b], bytes, HEAP_RUN_REUSE_RATIO);
     if (at == bins->len[b]) {
@@ -175,18 +182,23 @@ static void retain(HeapAllocator *self, void *ptr, size bytes) {
         return;
     }
     HeapRetainedBins *bins = self->retained;
-    while (self->retained_len && retain_over(self, 1, bytes)) {
-        u32 shortest = retained_shortest_bin(self);
-        if (bins->rows[shortest][0].cap > bytes) break; // every retained run is longer
-        HeapRun evicted = retained_remove(self, shortest, 0);
-        unmap_run(self, evicted.ptr, evicted.cap);
-    }
-    if (retain_over(self, 1, bytes)) {
-        unmap_run(self, ptr, bytes);
-        return;
+    if (retain_over(self, 1, bytes)) { // else (the common case) no eviction to consider
+        while (self->retained_len && retain_over(self, 1, bytes)) {
+            u32 shortest = retained_shortest_bin(self);
+            if (bins->rows[shortest][0].cap > bytes) break; // every retained run is longer
+            HeapRun evicted = retained_remove(self, shortest, 0);
+            unmap_run(self, evicted.ptr, evicted.cap);
+        }
+        if (retain_over(self, 1, bytes)) {
+            unmap_run(self, ptr, bytes);
+            return;
+        }
     }
     size at = runs_upper_by_size(bins->rows[b], bins->len[b], bytes);
     runs_insert(bins->rows[b], bins->len[b], at, (HeapRun){ptr, bytes, bytes});
+    bins->last_at    = at;
+    bins->last_bin   = b;
+    bins->last_valid = 1;
     bins->len[b]++;
     bins->filled |= (u64)1 << b;
     self->retained_len++;

@@ -169,12 +169,17 @@ typedef struct HeapRetainedBins {
     size     bytes[HEAP_RETAINED_BINS]; // mapped length of rows[b]
     u64      filled;                    // bit b: len[b] > 0
     size     self_bytes;                // mapped length of this struct
+    // The row of the run retained last while no run has left the cache since (last_valid): the
+    // last among its equals, so a request of exactly its length takes it without a search.
+    size     last_at;
+    u32      last_bin;
+    u8       last_valid;
 } HeapRetainedBins;
 
 // The bin of a run of `cap` bytes (`page` the OS page size): every longer run is in this bin or a
 // later one.
 static inline u32 heap_retained_bin(size cap, size page) {
-    size p = cap / page;
+    size p = cap >> __builtin_ctzll((unsigned long long)page); // cap / page, no division
     if (p < 8) return (u32)p;
     u32 lg = 63u - (u32)__builtin_clzll((unsigned long long)p);
     u32 b  = 8 + (lg - 3) * 4 + (u32)((p >> (lg - 2)) & 3);

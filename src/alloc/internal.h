@@ -44,6 +44,15 @@ void alloc_os_advise_huge(void *ptr, size bytes);
 void alloc_check_header(const Allocator *self, u64 expected_magic, const char *type_name,
                         const char *function);
 
+// Whether `self` passes alloc_check_header for `expected_magic` (not NULL, that magic, every
+// function pointer set, a power-of-two alignment), without a call: a kind's slow paths test this
+// inline and call alloc_check_header, which names the reason and aborts, only when it fails.
+static inline bool alloc_header_ok(const Allocator *self, u64 expected_magic) {
+    return self && self->magic == expected_magic && self->allocate && self->resize &&
+           self->remap && self->deallocate && self->alignment &&
+           (self->alignment & (self->alignment - 1)) == 0;
+}
+
 // The slow paths of the `allocate` and `deallocate` entries of a kind that validates itself
 // (Allocator.validates_itself): every call its inline path does not finish, a foreign magic
 // included. They check the header as the dynamic path does, naming allocator_alloc_dyn /
