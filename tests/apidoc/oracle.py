@@ -50,8 +50,8 @@ errors, excluded = [], {}
 def exclude(reason, what):
     excluded.setdefault(reason, []).append(what)
 
-def rel(loc):
-    p = loc.get("file", "")
+def rel(loc, attr="file"):
+    p = loc.get(attr, "")
     return p[len(os.getcwd()) + 1:] if p.startswith(os.getcwd()) else p
 
 index = ET.parse(os.path.join(xml, "index.xml")).getroot()
@@ -67,7 +67,13 @@ for comp in index.findall("compound"):
             if k not in kind_map:
                 continue
             loc = m.find("location")
-            entry = (kind_map[k], rel(loc), int(loc.get("line")), m)
+            # A function declared and then defined inline in one header (a gnu_inline fast path):
+            # Doxygen's line is the definition, declline the declaration; api.json's home is the
+            # documented declaration.
+            if loc.get("declline"):
+                entry = (kind_map[k], rel(loc, "declfile"), int(loc.get("declline")), m)
+            else:
+                entry = (kind_map[k], rel(loc), int(loc.get("line")), m)
             theirs.setdefault(m.findtext("name"), []).append(entry)
     elif kind in ("struct", "union"):
         loc = cdef.find("location")
