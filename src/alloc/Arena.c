@@ -347,25 +347,26 @@ __attribute__((noinline)) static void *remap_older(ArenaAllocator *self, void *p
 
 // --- The typed interface ----------------------------------------------------------------------
 
-// The out-of-line definitions of the two entries the header also defines inline (gnu_inline):
-// what a call that is not inlined, or a pointer to the function, runs; same behaviour.
-void *arena_allocator_allocate(ArenaAllocator *self, size bytes, i8 zeroed) {
+// The out-of-line definition of the entry the header also defines inline (gnu_inline), what a
+// call that is not inlined or a pointer to the function runs, and that inline path's fallback
+// share one body.
+static inline __attribute__((always_inline)) void *allocate_entry(ArenaAllocator *self,
+                                                                  size bytes, i8 zeroed) {
     ALLOC_CHECK_ON_RETURN(self);
     // `bytes - 1 < room` is `0 < bytes <= room`; room is a multiple of the alignment, so the
     // rounded size fits too.
     if (ALLOC_UNLIKELY(!is_arena(self) || bytes - 1 >= room_of(self)))
-        return allocate_slow(self, bytes, zeroed, __func__);
+        return allocate_slow(self, bytes, zeroed, "arena_allocator_allocate");
     size align = self->base.alignment;
     return bump(self, bytes, (bytes + align - 1) & ~(align - 1), zeroed);
 }
 
-// The inline path's fallback: the whole typed entry, room checked against `limit`.
+void *arena_allocator_allocate(ArenaAllocator *self, size bytes, i8 zeroed) {
+    return allocate_entry(self, bytes, zeroed);
+}
+
 void *arena_allocator_allocate_slow(ArenaAllocator *self, size bytes, i8 zeroed) {
-    ALLOC_CHECK_ON_RETURN(self);
-    if (ALLOC_UNLIKELY(!is_arena(self) || bytes - 1 >= room_of(self)))
-        return allocate_slow(self, bytes, zeroed, "arena_allocator_allocate");
-    size align = self->base.alignment;
-    return bump(self, bytes, (bytes + align - 1) & ~(align - 1), zeroed);
+    return allocate_entry(self, bytes, zeroed);
 }
 
 i8 arena_allocator_resize(ArenaAllocator *self, void *ptr, size new_size) {
@@ -413,7 +414,9 @@ static size deallocate_typed(Allocator *self, void *ptr) {
     return arena_allocator_deallocate((ArenaAllocator *)self, ptr);
 }
 
-void *arena_allocator_vtable_allocate(Allocator *base, size bytes, i8 zeroed) {
+// The vtable's allocation, likewise: its out-of-line entry and the inline path's fallback.
+static inline __attribute__((always_inline)) void *vtable_allocate_entry(Allocator *base,
+                                                                         size bytes, i8 zeroed) {
     ArenaAllocator *self = (ArenaAllocator *)base;
     ALLOC_CHECK_ON_RETURN(self);
     if (ALLOC_UNLIKELY(!is_arena(self) || bytes - 1 >= room_of(self)))
@@ -422,14 +425,12 @@ void *arena_allocator_vtable_allocate(Allocator *base, size bytes, i8 zeroed) {
     return bump(self, bytes, (bytes + align - 1) & ~(align - 1), zeroed);
 }
 
-// The inline path's fallback: the whole vtable entry.
+void *arena_allocator_vtable_allocate(Allocator *base, size bytes, i8 zeroed) {
+    return vtable_allocate_entry(base, bytes, zeroed);
+}
+
 void *arena_allocator_vtable_allocate_slow(Allocator *base, size bytes, i8 zeroed) {
-    ArenaAllocator *self = (ArenaAllocator *)base;
-    ALLOC_CHECK_ON_RETURN(self);
-    if (ALLOC_UNLIKELY(!is_arena(self) || bytes - 1 >= room_of(self)))
-        return alloc_dyn_allocate_slow(base, bytes, zeroed, allocate_typed);
-    size align = self->base.alignment;
-    return bump(self, bytes, (bytes + align - 1) & ~(align - 1), zeroed);
+    return vtable_allocate_entry(base, bytes, zeroed);
 }
 
 i8 arena_allocator_vtable_resize(Allocator *self, void *ptr, size new_size) {
