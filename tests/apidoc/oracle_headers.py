@@ -3,8 +3,9 @@
 independently through Debian's Python bindings (python3-clang-14), for each header given.
 The truth, per header H (declarations whose location is in H itself): functions, variables,
 typedefs and macros by (name space, name); struct/union/enum definitions with a tag; enum
-constants. Include guards (an empty macro H tests with #ifndef before defining it) and compiler
-built-ins are not symbols. apidoc's side: its symbols by (namespace, name); a record folded into
+constants. The include guard (the macro X of a header's first two directives, `#ifndef X` or
+`#if !defined X` then `#define X`, with only comments before them) and compiler built-ins are
+not symbols; any other macro is, a fallback `#ifndef API` / `#define API` included. apidoc's side: its symbols by (namespace, name); a record folded into
 a typedef counts for its tag too (`tag_name`); enum constants are the
 `enum_values` of its enums. Prints one line per header; exits 1 on any difference.
 Usage: oracle_headers.py APIDOC TAGS_YML HEADER... (absolute paths; -I/usr/include assumed)"""
@@ -16,19 +17,38 @@ K = ci.CursorKind
 apidoc, tags, headers = sys.argv[1], sys.argv[2], sys.argv[3:]
 FLAGS = ["-x", "c", "-std=gnu11", "-I/usr/include", "-I/usr/include/x86_64-linux-gnu"]
 
+def guard_line(text):
+    """The line of the `#define` of the header's include guard, or 0."""
+    code = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
+    directives = []
+    for number, line in enumerate(code.split("\n"), 1):
+        line = line.split("//")[0].strip()
+        if not line:
+            continue
+        if not line.startswith("#"):
+            return 0
+        directives.append((number, line))
+        if len(directives) == 2:
+            break
+    if len(directives) < 2:
+        return 0
+    tested = re.fullmatch(r"#\s*(?:ifndef\s+(\w+)|if\s*!\s*defined(?:\s*\(\s*(\w+)\s*\)|\s+(\w+)))", directives[0][1])
+    if not tested:
+        return 0
+    name = next(g for g in tested.groups() if g)
+    defined = re.match(rf"#\s*define\s+{name}(?![\w(])", directives[1][1])
+    return directives[1][0] if defined else 0
+
 def truth(path):
     tu = ci.Index.create().parse(path, FLAGS, options=ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD)
-    text = open(path, encoding="utf-8", errors="replace").read().split("\n")
+    guard = guard_line(open(path, encoding="utf-8", errors="replace").read())
     want = set()
     for c in tu.cursor.get_children():
         if not c.location.file or os.path.realpath(c.location.file.name) != os.path.realpath(path):
             continue
         k, name = c.kind, c.spelling
         if k == K.MACRO_DEFINITION:
-            tokens = list(c.get_tokens())
-            guard = len(tokens) == 1 and any(re.match(rf"\s*#\s*ifndef\s+{re.escape(name)}\b", l)
-                                             for l in text[:c.location.line - 1])
-            if not guard and not c.is_macro_builtin() if hasattr(c, "is_macro_builtin") else not guard:
+            if c.location.line != guard:
                 want.add(("macro", name))
         elif k in (K.FUNCTION_DECL, K.VAR_DECL, K.TYPEDEF_DECL):
             want.add(("ordinary", name))

@@ -119,6 +119,22 @@ else
   fail "markdown: a function and a macro (an enum and a function) of one name get two pages linked both ways" \
        "$(cat "$tmp/names/md.err" 2>/dev/null; ls "$md" 2>&1)"
 fi
+# --- include guards: only the macro of a header's first two directives is left out --------------
+mkdir -p "$tmp/guards/include"
+printf '%s\n' '/* A header written with tabs and spaced directives. */' '# ifndef	GUARDED_H' \
+  '#	define	GUARDED_H 1' '#ifndef GUARDED_API' '#define GUARDED_API' '#endif' \
+  '#if !defined(GUARDED_NORETURN)' '#define GUARDED_NORETURN' '#endif' \
+  '/// Open a file.' 'GUARDED_API int guarded_open(int flags);' '#endif' > "$tmp/guards/include/guarded.h"
+printf '%s\n' 'int unguarded_before;' '#ifndef UNGUARDED_H' '#define UNGUARDED_H' '#endif' > "$tmp/guards/include/unguarded.h"
+guards=$( (cd "$tmp/guards" && "$apidoc" extract --tags "$root/docs/tags.yml" --header include/guarded.h \
+            --header include/unguarded.h -o api.json -- -Iinclude 2>/dev/null
+           /usr/bin/python3 -c 'import json, sys
+print(" ".join(sorted(s["name"] for s in json.load(open(sys.argv[1]))["symbols"] if s["kind"].endswith("macro"))))' api.json) 2>&1)
+if [[ $guards == "GUARDED_API GUARDED_NORETURN UNGUARDED_H" ]]; then
+  ok "include guards: only the first #ifndef/#define pair of a header is a guard (fallback definitions, a guard after code, tabs and '# ifndef' handled)"
+else
+  fail "include guards: only the first #ifndef/#define pair of a header is a guard" "$guards"
+fi
 zlib_md=$( (cd "$tmp" && "$apidoc" extract --root / --tags "$root/docs/tags.yml" --header usr/include/zlib.h -o "$tmp/zlib.json" -- 2>/dev/null
             "$apidoc" markdown --out "$tmp/zlib-docs" "$tmp/zlib.json" 2>&1 &&
             /usr/bin/python3 -c 'import json, os, sys; a = json.load(open(sys.argv[1]))

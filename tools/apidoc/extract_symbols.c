@@ -4,6 +4,7 @@
 // with their members (an explicit stack of records, so nesting costs memory), typedefs (folded
 // into the record they name, opaque, basic, function pointers). Entry point: header_symbols.
 #include "extract.h"
+#include "guard.h"
 
 #include <stdlib.h> // free
 #include <string.h> // strcmp
@@ -126,20 +127,6 @@ static enum CXChildVisitResult parm_visit(CXCursor cur, CXCursor parent, CXClien
     return CXChildVisit_Continue;
 }
 
-static int is_include_guard(HeaderFile *h, const char *name, int line) {
-    for (int i = 0; i < line - 1 && i < h->nlines; i++) {
-        const char *t = h->lines[i];
-        while (*t == ' ') t++;
-        if (strncmp(t, "#ifndef", 7) == 0) {
-            t += 7;
-            while (*t == ' ') t++;
-            size_t n = strlen(name);
-            if (strncmp(t, name, n) == 0 && (t[n] == '\0' || t[n] == ' ')) return 1;
-        }
-    }
-    return 0;
-}
-
 static char *tok_text(Ctx *c, CXToken *toks, unsigned a, unsigned b) { // tokens a..b inclusive
     CXSourceRange r1 = clang_getTokenExtent(c->tu, toks[a]), r2 = clang_getTokenExtent(c->tu, toks[b]);
     unsigned l1, c1, l2, c2, o;
@@ -172,7 +159,7 @@ static void macro_symbol(Ctx *c, CXCursor cur) {
             } else free(t);
         }
     }
-    if (!fnlike && i >= n && is_include_guard(c->at->header, name, s->line)) {
+    if (!fnlike && s->line == header_guard_line(c->at->header)) {
         clang_disposeTokens(c->tu, toks, n);
         free(name);
         return; // include guard
