@@ -135,6 +135,15 @@ if [[ $guards == "GUARDED_API GUARDED_NORETURN UNGUARDED_H" ]]; then
 else
   fail "include guards: only the first #ifndef/#define pair of a header is a guard" "$guards"
 fi
+# --- a compile error under --root / names the header relative to the root, as every diagnostic does
+printf 'int broken(void)\n' > "$tmp/guards/include/broken.h"
+rel=${tmp#/}/guards/include/broken.h
+rooted=$( (cd / && "$apidoc" extract --root / --tags "$root/docs/tags.yml" --header "$rel" -o "$tmp/broken.json" --) 2>&1)
+if grep -qxF "$rel:1: error: does not compile: expected function body after function declarator" <<<"$rooted"; then
+  ok "diagnostics: a compile error under --root / names the header as $rel:1"
+else
+  fail "diagnostics: a compile error under --root / names the header relative to the root" "$rooted"
+fi
 zlib_md=$( (cd "$tmp" && "$apidoc" extract --root / --tags "$root/docs/tags.yml" --header usr/include/zlib.h -o "$tmp/zlib.json" -- 2>/dev/null
             "$apidoc" markdown --out "$tmp/zlib-docs" "$tmp/zlib.json" 2>&1 &&
             /usr/bin/python3 -c 'import json, os, sys; a = json.load(open(sys.argv[1]))

@@ -159,6 +159,7 @@ static void run_job(Run *run, Job *job, CXIndex index) {
             char *msg = cx(clang_getDiagnosticSpelling(d));
             char abs[PATH_MAX], *shown = fname;
             size_t rl = strlen(run->in->root);
+            if (rl && run->in->root[rl - 1] == '/') rl--; // the root "/": every path is under it
             if (realpath(fname, abs) && strncmp(abs, run->in->root, rl) == 0 && abs[rl] == '/') shown = abs + rl + 1;
             diag_add(&job->r.diags, DIAG_ERROR, shown, (int)line, "does not compile: %s", msg);
             free(fname), free(msg);
