@@ -114,13 +114,7 @@ static HeapSegment *segment_new(HeapAllocator *self) {
     alloc_sanitize_region_mapped(self, base, HEAP_SEGMENT_SIZE);
     segment->base       = base;
     segment->desc_bytes = desc_bytes;
-    segment->free_pages = ~(u64)0;
-    for (u32 i = 0; i < HEAP_PAGES_PER_SEGMENT; ++i) {
-        segment->pages[i].base    = base + (size)i * HEAP_PAGE_SIZE;
-        segment->pages[i].segment = segment;
-        segment->pages[i].index   = (u8)i;
-        segment->pages[i].stack   = segment->stacks[i];
-    }
+    segment->free_pages = ~(u64)0; // page descriptors are set up on first use (page_new)
     addrmap_insert(&self->segments, &self->base, (uintptr_t)base, (uintptr_t)segment); // reserved
     segment_list(self, segment);
     self->empty_segments++;
@@ -132,7 +126,8 @@ static void segment_free(HeapAllocator *self, HeapSegment *segment) {
         self->hot_base    = 1;
         self->hot_segment = NULL;
     }
-    for (u32 i = 0; i < HEAP_PAGES_PER_SEGMENT; ++i) self->dirty_pages -= segment->pages[i].dirty;
+    for (u64 used = segment->attached; used; used &= used - 1) // only those ever used are dirty
+        self->dirty_pages -= segment->pages[__builtin_ctzll(used)].dirty;
     if (segment->listed) segment_unlist(self, segment);
     addrmap_remove(&self->segments, (uintptr_t)segment->base);
     alloc_sanitize_region_unmapping(self, segment->base, HEAP_SEGMENT_SIZE);
@@ -157,6 +152,13 @@ static HeapPage *page_new(HeapAllocator *self, u32 c) {
     if (segment->used_pages++ == 0) self->empty_segments--;
     if (++self->used_pages > self->peak_pages) self->peak_pages = self->used_pages;
     HeapPage *page = &segment->pages[i];
+    if (!((segment->attached >> i) & 1)) {
+        segment->attached |= (u64)1 << i;
+        page->base    = segment->base + (size)i * HEAP_PAGE_SIZE;
+        page->segment = segment;
+        page->index   = (u8)i;
+        page->stack   = segment->stacks[i];
+    }
     if (page->dirty) {
         page->dirty = 0;
         self->dirty_pages--;
@@ -180,8 +182,9 @@ void heap_pages_decay(HeapAllocator *self) {
     HeapSegment *next;
     for (HeapSegment *segment = self->free_segments; segment; segment = next) {
         next = segment->next;
-        for (u32 i = 0; i < HEAP_PAGES_PER_SEGMENT && self->dirty_pages > heap_dirty_pages_max(self); ++i) {
-            HeapPage *page = &segment->pages[i];
+        for (u64 used = segment->attached; used && self->dirty_pages > heap_dirty_pages_max(self);
+             used &= used - 1) {
+            HeapPage *page = &segment->pages[__builtin_ctzll(used)];
             if (!page->dirty) continue;
             page->dirty = 0;
             self->dirty_pages--;

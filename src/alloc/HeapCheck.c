@@ -50,8 +50,11 @@ typedef struct Tally {
 
 static void check_page(const HeapAllocator *self, const HeapSegment *seg, u32 i, Tally *t) {
     const HeapPage *page = &seg->pages[i];
-    if (page->base != seg->base + (size)i * HEAP_PAGE_SIZE || page->segment != seg ||
-        page->index != i || page->stack != seg->stacks[i])
+    if ((seg->attached >> i) & 1
+            ? page->base != seg->base + (size)i * HEAP_PAGE_SIZE || page->segment != seg ||
+                  page->index != i || page->stack != seg->stacks[i]
+            : page->base || page->segment || page->index || page->stack || page->dirty ||
+                  page->slot_size || !((seg->free_pages >> i) & 1)) // never used: never written
         BROKEN("segment table");
     if ((seg->free_pages >> i) & 1) {
         if (page->capacity || page->listed || page->top || page->limit) BROKEN("page count");

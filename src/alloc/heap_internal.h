@@ -59,6 +59,9 @@ static inline u32 heap_page_used(const HeapPage *page) { return page->capacity -
 typedef struct HeapSegment {
     char               *base;       // user memory, HEAP_SEGMENT_SIZE bytes, aligned to that size
     u64                 free_pages; // bit i set iff pages[i] is unused
+    u64                 attached;   // bit i set iff pages[i] was ever used: its fixed fields (base,
+                                    // segment, index, stack) are set; the others were never
+                                    // written, so a segment costs the OS pages of what it serves
     u32                 used_pages; // 64 - popcount(free_pages)
     u32                 listed;     // on the heap's list of segments with a free page
     struct HeapSegment *prev;

@@ -4,12 +4,13 @@
 #include "alloc/Heap.h"
 #include "alloc/Types.h" // opt-in short names (size, u8, i8…)
 #include "death.h"
+#include "heap_internal.h" // HeapSegment: what a new segment's descriptor costs in OS pages
 
 #include <criterion/criterion.h>
 #include <errno.h>    // ENOMEM
 #include <stdlib.h>   // malloc (a libc pointer for the foreign-pointer test)
 #include <string.h>   // memset, memcmp
-#include <sys/mman.h> // msync: is a range still mapped?
+#include <sys/mman.h> // msync: is a range still mapped? mincore: which pages are resident
 #include <unistd.h>   // sysconf
 
 // Class sizes as Heap.h documents them: 16..128 by 16, then four per doubling up to 8192.
@@ -78,6 +79,30 @@ Test(heap, a_full_page_of_the_smallest_class_has_distinct_checked_slots) {
     free(slots);
     HeapAllocatorDeinit(&heap);
 }
+
+// A segment's descriptor holds 64 page descriptors and their free stacks (over 500 KiB mapped):
+// only what the pages in use need may be written, or every process that allocates one block pays
+// page faults for the other 63 (the shim runs in every process of a program). Not at ALLOC_DEBUG 3,
+// whose self-check after every operation reads every descriptor on purpose.
+#if ALLOC_DEBUG < 3
+Test(heap, a_new_segment_writes_only_the_descriptor_of_the_page_it_serves) {
+    HeapAllocator heap  = HeapAllocatorInit();
+    void         *block = AllocatorAlloc(&heap, 32, 0);
+    cr_assert_not_null(block);
+    const HeapSegment *segment = heap_page_of(&heap, block)->segment;
+    size_t             page    = (size_t)sysconf(_SC_PAGESIZE);
+    size_t             pages   = segment->desc_bytes / page;
+    unsigned char     *resident = malloc(pages);
+    cr_assert_eq(mincore((void *)(uintptr_t)segment, segment->desc_bytes, resident), 0);
+    size_t touched = 0;
+    for (size_t i = 0; i < pages; ++i) touched += resident[i] & 1;
+    free(resident);
+    // The segment's own fields and the first page descriptor (one page), and the 32-byte class's
+    // free stack (2,048 offsets of 2 bytes: one or two pages).
+    cr_assert_leq(touched, 3, "%zu of the descriptor's %zu pages are resident", touched, pages);
+    HeapAllocatorDeinit(&heap);
+}
+#endif
 
 Test(heap, zero_bytes_returns_null_and_counts_nothing) {
     HeapAllocator heap = HeapAllocatorInit();
