@@ -126,12 +126,15 @@ printf '%s\n' '/* A header written with tabs and spaced directives. */' '# ifnde
   '#if !defined(GUARDED_NORETURN)' '#define GUARDED_NORETURN' '#endif' \
   '/// Open a file.' 'GUARDED_API int guarded_open(int flags);' '#endif' > "$tmp/guards/include/guarded.h"
 printf '%s\n' 'int unguarded_before;' '#ifndef UNGUARDED_H' '#define UNGUARDED_H' '#endif' > "$tmp/guards/include/unguarded.h"
+printf '%s\n' '#if !defined(COMBINED_H) && !defined(NO_COMBINED)' '#define COMBINED_H' '#endif' > "$tmp/guards/include/combined.h"
+printf '%s\n' '#ifndef TRAILING_H /* the guard */' '#define TRAILING_H // it is' 'int trailing;' '#endif' > "$tmp/guards/include/trailing.h"
 guards=$( (cd "$tmp/guards" && "$apidoc" extract --tags "$root/docs/tags.yml" --header include/guarded.h \
-            --header include/unguarded.h -o api.json -- -Iinclude 2>/dev/null
+            --header include/unguarded.h --header include/combined.h --header include/trailing.h \
+            -o api.json -- -Iinclude 2>/dev/null
            /usr/bin/python3 -c 'import json, sys
 print(" ".join(sorted(s["name"] for s in json.load(open(sys.argv[1]))["symbols"] if s["kind"].endswith("macro"))))' api.json) 2>&1)
-if [[ $guards == "GUARDED_API GUARDED_NORETURN UNGUARDED_H" ]]; then
-  ok "include guards: only the first #ifndef/#define pair of a header is a guard (fallback definitions, a guard after code, tabs and '# ifndef' handled)"
+if [[ $guards == "COMBINED_H GUARDED_API GUARDED_NORETURN UNGUARDED_H" ]]; then
+  ok "include guards: only the first #ifndef/#define pair of a header is a guard (fallback definitions, a guard after code, a compound #if, trailing comments, tabs and '# ifndef' handled)"
 else
   fail "include guards: only the first #ifndef/#define pair of a header is a guard" "$guards"
 fi

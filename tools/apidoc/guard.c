@@ -7,7 +7,7 @@
 #include "guard.h"
 
 #include <ctype.h>  // isalnum, isspace
-#include <string.h> // strncmp
+#include <string.h> // strlen, strncmp, strstr
 
 // The first character of `line` outside comments, or NULL when the rest of the line is comment
 // or blank; `*in_comment` carries an open /* */ comment from one line to the next.
@@ -53,11 +53,21 @@ static size_t read_ident(const char *p, char *out, size_t cap) {
     return is_ident_char(p[n]) ? 0 : n;
 }
 
-// The macro a `#ifndef X` / `#if !defined X` / `#if !defined(X)` directive at `p` tests, in `out`.
+// Whether only blanks or a comment follow `p` on its line.
+static int at_line_end(const char *p) {
+    p = skip_blanks(p);
+    return !*p || (p[0] == '/' && (p[1] == '/' || p[1] == '*'));
+}
+
+// The macro a `#ifndef X` / `#if !defined X` / `#if !defined(X)` directive at `p` tests, in `out`
+// (a condition with more in it, `#if !defined(X) && Y`, tests no single macro: 0).
 static int tested_name(const char *p, char *out, size_t cap) {
     p = skip_blanks(p + 1); // past '#'
     const char *rest = after_word(p, "ifndef");
-    if (rest) return read_ident(rest, out, cap) > 0;
+    if (rest) {
+        size_t n = read_ident(rest, out, cap);
+        return n && at_line_end(rest + n);
+    }
     if (!(rest = after_word(p, "if")) || *rest != '!') return 0;
     rest = skip_blanks(rest + 1);
     if (strncmp(rest, "defined", 7) != 0 || is_ident_char(rest[7])) return 0;
@@ -66,7 +76,9 @@ static int tested_name(const char *p, char *out, size_t cap) {
     if (paren) rest = skip_blanks(rest + 1);
     size_t n = read_ident(rest, out, cap);
     if (!n) return 0;
-    return !paren || *skip_blanks(rest + n) == ')';
+    rest = skip_blanks(rest + n);
+    if (paren && *rest++ != ')') return 0;
+    return at_line_end(rest);
 }
 
 int header_guard_line(const HeaderFile *h) {
