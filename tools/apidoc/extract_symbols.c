@@ -4,7 +4,6 @@
 // with their members (an explicit stack of records, so nesting costs memory), typedefs (folded
 // into the record they name, opaque, basic, function pointers). Entry point: header_symbols.
 #include "extract.h"
-#include "guard.h"
 
 #include <stdlib.h> // free
 #include <string.h> // strcmp
@@ -159,7 +158,7 @@ static void macro_symbol(Ctx *c, CXCursor cur) {
             } else free(t);
         }
     }
-    if (!fnlike && s->line == header_guard_line(c->at->header)) {
+    if (!fnlike && s->line == c->at->header->guard_line) {
         clang_disposeTokens(c->tu, toks, n);
         free(name);
         return; // include guard

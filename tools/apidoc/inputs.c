@@ -3,6 +3,7 @@
 // and split into `///` blocks (comment.c), and the units to parse: each header on its own, then
 // every entry of compile_commands.json (or the files given with their flags); a header gets the
 // flags of the first unit that includes it. Knows nothing of libclang. Entry point: inputs_load.
+#include "guard.h"
 #include "stages.h"
 
 #include <dirent.h>   // opendir
@@ -324,6 +325,7 @@ int inputs_load(const Options *o, Model *m, Inputs *in) {
         h->include = xstrdup(strncmp(h->path, "include/", 8) == 0 ? h->path + 8 : h->path);
         h->lines = read_lines(h->path, &h->nlines, &m->diags);
         if (!h->lines) { io = 1; continue; }
+        h->guard_line = header_guard_line(h);
         comment_parse_file(h->path, h->lines, h->nlines, &h->blocks, &m->diags);
         for (size_t b = 0; b < h->blocks.n; b++)
             if (h->blocks.items[b]->is_file_doc) h->doc = h->blocks.items[b], h->doc->used = 1;

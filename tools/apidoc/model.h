@@ -127,6 +127,7 @@ typedef struct {
     Doc   *doc;
     char **lines;
     int    nlines;
+    int    guard_line; // line of the include guard's #define, 0 for none (header_guard_line)
     DocVec blocks;
 } HeaderFile;
 
