@@ -5,9 +5,9 @@ The truth, per header H (declarations whose location is in H itself): functions,
 typedefs and macros by (name space, name); struct/union/enum definitions with a tag; enum
 constants. The include guard (the macro X of a header's first two directives, `#ifndef X` or
 `#if !defined X` then `#define X`, with only comments before them) and compiler built-ins are
-not symbols; any other macro is, a fallback `#ifndef API` / `#define API` included. apidoc's side: its symbols by (namespace, name); a record folded into
-a typedef counts for its tag too (`tag_name`); enum constants are the
-`enum_values` of its enums. Prints one line per header; exits 1 on any difference.
+not symbols; any other macro is, a fallback `#ifndef API` / `#define API` included. apidoc's
+side: its symbols by (namespace, name); a record folded into a typedef counts for its tag too
+(`tag_name`); enum constants are the `enum_values` of its enums. Prints one line per header; exits 1 on any difference.
 Usage: oracle_headers.py APIDOC TAGS_YML HEADER... (absolute paths; -I/usr/include assumed)"""
 import json, os, re, subprocess, sys, tempfile
 import clang.cindex as ci
