@@ -17,7 +17,10 @@ ALLOC_BEGIN_DECLS
 
 ///
 /// Size of a heap page, 64 KiB: the unit a size class takes from a segment. Every page serves a
-/// single size class; its slots are `HEAP_PAGE_SIZE / slot_size` consecutive blocks.
+/// single size class; its slots are consecutive blocks that start a few cache lines into the page
+/// (a colour that differs from page to page, so the first slots of all pages do not compete for
+/// the same cache sets). A page holds `HEAP_PAGE_SIZE / slot_size` slots, or one fewer when its
+/// colour reaches past the page's unused tail (only for classes of 16 slots or more).
 ///
 /// TAGS: Heap, Config
 ///

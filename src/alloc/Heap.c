@@ -52,15 +52,18 @@ static inline void page_put(HeapPage *page, u32 off) {
     page->stack[page->top++] = (u16)off;
 }
 
-// Set `page` up to serve class `c` with every slot free, the lowest offset on top.
-static void page_format(HeapPage *page, u32 c) {
-    u32 slot = heap_class_size(c);
-    u32 cap  = (u32)(HEAP_PAGE_SIZE / slot);
-    for (u32 i = 0; i < cap; ++i) page->stack[i] = (u16)((cap - 1 - i) * slot);
+// Set `page` up to serve class `c` with every slot free, the lowest offset on top; its slots
+// start at the page's colour, a multiple of `unit` (the heap's alignment, at least 16).
+static void page_format(HeapPage *page, u32 c, size unit) {
+    u32 slot   = heap_class_size(c);
+    u32 colour = heap_page_colour((uintptr_t)page->segment->base, page->index, c, slot, unit);
+    u32 cap    = (u32)((HEAP_PAGE_SIZE - colour) / slot);
+    for (u32 i = 0; i < cap; ++i) page->stack[i] = (u16)(colour + (cap - 1 - i) * slot);
     memset(page->live, 0, sizeof page->live);
     page->top         = cap;
     page->capacity    = cap;
     page->slot_size   = slot;
+    page->colour      = (u16)colour;
     page->limit       = cap - 2;
     page->class_index = (u8)c;
 }
@@ -163,7 +166,7 @@ static HeapPage *page_new(HeapAllocator *self, u32 c) {
         page->dirty = 0;
         self->dirty_pages--;
     }
-    page_format(page, c);
+    page_format(page, c, self->base.alignment > 16 ? self->base.alignment : 16);
     return page;
 }
 

@@ -7,13 +7,16 @@
 
 // --- Diagnosis of a bad pointer ---------------------------------------------------------------
 
+// `off` is the pointer's offset from the page's first slot (below the first slot it wraps round).
 static const char *small_reason(const HeapAllocator *self, const HeapPage *page, const void *ptr) {
-    size off  = (uintptr_t)ptr & (HEAP_PAGE_SIZE - 1);
+    size off  = ((uintptr_t)ptr & (HEAP_PAGE_SIZE - 1)) - page->colour;
     size slot = page->slot_size;
     if (page->capacity == 0) // the page went back to its segment: only a stale slot is plausible
-        return slot && off % slot == 0 && off / slot < HEAP_PAGE_SIZE / slot ? "double free"
-                                                                           : "foreign pointer";
+        return slot && off % slot == 0 && off / slot < (HEAP_PAGE_SIZE - page->colour) / slot
+                   ? "double free"
+                   : "foreign pointer";
     if (!alloc_is_aligned(ptr, self->base.alignment)) return "misaligned pointer";
+    if (off >= HEAP_PAGE_SIZE) return "foreign pointer"; // before the first slot
     if (off % slot) return "interior pointer";
     if (off / slot >= page->capacity) return "foreign pointer"; // the page's unused tail
     return "double free";
@@ -54,7 +57,8 @@ static void check_page(const HeapAllocator *self, const HeapSegment *seg, u32 i,
             ? page->base != seg->base + (size)i * HEAP_PAGE_SIZE || page->segment != seg ||
                   page->index != i || page->stack != seg->stacks[i]
             : page->base || page->segment || page->index || page->stack || page->dirty ||
-                  page->slot_size || !((seg->free_pages >> i) & 1)) // never used: never written
+                  page->slot_size || page->colour ||
+                  !((seg->free_pages >> i) & 1)) // never used: never written
         BROKEN("segment table");
     if ((seg->free_pages >> i) & 1) {
         if (page->capacity || page->listed || page->top || page->limit) BROKEN("page count");
@@ -65,22 +69,27 @@ static void check_page(const HeapAllocator *self, const HeapSegment *seg, u32 i,
     }
     if (page->dirty || page->class_index >= HEAP_CLASS_COUNT ||
         page->slot_size != heap_class_size(page->class_index) ||
-        page->capacity != HEAP_PAGE_SIZE / page->slot_size || page->top > page->capacity)
+        page->colour >= heap_colour_span(page->slot_size) ||
+        !alloc_is_aligned((void *)(uintptr_t)page->colour, self->base.alignment) ||
+        page->capacity != (HEAP_PAGE_SIZE - page->colour) / page->slot_size ||
+        page->top > page->capacity)
         BROKEN("page count");
     // Every stacked offset is a distinct slot that is not live; every live bit starts a slot.
-    u32 slot = page->slot_size, end = page->capacity * slot;
+    // Offsets below the colour wrap round to huge values: they fail the `end` test.
+    u32 slot = page->slot_size, colour = page->colour, end = page->capacity * slot;
     u64 stacked[HEAP_PAGE_WORDS] = {0};
     for (u32 k = 0; k < page->top; ++k) {
         u32 off = page->stack[k], w = off >> 10;
         u64 bit = (u64)1 << ((off >> 4) & 63);
-        if (off % slot || off >= end || ((page->live[w] | stacked[w]) & bit)) BROKEN("page stack");
+        if ((off - colour) % slot || off - colour >= end || ((page->live[w] | stacked[w]) & bit))
+            BROKEN("page stack");
         stacked[w] |= bit;
     }
     size live_slots = 0;
     for (u32 w = 0; w < HEAP_PAGE_WORDS; ++w) {
         for (u64 word = page->live[w]; word; word &= word - 1) {
             u32 off = (w * 64 + (u32)__builtin_ctzll(word)) * 16;
-            if (off % slot || off >= end) BROKEN("page bitmap");
+            if ((off - colour) % slot || off - colour >= end) BROKEN("page bitmap");
         }
         live_slots += (size)__builtin_popcountll(page->live[w]);
     }

@@ -26,15 +26,18 @@ _Static_assert(HEAP_PAGE_SIZE <= 65536, "a slot's offset in its page fits a u16"
 // a free pushes: O(1), no scan), and a bitmap with one bit per 16-byte granule marks where a live
 // slot starts, so one bit test proves a pointer is a live slot (aligned, not interior, not in the
 // tail, not freed) without a division. Invariants while the page serves a class (capacity > 0):
-//   stack[0..top) are distinct slot offsets (multiples of slot_size below capacity * slot_size)
+//   stack[0..top) are distinct slot offsets (colour + k * slot_size for k < capacity)
 //   whose live bits are clear; popcount(live) + top == capacity; a live bit sits only at a slot
 //   start; a page with a free slot is on its class's list; limit is capacity - 1 for the class's
 //   warm page, capacity - 2 for the others.
 // A page not in use has capacity 0, top 0, limit 0, no live bit, and keeps slot_size only to
 // tell a double free apart.
+// The slots start `colour` bytes into the page (heap_page_colour): pages are 64 KiB aligned, so
+// without it the same slot of every page would fall in the same cache sets.
 typedef struct HeapPage {
     u32               top;       // free slots: their offsets are stack[0..top)
-    u32               capacity;  // slots in the page (HEAP_PAGE_SIZE / slot_size); 0 = unused
+    u32               capacity;  // slots in the page ((HEAP_PAGE_SIZE - colour) / slot_size);
+                                 // 0 = unused
     u32               slot_size; // bytes, a multiple of 16, <= HEAP_SMALL_MAX
     u32               limit;     // a free leaves the fast path when top - 1 >= limit: capacity - 2
                                  // catches the last live slot and a full page, capacity - 1 only
@@ -43,6 +46,7 @@ typedef struct HeapPage {
     u8                listed;    // on its class's list
     u8                dirty;     // unused and counted in HeapAllocator.dirty_pages
     u8                index;     // position in the segment
+    u16               colour;    // offset of the first slot; kept with slot_size while unused
     char             *base;      // first byte of the page's user memory, HEAP_PAGE_SIZE aligned
     u16              *stack;     // offsets of the free slots, next one on top (in the segment's
                                  // descriptor: HeapSegment.stacks[index])
@@ -110,6 +114,24 @@ static inline u32 heap_class_size(u32 c) {
     if (c < 8) return (c + 1) * 16;
     u32 lg = 7 + (c - 8) / 4;
     return (5 + (c - 8) % 4) << (lg - 2);
+}
+
+// Cache colouring. The colour of a page formatted for class `c` (slot bytes `slot`, alignment
+// `unit`): a multiple of 64 bytes (rounded down to `unit`) below `heap_colour_span`, stepping by
+// a prime per page index, class and segment, so the pages of one class, and the classes, start
+// their slots on different cache sets of the L1 (its sets repeat every 4 KiB). The span is the
+// page's unused tail plus, when the page holds at least 16 slots, one slot (a loss of at most
+// 1/16 of the page), capped at 4 KiB: bigger slots colour only within their tail.
+#define HEAP_COLOUR_MAX 4096u
+static inline u32 heap_colour_span(u32 slot) {
+    u32 tail = (u32)(HEAP_PAGE_SIZE % slot);
+    u32 span = HEAP_PAGE_SIZE / slot >= 16 ? tail + slot : tail + 1;
+    return span < HEAP_COLOUR_MAX ? span : HEAP_COLOUR_MAX;
+}
+
+static inline u32 heap_page_colour(uintptr_t segment_base, u32 index, u32 c, u32 slot, size unit) {
+    u32 seq = index * 37u + c * 13u + (u32)(segment_base >> HEAP_SEGMENT_SHIFT) * 29u;
+    return ((seq * 64u) % heap_colour_span(slot)) & ~(u32)(unit - 1);
 }
 
 static inline HeapPage *heap_segment_page(HeapSegment *segment, const void *ptr) {

@@ -22,6 +22,18 @@ static size class_size(int c) {
 
 static size os_page(void) { return (size)sysconf(_SC_PAGESIZE); }
 
+// Fill the page a block of `bytes` opens (the class has no free slot): its first block and the
+// rest of its slots (a page's colour may cost it one) go to `out`. Returns how many.
+static size fill_new_page(HeapAllocator *heap, size bytes, void **out) {
+    out[0]                = heap_allocator_allocate(heap, bytes, 0);
+    const HeapPage *page  = heap_page_of(heap, out[0]);
+    size            slots = page->capacity;
+    cr_assert_eq(page->top, slots - 1, "the block opened a fresh page");
+    for (size i = 1; i < slots; ++i) out[i] = heap_allocator_allocate(heap, bytes, 0);
+    cr_assert_eq(page->top, 0);
+    return slots;
+}
+
 static bool all_bytes(const void *ptr, int value, size bytes) {
     const unsigned char *p = ptr;
     for (size i = 0; i < bytes; ++i)
@@ -78,6 +90,48 @@ Test(heap, a_full_page_of_the_smallest_class_has_distinct_checked_slots) {
     cr_assert_eq(AllocatorBytesInUse(&heap), 0);
     free(slots);
     HeapAllocatorDeinit(&heap);
+}
+
+// Pages are 64 KiB aligned: without a colour, the first slot of every page would sit on the
+// same cache sets (the L1's repeat every 4 KiB). Each page starts its slots at its own colour.
+Test(heap, the_pages_of_a_class_start_their_slots_on_different_cache_sets) {
+    HeapAllocator heap   = HeapAllocatorInit();
+    enum { PAGES = 8 };
+    size          slot   = 1280, per_page = HEAP_PAGE_SIZE / slot;
+    void        **blocks = malloc(PAGES * per_page * sizeof *blocks);
+    uintptr_t     first_at[PAGES];
+    size          count  = 0;
+    for (int p = 0; p < PAGES; ++p) {
+        size slots  = fill_new_page(&heap, 1200, blocks + count);
+        first_at[p] = (uintptr_t)blocks[count] & (HEAP_PAGE_SIZE - 1); // the lowest slot first
+        cr_assert_eq(first_at[p] % 64, 0, "a colour is whole cache lines");
+        cr_assert_geq(slots, per_page - 1, "a colour costs a page at most one slot");
+        cr_assert_leq(first_at[p] + slots * slot, HEAP_PAGE_SIZE);
+        for (int q = 0; q < p; ++q)
+            cr_assert_neq(first_at[p] % 4096, first_at[q] % 4096, "pages %d and %d", q, p);
+        count += slots;
+    }
+    HeapAllocatorCheck(&heap);
+    for (size i = 0; i < count; ++i) cr_assert_eq(heap_allocator_deallocate(&heap, blocks[i]), slot);
+    HeapAllocatorCheck(&heap);
+    free(blocks);
+    HeapAllocatorDeinit(&heap);
+}
+
+Test(heap, a_colour_keeps_an_aligned_heaps_alignment) {
+    for (size align = 32; align <= 4096; align *= 2) {
+        HeapAllocator heap   = HeapAllocatorInitAligned(align);
+        size          bytes  = align < 2048 ? 3 * align : align; // a class that is a multiple of it
+        void        **blocks = malloc(6 * HEAP_PAGE_SIZE / bytes * sizeof *blocks);
+        size          count  = 0;
+        for (int p = 0; p < 6; ++p) count += fill_new_page(&heap, bytes, blocks + count);
+        for (size i = 0; i < count; ++i)
+            cr_assert_eq((uintptr_t)blocks[i] % align, 0, "align %zu, block %zu", align, i);
+        HeapAllocatorCheck(&heap);
+        for (size i = 0; i < count; ++i) heap_allocator_deallocate(&heap, blocks[i]);
+        free(blocks);
+        HeapAllocatorDeinit(&heap);
+    }
 }
 
 // A segment's descriptor holds 64 page descriptors and their free stacks (over 500 KiB mapped):
@@ -376,9 +430,8 @@ Test(heap, alloc_free_ping_pong_keeps_the_footprint_constant) {
 
 Test(heap, ping_pong_on_a_second_page_keeps_the_footprint_constant) {
     HeapAllocator heap     = HeapAllocatorInit();
-    size          per_page = HEAP_PAGE_SIZE / 1024;
-    void        **first    = malloc(per_page * sizeof *first);
-    for (size i = 0; i < per_page; ++i) first[i] = heap_allocator_allocate(&heap, 1024, 0);
+    void        **first    = malloc(HEAP_PAGE_SIZE / 1024 * sizeof *first);
+    size          per_page = fill_new_page(&heap, 1024, first);
     size footprint = AllocatorFootprintBytes(&heap);
     for (int i = 0; i < 1000; ++i) { // the first page is full: each round opens the second one
         void *p = heap_allocator_allocate(&heap, 1024, 0);
@@ -394,12 +447,11 @@ Test(heap, ping_pong_on_a_second_page_keeps_the_footprint_constant) {
 
 Test(heap, a_class_keeps_at_most_one_empty_page) {
     HeapAllocator heap     = HeapAllocatorInit();
-    size          per_page = HEAP_PAGE_SIZE / 4096;
     void         *blocks[3 * 16];
-    cr_assert_eq(per_page, 16);
-    for (size i = 0; i < 3 * per_page; ++i) blocks[i] = heap_allocator_allocate(&heap, 4096, 0);
+    size          count = 0;
+    for (int page = 0; page < 3; ++page) count += fill_new_page(&heap, 4096, blocks + count);
     cr_assert_eq(heap.dirty_pages, 0);
-    for (size i = 0; i < 3 * per_page; ++i) {
+    for (size i = 0; i < count; ++i) {
         heap_allocator_deallocate(&heap, blocks[i]);
         HeapAllocatorCheck(&heap);
     }
@@ -657,6 +709,25 @@ Test(heap_death, hot_segment_is_forgotten_when_unmapped) {
                  "alloc: fatal: heap_allocator_deallocate: foreign pointer");
 }
 
+// The bytes before a page's first slot (its colour) belong to no block.
+static void free_before_the_first_slot(void) {
+    victim          = HeapAllocatorInit();
+    void     *slots[HEAP_PAGE_SIZE / 1280];
+    uintptr_t first = 0;
+    for (int p = 0; p < 8 && !first; ++p) {
+        fill_new_page(&victim, 1200, slots);
+        uintptr_t colour = (uintptr_t)slots[0] & (HEAP_PAGE_SIZE - 1);
+        if (colour >= 64) first = (uintptr_t)slots[0];
+    }
+    cr_assert_neq(first, 0, "one of eight pages has a colour");
+    void *gap = (void *)(first - 16);
+    death_note_pointer(gap);
+    heap_allocator_deallocate(&victim, gap);
+}
+Test(heap_death, free_before_a_pages_first_slot_is_a_foreign_pointer) {
+    expect_death(free_before_the_first_slot, "alloc: fatal: heap_allocator_deallocate: foreign pointer");
+}
+
 static void free_large_of_other_instance(void) {
     victim       = HeapAllocatorInit();
     other        = HeapAllocatorInit();
@@ -694,9 +765,8 @@ Test(heap_death, double_free_of_the_only_block_of_a_page) {
 
 static void double_free_after_page_release(void) {
     victim = HeapAllocatorInit();
-    size  per_page = HEAP_PAGE_SIZE / 4096;
     void *first[16], *second;
-    for (size i = 0; i < per_page; ++i) first[i] = heap_allocator_allocate(&victim, 4096, 0);
+    size  per_page = fill_new_page(&victim, 4096, first);
     second = heap_allocator_allocate(&victim, 4096, 0); // opens a second page
     for (size i = 0; i < per_page; ++i) heap_allocator_deallocate(&victim, first[i]); // kept empty
     heap_allocator_deallocate(&victim, second); // a second empty page: given back to the segment
