@@ -58,6 +58,7 @@ static void page_format(HeapPage *page, u32 c, size unit) {
     u32 slot   = heap_class_size(c);
     u32 colour = heap_page_colour((uintptr_t)page->segment->base, page->index, c, slot, unit);
     u32 cap    = (u32)((HEAP_PAGE_SIZE - colour) / slot);
+    page->stack = heap_page_stack(page->segment, page->index, cap);
     for (u32 i = 0; i < cap; ++i) page->stack[i] = (u16)(colour + (cap - 1 - i) * slot);
     memset(page->live, 0, sizeof page->live);
     page->top         = cap;
@@ -160,7 +161,6 @@ static HeapPage *page_new(HeapAllocator *self, u32 c) {
         page->base    = segment->base + (size)i * HEAP_PAGE_SIZE;
         page->segment = segment;
         page->index   = (u8)i;
-        page->stack   = segment->stacks[i];
     }
     if (page->dirty) {
         page->dirty = 0;

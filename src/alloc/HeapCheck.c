@@ -55,7 +55,8 @@ static void check_page(const HeapAllocator *self, const HeapSegment *seg, u32 i,
     const HeapPage *page = &seg->pages[i];
     if ((seg->attached >> i) & 1
             ? page->base != seg->base + (size)i * HEAP_PAGE_SIZE || page->segment != seg ||
-                  page->index != i || page->stack != seg->stacks[i]
+                  page->index != i ||
+                  (page->stack != seg->stacks[i] && page->stack != seg->short_stacks[i])
             : page->base || page->segment || page->index || page->stack || page->dirty ||
                   page->slot_size || page->colour ||
                   !((seg->free_pages >> i) & 1)) // never used: never written
@@ -74,6 +75,7 @@ static void check_page(const HeapAllocator *self, const HeapSegment *seg, u32 i,
         page->capacity != (HEAP_PAGE_SIZE - page->colour) / page->slot_size ||
         page->top > page->capacity)
         BROKEN("page count");
+    if (page->stack != heap_page_stack((HeapSegment *)seg, i, page->capacity)) BROKEN("page stack");
     // Every stacked offset is a distinct slot that is not live; every live bit starts a slot.
     // Offsets below the colour wrap round to huge values: they fail the `end` test.
     u32 slot = page->slot_size, colour = page->colour, end = page->capacity * slot;

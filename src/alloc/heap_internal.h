@@ -16,6 +16,7 @@
 #define HEAP_PAGES_PER_SEGMENT (HEAP_SEGMENT_SIZE / HEAP_PAGE_SIZE)
 #define HEAP_PAGE_WORDS    (HEAP_PAGE_SIZE / 16 / 64) // u64 words of a page's live bitmap
 #define HEAP_PAGE_SLOTS_MAX (HEAP_PAGE_SIZE / 16)      // slots of the smallest class
+#define HEAP_SHORT_STACK    128u                       // see HeapSegment.short_stacks
 
 _Static_assert(((size)1 << HEAP_SEGMENT_SHIFT) == HEAP_SEGMENT_SIZE, "segment shift");
 _Static_assert(((size)1 << HEAP_PAGE_SHIFT) == HEAP_PAGE_SIZE, "page shift");
@@ -49,7 +50,7 @@ typedef struct HeapPage {
     u16               colour;    // offset of the first slot; kept with slot_size while unused
     char             *base;      // first byte of the page's user memory, HEAP_PAGE_SIZE aligned
     u16              *stack;     // offsets of the free slots, next one on top (in the segment's
-                                 // descriptor: HeapSegment.stacks[index])
+                                 // descriptor: heap_page_stack)
     struct HeapPage  *prev;      // class list of pages with a free slot
     struct HeapPage  *next;
     struct HeapSegment *segment; // owning segment descriptor
@@ -64,7 +65,7 @@ typedef struct HeapSegment {
     char               *base;       // user memory, HEAP_SEGMENT_SIZE bytes, aligned to that size
     u64                 free_pages; // bit i set iff pages[i] is unused
     u64                 attached;   // bit i set iff pages[i] was ever used: its fixed fields (base,
-                                    // segment, index, stack) are set; the others were never
+                                    // segment, index) are set; the others were never
                                     // written, so a segment costs the OS pages of what it serves
     u32                 used_pages; // 64 - popcount(free_pages)
     u32                 listed;     // on the heap's list of segments with a free page
@@ -72,8 +73,17 @@ typedef struct HeapSegment {
     struct HeapSegment *next;
     size                desc_bytes; // mapped length of this descriptor
     _Alignas(64) HeapPage pages[HEAP_PAGES_PER_SEGMENT]; // each page's hot fields in one line
-    u16 stacks[HEAP_PAGES_PER_SEGMENT][HEAP_PAGE_SLOTS_MAX]; // pages[i].stack; touched as used
+    // pages[i].stack, touched as used: a page of at most HEAP_SHORT_STACK slots (slots of 512
+    // bytes or more) takes short_stacks[i], so the stacks of 16 such pages share one OS page
+    // rather than each faulting in its own; the others take stacks[i].
+    u16 short_stacks[HEAP_PAGES_PER_SEGMENT][HEAP_SHORT_STACK];
+    u16 stacks[HEAP_PAGES_PER_SEGMENT][HEAP_PAGE_SLOTS_MAX];
 } HeapSegment;
+
+// The free stack of page `i` of `segment` when it holds `capacity` slots.
+static inline u16 *heap_page_stack(HeapSegment *segment, u32 i, u32 capacity) {
+    return capacity <= HEAP_SHORT_STACK ? segment->short_stacks[i] : segment->stacks[i];
+}
 
 _Static_assert(sizeof(HeapPage) % 64 == 0, "page descriptors stay cache-line aligned");
 _Static_assert(offsetof(HeapPage, segment) + sizeof(void *) <= 64, "fast-path fields share a line");

@@ -156,6 +156,28 @@ Test(heap, a_new_segment_writes_only_the_descriptor_of_the_page_it_serves) {
     cr_assert_leq(touched, 3, "%zu of the descriptor's %zu pages are resident", touched, pages);
     HeapAllocatorDeinit(&heap);
 }
+
+// Pages of few slots (512 bytes or more) keep their free stacks side by side: sixteen pages of
+// 4 KiB blocks touch the segment's fields, sixteen page descriptors (9 KiB) and 4 KiB of stacks,
+// not an OS page of stack each.
+Test(heap, pages_of_large_slots_share_the_pages_of_their_free_stacks) {
+    HeapAllocator heap = HeapAllocatorInit();
+    void         *blocks[16 * 16];
+    size          count = 0;
+    for (int p = 0; p < 16; ++p) count += fill_new_page(&heap, 4096, blocks + count);
+    const HeapSegment *segment = heap_page_of(&heap, blocks[0])->segment;
+    for (size i = 0; i < count; ++i) cr_assert_eq(heap_page_of(&heap, blocks[i])->segment, segment);
+    size_t         page     = (size_t)sysconf(_SC_PAGESIZE);
+    size_t         pages    = segment->desc_bytes / page;
+    unsigned char *resident = malloc(pages);
+    cr_assert_eq(mincore((void *)(uintptr_t)segment, segment->desc_bytes, resident), 0);
+    size_t touched = 0;
+    for (size_t i = 0; i < pages; ++i) touched += resident[i] & 1;
+    free(resident);
+    cr_assert_leq(touched, 7, "%zu of the descriptor's %zu pages are resident", touched, pages);
+    HeapAllocatorCheck(&heap);
+    HeapAllocatorDeinit(&heap);
+}
 #endif
 
 Test(heap, zero_bytes_returns_null_and_counts_nothing) {
