@@ -139,21 +139,27 @@ Test(heap, a_colour_keeps_an_aligned_heaps_alignment) {
 // page faults for the other 63 (the shim runs in every process of a program). Not at ALLOC_DEBUG 3,
 // whose self-check after every operation reads every descriptor on purpose.
 #if ALLOC_DEBUG < 3
+// OS pages of `segment`'s descriptor resident now (written at least once).
+static size resident_descriptor_pages(const HeapSegment *segment) {
+    size           pages    = segment->desc_bytes / os_page();
+    unsigned char *resident = malloc(pages);
+    cr_assert_eq(mincore((void *)(uintptr_t)segment, segment->desc_bytes, resident), 0);
+    size touched = 0;
+    for (size i = 0; i < pages; ++i) touched += resident[i] & 1;
+    free(resident);
+    return touched;
+}
+
 Test(heap, a_new_segment_writes_only_the_descriptor_of_the_page_it_serves) {
     HeapAllocator heap  = HeapAllocatorInit();
     void         *block = AllocatorAlloc(&heap, 32, 0);
     cr_assert_not_null(block);
     const HeapSegment *segment = heap_page_of(&heap, block)->segment;
-    size_t             page    = (size_t)sysconf(_SC_PAGESIZE);
-    size_t             pages   = segment->desc_bytes / page;
-    unsigned char     *resident = malloc(pages);
-    cr_assert_eq(mincore((void *)(uintptr_t)segment, segment->desc_bytes, resident), 0);
-    size_t touched = 0;
-    for (size_t i = 0; i < pages; ++i) touched += resident[i] & 1;
-    free(resident);
+    size               touched = resident_descriptor_pages(segment);
     // The segment's own fields and the first page descriptor (one page), and the 32-byte class's
     // free stack (2,048 offsets of 2 bytes: one or two pages).
-    cr_assert_leq(touched, 3, "%zu of the descriptor's %zu pages are resident", touched, pages);
+    cr_assert_leq(touched, 3, "%zu of the descriptor's %zu pages are resident", touched,
+                  segment->desc_bytes / os_page());
     HeapAllocatorDeinit(&heap);
 }
 
@@ -167,14 +173,9 @@ Test(heap, pages_of_large_slots_share_the_pages_of_their_free_stacks) {
     for (int p = 0; p < 16; ++p) count += fill_new_page(&heap, 4096, blocks + count);
     const HeapSegment *segment = heap_page_of(&heap, blocks[0])->segment;
     for (size i = 0; i < count; ++i) cr_assert_eq(heap_page_of(&heap, blocks[i])->segment, segment);
-    size_t         page     = (size_t)sysconf(_SC_PAGESIZE);
-    size_t         pages    = segment->desc_bytes / page;
-    unsigned char *resident = malloc(pages);
-    cr_assert_eq(mincore((void *)(uintptr_t)segment, segment->desc_bytes, resident), 0);
-    size_t touched = 0;
-    for (size_t i = 0; i < pages; ++i) touched += resident[i] & 1;
-    free(resident);
-    cr_assert_leq(touched, 7, "%zu of the descriptor's %zu pages are resident", touched, pages);
+    size touched = resident_descriptor_pages(segment);
+    cr_assert_leq(touched, 7, "%zu of the descriptor's %zu pages are resident", touched,
+                  segment->desc_bytes / os_page());
     HeapAllocatorCheck(&heap);
     HeapAllocatorDeinit(&heap);
 }
